@@ -1,0 +1,258 @@
+"""Connections: saving them, reaching the remote services through them, and testing them."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from apps.automations.client import FlowsClient
+from apps.canvas.client import CanvasClient
+from apps.connections.client import SyneriseAuthClient
+from apps.connections.models import Connection, Preference
+from apps.core import audit
+from apps.core.auth import SyneriseAuth, Token
+from apps.core.http import ApiError, build_http
+from apps.jobs import services as jobs
+from apps.jobs.models import Job
+
+User = AbstractBaseUser | AnonymousUser
+
+
+class ConnectionProblem(Exception):
+    """A connection cannot be used as it is configured; the message says what to fix."""
+
+
+def http_options() -> dict[str, Any]:
+    return {
+        "timeout": settings.REMOTE_TIMEOUT,
+        "retries": settings.REMOTE_RETRIES,
+        "backoff": settings.REMOTE_BACKOFF,
+    }
+
+
+class CacheTokenStore:
+    """Keeps a connection's JWT in Django's cache, shared by web and workers.
+
+    The key includes a digest of the credentials, so editing them starts with a fresh token.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        material = "|".join(
+            [
+                connection.base_url,
+                connection.auth_mode,
+                connection.api_key,
+                connection.username,
+                connection.password,
+                connection.workspace_uuid,
+            ]
+        )
+        digest = hashlib.sha256(material.encode()).hexdigest()[:24]
+        self.key = f"synerise-token:{connection.pk}:{digest}"
+
+    def get(self) -> Token | None:
+        value = cache.get(self.key)
+        return Token(**value) if value else None
+
+    def set(self, token: Token) -> None:
+        ttl = max(1, int(token.expires_at - timezone.now().timestamp()))
+        cache.set(self.key, {"value": token.value, "expires_at": token.expires_at}, ttl)
+
+    def clear(self) -> None:
+        cache.delete(self.key)
+
+
+def synerise_auth(connection: Connection) -> SyneriseAuth:
+    """The httpx.Auth that signs requests to a Synerise workspace (login, refresh, retry on 401)."""
+
+    def login() -> Token:
+        with SyneriseAuthClient.for_url(connection.base_url, **http_options()) as api:
+            return _login(api, connection)
+
+    def refresh(token: Token) -> Token:
+        with SyneriseAuthClient.for_url(connection.base_url, **http_options()) as api:
+            return Token.from_jwt(api.refresh_workspace_token(token.value).token)
+
+    is_key = connection.auth_mode == Connection.AuthMode.API_KEY
+    # User tokens have no documented refresh; they are replaced by a new login.
+    return SyneriseAuth(login=login, refresh=refresh if is_key else None, store=CacheTokenStore(connection))
+
+
+def synerise_http(connection: Connection) -> httpx.Client:
+    """An httpx client for a Synerise workspace, for the domain clients (Brickworks, catalogs...)."""
+    return build_http(connection.base_url, auth=synerise_auth(connection), **http_options())
+
+
+def _login(api: SyneriseAuthClient, connection: Connection) -> Token:
+    if connection.auth_mode == Connection.AuthMode.API_KEY:
+        if not connection.api_key:
+            raise ConnectionProblem("No workspace API key is set.")
+        return Token.from_jwt(api.login_workspace(connection.api_key).token)
+    if not connection.workspace_uuid:
+        raise ConnectionProblem("No workspace is chosen: choose one on the connection's page.")
+    user_token = api.login_user(connection.username, connection.password).token
+    return Token.from_jwt(api.select_workspace(user_token, connection.workspace_uuid).token)
+
+
+def canvas_client(connection: Connection) -> CanvasClient:
+    return CanvasClient.for_account(
+        connection.base_url,
+        consumer=connection.consumer,
+        secret_key=connection.secret_key,
+        managed_account_id=connection.managed_account_id,
+        **http_options(),
+    )
+
+
+def flows_client(connection: Connection) -> FlowsClient:
+    return FlowsClient.for_api(connection.base_url, token=connection.token, **http_options())
+
+
+def secret_fields(connection: Connection) -> tuple[str, ...]:
+    """The secrets this connection signs in with."""
+    if connection.kind == Connection.Kind.SYNERISE:
+        return ("api_key",) if connection.auth_mode == Connection.AuthMode.API_KEY else ("password",)
+    if connection.kind == Connection.Kind.CANVAS:
+        return ("consumer", "secret_key")
+    return ("token",)
+
+
+def save_connection(connection: Connection, *, user: User) -> Connection:
+    """Create or update a connection (the form has already kept unchanged secrets)."""
+    action = "connection.update" if connection.pk else "connection.create"
+    with audit.action(user, action, connection, kind=connection.kind, base_url=connection.base_url) as extra:
+        connection.save()
+        extra["id"] = connection.pk
+    return connection
+
+
+def delete_connection(connection: Connection, *, user: User) -> None:
+    with audit.action(user, "connection.delete", connection, kind=connection.kind):
+        connection.delete()
+
+
+def list_remote_workspaces(connection: Connection) -> list[tuple[str, str]]:
+    """(uuid, name) of the workspaces a user-login connection may choose from."""
+    with SyneriseAuthClient.for_url(connection.base_url, **http_options()) as api:
+        user_token = api.login_user(connection.username, connection.password).token
+        return [(w.businessProfileGuid, w.name) for w in api.list_workspaces(user_token)]
+
+
+def choose_workspace(connection: Connection, *, uuid: str, name: str, user: User) -> None:
+    connection.workspace_uuid, connection.workspace_name = uuid, name
+    with audit.action(user, "connection.choose_workspace", connection, workspace=uuid):
+        connection.save(update_fields=["workspace_uuid", "workspace_name", "updated_at"])
+
+
+def current_workspace(user: User) -> Connection | None:
+    """The Synerise connection the person works in: their choice, else the first one."""
+    preference = Preference.objects.select_related("workspace").filter(user_id=user.pk).first()
+    if preference and preference.workspace:
+        return preference.workspace
+    return Connection.objects.filter(kind=Connection.Kind.SYNERISE).first()
+
+
+def set_current_workspace(user: User, connection: Connection) -> None:
+    with audit.action(user, "workspace.switch", connection):
+        Preference.objects.update_or_create(user_id=user.pk, defaults={"workspace": connection})
+
+
+def test_connection(job_id: int) -> None:
+    """Run a "Test connection" job: sign in and make one authenticated call; record the outcome."""
+    with jobs.running(job_id, retryable=False) as job:
+        if job is None:
+            return
+        connection = Connection.objects.filter(pk=job.target_id).first()
+        if connection is None:
+            raise jobs.JobFailed("The connection was deleted.")
+        try:
+            message = CHECKS[connection.kind](connection, job)
+        except ApiError as exc:
+            _record_check(connection, ok=False, message=f"{exc.title}: {exc.message}")
+            raise
+        except ConnectionProblem as exc:
+            _record_check(connection, ok=False, message=str(exc))
+            raise jobs.JobFailed(str(exc)) from exc
+        _record_check(connection, ok=True, message=message)
+        jobs.log(job, message)
+
+
+def _check_synerise(connection: Connection, job: Job) -> str:
+    with SyneriseAuthClient.for_url(connection.base_url, **http_options()) as api:
+        if connection.auth_mode == Connection.AuthMode.API_KEY:
+            jobs.report(job, progress=20, step="Signing in with the workspace API key")
+            token = _login(api, connection)
+            jobs.report(job, progress=60, step="Refreshing the token to check it is accepted")
+            token = Token.from_jwt(api.refresh_workspace_token(token.value).token)
+            CacheTokenStore(connection).set(token)
+            return f"Signed in; the token is valid until {_when(token)}."
+        jobs.report(job, progress=20, step=f"Signing in as {connection.username}")
+        token = _login(api, connection)
+        jobs.report(job, progress=70, step="Reading the selected workspace")
+        current = api.current_workspace(token.value)
+        CacheTokenStore(connection).set(token)
+        name = current.data.name if current.data else "?"
+        return f"Signed in to workspace {name}; the token is valid until {_when(token)}."
+
+
+def _check_canvas(connection: Connection, job: Job) -> str:
+    jobs.report(job, progress=30, step="Checking the Consumer and SecretKey")
+    with canvas_client(connection) as api:
+        if not api.authenticate():
+            raise ConnectionProblem("Canvas did not accept the keys.")
+    return "Canvas accepted the keys."
+
+
+def _check_flows(connection: Connection, job: Job) -> str:
+    jobs.report(job, progress=30, step="Listing flows")
+    with flows_client(connection) as api:
+        page = api.list_flows(size=1)
+    return f"The flows API answered ({'some' if page.items else 'no'} flows on the first page)."
+
+
+CHECKS = {
+    Connection.Kind.SYNERISE: _check_synerise,
+    Connection.Kind.CANVAS: _check_canvas,
+    Connection.Kind.FLOWS: _check_flows,
+}
+
+
+def _record_check(connection: Connection, *, ok: bool, message: str) -> None:
+    Connection.objects.filter(pk=connection.pk).update(
+        last_checked_at=timezone.now(), last_check_ok=ok, last_check_message=message[:1000]
+    )
+
+
+def _when(token: Token) -> str:
+    return datetime.fromtimestamp(token.expires_at, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@transaction.atomic
+def create_demo_connections(
+    *, base_url: str, api_key: str, consumer: str, secret_key: str, token: str
+) -> None:
+    """The embedded default: one connection of each kind, pointing at the built-in sandbox."""
+    base = base_url.rstrip("/")
+    demo = [
+        (
+            "Demo workspace (sandbox)",
+            Connection.Kind.SYNERISE,
+            {"base_url": f"{base}/synerise", "auth_mode": Connection.AuthMode.API_KEY, "api_key": api_key},
+        ),
+        (
+            "Demo Canvas (sandbox)",
+            Connection.Kind.CANVAS,
+            {"base_url": f"{base}/canvas/api", "consumer": consumer, "secret_key": secret_key},
+        ),
+        ("Demo flows (sandbox)", Connection.Kind.FLOWS, {"base_url": f"{base}/flows/api/v1", "token": token}),
+    ]
+    for name, kind, fields in demo:
+        Connection.objects.update_or_create(name=name, defaults={"kind": kind, **fields})

@@ -1,0 +1,62 @@
+"""Writing the audit log: every mutation a person makes goes through `record` or `action`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from apps.core.http import ApiError
+from apps.core.models import AuditEntry
+
+User = AbstractBaseUser | AnonymousUser | None
+
+
+def record(
+    user: User,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    outcome: str = AuditEntry.Outcome.OK,
+    error: str = "",
+    **detail: Any,
+) -> AuditEntry:
+    """Write one audit entry and return it."""
+    known = user if user is not None and user.is_authenticated else None
+    return AuditEntry.objects.create(
+        user=known,
+        username=known.get_username() if known else "",
+        action=action,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:300] if target is not None else "",
+        outcome=outcome,
+        error=error,
+        detail=detail,
+    )
+
+
+@contextmanager
+def action(
+    user: User, name: str, target: models.Model | None = None, **detail: Any
+) -> Iterator[dict[str, Any]]:
+    """Record `name` as succeeded, or as failed with the error when the block raises.
+
+    Use it outside `transaction.atomic`, so a failure's entry is not rolled back with the work.
+    The yielded dict is merged into the entry's detail.
+    """
+    extra: dict[str, Any] = {}
+    try:
+        yield extra
+    except ApiError as exc:
+        record(user, name, target, outcome=AuditEntry.Outcome.FAILED, error=exc.message, **detail, **extra)
+        raise
+    except Exception as exc:
+        record(
+            user, name, target, outcome=AuditEntry.Outcome.FAILED, error=type(exc).__name__, **detail, **extra
+        )
+        raise
+    record(user, name, target, **detail, **extra)

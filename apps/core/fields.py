@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@cache
+def _fernet() -> MultiFernet:
+    keys = settings.ENCRYPTION_KEYS
+    if not keys:
+        raise ImproperlyConfigured("SYNADMIN_ENCRYPTION_KEYS is empty; see .env.example.")
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"SYNADMIN_ENCRYPTION_KEYS holds a key that is not a Fernet key: {exc}"
+        ) from exc
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored encrypted with Fernet; reads decrypt with any key in SYNADMIN_ENCRYPTION_KEYS."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if not value:
+            return ""
+        return _fernet().encrypt(str(value).encode()).decode()
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str:
+        if not value:
+            return ""
+        try:
+            return _fernet().decrypt(value.encode()).decode()
+        except InvalidToken as exc:
+            raise ImproperlyConfigured(
+                "A stored secret cannot be decrypted: "
+                "SYNADMIN_ENCRYPTION_KEYS lacks the key it was written with."
+            ) from exc

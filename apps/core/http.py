@@ -1,0 +1,218 @@
+"""The remote-API client base: one httpx setup, one mapping of failures into typed errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Self
+
+import httpx
+from httpx_retries import Retry, RetryTransport
+
+
+class ApiError(Exception):
+    """A remote API call failed; `message` is the remote service's own words where it gave any."""
+
+    retryable = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str = "",
+        body: Any = None,
+        field_errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.body = body
+        self.field_errors = field_errors or {}
+
+    @property
+    def title(self) -> str:
+        return TITLES[type(self)]
+
+
+class ApiUnavailable(ApiError):
+    """Connect error, timeout, dropped connection or 5xx."""
+
+    retryable = True
+
+
+class ApiRateLimited(ApiError):
+    """429; `retry_after` is the server's Retry-After in seconds, when it sent one."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ApiUnauthorized(ApiError):
+    """401 or 403: the credentials are missing, wrong, expired or lack a permission."""
+
+
+class ApiNotFound(ApiError):
+    """404."""
+
+
+class ApiConflict(ApiError):
+    """409, e.g. Brickworks BKW-029 when `lastUpdatedAt` no longer matches."""
+
+
+class ApiValidationError(ApiError):
+    """400 or 422: the remote service rejected the input; `field_errors` maps fields to messages."""
+
+
+RETRYABLE = (ApiUnavailable, ApiRateLimited)
+
+TITLES: dict[type[ApiError], str] = {
+    ApiError: "The remote service refused the request",
+    ApiUnavailable: "The remote service is unavailable",
+    ApiRateLimited: "The remote service asks us to slow down",
+    ApiUnauthorized: "The remote service did not accept the credentials",
+    ApiNotFound: "Not found on the remote service",
+    ApiConflict: "Someone else changed this in the meantime",
+    ApiValidationError: "The remote service rejected the input",
+}
+
+IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
+
+
+def build_http(
+    base_url: str,
+    *,
+    auth: httpx.Auth | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 15.0,
+    retries: int = 3,
+    backoff: float = 0.5,
+) -> httpx.Client:
+    """An httpx client with a timeout, a connection pool, and retries of idempotent calls.
+
+    Retries cover connect errors, dropped connections, 5xx and 429 (honouring Retry-After), with
+    exponential backoff and jitter. POSTs are not retried here: the task that made them decides.
+    """
+    retry = Retry(
+        total=retries,
+        allowed_methods=IDEMPOTENT,
+        status_forcelist=[429, 500, 502, 503, 504],
+        backoff_factor=backoff,
+        backoff_jitter=1.0,
+        max_backoff_wait=30.0,
+    )
+    return httpx.Client(
+        base_url=base_url.rstrip("/") + "/",
+        auth=auth,
+        headers={"Accept": "application/json", **(headers or {})},
+        timeout=timeout,
+        transport=RetryTransport(transport=httpx.HTTPTransport(), retry=retry),
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        follow_redirects=False,
+    )
+
+
+class ApiClient:
+    """Base of every remote client: owns one httpx.Client and maps every failure to an ApiError."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request; return the response, or raise the ApiError that fits the failure."""
+        try:
+            response = self.http.request(method, path.lstrip("/"), **kwargs)
+        except httpx.TimeoutException as exc:
+            raise ApiUnavailable(f"{method} {path} timed out") from exc
+        except httpx.TransportError as exc:
+            raise ApiUnavailable(f"{method} {path} failed: {exc}") from exc
+        if response.is_error:
+            raise error_for(response)
+        if response.is_redirect:
+            # A redirect from an API usually means a wrong base URL (a login page, http -> https).
+            raise ApiError(
+                f"Unexpected redirect to {response.headers.get('location', '?')}; check the base URL",
+                status=response.status_code,
+            )
+        return response
+
+
+def error_for(response: httpx.Response) -> ApiError:
+    """The ApiError for an error response, keeping the remote message, code and status."""
+    status = response.status_code
+    body = _body(response)
+    message, code, fields = _parse_error_body(body)
+    message = message or response.reason_phrase or f"HTTP {status}"
+    kwargs: dict[str, Any] = {"status": status, "code": code, "body": body, "field_errors": fields}
+    if status == 429:
+        return ApiRateLimited(message, retry_after=_retry_after(response), **kwargs)
+    if status >= 500:
+        return ApiUnavailable(message, **kwargs)
+    error_class = {
+        400: ApiValidationError,
+        401: ApiUnauthorized,
+        403: ApiUnauthorized,
+        404: ApiNotFound,
+        409: ApiConflict,
+        422: ApiValidationError,
+    }.get(status, ApiError)
+    return error_class(message, **kwargs)
+
+
+def _body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text.strip()
+
+
+def _parse_error_body(body: Any) -> tuple[str, str, dict[str, list[str]]]:
+    """(message, code, field errors) from the error bodies of the four remote APIs."""
+    if isinstance(body, str):
+        return body[:500], "", {}
+    if not isinstance(body, dict):
+        return "", "", {}
+    fields: dict[str, list[str]] = {}
+    detail = body.get("detail")
+    if isinstance(detail, list):
+        # flows (FastAPI): {"detail": [{"loc": ["body", "title"], "msg": "...", "type": "..."}]}
+        for item in detail:
+            if isinstance(item, dict):
+                loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path")]
+                fields.setdefault(".".join(loc) or "__all__", []).append(str(item.get("msg", "")))
+        message = "; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in fields.items())
+        return message, "", fields
+    if isinstance(detail, str):
+        return detail, "", {}
+    if "Msg" in body:
+        # Canvas: {"State": 500, "Msg": "..."}
+        return str(body["Msg"]), str(body.get("State", "")), {}
+    # Brickworks {errorCode, message, errors, field} and Synerise {status, error, message, errors}
+    for item in body.get("errors") or []:
+        if isinstance(item, dict):
+            name = str(item.get("field") or item.get("path") or "__all__")
+            fields.setdefault(name, []).append(str(item.get("message") or item.get("defaultMessage") or item))
+    if body.get("field") and body.get("message") and not fields:
+        fields[str(body["field"])] = [str(body["message"])]
+    message = str(body.get("message") or body.get("error") or "")
+    return message, str(body.get("errorCode") or ""), fields
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_htmx.http import reswap, retarget
+
+from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
+
+logger = logging.getLogger(__name__)
+
+# The sandbox is a server of remote APIs: its clients authenticate with API keys, not sessions.
+PUBLIC_PREFIXES = ("/sandbox/",)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.path_info.startswith(PUBLIC_PREFIXES):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ApiErrorMiddleware:
+    """Turns a remote-API failure into an inline alert (htmx) or an error page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApiError):
+            return None
+        logger.warning("remote API error on %s: %s (%s)", request.path, exception.message, exception.status)
+        context = {"error": exception}
+        if getattr(request, "htmx", False):
+            # htmx swaps only 2xx answers; the alert goes to the messages region instead of the target.
+            response = render(request, "core/api_error.html#alert", context)
+            return reswap(retarget(response, "#messages"), "beforeend")
+        status = {ApiNotFound: 404, ApiConflict: 409, ApiValidationError: 400}.get(type(exception), 502)
+        return render(request, "core/api_error.html", context, status=status)

@@ -1,0 +1,55 @@
+"""The five roles as groups, and the permissions each one holds. One place for all apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+VIEWER = [
+    "connections.view_connection",
+    "jobs.view_job",
+]
+EDITOR = [*VIEWER]
+PUBLISHER = [*EDITOR]
+OPERATOR = [
+    *VIEWER,
+    "connections.test_connection",
+    "jobs.cancel_job",
+    "jobs.retry_job",
+]
+ADMIN = [
+    *PUBLISHER,
+    *OPERATOR,
+    "connections.add_connection",
+    "connections.change_connection",
+    "connections.delete_connection",
+    "core.view_auditentry",
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+]
+
+ROLES: dict[str, list[str]] = {
+    "viewer": VIEWER,
+    "editor": EDITOR,
+    "publisher": PUBLISHER,
+    "operator": OPERATOR,
+    "admin": ADMIN,
+}
+
+
+def sync_roles(**kwargs: Any) -> None:
+    """Create the role groups and give each exactly its permissions (run after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = set(perms)
+        found = [
+            p
+            for p in Permission.objects.select_related("content_type").filter(
+                codename__in={perm.split(".")[1] for perm in wanted}
+            )
+            if f"{p.content_type.app_label}.{p.codename}" in wanted
+        ]
+        group.permissions.set(found)

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def active(self) -> JobQuerySet:
+        return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])
+
+    def failed(self) -> JobQuerySet:
+        return self.filter(state=Job.State.FAILED)
+
+    def for_object(self, obj: models.Model) -> JobQuerySet:
+        return self.filter(target_type=obj._meta.label, target_id=str(obj.pk))
+
+    def claim(self, pk: int) -> Job | None:
+        """Move a queued job to running and return it; None if another worker has it or it is done."""
+        claimed = self.filter(pk=pk, state=Job.State.QUEUED).update(
+            state=Job.State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        return self.get(pk=pk) if claimed == 1 else None
+
+
+class Job(models.Model):
+    """One long operation run by Celery, followed by the person who started it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    FINISHED = (State.SUCCEEDED, State.FAILED, State.CANCELLED)
+
+    kind = models.CharField(max_length=80, db_index=True)
+    label = models.CharField(max_length=200)
+    task_name = models.CharField(max_length=200)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=200, blank=True)
+    target_repr = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("cancel_job", "Can cancel a job"), ("retry_job", "Can retry a job")]
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def can_cancel(self) -> bool:
+        return not self.is_finished and not self.cancel_requested
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in (self.State.FAILED, self.State.CANCELLED)
+
+    @property
+    def duration(self) -> float | None:
+        if self.started_at is None:
+            return None
+        return ((self.finished_at or timezone.now()) - self.started_at).total_seconds()
+
+
+class JobLog(models.Model):
+    job = models.ForeignKey(Job, related_name="logs", on_delete=models.CASCADE)
+    at = models.DateTimeField(default=timezone.now)
+    level = models.CharField(max_length=10, default="info")
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Heartbeat(models.Model):
+    """When a periodic process (Celery beat) last showed it is alive."""
+
+    name = models.CharField(max_length=50, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at}"

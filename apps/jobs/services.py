@@ -1,0 +1,152 @@
+"""Use cases of long operations: create, run, cancel and retry a Job."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.utils import timezone
+
+from apps.core import audit
+from apps.core.http import RETRYABLE, ApiError
+from apps.jobs.models import Heartbeat, Job, JobLog
+
+logger = logging.getLogger(__name__)
+
+BEAT_INTERVAL = timedelta(seconds=60)
+LOG_TAIL = 50
+
+
+class JobCancelled(Exception):
+    """Raised inside a running job when someone asked to cancel it."""
+
+
+class JobFailed(Exception):
+    """Raised inside a running job to fail it with a message meant for people."""
+
+
+def create_job(
+    *,
+    kind: str,
+    label: str,
+    task_name: str,
+    target: models.Model | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> Job:
+    """A new queued Job; the caller enqueues its task after commit."""
+    job = Job.objects.create(
+        kind=kind,
+        label=label,
+        task_name=task_name,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:300] if target is not None else "",
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    log(job, f"Queued by {user.get_username() if user and user.is_authenticated else 'the system'}")
+    return job
+
+
+def log(job: Job, message: str, *, level: str = "info") -> None:
+    JobLog.objects.create(job=job, message=message, level=level)
+
+
+def report(job: Job, *, progress: int, step: str) -> None:
+    """Record progress (0-100) and the current step, then stop here if a cancel was asked for."""
+    Job.objects.filter(pk=job.pk).update(progress=max(0, min(100, progress)), step=step)
+    job.progress, job.step = progress, step
+    log(job, step)
+    if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        raise JobCancelled
+
+
+@contextmanager
+def running(job_id: int, *, retryable: bool = True) -> Iterator[Job | None]:
+    """Claim a queued job and record how the block ends; yields None when there is nothing to do.
+
+    With `retryable`, transient remote errors put the job back in the queue and propagate so that
+    the task retries; other remote errors and JobFailed fail the job; anything else fails it and
+    propagates (it is a bug).
+    """
+    job = Job.objects.claim(job_id)
+    if job is None:
+        logger.info("job %s is not queued (done, cancelled or taken); skipping", job_id)
+        yield None
+        return
+    try:
+        yield job
+    except JobCancelled:
+        _finish(job, Job.State.CANCELLED, step="Cancelled")
+        log(job, "Cancelled on request", level="warning")
+    except JobFailed as exc:
+        fail(job, str(exc))
+    except RETRYABLE as exc:
+        if not retryable:
+            fail(job, f"{exc.title}: {exc.message}")
+            return
+        Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(state=Job.State.QUEUED)
+        log(job, f"{exc.title}: {exc.message}. Retrying with backoff.", level="warning")
+        raise
+    except ApiError as exc:
+        fail(job, f"{exc.title}: {exc.message}")
+    except Exception as exc:
+        fail(job, f"Internal error: {type(exc).__name__}")
+        raise
+    else:
+        _finish(job, Job.State.SUCCEEDED, step="Done", progress=100)
+
+
+def fail(job: Job, error: str) -> None:
+    """Mark an unfinished job failed with the error shown to people."""
+    if _finish(job, Job.State.FAILED, step="Failed", error=error):
+        log(job, error, level="error")
+
+
+def _finish(job: Job, state: str, *, step: str, error: str = "", progress: int | None = None) -> bool:
+    fields: dict[str, object] = {"state": state, "step": step, "error": error, "finished_at": timezone.now()}
+    if progress is not None:
+        fields["progress"] = progress
+    changed = Job.objects.filter(pk=job.pk, state__in=[Job.State.QUEUED, Job.State.RUNNING]).update(**fields)
+    return changed == 1
+
+
+def cancel_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> None:
+    """Cancel a queued job at once, or ask a running one to stop at its next step."""
+    with audit.action(user, "job.cancel", job):
+        if Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
+            state=Job.State.CANCELLED, step="Cancelled", finished_at=timezone.now(), cancel_requested=True
+        ):
+            log(job, f"Cancelled by {user.get_username()}", level="warning")
+        elif Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(cancel_requested=True):
+            log(job, f"Cancel requested by {user.get_username()}", level="warning")
+
+
+def retry_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Put a failed or cancelled job back in the queue; False if it is not in such a state."""
+    with audit.action(user, "job.retry", job):
+        changed = Job.objects.filter(pk=job.pk, state__in=[Job.State.FAILED, Job.State.CANCELLED]).update(
+            state=Job.State.QUEUED, progress=0, step="", error="", cancel_requested=False, finished_at=None
+        )
+        if changed:
+            log(job, f"Retried by {user.get_username()}")
+    return changed == 1
+
+
+def record_heartbeat(name: str) -> None:
+    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+def beat_is_late() -> bool:
+    """True when Celery beat has not ticked for three intervals (or never has)."""
+    seen = Heartbeat.objects.filter(name="beat").values_list("seen_at", flat=True).first()
+    return seen is None or timezone.now() - seen > 3 * BEAT_INTERVAL
+
+
+def status_context(job: Job) -> dict[str, object]:
+    """What the job status fragment shows: the job and the tail of its log."""
+    logs = list(job.logs.order_by("-pk")[:LOG_TAIL])[::-1]
+    return {"job": job, "logs": logs, "log_total": job.logs.count()}

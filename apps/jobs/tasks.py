@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import current_app, shared_task
+from celery.contrib.django.task import DjangoTask
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+
+from apps.jobs import services
+from apps.jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+RETRY_OPTIONS: dict[str, Any] = {
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+class JobTask(DjangoTask):
+    """Base of tasks whose first argument is a Job id: a task that gives up fails its job."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        job = Job.objects.filter(pk=args[0] if args else kwargs.get("job_id")).first()
+        if job is not None:
+            services.fail(job, f"Gave up after {self.request.retries + 1} attempts: {exc}")
+
+
+def start(
+    task: Any,
+    *,
+    kind: str,
+    label: str,
+    target: models.Model | None,
+    user: AbstractBaseUser | AnonymousUser | None,
+) -> Job:
+    """Create a Job for `task` and enqueue the task once the transaction commits."""
+    job = services.create_job(kind=kind, label=label, task_name=task.name, target=target, user=user)
+    task.delay_on_commit(job.pk)
+    return job
+
+
+def retry(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Requeue a failed or cancelled job and send its task again."""
+    if not services.retry_job(job, user=user):
+        return False
+    transaction.on_commit(lambda: current_app.send_task(job.task_name, args=[job.pk]))
+    return True
+
+
+@shared_task(ignore_result=True)
+def beat_heartbeat() -> None:
+    """Run by beat every minute; the dashboard warns when the last tick is old. Repeats are harmless."""
+    services.record_heartbeat("beat")

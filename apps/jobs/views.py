@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from apps.core.htmx import HtmxHttpRequest
+from apps.jobs import services, tasks
+from apps.jobs.models import Job
+
+
+@require_GET
+@permission_required("jobs.view_job", raise_exception=True)
+@vary_on_headers("HX-Request")
+def job_list(request: HtmxHttpRequest) -> HttpResponse:
+    jobs = Job.objects.select_related("created_by")
+    state = request.GET.get("state", "")
+    kind = request.GET.get("kind", "")
+    if state in Job.State.values:
+        jobs = jobs.filter(state=state)
+    if kind:
+        jobs = jobs.filter(kind=kind)
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "state": state,
+        "kind": kind,
+        "states": Job.State.choices,
+        "kinds": Job.objects.order_by("kind").values_list("kind", flat=True).distinct(),
+    }
+    template_name = "jobs/job_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template_name += "#results"
+    return render(request, template_name, context)
+
+
+@require_GET
+@permission_required("jobs.view_job", raise_exception=True)
+def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return render(request, "jobs/job_detail.html", services.status_context(get_object_or_404(Job, pk=pk)))
+
+
+@require_GET
+@permission_required("jobs.view_job", raise_exception=True)
+def job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    response = render(request, "jobs/job_detail.html#status", services.status_context(job))
+    if job.is_finished:
+        # Lets the page around the fragment refresh what the job changed (e.g. a connection's last test).
+        trigger_client_event(response, "job-finished", {"id": job.pk, "state": job.state})
+    return response
+
+
+@require_POST
+@permission_required("jobs.cancel_job", raise_exception=True)
+def job_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    services.cancel_job(job, user=request.user)
+    return _after_action(request, job, "Cancel requested.")
+
+
+@require_POST
+@permission_required("jobs.retry_job", raise_exception=True)
+def job_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    if tasks.retry(job, user=request.user):
+        return _after_action(request, job, "Queued again.")
+    messages.warning(request, "Only a failed or cancelled job can be retried.")
+    return _after_action(request, job, "")
+
+
+def _after_action(request: HtmxHttpRequest, job: Job, message: str) -> HttpResponse:
+    if request.htmx:
+        job.refresh_from_db()
+        return render(request, "jobs/job_detail.html#status", services.status_context(job))
+    if message:
+        messages.success(request, message)
+    return redirect("jobs:detail", pk=job.pk)

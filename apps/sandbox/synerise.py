@@ -1,0 +1,261 @@
+"""The Synerise APIs of the sandbox, mounted at /sandbox/synerise/.
+
+Reference: shared/spec/synerise-auth-automation-catalogs.md. Decisions on what the doc leaves open
+are in docs/api-decisions.md. Brickworks, automation and catalogs add their routers here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from apps.sandbox import tokens
+from apps.sandbox.models import SyneriseUser, Workspace
+
+api = NinjaAPI(
+    title="Synerise (synadmin sandbox)",
+    version="1",
+    urls_namespace="sandbox-synerise",
+    docs_url=None,
+)
+
+
+def error_response(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
+    """The v4 error body: {timestamp, status, error, message, path} (spec §1.3, "Auth error bodies")."""
+    body = {
+        "timestamp": timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "status": status,
+        "error": HTTPStatus(status).phrase,
+        "message": message,
+        "path": request.path,
+        **extra,
+    }
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, exc.message)
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"][1:] if p != "payload"), "message": e["msg"]}
+        for e in exc.errors
+    ]
+    return error_response(request, 400, "Validation failed", errors=errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, exc.message)
+
+
+class Bearer(HttpBearer):
+    """A sandbox JWT; `workspace=True` also demands a workspace-scoped token."""
+
+    def __init__(self, *, workspace: bool) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def authenticate(self, request: HttpRequest, token: str) -> tokens.Principal:
+        try:
+            principal = tokens.read(token)
+        except tokens.InvalidToken as exc:
+            raise AuthenticationError(message=str(exc)) from exc
+        if self.workspace and principal.workspace is None:
+            raise HttpError(403, "This operation needs a token scoped to a workspace")
+        if not self.workspace and principal.user is None:
+            raise HttpError(403, "This operation is available to Synerise users only")
+        return principal
+
+
+workspace_token = Bearer(workspace=True)
+user_token = Bearer(workspace=False)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class ApiKeyIn(Schema):
+    apiKey: str
+
+
+class UserLoginIn(Schema):
+    username: str
+    password: str
+    deviceId: str | None = None
+    externalProviderToken: str | None = None
+    externalProviderType: str | None = None
+
+
+class ConsumerOut(Schema):
+    type: str
+    businessProfileId: int
+    name: str
+    id: int
+    authorities: list[str]
+    roles: str
+
+
+class UserLoginOut(Schema):
+    consumer: ConsumerOut
+    token: str
+
+
+class WorkspaceOut(Schema):
+    businessProfileGuid: str
+    logo: str
+    name: str
+    id: int
+    created: str
+    subdomain: str
+    ipRestricted: bool
+    mfaRequired: bool
+
+
+class CurrentWorkspaceData(Schema):
+    id: int
+    name: str
+    logo: str
+    businessProfileGuid: str
+    created: str
+    subdomain: str
+    ipRestriction: str
+    mfaRestriction: str
+    labels: list[str]
+
+
+class CurrentWorkspaceOut(Schema):
+    selected: bool
+    data: CurrentWorkspaceData | None
+
+
+@api.post("/uauth/v2/auth/login/profile", response=TokenOut, tags=["auth"], summary="Obtain a Workspace JWT")
+def login_workspace(request: HttpRequest, payload: ApiKeyIn) -> dict[str, str]:
+    # Spec §1.3 A6.
+    workspace = Workspace.objects.filter(api_key=payload.apiKey).first()
+    if workspace is None:
+        raise AuthenticationError(message="Invalid API key")
+    return {"token": tokens.issue(workspace=workspace, user=None, ttl=workspace.token_ttl)}
+
+
+@api.get(
+    "/v4/auth/refresh/profile",
+    response=TokenOut,
+    auth=workspace_token,
+    tags=["auth"],
+    summary="Refresh a Workspace JWT",
+)
+def refresh_workspace(request: HttpRequest) -> dict[str, str]:
+    # php-sdk's refresh (spec §1.2 note on A6): the current token must still be valid.
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    workspace = principal.workspace
+    assert workspace is not None
+    return {"token": tokens.issue(workspace=workspace, user=principal.user, ttl=workspace.token_ttl)}
+
+
+@api.post("/uauth/auth/login/user", response=UserLoginOut, tags=["auth"], summary="Authenticate as a User")
+def login_user(request: HttpRequest, payload: UserLoginIn) -> dict[str, Any]:
+    # Spec §1.3 A1: the token is not scoped to a workspace until one is selected (A3).
+    user = SyneriseUser.objects.filter(email__iexact=payload.username).first()
+    if user is None or not user.check_password(payload.password):
+        raise AuthenticationError(message="Invalid username or password")
+    return _user_login(user, workspace=None)
+
+
+@api.post(
+    "/uauth/auth/login/user/profile/{businessProfileUUID}",
+    response=UserLoginOut,
+    auth=user_token,
+    tags=["auth"],
+    summary="Select a Workspace",
+)
+def select_workspace(request: HttpRequest, businessProfileUUID: str) -> dict[str, Any]:
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    assert principal.user is not None
+    workspace = principal.user.workspaces.filter(guid=_uuid_or_404(businessProfileUUID)).first()
+    if workspace is None:
+        raise HttpError(404, "Workspace not found")
+    return _user_login(principal.user, workspace=workspace)
+
+
+@api.get(
+    "/uauth/business-profile/",
+    response=list[WorkspaceOut],
+    auth=user_token,
+    tags=["auth"],
+    summary="List Workspaces available to the user",
+)
+def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    assert principal.user is not None
+    return [_workspace_out(w) for w in principal.user.workspaces.order_by("name")]
+
+
+@api.get(
+    "/uauth/business-profile/current",
+    response=CurrentWorkspaceOut,
+    auth=user_token,
+    tags=["auth"],
+    summary="Currently selected workspace",
+)
+def current_workspace(request: HttpRequest) -> dict[str, Any]:
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    workspace = principal.workspace
+    if workspace is None:
+        return {"selected": False, "data": None}
+    data = _workspace_out(workspace)
+    return {
+        "selected": True,
+        "data": {
+            **{k: data[k] for k in ("id", "name", "logo", "businessProfileGuid", "created", "subdomain")},
+            "ipRestriction": "OFF",
+            "mfaRestriction": "OFF",
+            "labels": [],
+        },
+    }
+
+
+def _user_login(user: SyneriseUser, *, workspace: Workspace | None) -> dict[str, Any]:
+    ttl = workspace.token_ttl if workspace else 7 * 24 * 3600
+    return {
+        "consumer": {
+            "type": "USER",
+            "businessProfileId": workspace.pk if workspace else 0,
+            "name": user.name,
+            "id": user.pk,
+            "authorities": [],
+            "roles": "ADMIN",
+        },
+        "token": tokens.issue(workspace=workspace, user=user, ttl=ttl),
+    }
+
+
+def _workspace_out(workspace: Workspace) -> dict[str, Any]:
+    return {
+        "businessProfileGuid": str(workspace.guid),
+        "logo": "",
+        "name": workspace.name,
+        "id": workspace.pk,
+        "created": workspace.created.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "subdomain": workspace.subdomain,
+        "ipRestricted": False,
+        "mfaRequired": False,
+    }
+
+
+def _uuid_or_404(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise HttpError(404, "Workspace not found") from None

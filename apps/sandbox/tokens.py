@@ -1,0 +1,61 @@
+"""JWTs the sandbox issues: HS256 with the claim names of Synerise's samples (spec §1.4)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+import jwt
+from django.conf import settings
+
+from apps.sandbox.models import SyneriseUser, Workspace
+
+AUDIENCE = "API"
+ISSUER = "Synerise"
+
+
+def _key() -> str:
+    return f"sandbox-jwt:{settings.SECRET_KEY}"
+
+
+def issue(*, workspace: Workspace | None, user: SyneriseUser | None, ttl: int) -> str:
+    now = time.time()
+    claims = {
+        "sub": str(uuid.uuid4()),
+        "aud": AUDIENCE,
+        "iss": ISSUER,
+        "rlm": "user" if user else "business_profile",
+        "ctd": int(now * 1000),
+        "exp": int(now + ttl),
+        "bpi": workspace.pk if workspace else 0,
+        "uid": user.pk if user else 0,
+        "nme": user.name if user else (workspace.name if workspace else ""),
+    }
+    return jwt.encode(claims, _key(), algorithm="HS256")
+
+
+@dataclass
+class Principal:
+    workspace: Workspace | None
+    user: SyneriseUser | None
+    claims: dict[str, object]
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def read(token: str) -> Principal:
+    """The workspace and user a token stands for; InvalidToken with the reason otherwise."""
+    try:
+        claims = jwt.decode(token, _key(), algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER)
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidToken("Token expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise InvalidToken("Invalid token") from exc
+    workspace = Workspace.objects.filter(pk=claims.get("bpi") or 0).first()
+    user = SyneriseUser.objects.filter(pk=claims.get("uid") or 0).first()
+    if (claims.get("bpi") and workspace is None) or (claims.get("uid") and user is None):
+        raise InvalidToken("Invalid token")
+    return Principal(workspace=workspace, user=user, claims=claims)

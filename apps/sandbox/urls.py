@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+
+from apps.sandbox import canvas, flows, synerise
+
+
+def index(request: HttpRequest) -> JsonResponse:
+    """What the sandbox serves, with each API's OpenAPI document."""
+    apis = {"synerise": "synerise/", "canvas": "canvas/api/", "flows": "flows/api/v1/"}
+    return JsonResponse(
+        {
+            name: {
+                "base": request.build_absolute_uri(base),
+                "openapi": request.build_absolute_uri(f"{base}openapi.json"),
+            }
+            for name, base in apis.items()
+        }
+    )
+
+
+urlpatterns = [
+    path("", index, name="sandbox-index"),
+    path("synerise/", synerise.api.urls),
+    path("canvas/api/", canvas.api.urls),
+    path("flows/api/v1/", flows.api.urls),
+]

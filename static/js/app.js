@@ -1,0 +1,27 @@
+// Small behaviours htmx does not cover. Every page works without this file.
+"use strict";
+
+// Ask before destructive submits: <form data-confirm="Delete this?">. Runs in the capture
+// phase so that a refusal also stops htmx from sending the form.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// Selects marked data-autosubmit send their form on change; their button stays for no-JS use.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && select.hasAttribute("data-autosubmit")) {
+    select.form.requestSubmit();
+  }
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-autosubmit-button]")) {
+    button.hidden = true;
+  }
+});

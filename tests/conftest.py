@@ -1,0 +1,133 @@
+"""Personas and shared fixtures.
+
+Alice is an admin, Olive an operator, Vera a viewer (read-only), and Sam a stranger with no role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.test import Client
+
+from apps.connections.models import Connection
+from apps.sandbox import seed
+from synadmin.celery import app as celery_app
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.REMOTE_BACKOFF = 0.01
+    settings.REMOTE_TIMEOUT = 5.0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(username: str, role: str | None, *, superuser: bool = False) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, is_superuser=superuser, is_staff=superuser)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return make_user("alice", "admin")
+
+
+@pytest.fixture
+def olive(db: None) -> User:
+    return make_user("olive", "operator")
+
+
+@pytest.fixture
+def vera(db: None) -> User:
+    return make_user("vera", "viewer")
+
+
+@pytest.fixture
+def sam(db: None) -> User:
+    return make_user("sam", None)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(alice: User) -> Client:  # noqa: PT004 -- overrides pytest-django's superuser client
+    return client_for(alice)
+
+
+@pytest.fixture
+def operator_client(olive: User) -> Client:
+    return client_for(olive)
+
+
+@pytest.fixture
+def viewer_client(vera: User) -> Client:
+    return client_for(vera)
+
+
+@pytest.fixture
+def stranger_client(sam: User) -> Client:
+    return client_for(sam)
+
+
+@pytest.fixture
+def sandbox(live_server: Any, transactional_db: None) -> seed.Seeded:
+    """The sandbox served over real HTTP, seeded, with the demo connections pointing at it."""
+    return seed.seed_with_connections(f"{live_server.url}/sandbox")
+
+
+@pytest.fixture
+def demo(sandbox: seed.Seeded) -> dict[str, Connection]:
+    """The three demo connections, by kind."""
+    return {c.kind: c for c in Connection.objects.all()}
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_broker_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the session's messages apart from a `make run` on the same checkout.
+
+    Set before the first task is sent: the producer pool keeps the options it was created with.
+    """
+    if celery_app.conf.broker_url.startswith("filesystem://"):
+        folder = tmp_path_factory.mktemp("celery-broker")
+        (folder / "control").mkdir()
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+        }
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[None]:
+    """A real Celery worker in a thread, on the configured broker (Redis in CI, a folder otherwise)."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"):
+        yield
