@@ -28,7 +28,7 @@ run: setup
 test: $(BIN)/.installed .env
 	mkdir -p var
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 # The short pass against the embedded defaults (SQLite, filesystem broker), whatever the environment says.
 test-embedded: $(BIN)/.installed .env

@@ -22,8 +22,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Fernet keys, newest first; older keys still decrypt, so a key can be rotated.
 ENCRYPTION_KEYS = env.list("SYNADMIN_ENCRYPTION_KEYS")
 
-# The built-in server of the remote APIs, mounted at /sandbox/.
-SANDBOX_ENABLED = env.bool("SYNADMIN_SANDBOX", default=True)
+# The built-in server of the remote APIs, mounted at /sandbox/: on by default with the embedded
+# SQLite database, off by default once DATABASE_URL points at a real one (production).
+SANDBOX_ENABLED = env.bool("SYNADMIN_SANDBOX", default=not env.str("DATABASE_URL", default=""))
 SANDBOX_API_KEY = env.str("SYNADMIN_SANDBOX_API_KEY", default="")
 # Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
 SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default="http://127.0.0.1:8000/sandbox")

@@ -103,6 +103,7 @@ def build_http(
         backoff_factor=backoff,
         backoff_jitter=1.0,
         max_backoff_wait=30.0,
+        total_timeout=60.0,
     )
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",

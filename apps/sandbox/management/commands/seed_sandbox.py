@@ -15,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default=settings.SANDBOX_BASE_URL, help="Where the sandbox answers")
 
     def handle(self, *args: Any, base_url: str, **options: Any) -> None:
+        if not settings.SANDBOX_ENABLED:
+            self.stdout.write("The sandbox is off (SYNADMIN_SANDBOX=0); nothing to seed.")
+            return
         seeded = seed.seed_with_connections(base_url)
         self.stdout.write(
             f"Sandbox seeded: {seeded.workspace}, {seeded.canvas}, {seeded.flows}; "

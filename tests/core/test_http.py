@@ -1,0 +1,222 @@
+"""The remote-API client base: failures mapped to typed errors, retries where they are safe."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from pytest_httpx import HTTPXMock
+
+from apps.core import http
+from apps.core.http import (
+    ApiClient,
+    ApiConflict,
+    ApiError,
+    ApiNotFound,
+    ApiRateLimited,
+    ApiUnauthorized,
+    ApiUnavailable,
+    ApiValidationError,
+)
+
+BASE = "https://api.example.test/v1"
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pauses the retry transport takes, recorded instead of slept."""
+    taken: list[float] = []
+    monkeypatch.setattr("httpx_retries.retry.time.sleep", taken.append)
+    return taken
+
+
+@pytest.fixture
+def client(sleeps: list[float]) -> ApiClient:
+    return ApiClient(http.build_http(BASE, retries=2, backoff=0.5))
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"),
+    [
+        (400, ApiValidationError),
+        (401, ApiUnauthorized),
+        (403, ApiUnauthorized),
+        (404, ApiNotFound),
+        (409, ApiConflict),
+        (418, ApiError),
+        (422, ApiValidationError),
+    ],
+)
+def test_each_status_maps_to_its_error(
+    client: ApiClient, httpx_mock: HTTPXMock, status: int, error_class: type
+) -> None:
+    httpx_mock.add_response(status_code=status, json={"message": "nope"})
+    with pytest.raises(error_class) as caught:
+        client.request("POST", "/things")
+    assert type(caught.value) is error_class
+    assert caught.value.status == status
+    assert caught.value.message == "nope"
+    assert not caught.value.retryable
+
+
+def test_a_synerise_error_body_keeps_its_message(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    body = {
+        "timestamp": "2026-11-24T10:00:00.000+00:00",
+        "status": 401,
+        "error": "Unauthorized",
+        "message": "Invalid API key",
+        "path": "/uauth/v2/auth/login/profile",
+    }
+    httpx_mock.add_response(status_code=401, json=body)
+    with pytest.raises(ApiUnauthorized) as caught:
+        client.request("POST", "/uauth/v2/auth/login/profile")
+    assert caught.value.message == "Invalid API key"
+    assert caught.value.body == body
+
+
+def test_a_brickworks_error_body_keeps_its_code_and_field(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        status_code=409,
+        json={
+            "errorCode": "BKW-029",
+            "httpStatus": 409,
+            "message": "Record was modified in the meantime",
+            "errors": [],
+            "field": "lastUpdatedAt",
+        },
+    )
+    with pytest.raises(ApiConflict) as caught:
+        client.request("PUT", "/schemas/s/records/r")
+    assert caught.value.code == "BKW-029"
+    assert caught.value.message == "Record was modified in the meantime"
+    assert caught.value.field_errors == {"lastUpdatedAt": ["Record was modified in the meantime"]}
+
+
+def test_brickworks_field_errors_are_gathered(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        status_code=400,
+        json={
+            "errorCode": "BKW-002",
+            "httpStatus": 400,
+            "message": "Validation failed",
+            "errors": [
+                {"field": "slug", "message": "too short"},
+                {"field": "slug", "message": "bad characters"},
+            ],
+        },
+    )
+    with pytest.raises(ApiValidationError) as caught:
+        client.request("POST", "/schemas/s/records")
+    assert caught.value.field_errors == {"slug": ["too short", "bad characters"]}
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "code"),
+    [
+        ({"State": 400, "Msg": "Invalid block range"}, "Invalid block range", "400"),
+        ("Unauthorized", "Unauthorized", ""),
+    ],
+)
+def test_canvas_error_bodies(
+    client: ApiClient, httpx_mock: HTTPXMock, body: object, message: str, code: str
+) -> None:
+    if isinstance(body, str):
+        httpx_mock.add_response(status_code=400, text=body)
+    else:
+        httpx_mock.add_response(status_code=400, json=body)
+    with pytest.raises(ApiValidationError) as caught:
+        client.request("POST", "/Workflow/Run")
+    assert (caught.value.message, caught.value.code) == (message, code)
+
+
+def test_a_flows_validation_body_becomes_field_errors(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        status_code=422,
+        json={
+            "detail": [
+                {"loc": ["body", "title"], "msg": "field required", "type": "value_error.missing"},
+                {"loc": ["query", "size"], "msg": "must be <= 100", "type": "value_error"},
+            ]
+        },
+    )
+    with pytest.raises(ApiValidationError) as caught:
+        client.request("POST", "/flows")
+    assert caught.value.field_errors == {"title": ["field required"], "size": ["must be <= 100"]}
+    assert "title: field required" in caught.value.message
+
+
+def test_an_empty_error_body_falls_back_to_the_reason(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=404, content=b"")
+    with pytest.raises(ApiNotFound) as caught:
+        client.request("DELETE", "/things/1")
+    assert caught.value.message == "Not Found"
+
+
+def test_a_get_is_retried_after_a_5xx(client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float]) -> None:
+    httpx_mock.add_response(status_code=503, json={"message": "busy"})
+    httpx_mock.add_response(status_code=200, json={"ok": True})
+    assert client.request("GET", "/things").json() == {"ok": True}
+    assert len(httpx_mock.get_requests()) == 2
+    assert len(sleeps) == 1
+
+
+def test_a_get_gives_up_after_the_retries(
+    client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float]
+) -> None:
+    httpx_mock.add_response(status_code=502, json={"message": "bad gateway"}, is_reusable=True)
+    with pytest.raises(ApiUnavailable) as caught:
+        client.request("GET", "/things")
+    assert caught.value.retryable
+    assert caught.value.message == "bad gateway"
+    assert len(httpx_mock.get_requests()) == 3
+    # Exponential backoff with jitter: the second pause is drawn from a larger range than the first.
+    assert len(sleeps) == 2 and all(0 <= pause <= 30 for pause in sleeps)
+
+
+def test_a_post_is_not_retried(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=503, json={"message": "busy"})
+    with pytest.raises(ApiUnavailable):
+        client.request("POST", "/things", json={})
+    assert len(httpx_mock.get_requests()) == 1
+
+
+def test_retry_after_is_honoured(client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float]) -> None:
+    httpx_mock.add_response(status_code=429, headers={"Retry-After": "7"}, json={"message": "slow down"})
+    httpx_mock.add_response(status_code=200, json=[])
+    client.request("GET", "/things")
+    assert sleeps == [7.0]
+
+
+def test_a_lasting_429_keeps_its_retry_after(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        status_code=429, headers={"Retry-After": "2"}, json={"message": "slow"}, is_reusable=True
+    )
+    with pytest.raises(ApiRateLimited) as caught:
+        client.request("GET", "/things")
+    assert caught.value.retry_after == 2.0
+    assert caught.value.retryable
+
+
+def test_connect_errors_are_retried_then_reported(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_exception(httpx.ConnectError("Connection refused"), is_reusable=True)
+    with pytest.raises(ApiUnavailable) as caught:
+        client.request("GET", "/things")
+    assert "Connection refused" in caught.value.message
+    assert len(httpx_mock.get_requests()) == 3
+
+
+def test_a_timeout_is_unavailable(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_exception(httpx.ReadTimeout("slow"), is_reusable=True)
+    with pytest.raises(ApiUnavailable, match="timed out"):
+        client.request("GET", "/things")
+
+
+def test_a_redirect_points_at_the_base_url(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=302, headers={"Location": "https://login.example.test/"})
+    with pytest.raises(ApiError, match="check the base URL"):
+        client.request("GET", "/things")
+
+
+def test_the_client_has_explicit_timeouts() -> None:
+    with http.build_http(BASE, timeout=4.0) as client:
+        assert client.timeout == httpx.Timeout(4.0)
+        assert str(client.base_url) == BASE + "/"

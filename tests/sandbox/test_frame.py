@@ -1,0 +1,149 @@
+"""The sandbox's frame: Canvas and flows authentication, fault injection, OpenAPI documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from apps.sandbox import seed
+from apps.sandbox.models import FaultSettings, Flow
+
+
+@pytest.fixture
+def seeded(db: None) -> seed.Seeded:
+    return seed.seed()
+
+
+@pytest.fixture
+def api() -> Client:
+    return Client()
+
+
+def test_canvas_accepts_its_keys(api: Client, seeded: seed.Seeded) -> None:
+    keys = {"Consumer": seeded.canvas.consumer, "SecretKey": seeded.canvas.secret_key}
+    response = api.get("/sandbox/canvas/api/Authenticate", headers=keys)
+    assert response.status_code == 200
+    assert response.json() is True
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Consumer": "unknown", "SecretKey": "x"},
+        {"Consumer": "{consumer}"},
+        {"Consumer": "{consumer}", "SecretKey": "wrong"},
+    ],
+)
+def test_canvas_refuses_missing_or_wrong_keys(
+    api: Client, seeded: seed.Seeded, headers: dict[str, str]
+) -> None:
+    headers = {k: v.format(consumer=seeded.canvas.consumer) for k, v in headers.items()}
+    response = api.get("/sandbox/canvas/api/Authenticate", headers=headers)
+    assert response.status_code == 401
+    assert response.content == b""
+
+
+def flows_get(api: Client, token: str, **params: Any) -> Any:
+    return api.get("/sandbox/flows/api/v1/flows", params, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_flows_pages_with_a_cursor(api: Client, seeded: seed.Seeded) -> None:
+    first = flows_get(api, seeded.flows.token, size=2).json()
+    assert [f["id"] for f in first["items"]] == ["abandoned-cart", "update-consents"]
+    assert first["next_page"]
+    second = flows_get(api, seeded.flows.token, size=2, cursor=first["next_page"]).json()
+    assert [f["id"] for f in second["items"]] == ["welcome-series"]
+    assert second["next_page"] is None
+    assert Flow.objects.count() == 3
+
+
+def test_flows_refuses_a_wrong_token(api: Client, seeded: seed.Seeded) -> None:
+    response = flows_get(api, "wrong")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Not authenticated"}
+
+
+def test_flows_validates_the_page_size(api: Client, seeded: seed.Seeded) -> None:
+    response = flows_get(api, seeded.flows.token, size=500)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "size"
+
+
+@pytest.mark.parametrize(
+    ("fault", "status"),
+    [("5xx", 503), ("429", 429)],
+)
+def test_faults_can_be_injected_and_removed(
+    api: Client, seeded: seed.Seeded, fault: str, status: int
+) -> None:
+    call_command("sandbox_faults", "--error-rate", "1", "--faults", fault, "--retry-after", "3")
+    response = api.get("/sandbox/flows/api/v1/flows")
+    assert response.status_code == status
+    if status == 429:
+        assert response["Retry-After"] == "3"
+    call_command("sandbox_faults")
+    assert FaultSettings.current().error_rate == 0
+    assert api.get("/sandbox/flows/api/v1/flows").status_code == 401  # the real answer again
+
+
+def test_a_dropped_connection_breaks_off_mid_body(api: Client, seeded: seed.Seeded) -> None:
+    FaultSettings.objects.create(pk=1, error_rate=1, faults=["drop"])
+    response = api.get("/sandbox/synerise/v4/auth/refresh/profile")
+    with pytest.raises(ConnectionAbortedError):
+        b"".join(response.streaming_content)
+
+
+def test_faults_leave_the_dashboard_alone(admin_client: Client, seeded: seed.Seeded) -> None:
+    FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"])
+    assert admin_client.get("/").status_code == 200
+
+
+def test_a_bad_error_rate_is_refused(seeded: seed.Seeded) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("sandbox_faults", "--error-rate", "2")
+
+
+@pytest.mark.parametrize(
+    ("base", "operation"),
+    [
+        ("/sandbox/synerise/", "/uauth/v2/auth/login/profile"),
+        ("/sandbox/canvas/api/", "/Authenticate"),
+        ("/sandbox/flows/api/v1/", "/flows"),
+    ],
+)
+def test_each_api_publishes_its_openapi_document(api: Client, db: None, base: str, operation: str) -> None:
+    document = api.get(f"{base}openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    assert any(path.endswith(operation) for path in document["paths"])
+
+
+def test_the_index_lists_the_apis(api: Client, db: None) -> None:
+    index = api.get("/sandbox/").json()
+    assert set(index) == {"synerise", "canvas", "flows"}
+    assert index["canvas"]["openapi"] == "http://testserver/sandbox/canvas/api/openapi.json"
+
+
+def test_the_sandbox_can_be_turned_off(settings: Any, api: Client, db: None) -> None:
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import synadmin.urls
+
+    settings.SANDBOX_ENABLED = False
+    try:
+        importlib.reload(synadmin.urls)
+        clear_url_caches()
+        assert api.get("/sandbox/").status_code == 404
+        call_command("seed_sandbox")
+        assert not Flow.objects.exists()
+    finally:
+        settings.SANDBOX_ENABLED = True
+        importlib.reload(synadmin.urls)
+        clear_url_caches()
