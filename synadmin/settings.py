@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "template_partials",
     "apps.core",
     "apps.connections",
+    "apps.content",
     "apps.jobs",
     "apps.canvas",
     "apps.automations",

@@ -109,3 +109,13 @@ class FaultSettings(models.Model):
     @classmethod
     def current(cls) -> FaultSettings | None:
         return cls.objects.filter(pk=1).first()
+
+
+# Brickworks keeps its models in its own module; importing them here registers them with the app.
+from apps.sandbox.brickworks.models import (  # noqa: E402, F401
+    ContentSchema,
+    ExternalSource,
+    Profile,
+    Record,
+    RecordVersion,
+)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.connections import services as connections
+from apps.sandbox.brickworks import seed as brickworks
 from apps.sandbox.models import CanvasKey, Flow, FlowsToken, SyneriseUser, Workspace
 
 DEMO_USER_EMAIL = "demo@synadmin.test"
@@ -44,6 +45,7 @@ def seed() -> Seeded:
     flows_token, _ = FlowsToken.objects.get_or_create(name="Demo token")
     for flow_id, title, kind in DEMO_FLOWS:
         Flow.objects.get_or_create(id=flow_id, defaults={"title": title, "type": kind})
+    brickworks.seed(workspace)
     return Seeded(workspace=workspace, canvas=canvas, flows=flows_token)
 
 

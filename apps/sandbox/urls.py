@@ -4,11 +4,17 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
 from apps.sandbox import canvas, flows, synerise
+from apps.sandbox.brickworks import api as brickworks
 
 
 def index(request: HttpRequest) -> JsonResponse:
     """What the sandbox serves, with each API's OpenAPI document."""
-    apis = {"synerise": "synerise/", "canvas": "canvas/api/", "flows": "flows/api/v1/"}
+    apis = {
+        "synerise": "synerise/",
+        "brickworks": "synerise/brickworks/v1/",
+        "canvas": "canvas/api/",
+        "flows": "flows/api/v1/",
+    }
     return JsonResponse(
         {
             name: {
@@ -22,6 +28,7 @@ def index(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("", index, name="sandbox-index"),
+    path("synerise/brickworks/v1/", brickworks.api.urls),
     path("synerise/", synerise.api.urls),
     path("canvas/api/", canvas.api.urls),
     path("flows/api/v1/", flows.api.urls),

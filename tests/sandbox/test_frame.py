@@ -125,7 +125,7 @@ def test_each_api_publishes_its_openapi_document(api: Client, db: None, base: st
 
 def test_the_index_lists_the_apis(api: Client, db: None) -> None:
     index = api.get("/sandbox/").json()
-    assert set(index) == {"synerise", "canvas", "flows"}
+    assert set(index) == {"synerise", "brickworks", "canvas", "flows"}
     assert index["canvas"]["openapi"] == "http://testserver/sandbox/canvas/api/openapi.json"
 
 

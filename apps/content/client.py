@@ -1,0 +1,363 @@
+"""The Brickworks API: schemas, records, versions, generation, external sources.
+
+Reference: shared/spec/brickworks.md; the paths the doc leaves open are in docs/api-decisions.md.
+Build it on a signed client: `BrickworksClient(connections.services.synerise_http(connection))`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from apps.core.http import ApiClient
+
+PREFIX = "brickworks/v1"
+Status = Literal["DRAFT", "SCHEDULED", "PUBLISHED", "UNPUBLISHED"]
+IdentifierType = Literal["id", "uuid", "email", "custom_identify"]
+T = TypeVar("T")
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Schema(Wire):
+    id: str
+    app_id: str = Field(alias="appId")
+    display_name: str = Field(alias="displayName")
+    description: str = ""
+    fields: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    display_configuration: dict[str, Any] = Field(default_factory=dict, alias="displayConfiguration")
+    schema_type: Literal["SIMPLE", "VERSIONED"] = Field(alias="schemaType")
+    version: int = 0
+    updated_at: datetime | None = Field(default=None, alias="updatedAt")
+
+    @property
+    def is_simple(self) -> bool:
+        return self.schema_type == "SIMPLE"
+
+
+class Record(Wire):
+    id: str
+    schema_id: str = Field(alias="schemaId")
+    name: str | None = None
+    slug: str | None = None
+    status: Status
+    values: dict[str, Any] = Field(default_factory=dict)
+    record_version: int = Field(0, alias="recordVersion")
+    schema_version: int = Field(0, alias="schemaVersion")
+    created_at: datetime | None = Field(default=None, alias="createdAt")
+    updated_at: datetime | None = Field(default=None, alias="updatedAt")
+    published_at: datetime | None = Field(default=None, alias="publishedAt")
+    action_on_schedule: str | None = Field(default=None, alias="actionOnSchedule")
+    schedule: dict[str, Any] = Field(default_factory=dict)
+    updated_by: dict[str, Any] = Field(default_factory=dict, alias="updatedBy")
+
+
+class RecordVersion(Record):
+    version_id: str = Field(alias="versionId")
+
+
+class ExternalSource(Wire):
+    id: str
+    name: str
+    description: str = ""
+    properties: dict[str, Any] = Field(default_factory=dict)
+    ttl: int | None = None
+    updated_at: datetime | None = Field(default=None, alias="updatedAt")
+
+
+class Meta(Wire):
+    page: int
+    limit: int
+    total: int
+    pages: int
+
+
+class Page(Wire, Generic[T]):
+    meta: Meta
+    data: list[T]
+
+
+class UpsertResult(Wire):
+    status: Literal["ACCEPTED", "REJECTED"]
+    id: str | None = None
+    index: int | None = None
+    message: str = ""
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def _query(**params: Any) -> dict[str, Any]:
+    """Query parameters without the unset ones; lists become comma-separated (spec §3)."""
+    return {
+        key: ",".join(value) if isinstance(value, list | tuple) else value
+        for key, value in params.items()
+        if value not in (None, "", [], ())
+    }
+
+
+def _body(**values: Any) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+class BrickworksClient(ApiClient):
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.request(method, f"{PREFIX}/{path}", **kwargs).json()
+
+    # Schemas (spec §2.1)
+
+    def list_schemas(
+        self,
+        *,
+        page: int = 1,
+        limit: int = 50,
+        search: str | None = None,
+        sort_by: str | None = None,
+        schema_types: list[str] | None = None,
+    ) -> Page[Schema]:
+        # Reference: brickworks.md S5.
+        params = _query(page=page, limit=limit, search=search, sortBy=sort_by, schemaTypes=schema_types)
+        return Page[Schema].model_validate(self._json("GET", "schemas", params=params))
+
+    def get_schema(self, key: str) -> Schema:
+        # Reference: brickworks.md S1 (appId) and S2 (id).
+        return Schema.model_validate(self._json("GET", f"schemas/{key}"))
+
+    def create_schema(
+        self,
+        *,
+        app_id: str,
+        display_name: str,
+        fields: dict[str, Any],
+        description: str = "",
+        is_simple: bool = False,
+        display_configuration: dict[str, Any] | None = None,
+    ) -> Schema:
+        # Reference: brickworks.md S6.
+        body = _body(
+            appId=app_id,
+            displayName=display_name,
+            description=description,
+            fields=fields,
+            isSimpleSchema=is_simple,
+            displayConfiguration=display_configuration,
+        )
+        return Schema.model_validate(self._json("POST", "schemas", json=body))
+
+    def update_schema(
+        self,
+        schema_id: str,
+        *,
+        display_name: str,
+        description: str | None = None,
+        fields: dict[str, Any] | None = None,
+        display_configuration: dict[str, Any] | None = None,
+    ) -> Schema:
+        # Reference: brickworks.md S3; omitted properties are kept.
+        body = _body(
+            displayName=display_name,
+            description=description,
+            fields=fields,
+            displayConfiguration=display_configuration,
+        )
+        return Schema.model_validate(self._json("PUT", f"schemas/{schema_id}", json=body))
+
+    def delete_schema(self, schema_id: str) -> None:
+        # Reference: brickworks.md S4.
+        self.request("DELETE", f"{PREFIX}/schemas/{schema_id}")
+
+    # Records (spec §2.2)
+
+    def list_records(
+        self,
+        schema: str,
+        *,
+        page: int = 1,
+        limit: int = 50,
+        filters: str | None = None,
+        search: str | None = None,
+        sort_by: str | None = None,
+        ids: list[str] | None = None,
+        statuses: list[str] | None = None,
+    ) -> Page[Record]:
+        # Reference: brickworks.md R1 / R2.
+        params = _query(
+            page=page, limit=limit, filters=filters, search=search, sortBy=sort_by, ids=ids, statuses=statuses
+        )
+        return Page[Record].model_validate(self._json("GET", f"schemas/{schema}/records", params=params))
+
+    def get_record(
+        self, schema: str, record: str, *, fields: list[str] | None = None, statuses: list[str] | None = None
+    ) -> Record:
+        # Reference: brickworks.md R5 / R6 (by id) and R7 (by slug).
+        params = _query(fields=fields, statuses=statuses)
+        return Record.model_validate(self._json("GET", f"schemas/{schema}/records/{record}", params=params))
+
+    def create_record(
+        self,
+        schema: str,
+        *,
+        values: dict[str, Any],
+        status: Status = "DRAFT",
+        slug: str | None = None,
+        name: str | None = None,
+        schedule: dict[str, Any] | None = None,
+    ) -> Record:
+        # Reference: brickworks.md R3 / R4.
+        body = _body(values=values, status=status, slug=slug, name=name, schedule=schedule)
+        if schedule:
+            body["actionOnSchedule"] = "PUBLISH"
+        return Record.model_validate(self._json("POST", f"schemas/{schema}/records", json=body))
+
+    def update_record(
+        self,
+        schema: str,
+        record_id: str,
+        *,
+        status: Status | None = None,
+        values: dict[str, Any] | None = None,
+        slug: str | None = None,
+        name: str | None = None,
+        schedule: dict[str, Any] | None = None,
+        last_updated_at: datetime | str | None = None,
+        from_state: Status | None = None,
+    ) -> Record:
+        # Reference: brickworks.md R8 / R9; a stale `last_updated_at` raises ApiConflict (BKW-029).
+        if isinstance(last_updated_at, datetime):
+            last_updated_at = last_updated_at.isoformat().replace("+00:00", "Z")
+        body = _body(
+            status=status,
+            values=values,
+            slug=slug,
+            name=name,
+            schedule=schedule,
+            lastUpdatedAt=last_updated_at,
+            fromState=from_state,
+        )
+        if schedule:
+            body["actionOnSchedule"] = "PUBLISH"
+        return Record.model_validate(self._json("PUT", f"schemas/{schema}/records/{record_id}", json=body))
+
+    def delete_record(self, schema: str, record_id: str) -> None:
+        # Reference: brickworks.md R10 / R11.
+        self.request("DELETE", f"{PREFIX}/schemas/{schema}/records/{record_id}")
+
+    def duplicate_record(self, schema: str, record_id: str) -> Record:
+        # Reference: brickworks.md R12 / R13.
+        return Record.model_validate(self._json("POST", f"schemas/{schema}/records/{record_id}/duplicate"))
+
+    # Async upserts (spec §2.3): simple schemas only
+
+    def upsert_record(self, schema_id: str, item: dict[str, Any], *, partial: bool = False) -> UpsertResult:
+        # Reference: brickworks.md A1 (PUT) / A2 (PATCH).
+        method = "PATCH" if partial else "PUT"
+        return UpsertResult.model_validate(
+            self._json(method, f"schemas/{schema_id}/records/upsert", json=item)
+        )
+
+    def upsert_records(
+        self, schema_id: str, items: list[dict[str, Any]], *, partial: bool = False
+    ) -> list[UpsertResult]:
+        # Reference: brickworks.md A3 (PUT) / A4 (PATCH): one result per item, in order.
+        method = "PATCH" if partial else "PUT"
+        results = self._json(method, f"schemas/{schema_id}/records/upsert/batch", json=items)
+        return [UpsertResult.model_validate(item) for item in results]
+
+    # Preview and generation (spec §2.4, §2.5)
+
+    def preview(
+        self,
+        app_id: str,
+        record: str,
+        *,
+        values: dict[str, Any],
+        identifier_type: IdentifierType | None = None,
+        identifier_value: str | None = None,
+        context: list[str] | None = None,
+        field_context: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        # Reference: brickworks.md P1 / P2 (as a profile) and P3 / P4 (as any consumer).
+        path = f"schemas/{app_id}/records/{record}/preview"
+        if identifier_type:
+            path += f"/by/{identifier_type}"
+        body = _body(
+            values=values, identifierValue=identifier_value, context=context, fieldContext=field_context
+        )
+        return self._json("POST", path, json=body)
+
+    def generate(
+        self,
+        app_id: str,
+        record: str,
+        *,
+        identifier_type: IdentifierType | None = None,
+        identifier_value: str | None = None,
+        context: list[str] | None = None,
+        field_context: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        # Reference: brickworks.md G1 / G2 (as a profile) and G3 / G4 (as any consumer).
+        path = f"schemas/{app_id}/records/{record}/generate"
+        if identifier_type:
+            path += f"/by/{identifier_type}"
+        body = _body(identifierValue=identifier_value, context=context, fieldContext=field_context)
+        return self._json("POST", path, json=body)
+
+    # Versions (spec §2.6)
+
+    def list_versions(
+        self,
+        schema_id: str,
+        record: str,
+        *,
+        page: int = 1,
+        limit: int = 50,
+        statuses: list[str] | None = None,
+    ) -> Page[RecordVersion]:
+        # Reference: brickworks.md V3 / V4.
+        params = _query(page=page, limit=limit, statuses=statuses)
+        data = self._json("GET", f"schemas/{schema_id}/records/{record}/versions", params=params)
+        return Page[RecordVersion].model_validate(data)
+
+    def get_version(self, schema_id: str, record_id: str, version: str | int) -> RecordVersion:
+        # Reference: brickworks.md V1 (version id) / V2 (version number).
+        data = self._json("GET", f"schemas/{schema_id}/records/{record_id}/versions/{version}")
+        return RecordVersion.model_validate(data)
+
+    # External sources (spec §2.7)
+
+    def list_external_sources(
+        self, *, page: int = 1, limit: int = 50, sort_by: str | None = None, method: str | None = None
+    ) -> Page[ExternalSource]:
+        # Reference: brickworks.md X1.
+        params = _query(page=page, limit=limit, sortBy=sort_by, method=method)
+        return Page[ExternalSource].model_validate(self._json("GET", "external-sources", params=params))
+
+    def get_external_source(self, source_id: str) -> ExternalSource:
+        # Reference: brickworks.md X3.
+        return ExternalSource.model_validate(self._json("GET", f"external-sources/{source_id}"))
+
+    def create_external_source(
+        self, *, name: str, properties: dict[str, Any], description: str = "", ttl: int | None = None
+    ) -> ExternalSource:
+        # Reference: brickworks.md X2.
+        body = _body(name=name, properties=properties, description=description, ttl=ttl)
+        return ExternalSource.model_validate(self._json("POST", "external-sources", json=body))
+
+    def update_external_source(
+        self,
+        source_id: str,
+        *,
+        name: str | None = None,
+        properties: dict[str, Any] | None = None,
+        description: str | None = None,
+        ttl: int | None = None,
+    ) -> ExternalSource:
+        # Reference: brickworks.md X4.
+        body = _body(name=name, properties=properties, description=description, ttl=ttl)
+        return ExternalSource.model_validate(self._json("PUT", f"external-sources/{source_id}", json=body))
+
+    def delete_external_source(self, source_id: str) -> None:
+        # Reference: brickworks.md X5.
+        self.request("DELETE", f"{PREFIX}/external-sources/{source_id}")

@@ -1,0 +1,101 @@
+"""The dashboard's Brickworks client against the sandbox over real HTTP, signed in as the demo connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError
+
+FIELDS = {
+    "title": {"type": "text", "required": True, "useAsRecordName": True, "searchable": True, "maxLength": 40},
+    "price": {"type": "number", "searchable": True},
+}
+
+
+@pytest.fixture
+def bw(demo: dict[str, Connection]) -> Iterator[BrickworksClient]:
+    with BrickworksClient(connections.synerise_http(demo["synerise"])) as client:
+        yield client
+
+
+def test_it_reads_the_demo_content(bw: BrickworksClient) -> None:
+    schemas = bw.list_schemas(sort_by="appId:asc")
+    assert [s.app_id for s in schemas.data] == ["home-banners", "offers"]
+    banners = bw.get_schema("home-banners")
+    assert not banners.is_simple
+    assert list(banners.fields)[:2] == ["headline", "greeting"]
+    page = bw.list_records("home-banners", statuses=["PUBLISHED", "DRAFT"])
+    assert page.meta.total == 2
+    assert bw.get_record("home-banners", "winter-sale").status == "PUBLISHED"
+    out = bw.generate(
+        "home-banners", "winter-sale", identifier_type="email", identifier_value="ann@example.test"
+    )
+    assert out["headline"] == "Winter sale, Ann"
+    assert out["greeting"] == "Hello Ann!"
+
+
+def test_a_record_goes_through_its_life(bw: BrickworksClient) -> None:
+    schema = bw.create_schema(app_id="news", display_name="News", fields=FIELDS)
+    draft = bw.create_record(schema.id, values={"title": "First"}, slug="first-news")
+    assert (draft.status, draft.name, draft.record_version) == ("DRAFT", "First", 1)
+    edited = bw.update_record(
+        schema.id, draft.id, values={"title": "First!"}, last_updated_at=draft.updated_at
+    )
+    with pytest.raises(ApiConflict) as conflict:
+        bw.update_record(schema.id, draft.id, values={"title": "Stale"}, last_updated_at=draft.updated_at)
+    assert conflict.value.code == "BKW-029"
+    published = bw.update_record(schema.id, draft.id, status="PUBLISHED", last_updated_at=edited.updated_at)
+    assert published.published_at is not None
+    next_draft = bw.update_record(schema.id, draft.id, status="DRAFT", values={"title": "Second"})
+    assert next_draft.record_version == 2
+    versions = bw.list_versions(schema.id, "first-news")
+    assert [v.record_version for v in versions.data] == [2, 1]
+    assert bw.get_version(schema.id, draft.id, 1).values == {"title": "First!"}
+    assert bw.get_version(schema.id, draft.id, versions.data[0].version_id).status == "DRAFT"
+    preview = bw.preview("news", draft.id, values={"title": "Preview"})
+    assert preview["title"] == "Preview"
+    copy = bw.duplicate_record(schema.id, draft.id)
+    assert copy.name == "First! - copy"
+    found = bw.list_records("news", filters="title==First*", sort_by="createdAt:asc")
+    assert [r.id for r in found.data] == [draft.id, copy.id]
+    bw.delete_record(schema.id, copy.id)
+    with pytest.raises(ApiNotFound):
+        bw.get_record(schema.id, copy.id)
+    bw.delete_schema(schema.id)
+    with pytest.raises(ApiNotFound):
+        bw.get_schema("news")
+
+
+def test_remote_validation_errors_name_their_fields(bw: BrickworksClient) -> None:
+    with pytest.raises(ApiValidationError) as caught:
+        bw.create_record("home-banners", values={"headline": "x" * 81}, status="DRAFT")
+    assert "values.headline" in caught.value.field_errors
+    with pytest.raises(ApiValidationError) as caught:
+        bw.list_records("home-banners", filters="priority>")
+    assert caught.value.code == "BKW-002"
+
+
+def test_upserts_and_external_sources(bw: BrickworksClient) -> None:
+    offers = bw.get_schema("offers")
+    item = {"identifier": {"type": "FIELD", "field": "sku", "value": "HAT-03"}, "values": {"sku": "HAT-03"}}
+    accepted = bw.upsert_record(offers.id, item)
+    assert accepted.status == "ACCEPTED"
+    results = bw.upsert_records(
+        offers.id, [item, {"identifier": item["identifier"], "values": {"discount": 500}}]
+    )
+    assert [r.status for r in results] == ["ACCEPTED", "REJECTED"]
+    assert bw.get_record("offers", accepted.id or "").values == {"sku": "HAT-03"}
+
+    source = bw.create_external_source(
+        name="Stock", properties={"url": "https://stock.example.test/", "method": "get"}
+    )
+    assert bw.list_external_sources(method="get").meta.total == 1
+    assert bw.update_external_source(source.id, ttl=30).ttl == 30
+    bw.delete_external_source(source.id)
+    with pytest.raises(ApiNotFound):
+        bw.get_external_source(source.id)
