@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -15,10 +16,25 @@ from apps.core.models import AuditEntry
 User = AbstractBaseUser | AnonymousUser | None
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A target that lives on a remote service (a Brickworks record), named for the audit log."""
+
+    type: str
+    id: str
+    name: str = ""
+
+    def __str__(self) -> str:
+        return self.name or self.id
+
+
+Target = models.Model | Ref | None
+
+
 def record(
     user: User,
     action: str,
-    target: models.Model | None = None,
+    target: Target = None,
     *,
     outcome: str = AuditEntry.Outcome.OK,
     error: str = "",
@@ -30,8 +46,8 @@ def record(
         user=known,
         username=known.get_username() if known else "",
         action=action,
-        target_type=target._meta.label if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
+        target_type=_label(target),
+        target_id=(target.id if isinstance(target, Ref) else str(target.pk)) if target is not None else "",
         target_repr=str(target)[:300] if target is not None else "",
         outcome=outcome,
         error=error,
@@ -41,7 +57,7 @@ def record(
 
 @contextmanager
 def action(
-    user: User, name: str, target: models.Model | None = None, **detail: Any
+    user: User, name: str, target: Target = None, **detail: Any
 ) -> Iterator[dict[str, Any]]:
     """Record `name` as succeeded, or as failed with the error when the block raises.
 
@@ -60,3 +76,9 @@ def action(
         )
         raise
     record(user, name, target, **detail, **extra)
+
+
+def _label(target: Target) -> str:
+    if target is None:
+        return ""
+    return target.type if isinstance(target, Ref) else target._meta.label

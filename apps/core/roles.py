@@ -7,9 +7,10 @@ from typing import Any
 VIEWER = [
     "connections.view_connection",
     "jobs.view_job",
+    "content.view_content",
 ]
-EDITOR = [*VIEWER]
-PUBLISHER = [*EDITOR]
+EDITOR = [*VIEWER, "content.edit_content"]
+PUBLISHER = [*EDITOR, "content.publish_content"]
 OPERATOR = [
     *VIEWER,
     "connections.test_connection",
@@ -22,6 +23,7 @@ ADMIN = [
     "connections.add_connection",
     "connections.change_connection",
     "connections.delete_connection",
+    "content.manage_schemas",
     "core.view_auditentry",
     "auth.view_user",
     "auth.add_user",

@@ -37,6 +37,15 @@ MUTATIONS = [
     ("connections:delete", {"pk": "connection"}),
     ("connections:test", {"pk": "connection"}),
     ("connections:workspace", {"pk": "user_connection"}),
+    ("content:record_new", {"app_id": "articles"}),
+    ("content:record", {"app_id": "articles", "record_id": "3f0c2a4e-8a8e-4a53-9d7c-0b7d2c1e0f11"}),
+    ("content:record_delete", {"app_id": "articles", "record_id": "3f0c2a4e-8a8e-4a53-9d7c-0b7d2c1e0f11"}),
+    ("content:record_duplicate", {"app_id": "articles", "record_id": "3f0c2a4e-8a8e-4a53-9d7c-0b7d2c1e0f11"}),
+]
+# Pages that read a remote service; their content is tested against the sandbox in tests/content.
+REMOTE_PAGES = [
+    ("content:schemas", {}),
+    ("content:records", {"app_id": "articles"}),
 ]
 
 
@@ -61,7 +70,7 @@ def url(name: str, kwargs: dict[str, str], objects: dict[str, int]) -> str:
     return reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
 
 
-@pytest.mark.parametrize(("name", "kwargs"), PAGES + MUTATIONS)
+@pytest.mark.parametrize(("name", "kwargs"), PAGES + REMOTE_PAGES + MUTATIONS)
 def test_it_sends_anonymous_people_to_sign_in(
     client: Client, objects: dict[str, int], name: str, kwargs: dict[str, str]
 ) -> None:
@@ -83,7 +92,7 @@ def test_it_refuses_mutations_to_a_viewer(
     assert Job.objects.get().state == Job.State.FAILED
 
 
-@pytest.mark.parametrize(("name", "kwargs"), [p for p in PAGES if p[0] != "admin:index"])
+@pytest.mark.parametrize(("name", "kwargs"), [p for p in PAGES if p[0] != "admin:index"] + REMOTE_PAGES)
 def test_it_refuses_pages_to_a_stranger_without_a_role(
     stranger_client: Client, objects: dict[str, int], name: str, kwargs: dict[str, str]
 ) -> None:

@@ -1,0 +1,84 @@
+"""Use cases of the content screens: every call to Brickworks made on someone's behalf goes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient, Record, Schema
+from apps.core import audit
+from apps.core.http import ApiError
+
+User = AbstractBaseUser
+
+
+class NoWorkspace(ApiError):
+    """There is no Synerise connection to work in (shown like a remote error, with its own title)."""
+
+    @property
+    def title(self) -> str:
+        return "No workspace to work in"
+
+
+def workspace_for(user: User) -> Connection:
+    connection = connections.current_workspace(user)
+    if connection is None:
+        raise NoWorkspace("Add a Synerise workspace under Settings → Connections first.")
+    return connection
+
+
+def client_for(user: User) -> BrickworksClient:
+    return BrickworksClient(connections.synerise_http(workspace_for(user)))
+
+
+def record_ref(schema: Schema, record: Record | None, record_id: str = "") -> audit.Ref:
+    name = record.name if record else ""
+    return audit.Ref(
+        "brickworks.record", record.id if record else record_id, f"{schema.app_id}/{name or record_id}"
+    )
+
+
+def create_record(
+    user: User, schema: Schema, *, values: dict[str, Any], status: str, **fields: Any
+) -> Record:
+    ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
+    with audit.action(user, "record.create", ref, status=status) as detail, client_for(user) as api:
+        record = api.create_record(schema.id, values=values, status=status, **fields)  # type: ignore[arg-type]
+        detail["record"] = record.id
+    return record
+
+
+def update_record(user: User, schema: Schema, record: Record, **changes: Any) -> Record:
+    """Save changes; `changes["last_updated_at"]` guards against overwriting someone else's edit."""
+    action = {"PUBLISHED": "record.publish", "UNPUBLISHED": "record.unpublish"}.get(
+        changes.get("status") or "", "record.update"
+    )
+    with audit.action(user, action, record_ref(schema, record)), client_for(user) as api:
+        return api.update_record(schema.id, record.id, **changes)
+
+
+def delete_record(user: User, schema: Schema, record: Record) -> None:
+    with audit.action(user, "record.delete", record_ref(schema, record)), client_for(user) as api:
+        api.delete_record(schema.id, record.id)
+
+
+def duplicate_record(user: User, schema: Schema, record: Record) -> Record:
+    with (
+        audit.action(user, "record.duplicate", record_ref(schema, record)) as detail,
+        client_for(user) as api,
+    ):
+        copy = api.duplicate_record(schema.id, record.id)
+        detail["copy"] = copy.id
+    return copy
+
+
+def missing_required(schema: Schema, values: dict[str, Any]) -> list[str]:
+    """Labels of the required fields without a value: what stops a draft from being published."""
+    return [
+        definition.get("label") or name
+        for name, definition in schema.fields.items()
+        if definition.get("required") and values.get(name) in (None, "", [])
+    ]

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.content import views
+
+app_name = "content"
+urlpatterns = [
+    path("", views.schema_list, name="schemas"),
+    path("<str:app_id>/", views.record_list, name="records"),
+    path("<str:app_id>/new/", views.record_new, name="record_new"),
+    path("<str:app_id>/<str:record_id>/", views.record_edit, name="record"),
+    path("<str:app_id>/<str:record_id>/delete/", views.record_delete, name="record_delete"),
+    path("<str:app_id>/<str:record_id>/duplicate/", views.record_duplicate, name="record_duplicate"),
+]

@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from apps.content import forms, services
+from apps.content.client import Page, Record, Schema
+from apps.core.htmx import HtmxHttpRequest
+from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class RemotePage:
+    """A page of a remote list, shaped like Django's Page for the pagination include."""
+
+    items: list[Any]
+    number: int
+    num_pages: int
+
+    @property
+    def paginator(self) -> RemotePage:
+        return self
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> RemotePage:
+        return cls(
+            page.data, page.meta.page, max(1, page.meta.pages or math.ceil(page.meta.total / page.meta.limit))
+        )
+
+
+def _page_number(request: HtmxHttpRequest) -> int:
+    value = request.GET.get("page", "1")
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def _results(request: HtmxHttpRequest, template: str) -> str:
+    return f"{template}#results" if request.htmx and not request.htmx.boosted else template
+
+
+@require_GET
+@permission_required("content.view_content", raise_exception=True)
+@vary_on_headers("HX-Request")
+def schema_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = forms.SchemaFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    with services.client_for(request.user) as api:
+        page = api.list_schemas(
+            page=_page_number(request),
+            limit=PAGE_SIZE,
+            search=filters.get("q") or None,
+            schema_types=[filters["type"]] if filters.get("type") else None,
+            sort_by=filters.get("sort") or None,
+        )
+    context = {
+        "form": form,
+        "page": RemotePage.of(page),
+        "total": page.meta.total,
+        "filtered": bool(filters and any(filters.values())),
+    }
+    return render(request, _results(request, "content/schema_list.html"), context)
+
+
+@require_GET
+@permission_required("content.view_content", raise_exception=True)
+@vary_on_headers("HX-Request")
+def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
+    form = forms.RecordFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    with services.client_for(request.user) as api:
+        schema = api.get_schema(app_id)
+        page = api.list_records(
+            schema.id,
+            page=_page_number(request),
+            limit=PAGE_SIZE,
+            search=filters.get("q") or None,
+            statuses=[filters["status"]] if filters.get("status") else None,
+            sort_by=filters.get("sort") or None,
+        )
+        changed = _changed_since_published(api, schema, page.data)
+    context = {
+        "schema": schema,
+        "form": form,
+        "page": RemotePage.of(page),
+        "total": page.meta.total,
+        "changed": changed,
+        "filtered": bool(filters and any(filters.values())),
+    }
+    return render(request, _results(request, "content/record_list.html"), context)
+
+
+def _changed_since_published(api: Any, schema: Schema, records: list[Record]) -> set[str]:
+    """Published records of this page that also have a newer draft (one call for the page)."""
+    live = [r.id for r in records if r.status == "PUBLISHED"]
+    if schema.is_simple or not live:
+        return set()
+    drafts = api.list_records(schema.id, ids=live, statuses=["DRAFT", "SCHEDULED"], limit=len(live))
+    return {r.id for r in drafts.data}
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("content.view_content", raise_exception=True)
+def record_new(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
+    publish = request.POST.get("action") == "publish"
+    if request.method == "POST":
+        _require(request, "content.publish_content" if publish else "content.edit_content")
+    with services.client_for(request.user) as api:
+        schema = api.get_schema(app_id)
+    meta = forms.RecordMetaForm(request.POST or None)
+    values = forms.ValuesForm(schema, request.POST or None)
+    ready = request.method == "POST" and meta.is_valid() and values.is_valid()
+    if ready and _ready(schema, values, publish=publish):
+        status = "PUBLISHED" if publish else ("UNPUBLISHED" if schema.is_simple else "DRAFT")
+        try:
+            record = services.create_record(
+                request.user, schema, values=values.values(), status=status, **_meta_fields(meta)
+            )
+        except (ApiValidationError, ApiConflict) as exc:
+            _remote_errors(exc, meta, values)
+        else:
+            messages.success(request, f"{record.name} {'published' if publish else 'saved'}.")
+            return redirect("content:record", app_id=schema.app_id, record_id=record.id)
+    return _editor(request, schema, None, meta, values, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("content.view_content", raise_exception=True)
+def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    action = request.POST.get("action", "save")
+    if request.method == "POST":
+        _require(request, "content.edit_content" if action == "save" else "content.publish_content")
+    with services.client_for(request.user) as api:
+        schema = api.get_schema(app_id)
+        record = _working_version(api, schema, record_id)
+    if request.method == "GET":
+        meta = forms.RecordMetaForm(
+            initial={
+                "name": record.name if record.name != "Unnamed" else "",
+                "slug": record.slug,
+                "last_updated_at": record.updated_at.isoformat() if record.updated_at else "",
+            }
+        )
+        return _editor(request, schema, record, meta, forms.ValuesForm(schema, values=record.values))
+    meta = forms.RecordMetaForm(request.POST)
+    values = forms.ValuesForm(schema, request.POST)
+    if action == "unpublish":
+        services.update_record(request.user, schema, record, status="UNPUBLISHED", from_state="PUBLISHED")
+        messages.success(request, f"{record.name} unpublished.")
+        return redirect("content:record", app_id=schema.app_id, record_id=record.id)
+    if not (meta.is_valid() and values.is_valid() and _ready(schema, values, publish=action == "publish")):
+        return _editor(request, schema, record, meta, values, status=400)
+    try:
+        saved = _save(request, schema, record, meta, values, publish=action == "publish")
+    except ApiConflict as exc:
+        if exc.code != "BKW-029":
+            raise
+        meta.add_error(
+            None,
+            "Someone else saved this record after you opened it. Your changes are kept below; "
+            "open the record again in a new tab to see theirs, then save again.",
+        )
+        return _editor(request, schema, record, meta, values, status=409)
+    except ApiValidationError as exc:
+        _remote_errors(exc, meta, values)
+        return _editor(request, schema, record, meta, values, status=400)
+    messages.success(request, f"{saved.name} {'published' if action == 'publish' else 'saved'}.")
+    return redirect("content:record", app_id=schema.app_id, record_id=record.id)
+
+
+def _working_version(api: Any, schema: Schema, record_id: str) -> Record:
+    """The version an editor works on: the draft (or scheduled, unpublished) one, else the live one."""
+    if not schema.is_simple:
+        try:
+            return api.get_record(schema.id, record_id, statuses=["DRAFT", "SCHEDULED", "UNPUBLISHED"])
+        except ApiNotFound:
+            pass
+    return api.get_record(schema.id, record_id)
+
+
+def _save(
+    request: HtmxHttpRequest, schema: Schema, record: Record, meta: Any, values: Any, *, publish: bool
+) -> Record:
+    data = {"values": values.values(), **_meta_fields(meta)}
+    last = meta.cleaned_data.get("last_updated_at") or None
+    user = request.user
+    if schema.is_simple:
+        return services.update_record(
+            user, schema, record, status="PUBLISHED" if publish else None, last_updated_at=last, **data
+        )
+    if record.status in ("PUBLISHED", "UNPUBLISHED"):
+        # A live or unpublished version is never edited in place: the change starts a new draft.
+        draft = services.update_record(user, schema, record, status="DRAFT", last_updated_at=last, **data)
+        if not publish:
+            return draft
+        return services.update_record(
+            user, schema, draft, status="PUBLISHED", last_updated_at=draft.updated_at
+        )
+    return services.update_record(
+        user, schema, record, status="PUBLISHED" if publish else None, last_updated_at=last, **data
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("content.publish_content", raise_exception=True)
+def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    with services.client_for(request.user) as api:
+        schema = api.get_schema(app_id)
+        record = api.get_record(schema.id, record_id)
+    if request.method == "POST":
+        services.delete_record(request.user, schema, record)
+        messages.success(request, f"{record.name} deleted.")
+        return redirect("content:records", app_id=schema.app_id)
+    return render(request, "content/record_delete.html", {"schema": schema, "record": record})
+
+
+@require_POST
+@permission_required("content.edit_content", raise_exception=True)
+def record_duplicate(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    with services.client_for(request.user) as api:
+        schema = api.get_schema(app_id)
+        record = api.get_record(schema.id, record_id)
+    copy = services.duplicate_record(request.user, schema, record)
+    messages.success(request, f"Copied as {copy.name}.")
+    return redirect("content:record", app_id=schema.app_id, record_id=copy.id)
+
+
+def _require(request: HtmxHttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _ready(schema: Schema, values: Any, *, publish: bool) -> bool:
+    """Publishing needs every required field; the form lists the missing ones."""
+    if not publish:
+        return True
+    missing = services.missing_required(schema, values.values())
+    for name, definition in schema.fields.items():
+        if (definition.get("label") or name) in missing:
+            values.add_error(name, "Required to publish.")
+    if missing:
+        values.add_error(None, f"To publish, fill in: {', '.join(missing)}.")
+    return not missing
+
+
+def _meta_fields(meta: Any) -> dict[str, Any]:
+    return {"name": meta.cleaned_data.get("name") or None, "slug": meta.cleaned_data.get("slug") or None}
+
+
+def _remote_errors(exc: ApiError, meta: Any, values: Any) -> None:
+    """Put the remote service's field errors on the fields they name; the rest above the form."""
+    placed = False
+    for path, errors in exc.field_errors.items():
+        name = path.removeprefix("values.").split(".")[0]
+        form = (
+            values
+            if path.startswith("values.") and name in values.fields
+            else meta
+            if name in meta.fields
+            else None
+        )
+        for error in errors:
+            if form is not None:
+                form.add_error(name, error)
+                placed = True
+    if not placed:
+        meta.add_error(None, exc.message)
+
+
+def _editor(
+    request: HtmxHttpRequest, schema: Schema, record: Record | None, meta: Any, values: Any, status: int = 200
+) -> HttpResponse:
+    context = {
+        "schema": schema,
+        "record": record,
+        "meta": meta,
+        "values": values,
+        "can_edit": request.user.has_perm("content.edit_content"),
+        "can_publish": request.user.has_perm("content.publish_content"),
+    }
+    return render(request, "content/record_form.html", context, status=status)

@@ -1,0 +1,222 @@
+"""The content screens against the sandbox over real HTTP: lists, the record editor, roles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.core.models import AuditEntry
+from tests.conftest import make_user
+
+
+def client_as(username: str, role: str) -> Client:
+    client = Client()
+    client.force_login(make_user(username, role))
+    return client
+
+
+@pytest.fixture
+def editor(demo: dict[str, Connection]) -> Client:
+    return client_as("eddie", "editor")
+
+
+@pytest.fixture
+def publisher(demo: dict[str, Connection]) -> Client:
+    return client_as("paula", "publisher")
+
+
+@pytest.fixture
+def viewer(demo: dict[str, Connection]) -> Client:
+    return client_as("vic", "viewer")
+
+
+@pytest.fixture
+def bw(demo: dict[str, Connection]) -> BrickworksClient:
+    return BrickworksClient(connections.synerise_http(demo["synerise"]))
+
+
+def record_id(bw: BrickworksClient, slug: str) -> str:
+    return bw.get_record("home-banners", slug).id
+
+
+def form_data(**values: str) -> dict[str, str]:
+    return {f"values-{name}": value for name, value in values.items()}
+
+
+def test_the_schema_list_filters_without_a_reload(viewer: Client) -> None:
+    html = viewer.get(reverse("content:schemas")).content.decode()
+    assert "Home banners" in html and "Offers" in html
+    partial = viewer.get(reverse("content:schemas"), {"type": "SIMPLE"}, headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert "<html" not in body
+    assert "Offers" in body and "Home banners" not in body
+
+
+def test_the_record_list_shows_statuses_and_pending_changes(viewer: Client, bw: BrickworksClient) -> None:
+    bw.update_record(
+        "home-banners", record_id(bw, "winter-sale"), status="DRAFT", values={"headline": "Next"}
+    )
+    html = viewer.get(reverse("content:records", args=["home-banners"])).content.decode()
+    assert html.count('class="badge status-') >= 3
+    assert "Changed since published" in html
+    drafts = viewer.get(
+        reverse("content:records", args=["home-banners"]), {"status": "DRAFT"}
+    ).content.decode()
+    assert "Spring is coming" in drafts and "Black Friday" not in drafts
+    found = viewer.get(reverse("content:records", args=["home-banners"]), {"q": "friday"}).content.decode()
+    assert "Black Friday" in found and "Spring is coming" not in found
+
+
+def test_an_editor_saves_an_incomplete_draft(editor: Client, bw: BrickworksClient) -> None:
+    response = editor.post(
+        reverse("content:record_new", args=["home-banners"]),
+        {**form_data(priority="3", tone="urgent"), "slug": "draft-banner", "action": "save"},
+    )
+    assert response.status_code == 302
+    record = bw.get_record("home-banners", "draft-banner")
+    assert (record.status, record.values) == ("DRAFT", {"priority": 3, "tone": "urgent"})
+    entry = AuditEntry.objects.get(action="record.create")
+    assert (entry.username, entry.outcome) == ("eddie", "ok")
+
+
+def test_an_editor_may_not_publish(editor: Client, bw: BrickworksClient) -> None:
+    response = editor.post(
+        reverse("content:record_new", args=["home-banners"]), {**form_data(headline="X"), "action": "publish"}
+    )
+    assert response.status_code == 403
+    assert bw.list_records("home-banners").meta.total == 3
+
+
+def test_publishing_lists_the_missing_required_fields(publisher: Client, bw: BrickworksClient) -> None:
+    response = publisher.post(
+        reverse("content:record_new", args=["home-banners"]), {**form_data(priority="1"), "action": "publish"}
+    )
+    assert response.status_code == 400
+    assert "To publish, fill in: Headline." in response.content.decode()
+    assert bw.list_records("home-banners").meta.total == 3
+
+
+def test_our_validation_and_the_remote_one_show_on_the_fields(publisher: Client) -> None:
+    response = publisher.post(
+        reverse("content:record_new", args=["home-banners"]), {**form_data(priority="11"), "action": "save"}
+    )
+    assert "Ensure this value is less than or equal to 10." in response.content.decode()
+    response = publisher.post(
+        reverse("content:record_new", args=["home-banners"]),
+        {**form_data(headline="Again"), "slug": "winter-sale", "action": "save"},
+    )
+    html = response.content.decode()
+    assert "The slug winter-sale is used by another record" in html
+    assert 'value="Again"' in html  # what was typed is kept
+
+
+def test_editing_the_live_version_starts_a_draft(publisher: Client, bw: BrickworksClient) -> None:
+    pk = record_id(bw, "winter-sale")
+    page = publisher.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    assert "This is the live version" in page
+    last = re.search(r'name="last_updated_at" value="([^"]+)"', page).group(1)
+    data = {
+        **form_data(headline="Winter sale, part two", priority="5"),
+        "slug": "winter-sale",
+        "last_updated_at": last,
+    }
+    assert (
+        publisher.post(
+            reverse("content:record", args=["home-banners", pk]), {**data, "action": "save"}
+        ).status_code
+        == 302
+    )
+    assert (
+        bw.get_record("home-banners", pk).values["headline"].startswith("Winter sale, {{")
+    )  # live unchanged
+    draft = bw.get_record("home-banners", pk, statuses=["DRAFT"])
+    assert (draft.record_version, draft.values["headline"]) == (2, "Winter sale, part two")
+
+    page = publisher.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    assert "Winter sale, part two" in page  # the editor opens the draft
+    last = re.search(r'name="last_updated_at" value="([^"]+)"', page).group(1)
+    publisher.post(
+        reverse("content:record", args=["home-banners", pk]),
+        {**data, "last_updated_at": last, "action": "publish"},
+    )
+    live = bw.get_record("home-banners", pk)
+    assert (live.status, live.record_version, live.values["headline"]) == (
+        "PUBLISHED",
+        2,
+        "Winter sale, part two",
+    )
+    assert AuditEntry.objects.filter(action="record.publish", username="paula").exists()
+
+
+def test_a_stale_save_keeps_what_was_typed(editor: Client, bw: BrickworksClient) -> None:
+    pk = record_id(bw, "spring-teaser")
+    page = editor.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    last = re.search(r'name="last_updated_at" value="([^"]+)"', page).group(1)
+    bw.update_record("home-banners", pk, values={"headline": "Someone else"})
+    response = editor.post(
+        reverse("content:record", args=["home-banners", pk]),
+        {**form_data(headline="Mine"), "last_updated_at": last, "action": "save"},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else saved this record after you opened it" in html
+    assert 'value="Mine"' in html
+    assert bw.get_record("home-banners", pk).values["headline"] == "Someone else"
+
+
+def test_unpublish_duplicate_and_delete(publisher: Client, bw: BrickworksClient) -> None:
+    pk = record_id(bw, "winter-sale")
+    publisher.post(reverse("content:record", args=["home-banners", pk]), {"action": "unpublish"})
+    assert bw.get_record("home-banners", pk).status == "UNPUBLISHED"
+    response = publisher.post(reverse("content:record_duplicate", args=["home-banners", pk]))
+    copy_id = response["Location"].rstrip("/").split("/")[-1]
+    assert bw.get_record("home-banners", copy_id).name.endswith(" - copy")
+    assert (
+        "for good"
+        in publisher.get(reverse("content:record_delete", args=["home-banners", copy_id])).content.decode()
+    )
+    publisher.post(reverse("content:record_delete", args=["home-banners", copy_id]))
+    assert bw.list_records("home-banners").meta.total == 3
+    assert set(AuditEntry.objects.values_list("action", flat=True)) >= {
+        "record.unpublish",
+        "record.duplicate",
+        "record.delete",
+    }
+
+
+def test_a_viewer_reads_but_has_no_buttons(viewer: Client, bw: BrickworksClient) -> None:
+    pk = record_id(bw, "winter-sale")
+    html = viewer.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    assert "<fieldset disabled>" in html
+    for label in ("Save draft", "Publish", "Unpublish", "Duplicate", "Delete"):
+        assert f">{label}</button>" not in html and f">{label}…</a>" not in html
+    assert (
+        viewer.post(reverse("content:record", args=["home-banners", pk]), {"action": "publish"}).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["content:schemas", "content:records", "content:record_new", "content:record"]
+)
+def test_content_pages_keep_the_csp(publisher: Client, bw: BrickworksClient, name: str) -> None:
+    args = {"content:schemas": [], "content:record": ["home-banners", record_id(bw, "winter-sale")]}.get(
+        name, ["home-banners"]
+    )
+    response = publisher.get(reverse(name, args=args))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "<style" not in html and not re.search(r"\sstyle=", html)
+
+
+def test_without_a_workspace_the_page_says_what_to_do(db: None) -> None:
+    client = client_as("nora", "viewer")
+    response = client.get(reverse("content:schemas"))
+    assert "Add a Synerise workspace under Settings" in response.content.decode()
