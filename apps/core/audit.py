@@ -56,9 +56,7 @@ def record(
 
 
 @contextmanager
-def action(
-    user: User, name: str, target: Target = None, **detail: Any
-) -> Iterator[dict[str, Any]]:
+def action(user: User, name: str, target: Target = None, **detail: Any) -> Iterator[dict[str, Any]]:
     """Record `name` as succeeded, or as failed with the error when the block raises.
 
     Use it outside `transaction.atomic`, so a failure's entry is not rolled back with the work.
