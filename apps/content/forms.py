@@ -114,7 +114,18 @@ class ValuesForm(forms.Form):
         super().__init__(*args, initial=_initial(schema, values or {}), **kwargs)
         self.schema = schema
         for name, definition in schema.fields.items():
-            self.fields[name] = _field_for(definition)
+            field = _field_for(definition)
+            default = definition.get("default")
+            # Defaults are not stored: an empty field shows what customers will get.
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+                if default is not None:
+                    field.choices = [
+                        ("", f"— (default: {dict(field.choices).get(default, default)})"),
+                        *field.choices[1:],
+                    ]
+            elif default is not None and not isinstance(default, dict | list | bool):
+                field.widget.attrs.setdefault("placeholder", f"Default: {default}")
+            self.fields[name] = field
 
     def values(self) -> dict[str, Any]:
         """The cleaned data as Brickworks values; empty fields are left out (not set)."""
@@ -157,3 +168,11 @@ def _initial(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
             value = parse_datetime(value) or value
         initial[name] = value
     return initial
+
+
+def name_initial(schema: Schema, name: str | None, values: dict[str, Any]) -> str:
+    """The explicit name, or "" when the record takes its name from a field (or is Unnamed)."""
+    for field, definition in schema.fields.items():
+        if definition.get("useAsRecordName") and values.get(field) == name:
+            return ""
+    return "" if name in (None, "Unnamed") else str(name)

@@ -160,7 +160,7 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
     if request.method == "GET":
         meta = forms.RecordMetaForm(
             initial={
-                "name": record.name if record.name != "Unnamed" else "",
+                "name": forms.name_initial(schema, record.name, record.values),
                 "slug": record.slug,
                 "last_updated_at": record.updated_at.isoformat() if record.updated_at else "",
             }

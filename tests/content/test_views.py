@@ -220,3 +220,13 @@ def test_without_a_workspace_the_page_says_what_to_do(db: None) -> None:
     client = client_as("nora", "viewer")
     response = client.get(reverse("content:schemas"))
     assert "Add a Synerise workspace under Settings" in response.content.decode()
+
+
+def test_a_name_taken_from_a_field_is_not_copied_into_the_name(
+    publisher: Client, bw: BrickworksClient
+) -> None:
+    pk = record_id(bw, "spring-teaser")
+    html = publisher.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    assert 'name="name" maxlength="255"' in html and 'name="name" value=' not in html
+    assert "— (default: Calm)" in html
+    assert 'placeholder="Default: Hello {{ customer.firstName }}!"' in html
