@@ -176,3 +176,21 @@ def name_initial(schema: Schema, name: str | None, values: dict[str, Any]) -> st
         if definition.get("useAsRecordName") and values.get(field) == name:
             return ""
     return "" if name in (None, "Unnamed") else str(name)
+
+
+IDENTIFIER_TYPES = [
+    ("email", "Email"),
+    ("id", "Profile ID"),
+    ("uuid", "UUID"),
+    ("custom_identify", "Custom ID"),
+]
+
+
+class PreviewProfileForm(forms.Form):
+    """One profile to preview as; an empty value previews as nobody in particular."""
+
+    identifier_type = forms.ChoiceField(choices=IDENTIFIER_TYPES, required=False, label="Identifier")
+    identifier_value = forms.CharField(required=False, max_length=200, label="Value")
+
+
+PreviewProfiles = forms.formset_factory(PreviewProfileForm, extra=0, max_num=3, min_num=1, absolute_max=3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,7 +11,7 @@ from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.core import audit
-from apps.core.http import ApiError
+from apps.core.http import ApiError, ApiNotFound
 
 User = AbstractBaseUser
 
@@ -82,3 +83,40 @@ def missing_required(schema: Schema, values: dict[str, Any]) -> list[str]:
         for name, definition in schema.fields.items()
         if definition.get("required") and values.get(name) in (None, "", [])
     ]
+
+
+def preview(
+    api: BrickworksClient,
+    schema: Schema,
+    record: Record,
+    identifier_type: str | None,
+    identifier_value: str | None,
+) -> dict[str, Any]:
+    """One preview column: who, the generated fields (defaulted ones marked), the JSON."""
+    who = f"{identifier_type}: {identifier_value}" if identifier_value else "Any visitor (no profile)"
+    try:
+        generated = api.preview(
+            schema.app_id,
+            record.id,
+            values=record.values,
+            identifier_type=identifier_type if identifier_value else None,  # type: ignore[arg-type]
+            identifier_value=identifier_value or None,
+        )
+    except ApiNotFound as exc:
+        return {"who": who, "error": exc.message, "fields": [], "json": ""}
+    fields = [
+        {
+            "name": name,
+            "label": schema.fields.get(name, {}).get("label") or name,
+            "value": value,
+            "defaulted": name not in record.values,
+        }
+        for name, value in generated.items()
+        if not name.startswith("__")
+    ]
+    return {
+        "who": who,
+        "error": "",
+        "fields": fields,
+        "json": json.dumps(generated, indent=2, ensure_ascii=False),
+    }

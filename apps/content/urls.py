@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:app_id>/", views.record_list, name="records"),
     path("<str:app_id>/new/", views.record_new, name="record_new"),
     path("<str:app_id>/<str:record_id>/", views.record_edit, name="record"),
+    path("<str:app_id>/<str:record_id>/preview/", views.record_preview, name="record_preview"),
     path("<str:app_id>/<str:record_id>/delete/", views.record_delete, name="record_delete"),
     path("<str:app_id>/<str:record_id>/duplicate/", views.record_duplicate, name="record_duplicate"),
 ]

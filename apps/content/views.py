@@ -225,6 +225,27 @@ def _save(
     )
 
 
+@require_GET
+@permission_required("content.view_content", raise_exception=True)
+def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    """The record as up to three profiles would get it, side by side, from the version being edited."""
+    data = request.GET if "form-TOTAL_FORMS" in request.GET else None
+    profiles = forms.PreviewProfiles(data, initial=[{"identifier_type": "email"}])
+    columns = []
+    with services.client_for(request.user) as api:
+        schema = api.get_schema(app_id)
+        record = _working_version(api, schema, record_id)
+        chosen = [f.cleaned_data for f in profiles] if profiles.is_valid() else [{}]
+        for profile in chosen:
+            columns.append(
+                services.preview(
+                    api, schema, record, profile.get("identifier_type"), profile.get("identifier_value")
+                )
+            )
+    context = {"schema": schema, "record": record, "profiles": profiles, "columns": columns}
+    return render(request, "content/record_preview.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("content.publish_content", raise_exception=True)
 def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:

@@ -230,3 +230,31 @@ def test_a_name_taken_from_a_field_is_not_copied_into_the_name(
     assert 'name="name" maxlength="255"' in html and 'name="name" value=' not in html
     assert "— (default: Calm)" in html
     assert 'placeholder="Default: Hello {{ customer.firstName }}!"' in html
+
+
+def test_preview_for_profiles_side_by_side(viewer: Client, bw: BrickworksClient) -> None:
+    pk = record_id(bw, "winter-sale")
+    url = reverse("content:record_preview", args=["home-banners", pk])
+    assert "Any visitor (no profile)" in viewer.get(url).content.decode()
+    params = {
+        "form-TOTAL_FORMS": "3",
+        "form-INITIAL_FORMS": "0",
+        "form-0-identifier_type": "email",
+        "form-0-identifier_value": "ann@example.test",
+        "form-1-identifier_type": "custom_identify",
+        "form-1-identifier_value": "bob-2",
+        "form-2-identifier_type": "email",
+        "form-2-identifier_value": "nobody@example.test",
+    }
+    html = viewer.get(url, params).content.decode()
+    assert "Winter sale, Ann" in html and "Winter sale, Bob" in html
+    assert "Hello Ann!" in html  # the greeting comes from the schema's default
+    assert html.count('<span class="badge">default</span>') >= 2
+    assert "No profile with email nobody@example.test" in html
+
+
+def test_preview_never_runs_record_content(publisher: Client, bw: BrickworksClient) -> None:
+    record = bw.create_record("home-banners", values={"headline": "x", "body": "<script>alert(1)</script>"})
+    html = publisher.get(reverse("content:record_preview", args=["home-banners", record.id])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
