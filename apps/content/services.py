@@ -93,7 +93,10 @@ def preview(
     identifier_value: str | None,
 ) -> dict[str, Any]:
     """One preview column: who, the generated fields (defaulted ones marked), the JSON."""
-    who = f"{identifier_type}: {identifier_value}" if identifier_value else "Any visitor (no profile)"
+    kind = {"email": "Email", "id": "Profile ID", "uuid": "UUID", "custom_identify": "Custom ID"}.get(
+        identifier_type or "", identifier_type
+    )
+    who = f"{kind} {identifier_value}" if identifier_value else "Any visitor (no profile)"
     try:
         generated = api.preview(
             schema.app_id,

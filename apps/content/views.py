@@ -231,11 +231,14 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
     """The record as up to three profiles would get it, side by side, from the version being edited."""
     data = request.GET if "form-TOTAL_FORMS" in request.GET else None
     profiles = forms.PreviewProfiles(data, initial=[{"identifier_type": "email"}])
+    chosen = [f.cleaned_data for f in profiles] if profiles.is_valid() else [{}]
+    if data and "add" in request.GET and profiles.is_valid() and len(chosen) < 3:
+        # Another row, keeping what was typed in the others.
+        profiles = forms.PreviewProfiles(initial=[*chosen, {"identifier_type": "email"}])
     columns = []
     with services.client_for(request.user) as api:
         schema = api.get_schema(app_id)
         record = _working_version(api, schema, record_id)
-        chosen = [f.cleaned_data for f in profiles] if profiles.is_valid() else [{}]
         for profile in chosen:
             columns.append(
                 services.preview(

@@ -258,3 +258,17 @@ def test_preview_never_runs_record_content(publisher: Client, bw: BrickworksClie
     html = publisher.get(reverse("content:record_preview", args=["home-banners", record.id])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_adding_a_preview_profile_keeps_the_typed_ones(viewer: Client, bw: BrickworksClient) -> None:
+    url = reverse("content:record_preview", args=["home-banners", record_id(bw, "winter-sale")])
+    params = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-0-identifier_type": "email",
+        "form-0-identifier_value": "ann@example.test",
+        "add": "1",
+    }
+    html = viewer.get(url, params).content.decode()
+    assert 'name="form-1-identifier_value"' in html
+    assert 'value="ann@example.test"' in html
