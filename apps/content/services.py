@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.content.client import BrickworksClient, Record, Schema
+from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
 from apps.core import audit
 from apps.core.http import ApiError, ApiNotFound
 
@@ -123,3 +123,44 @@ def preview(
         "fields": fields,
         "json": json.dumps(generated, indent=2, ensure_ascii=False),
     }
+
+
+class DraftInTheWay(Exception):
+    """Restoring would overwrite a draft that someone is working on."""
+
+
+def restore_version(user: User, schema: Schema, version: RecordVersion, latest: RecordVersion) -> Record:
+    """Make a past version's content the new draft; never publishes, never overwrites a draft."""
+    if latest.status in ("DRAFT", "SCHEDULED") and latest.record_version != version.record_version:
+        raise DraftInTheWay(
+            f"Version {latest.record_version} is a {latest.status.lower()} in progress; publish or unpublish "
+            "it before restoring another version, so that its changes are not lost."
+        )
+    ref = record_ref(schema, latest)
+    with audit.action(user, "record.restore", ref, version=version.record_version), client_for(user) as api:
+        return api.update_record(
+            schema.id,
+            latest.id,
+            status="DRAFT",
+            values=version.values,
+            slug=version.slug,
+            last_updated_at=latest.updated_at,
+        )
+
+
+def diff_versions(schema: Schema, a: RecordVersion, b: RecordVersion) -> list[dict[str, Any]]:
+    """One row per field (the schema's, then any left from older schemas): both values, changed or not."""
+    names = list(schema.fields) + [n for n in {**a.values, **b.values} if n not in schema.fields]
+    rows = [
+        {
+            "label": schema.fields.get(name, {}).get("label") or name,
+            "a": a.values.get(name),
+            "b": b.values.get(name),
+            "changed": a.values.get(name) != b.values.get(name),
+        }
+        for name in names
+    ]
+    for label, attribute in (("Slug", "slug"), ("Status", "status")):
+        left, right = getattr(a, attribute), getattr(b, attribute)
+        rows.append({"label": label, "a": left, "b": right, "changed": left != right})
+    return rows

@@ -11,6 +11,12 @@ urlpatterns = [
     path("<str:app_id>/new/", views.record_new, name="record_new"),
     path("<str:app_id>/<str:record_id>/", views.record_edit, name="record"),
     path("<str:app_id>/<str:record_id>/preview/", views.record_preview, name="record_preview"),
+    path("<str:app_id>/<str:record_id>/versions/", views.record_versions, name="record_versions"),
+    path(
+        "<str:app_id>/<str:record_id>/versions/<int:number>/restore/",
+        views.record_restore,
+        name="record_restore",
+    ),
     path("<str:app_id>/<str:record_id>/delete/", views.record_delete, name="record_delete"),
     path("<str:app_id>/<str:record_id>/duplicate/", views.record_duplicate, name="record_duplicate"),
 ]

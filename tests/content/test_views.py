@@ -272,3 +272,28 @@ def test_adding_a_preview_profile_keeps_the_typed_ones(viewer: Client, bw: Brick
     html = viewer.get(url, params).content.decode()
     assert 'name="form-1-identifier_value"' in html
     assert 'value="ann@example.test"' in html
+
+
+def test_versions_compare_field_by_field(viewer: Client, bw: BrickworksClient) -> None:
+    pk = record_id(bw, "winter-sale")
+    bw.update_record("home-banners", pk, status="DRAFT", values={"headline": "Winter sale II", "priority": 5})
+    html = viewer.get(reverse("content:record_versions", args=["home-banners", pk])).content.decode()
+    # Draft vs live at first: the headline changed, the priority did not.
+    assert re.search(r'<tr class="changed">\s*<td>Headline', html)
+    assert not re.search(r'<tr class="changed">\s*<td>Priority', html)
+    assert "Winter sale II" in html and "Restore as draft" not in html  # a viewer restores nothing
+
+
+def test_restore_makes_a_draft_and_never_overwrites_one(editor: Client, bw: BrickworksClient) -> None:
+    pk = record_id(bw, "winter-sale")
+    bw.update_record("home-banners", pk, status="DRAFT", values={"headline": "Second"})
+    response = editor.post(reverse("content:record_restore", args=["home-banners", pk, 1]), follow=True)
+    assert "publish or unpublish it before restoring" in response.content.decode()
+    assert bw.get_record("home-banners", pk, statuses=["DRAFT"]).values["headline"] == "Second"
+
+    bw.update_record("home-banners", pk, status="PUBLISHED")  # version 2 is live now
+    editor.post(reverse("content:record_restore", args=["home-banners", pk, 1]))
+    draft = bw.get_record("home-banners", pk, statuses=["DRAFT"])
+    assert (draft.record_version, draft.values["headline"]) == (3, "Winter sale, {{ customer.firstName }}")
+    assert bw.get_record("home-banners", pk).values["headline"] == "Second"  # nothing was published
+    assert AuditEntry.objects.filter(action="record.restore", username="eddie").exists()
