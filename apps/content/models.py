@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Content(models.Model):
@@ -20,3 +22,70 @@ class Content(models.Model):
 
     def __str__(self) -> str:
         return "content"
+
+
+class ScheduledAction(models.Model):
+    """Publish or unpublish one record at a time; the beat sweep runs the due ones (see schedule.py)."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "Publish"
+        UNPUBLISH = "unpublish", "Unpublish"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Scheduled"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN = (State.PENDING, State.RUNNING)
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
+    schema_id = models.CharField(max_length=100)
+    app_id = models.CharField(max_length=200)
+    record_id = models.CharField(max_length=100)
+    record_name = models.CharField(max_length=300, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    due_at = models.DateTimeField(help_text="When the person asked for it.")
+    run_at = models.DateTimeField(help_text="When the next attempt is due: due_at, later after a failure.")
+    lease_until = models.DateTimeField(null=True, blank=True, help_text="Handed to a worker until then.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["state", "run_at"], name="scheduled_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "record_id", "action"],
+                condition=models.Q(state__in=["pending", "running"]),
+                name="one_open_action_per_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.record_name or self.record_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN
+
+
+class ScheduleEvent(models.Model):
+    """One line of an action's trace: what happened when, so "why didn't it publish" has an answer."""
+
+    action = models.ForeignKey(ScheduledAction, related_name="events", on_delete=models.CASCADE)
+    at = models.DateTimeField(default=timezone.now)
+    message = models.TextField()
+    level = models.CharField(max_length=10, default="info")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.message
