@@ -1,4 +1,4 @@
-"""The publishing schedule against the sandbox: due, future, cancelled, retried, lost and restarted workers."""
+"""The publishing schedule against the sandbox: due, future, cancelled, retried, lost workers."""
 
 from __future__ import annotations
 
