@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
+from apps.content.models import ScheduledAction
 
 TEXT_TYPES = ("text", "longtext", "richtext")
 STATUSES = [
@@ -194,3 +196,25 @@ class PreviewProfileForm(forms.Form):
 
 
 PreviewProfiles = forms.formset_factory(PreviewProfileForm, extra=0, max_num=3, min_num=1, absolute_max=3)
+
+
+class WhenForm(forms.Form):
+    """A moment in the person's own time zone (Django reads naive input in the active zone)."""
+
+    at = forms.DateTimeField(
+        label="When",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean_at(self) -> datetime:
+        at = self.cleaned_data["at"]
+        if at <= timezone.now():
+            raise forms.ValidationError("Pick a time in the future.")
+        return at
+
+
+class ScheduleForm(WhenForm):
+    action = forms.ChoiceField(choices=ScheduledAction.Action.choices, initial="publish")
+
+    field_order = ["action", "at"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.content import views
+from apps.content import schedule_views, views
 
 app_name = "content"
 urlpatterns = [
@@ -18,5 +18,6 @@ urlpatterns = [
         name="record_restore",
     ),
     path("<str:app_id>/<str:record_id>/delete/", views.record_delete, name="record_delete"),
+    path("<str:app_id>/<str:record_id>/schedule/", schedule_views.record_schedule, name="record_schedule"),
     path("<str:app_id>/<str:record_id>/duplicate/", views.record_duplicate, name="record_duplicate"),
 ]

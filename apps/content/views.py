@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.content import forms, services
 from apps.content.client import Page, Record, Schema
+from apps.content.models import ScheduledAction
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
 
@@ -375,5 +376,9 @@ def _editor(
         "values": values,
         "can_edit": request.user.has_perm("content.edit_content"),
         "can_publish": request.user.has_perm("content.publish_content"),
+        "scheduled": ScheduledAction.objects.filter(record_id=record.id, state__in=ScheduledAction.OPEN)
+        if record
+        else [],
+        "schedule_form": forms.ScheduleForm(),
     }
     return render(request, "content/record_form.html", context, status=status)

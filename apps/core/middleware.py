@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import logging
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django_htmx.http import reswap, retarget
 
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
@@ -46,3 +48,26 @@ class ApiErrorMiddleware:
             return reswap(retarget(response, "#messages"), "beforeend")
         status = {ApiNotFound: 404, ApiConflict: 409, ApiValidationError: 400}.get(type(exception), 502)
         return render(request, "core/api_error.html", context, status=status)
+
+
+class TimezoneMiddleware:
+    """Show times in the person's zone: the browser reports it in the `tz` cookie (see app.js)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = person_zone(request)
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        return self.get_response(request)
+
+
+def person_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
+    name = request.COOKIES.get("tz", "")
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

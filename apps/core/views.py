@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from apps.content.models import ScheduledAction
 from apps.core.forms import AuditFilterForm
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.models import AuditEntry
@@ -28,6 +29,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "running": Job.objects.active().select_related("created_by")[:10],
         "failed": Job.objects.failed().filter(created_at__gte=since).select_related("created_by")[:10],
         "beat_is_late": jobs_services.beat_is_late(),
+        "scheduled": ScheduledAction.objects.filter(state__in=ScheduledAction.OPEN)[:8],
+        "failed_schedule": ScheduledAction.objects.filter(
+            state=ScheduledAction.State.FAILED, finished_at__gte=since
+        )[:10],
     }
     return render(request, "core/home.html", context)
 

@@ -25,3 +25,11 @@ document.addEventListener("DOMContentLoaded", () => {
     button.hidden = true;
   }
 });
+
+// Tell the server the browser's time zone, so times show in it (next page on; UTC until then).
+(() => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes(`tz=${zone}`)) {
+    document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=lax`;
+  }
+})();

@@ -1,0 +1,38 @@
+"""Times as people plan them: in their own zone, with UTC next to it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def both_times(value: datetime | None) -> str:
+    """`25 Nov 2026, 14:00 CET · 13:00 UTC` in a <time> element; only local when the zone is UTC."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    shown = date_format(local, "j M Y, H:i T")
+    iso = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if (
+        local.utcoffset() == value.astimezone(UTC).utcoffset()
+        and timezone.get_current_timezone_name() == "UTC"
+    ):
+        return format_html('<time datetime="{}">{}</time>', iso, shown)
+    utc = date_format(value.astimezone(UTC), "H:i") + " UTC"
+    if local.date() != value.astimezone(UTC).date():
+        utc = date_format(value.astimezone(UTC), "j M, H:i") + " UTC"
+    return format_html('<time datetime="{}">{}</time> <span class="muted">· {}</span>', iso, shown, utc)
+
+
+@register.simple_tag
+def zone_label() -> str:
+    """The person's zone and its current offset, e.g. `Europe/Warsaw (UTC+01:00)`."""
+    offset = timezone.localtime().strftime("%z")
+    return f"{timezone.get_current_timezone_name()} (UTC{offset[:3]}:{offset[3:]})"
