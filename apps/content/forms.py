@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
 from apps.content.models import ScheduledAction
+from apps.content.services import name_initial  # noqa: F401 -- the editor's initial name
 
 TEXT_TYPES = ("text", "longtext", "richtext")
 STATUSES = [
@@ -170,14 +171,6 @@ def _initial(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
             value = parse_datetime(value) or value
         initial[name] = value
     return initial
-
-
-def name_initial(schema: Schema, name: str | None, values: dict[str, Any]) -> str:
-    """The explicit name, or "" when the record takes its name from a field (or is Unnamed)."""
-    for field, definition in schema.fields.items():
-        if definition.get("useAsRecordName") and values.get(field) == name:
-            return ""
-    return "" if name in (None, "Unnamed") else str(name)
 
 
 IDENTIFIER_TYPES = [

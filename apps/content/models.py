@@ -1,6 +1,8 @@
-"""Content lives in Brickworks; here are only the permissions of the people who work on it."""
+"""Content lives in Brickworks; here are its permissions and what the dashboard adds around it."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -89,3 +91,75 @@ class ScheduleEvent(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DeletedRecord(models.Model):
+    """A record as it was just before it was deleted, with its versions, so that it can be re-created."""
+
+    KEEP = timedelta(days=7)
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
+    schema_id = models.CharField(max_length=100)
+    app_id = models.CharField(max_length=200)
+    record_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=300, blank=True)
+    snapshot = models.JSONField(help_text="{'record': ..., 'versions': [...]} as the API returned them.")
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    restored_at = models.DateTimeField(null=True, blank=True)
+    restored_as = models.CharField(max_length=100, blank=True, help_text="The id of the re-created record.")
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.record_id
+
+    @property
+    def undo_until(self) -> datetime:
+        return self.deleted_at + self.KEEP
+
+    @property
+    def can_undo(self) -> bool:
+        return self.restored_at is None and timezone.now() < self.undo_until
+
+
+class BulkRun(models.Model):
+    """What a bulk job does: one operation on a list of records of one schema."""
+
+    class Operation(models.TextChoices):
+        PUBLISH = "publish", "Publish"
+        UNPUBLISH = "unpublish", "Unpublish"
+        DELETE = "delete", "Delete"
+
+    job = models.OneToOneField("jobs.Job", related_name="bulk", on_delete=models.CASCADE)
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
+    schema_id = models.CharField(max_length=100)
+    app_id = models.CharField(max_length=200)
+    operation = models.CharField(max_length=10, choices=Operation.choices)
+
+    def __str__(self) -> str:
+        return f"{self.get_operation_display()} in {self.app_id}"
+
+
+class BulkItem(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(BulkRun, related_name="items", on_delete=models.CASCADE)
+    record_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    message = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "record_id"], name="one_item_per_record")]
+        indexes = [models.Index(fields=["run", "state"], name="bulk_item_state")]
+
+    def __str__(self) -> str:
+        return self.name or self.record_id

@@ -19,10 +19,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.connections import services as connections
+from apps.content import services
 from apps.content.client import BrickworksClient, Record
 from apps.content.models import ScheduledAction, ScheduleEvent
 from apps.core import audit
-from apps.core.http import RETRYABLE, ApiError, ApiNotFound
+from apps.core.http import RETRYABLE, ApiError
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def run(pk: int, now: datetime | None = None) -> str | None:
     note(item, f"Picked up (attempt {item.attempts}, {max(0.0, late):.1f} s after it was due)")
     try:
         with BrickworksClient(connections.synerise_http(item.connection)) as api:
-            answer = _carry_out(api, item)
+            answer = services.bring_to(api, item.schema_id, item.record_id, item.action)
     except RETRYABLE as exc:
         return _retry_later(item, f"{exc.title}: {exc.message}")
     except ApiError as exc:
@@ -169,27 +170,6 @@ def run(pk: int, now: datetime | None = None) -> str | None:
         item.created_by, f"record.{item.action}", _item_ref(item), scheduled=True, due=_iso(item.due_at)
     )
     return State.DONE
-
-
-def _carry_out(api: BrickworksClient, item: ScheduledAction) -> str:
-    """Bring the record to the wanted state; says what the remote answered."""
-    latest = api.get_record(item.schema_id, item.record_id)
-    if item.action == ScheduledAction.Action.UNPUBLISH:
-        try:
-            live = api.get_record(item.schema_id, item.record_id, statuses=["PUBLISHED"])
-        except ApiNotFound:
-            return "Nothing to do: the record was not live"
-        done = api.update_record(item.schema_id, live.id, status="UNPUBLISHED", from_state="PUBLISHED")
-        return f"Unpublished: version {done.record_version} is no longer live"
-    if latest.status == "PUBLISHED":
-        return f"Nothing to do: version {latest.record_version} was already live"
-    if latest.status == "UNPUBLISHED" and not api.get_schema(item.schema_id).is_simple:
-        # A versioned record goes back to draft before it can be published again.
-        latest = api.update_record(
-            item.schema_id, latest.id, status="DRAFT", last_updated_at=latest.updated_at
-        )
-    done = api.update_record(item.schema_id, latest.id, status="PUBLISHED", last_updated_at=latest.updated_at)
-    return f"Published: version {done.record_version} is live"
 
 
 def _retry_later(item: ScheduledAction, error: str) -> str:

@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
+from apps.content.models import DeletedRecord
 from apps.core import audit
 from apps.core.http import ApiError, ApiNotFound
 
@@ -61,9 +63,79 @@ def update_record(user: User, schema: Schema, record: Record, **changes: Any) ->
         return api.update_record(schema.id, record.id, **changes)
 
 
-def delete_record(user: User, schema: Schema, record: Record) -> None:
+def delete_record(user: User, schema: Schema, record: Record) -> DeletedRecord:
+    """Snapshot the record with its versions, then delete it; the snapshot is what Undo re-creates."""
     with audit.action(user, "record.delete", record_ref(schema, record)), client_for(user) as api:
-        api.delete_record(schema.id, record.id)
+        return delete_with_snapshot(api, user, workspace_for(user), schema, record.id)
+
+
+def delete_with_snapshot(
+    api: BrickworksClient, user: User | None, connection: Connection, schema: Schema, record_id: str
+) -> DeletedRecord:
+    record = api.get_record(schema.id, record_id)
+    versions = api.list_versions(schema.id, record_id, limit=100).data
+    snapshot = DeletedRecord.objects.create(
+        connection=connection,
+        schema_id=schema.id,
+        app_id=schema.app_id,
+        record_id=record.id,
+        name=record.name or "",
+        snapshot={
+            "record": record.model_dump(mode="json", by_alias=True),
+            "versions": [v.model_dump(mode="json", by_alias=True) for v in versions],
+        },
+        deleted_by=user if user is not None and user.is_authenticated else None,
+    )
+    try:
+        api.delete_record(schema.id, record_id)
+    except ApiError:
+        snapshot.delete()
+        raise
+    return snapshot
+
+
+class UndoExpired(Exception):
+    """The snapshot is older than seven days or was restored already."""
+
+
+def undo_delete(user: User, deleted: DeletedRecord) -> Record:
+    """Re-create a deleted record: its live version published again, its newer draft as a draft on top."""
+    if not deleted.can_undo:
+        raise UndoExpired(
+            f"{deleted} can no longer be restored (restored already, or deleted over 7 days ago)."
+        )
+    versions = sorted(
+        (RecordVersion.model_validate(v) for v in deleted.snapshot["versions"]),
+        key=lambda v: v.record_version,
+    ) or [RecordVersion.model_validate({**deleted.snapshot["record"], "versionId": ""})]
+    live = next((v for v in reversed(versions) if v.status == "PUBLISHED"), None)
+    newest = versions[-1]
+    ref = audit.Ref("brickworks.record", deleted.record_id, f"{deleted.app_id}/{deleted}")
+    with audit.action(user, "record.undo_delete", ref) as detail, client_for(user) as api:
+        schema = api.get_schema(deleted.schema_id)
+        first = live or newest
+        status = first.status if schema.is_simple else ("PUBLISHED" if live else "DRAFT")
+        record = api.create_record(schema.id, status=status, **_content(schema, first))
+        if live is not None and newest is not live and newest.status in ("DRAFT", "SCHEDULED"):
+            record = api.update_record(
+                schema.id,
+                record.id,
+                status="DRAFT",
+                last_updated_at=record.updated_at,
+                **_content(schema, newest),
+            )
+        detail["restored_as"] = record.id
+    deleted.restored_at, deleted.restored_as = timezone.now(), record.id
+    deleted.save(update_fields=["restored_at", "restored_as"])
+    return record
+
+
+def _content(schema: Schema, version: Record) -> dict[str, Any]:
+    return {
+        "values": version.values,
+        "slug": version.slug or None,
+        "name": name_initial(schema, version.name, version.values) or None,
+    }
 
 
 def duplicate_record(user: User, schema: Schema, record: Record) -> Record:
@@ -74,6 +146,14 @@ def duplicate_record(user: User, schema: Schema, record: Record) -> Record:
         copy = api.duplicate_record(schema.id, record.id)
         detail["copy"] = copy.id
     return copy
+
+
+def name_initial(schema: Schema, name: str | None, values: dict[str, Any]) -> str:
+    """The explicit name, or "" when the record takes its name from a field (or is Unnamed)."""
+    for field, definition in schema.fields.items():
+        if definition.get("useAsRecordName") and values.get(field) == name:
+            return ""
+    return "" if name in (None, "Unnamed") else str(name)
 
 
 def missing_required(schema: Schema, values: dict[str, Any]) -> list[str]:
@@ -164,3 +244,29 @@ def diff_versions(schema: Schema, a: RecordVersion, b: RecordVersion) -> list[di
         left, right = getattr(a, attribute), getattr(b, attribute)
         rows.append({"label": label, "a": left, "b": right, "changed": left != right})
     return rows
+
+
+def bring_to(api: BrickworksClient, schema_id: str, record_id: str, action: str) -> str:
+    """Publish or unpublish, reading the record first so that repeating it changes nothing.
+
+    Returns what was done, for traces and per-item results. Used by the schedule and bulk jobs,
+    where a retry after a lost answer must not publish twice.
+    """
+    if action == "unpublish":
+        try:
+            live = api.get_record(schema_id, record_id, statuses=["PUBLISHED"])
+        except ApiNotFound:
+            return "Nothing to do: the record was not live"
+        done = api.update_record(schema_id, live.id, status="UNPUBLISHED", from_state="PUBLISHED")
+        return f"Unpublished: version {done.record_version} is no longer live"
+    try:
+        latest = api.get_record(schema_id, record_id, statuses=["DRAFT", "SCHEDULED"])
+    except ApiNotFound:
+        latest = api.get_record(schema_id, record_id)  # the live version if any, else the unpublished one
+    if latest.status == "PUBLISHED":
+        return f"Nothing to do: version {latest.record_version} was already live"
+    if latest.status == "UNPUBLISHED" and not api.get_schema(schema_id).is_simple:
+        # A versioned record goes back to draft before it can be published again.
+        latest = api.update_record(schema_id, latest.id, status="DRAFT", last_updated_at=latest.updated_at)
+    done = api.update_record(schema_id, latest.id, status="PUBLISHED", last_updated_at=latest.updated_at)
+    return f"Published: version {done.record_version} is live"

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -19,6 +21,7 @@ from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
 
 PAGE_SIZE = 25
+UNDO_MESSAGE = '{name} deleted. <a href="{url}#deleted-{pk}">Undo</a> within 7 days.'
 
 
 @dataclass
@@ -307,8 +310,10 @@ def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> Http
         schema = api.get_schema(app_id)
         record = api.get_record(schema.id, record_id)
     if request.method == "POST":
-        services.delete_record(request.user, schema, record)
-        messages.success(request, f"{record.name} deleted.")
+        deleted = services.delete_record(request.user, schema, record)
+        messages.success(
+            request, format_html(UNDO_MESSAGE, name=record.name, url=reverse("deleted:list"), pk=deleted.pk)
+        )
         return redirect("content:records", app_id=schema.app_id)
     return render(request, "content/record_delete.html", {"schema": schema, "record": record})
 

@@ -165,6 +165,15 @@ def test_a_worker_that_died_after_publishing_is_not_followed_by_a_second_publish
     assert "already live" in ScheduledAction.objects.get(pk=item.pk).events.last().message
 
 
+def test_a_newer_draft_of_a_live_record_is_the_one_published(bw: BrickworksClient, paula: User) -> None:
+    live = bw.get_record("home-banners", "winter-sale")
+    draft = bw.update_record(live.schema_id, live.id, status="DRAFT", values={"headline": "Take 2"})
+    item = plan(bw, paula, "winter-sale", timezone.now())
+    assert schedule.run(item.pk) == State.DONE
+    now_live = bw.get_record("home-banners", "winter-sale", statuses=["PUBLISHED"])
+    assert now_live.record_version == draft.record_version and now_live.values["headline"] == "Take 2"
+
+
 def test_unpublish_at_a_time(bw: BrickworksClient, paula: User) -> None:
     item = plan(bw, paula, "winter-sale", timezone.now(), action="unpublish")
     assert schedule.run(item.pk) == State.DONE

@@ -1,0 +1,92 @@
+"""Deleting keeps a snapshot with the versions; Undo re-creates the record within seven days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.content.models import DeletedRecord
+from apps.core.http import ApiNotFound
+from apps.core.models import AuditEntry
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def bw(demo: dict[str, Connection]) -> BrickworksClient:
+    return BrickworksClient(connections.synerise_http(demo["synerise"]))
+
+
+@pytest.fixture
+def publisher(demo: dict[str, Connection]) -> Client:
+    client = Client()
+    client.force_login(make_user("paula", "publisher"))
+    return client
+
+
+def delete(client: Client, bw: BrickworksClient, slug: str) -> DeletedRecord:
+    record = bw.get_record("home-banners", slug)
+    response = client.post(reverse("content:record_delete", args=["home-banners", record.id]), follow=True)
+    assert (
+        "deleted. <a href=" in response.content.decode()
+        and ">Undo</a> within 7 days." in response.content.decode()
+    )
+    with pytest.raises(ApiNotFound):
+        bw.get_record("home-banners", slug)
+    return DeletedRecord.objects.get(record_id=record.id)
+
+
+def test_undo_brings_back_the_live_version_and_the_draft_on_top(
+    publisher: Client, bw: BrickworksClient
+) -> None:
+    schema = bw.get_schema("home-banners")
+    live = bw.get_record(schema.id, "winter-sale")
+    draft = bw.update_record(
+        schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Winter sale, take 2"}
+    )
+    deleted = delete(publisher, bw, "winter-sale")
+    assert [v["status"] for v in deleted.snapshot["versions"]][:2] == ["DRAFT", "PUBLISHED"]
+    page = publisher.get(reverse("deleted:list")).content.decode()
+    assert f'id="deleted-{deleted.pk}"' in page and "Undo" in page
+    response = publisher.post(reverse("deleted:undo", args=[deleted.pk]))
+    deleted.refresh_from_db()
+    assert deleted.restored_at is not None and response["Location"].endswith(f"/{deleted.restored_as}/")
+    back_live = bw.get_record(schema.id, deleted.restored_as, statuses=["PUBLISHED"])
+    assert back_live.values == live.values and back_live.slug == "winter-sale"
+    back_draft = bw.get_record(schema.id, deleted.restored_as, statuses=["DRAFT"])
+    assert back_draft.status == "DRAFT" and back_draft.values == draft.values
+    assert AuditEntry.objects.filter(action="record.undo_delete", outcome="ok").count() == 1
+    again = publisher.post(reverse("deleted:undo", args=[deleted.pk]), follow=True).content.decode()
+    assert "can no longer be restored" in again
+
+
+def test_a_draft_only_record_comes_back_as_a_draft(publisher: Client, bw: BrickworksClient) -> None:
+    before = bw.get_record("home-banners", "spring-teaser")
+    deleted = delete(publisher, bw, "spring-teaser")
+    publisher.post(reverse("deleted:undo", args=[deleted.pk]))
+    back = bw.get_record("home-banners", "spring-teaser")
+    assert back.status == "DRAFT" and back.values == before.values and back.name == before.name
+
+
+def test_after_seven_days_there_is_no_undo(publisher: Client, bw: BrickworksClient) -> None:
+    deleted = delete(publisher, bw, "spring-teaser")
+    DeletedRecord.objects.filter(pk=deleted.pk).update(
+        deleted_at=deleted.deleted_at - timedelta(days=7, seconds=1)
+    )
+    assert f'id="deleted-{deleted.pk}"' not in publisher.get(reverse("deleted:list")).content.decode()
+    publisher.post(reverse("deleted:undo", args=[deleted.pk]))
+    with pytest.raises(ApiNotFound):
+        bw.get_record("home-banners", "spring-teaser")
+
+
+def test_an_editor_cannot_undo(publisher: Client, bw: BrickworksClient) -> None:
+    deleted = delete(publisher, bw, "spring-teaser")
+    editor = Client()
+    editor.force_login(make_user("eddie", "editor"))
+    assert "Undo</button>" not in editor.get(reverse("deleted:list")).content.decode()
+    assert editor.post(reverse("deleted:undo", args=[deleted.pk])).status_code == 403
