@@ -72,18 +72,14 @@ def delete_record(user: User, schema: Schema, record: Record) -> DeletedRecord:
 def delete_with_snapshot(
     api: BrickworksClient, user: User | None, connection: Connection, schema: Schema, record_id: str
 ) -> DeletedRecord:
-    record = api.get_record(schema.id, record_id)
-    versions = api.list_versions(schema.id, record_id, limit=100).data
+    content = snapshot_of(api, schema.id, record_id)
     snapshot = DeletedRecord.objects.create(
         connection=connection,
         schema_id=schema.id,
         app_id=schema.app_id,
-        record_id=record.id,
-        name=record.name or "",
-        snapshot={
-            "record": record.model_dump(mode="json", by_alias=True),
-            "versions": [v.model_dump(mode="json", by_alias=True) for v in versions],
-        },
+        record_id=record_id,
+        name=content["record"].get("name") or "",
+        snapshot=content,
         deleted_by=user if user is not None and user.is_authenticated else None,
     )
     try:
@@ -92,6 +88,16 @@ def delete_with_snapshot(
         snapshot.delete()
         raise
     return snapshot
+
+
+def snapshot_of(api: BrickworksClient, schema_id: str, record_id: str) -> dict[str, Any]:
+    """The record as GET shows it and all its versions: what Undo re-creates."""
+    record = api.get_record(schema_id, record_id)
+    versions = api.list_versions(schema_id, record_id, limit=100).data
+    return {
+        "record": record.model_dump(mode="json", by_alias=True),
+        "versions": [v.model_dump(mode="json", by_alias=True) for v in versions],
+    }
 
 
 class UndoExpired(Exception):

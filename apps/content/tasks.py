@@ -4,7 +4,8 @@ from datetime import datetime
 
 from celery import shared_task
 
-from apps.content import schedule
+from apps.content import bulk, schedule
+from apps.jobs.tasks import JobTask
 
 
 @shared_task(ignore_result=True)
@@ -20,3 +21,8 @@ def _send(pk: int, eta: datetime | None) -> None:
 @shared_task(ignore_result=True)
 def run_scheduled(pk: int) -> str | None:
     return schedule.run(pk)
+
+
+@shared_task(base=JobTask, ignore_result=True)
+def run_bulk(job_id: int) -> None:
+    bulk.run(job_id)

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.content import schedule_views, views
+from apps.content import bulk_views, schedule_views, views
 
 app_name = "content"
 urlpatterns = [
     path("", views.schema_list, name="schemas"),
     path("<str:app_id>/", views.record_list, name="records"),
     path("<str:app_id>/new/", views.record_new, name="record_new"),
+    path("<str:app_id>/bulk/", bulk_views.bulk_ready, name="bulk"),
     path("<str:app_id>/<str:record_id>/", views.record_edit, name="record"),
     path("<str:app_id>/<str:record_id>/preview/", views.record_preview, name="record_preview"),
     path("<str:app_id>/<str:record_id>/versions/", views.record_versions, name="record_versions"),

@@ -48,7 +48,7 @@ def retry(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
     """Requeue a failed or cancelled job and send its task again."""
     if not services.retry_job(job, user=user):
         return False
-    transaction.on_commit(lambda: current_app.send_task(job.task_name, args=[job.pk]))
+    transaction.on_commit(lambda: current_app.signature(job.task_name, args=[job.pk]).delay())
     return True
 
 

@@ -33,3 +33,13 @@ document.addEventListener("DOMContentLoaded", () => {
     document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=lax`;
   }
 })();
+
+// A header checkbox <input data-select-all="id"> ticks every checkbox named "id" in its form.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.dataset.selectAll && box.form) {
+    for (const other of box.form.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`)) {
+      other.checked = box.checked;
+    }
+  }
+});

@@ -69,7 +69,7 @@ def test_it_retries_a_failed_job_and_sends_its_task(
 
     sent: list[tuple[str, list[int]]] = []
     original = app.send_task
-    app.send_task = lambda name, args=None, **kw: sent.append((name, args))  # type: ignore[method-assign]
+    app.send_task = lambda name, args=None, kwargs=None, **kw: sent.append((name, list(args)))  # type: ignore[method-assign]
     try:
         with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
             response = operator_client.post(reverse("jobs:retry", args=[jobs[0].pk]), HTTP_HX_REQUEST="true")

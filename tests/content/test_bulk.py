@@ -1,0 +1,184 @@
+"""Bulk publish / unpublish / delete: readiness, the job against the live sandbox, faults, cancel, retry."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content import bulk
+from apps.content.client import BrickworksClient, Record
+from apps.content.models import BulkItem, DeletedRecord
+from apps.core.models import AuditEntry
+from apps.jobs.models import Job
+from apps.sandbox.brickworks.models import RecordVersion
+from apps.sandbox.models import FaultSettings
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
+
+@pytest.fixture
+def bw(demo: dict[str, Connection]) -> BrickworksClient:
+    return BrickworksClient(connections.synerise_http(demo["synerise"]))
+
+
+@pytest.fixture
+def publisher(demo: dict[str, Connection]) -> Client:
+    client = Client()
+    client.force_login(make_user("paula", "publisher"))
+    return client
+
+
+def drafts(bw: BrickworksClient, count: int, schema: str = "home-banners") -> list[Record]:
+    key, status = ("headline", "DRAFT") if schema == "home-banners" else ("sku", "UNPUBLISHED")
+    return [bw.create_record(schema, status=status, values={key: f"Item {n}"}) for n in range(count)]
+
+
+def test_readiness_lists_what_will_happen_to_each_record(publisher: Client, bw: BrickworksClient) -> None:
+    schema = bw.get_schema("home-banners")
+    live = bw.get_record(schema.id, "winter-sale")
+    teaser = bw.get_record(schema.id, "spring-teaser")
+    empty = bw.create_record(schema.id, status="DRAFT", name="Half done", values={"tone": "calm"})
+    url = reverse("content:bulk", args=["home-banners"])
+    page = publisher.get(url, {"operation": "publish", "id": [live.id, teaser.id, empty.id]})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Publish 3 records?" in text and "<strong>1 ready</strong>" in text
+    assert "Already live" in text and "Required but empty: Headline" in text
+    assert f'name="ids" value="{teaser.id}"' in text
+
+    response = publisher.post(url, {"operation": "publish", "ids": f"{live.id},{teaser.id},{empty.id}"})
+    job = Job.objects.get()
+    assert response["Location"] == reverse("bulk:detail", args=[job.pk])
+    assert job.state == Job.State.SUCCEEDED and job.bulk.items.count() == 1
+    assert bw.get_record(schema.id, teaser.id).status == "PUBLISHED"
+    assert bw.get_record(schema.id, empty.id).status == "DRAFT"
+    entry = AuditEntry.objects.get(action="record.publish")
+    assert entry.target_id == teaser.id and entry.detail == {"bulk": job.pk}
+
+
+def test_the_whole_filter_result_and_a_live_record_with_a_newer_draft(
+    publisher: Client, bw: BrickworksClient
+) -> None:
+    schema = bw.get_schema("home-banners")
+    live = bw.get_record(schema.id, "winter-sale")
+    bw.update_record(schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Take 2"})
+    url = reverse("content:bulk", args=["home-banners"])
+    text = publisher.get(url, {"operation": "publish", "all": "1", "status": "PUBLISHED"}).content.decode()
+    assert "Publish 1 record?" in text and "Publishes the draft" in text
+
+    text = publisher.get(url, {"operation": "unpublish", "all": "1"}).content.decode()
+    assert "Unpublish 3 records?" in text and "<strong>1 ready</strong>" in text and "Not live" in text
+
+
+def test_the_detail_page_shows_counts_rate_and_results(publisher: Client, bw: BrickworksClient) -> None:
+    records = drafts(bw, 3)
+    url = reverse("content:bulk", args=["home-banners"])
+    publisher.post(url, {"operation": "publish", "ids": ",".join(r.id for r in records)})
+    job = Job.objects.get()
+    page = publisher.get(reverse("bulk:detail", args=[job.pk])).content.decode()
+    assert "<strong>3</strong> of 3 done" in page and "records/s" in page
+    assert page.count("Published: version") == 3
+    status = publisher.get(reverse("bulk:status", args=[job.pk])).content.decode()
+    assert 'id="bulk-status"' in status and "hx-get" not in status  # finished: no more polling
+
+
+def test_with_injected_5xx_and_429_every_record_is_published_exactly_once(
+    publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
+) -> None:
+    schema = bw.get_schema("home-banners")
+    records = drafts(bw, 40)
+    FaultSettings.objects.create(pk=1, error_rate=0.2, faults=["5xx", "429"], retry_after=0)
+    job = bulk.start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", records)
+    FaultSettings.objects.all().delete()
+
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert set(job.bulk.items.values_list("state", flat=True)) == {BulkItem.State.DONE}
+    for record in records:
+        published = RecordVersion.objects.filter(record_id=record.id, published_at__isnull=False)
+        assert published.count() == 1
+        assert bw.get_record(schema.id, record.id).status == "PUBLISHED"
+
+
+def test_failures_do_not_stop_the_rest_and_can_be_retried(publisher: Client, bw: BrickworksClient) -> None:
+    schema = bw.get_schema("home-banners")
+    good = drafts(bw, 2)
+    bad = bw.create_record(schema.id, status="DRAFT", name="No headline", values={})
+    user = make_user("pia", "publisher")
+    job = bulk.start(
+        user, Connection.objects.get(kind="synerise"), schema, "publish", [good[0], bad, good[1]]
+    )
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.error.startswith("1 of 3 failed")
+    failed = job.bulk.items.get(state=BulkItem.State.FAILED)
+    assert failed.record_id == bad.id and "headline" in failed.message.lower()
+    assert all(bw.get_record(schema.id, r.id).status == "PUBLISHED" for r in good)
+
+    bw.update_record(schema.id, bad.id, values={"headline": "Fixed"}, last_updated_at=bad.updated_at)
+    page = publisher.get(reverse("bulk:detail", args=[job.pk])).content.decode()
+    assert "Retry the 1 failed" in page
+    publisher.post(reverse("bulk:retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED
+    assert bw.get_record(schema.id, bad.id).status == "PUBLISHED"
+    assert job.bulk.items.filter(state=BulkItem.State.DONE).count() == 3
+
+
+def test_cancel_stops_between_items_and_the_rest_can_be_finished(
+    publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
+) -> None:
+    schema = bw.get_schema("offers")
+    records = drafts(bw, bulk.WORKERS * 3, schema="offers")
+    with transaction.atomic():  # the job starts when this commits, with the cancel already asked for
+        job = bulk.start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", records)
+        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    job.refresh_from_db()
+    totals = bulk.counts(job.bulk)
+    assert job.state == Job.State.CANCELLED
+    assert totals["done"] <= bulk.WORKERS and totals["waiting"] >= bulk.WORKERS * 2
+    publisher.post(reverse("bulk:retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and bulk.counts(job.bulk)["done"] == len(records)
+
+
+def test_bulk_delete_snapshots_each_record_for_undo(publisher: Client, bw: BrickworksClient) -> None:
+    schema = bw.get_schema("home-banners")
+    live = bw.get_record(schema.id, "winter-sale")
+    teaser = bw.get_record(schema.id, "spring-teaser")
+    url = reverse("content:bulk", args=["home-banners"])
+    text = publisher.get(url, {"operation": "delete", "id": [live.id, teaser.id]}).content.decode()
+    assert "Live now: it goes offline too" in text and "Recently deleted" in text
+    publisher.post(url, {"operation": "delete", "ids": f"{live.id},{teaser.id}"})
+    assert bw.list_records(schema.id, ids=[live.id, teaser.id]).data == []
+    snapshots = DeletedRecord.objects.order_by("name")
+    assert [s.record_id for s in snapshots] == [teaser.id, live.id]
+    assert snapshots[1].snapshot["record"]["slug"] == "winter-sale"
+    publisher.post(reverse("deleted:undo", args=[snapshots[1].pk]))
+    assert bw.get_record(schema.id, "winter-sale").status == "PUBLISHED"
+
+
+def test_only_publishers_run_bulk_actions(demo: dict[str, Connection], bw: BrickworksClient) -> None:
+    teaser = bw.get_record("home-banners", "spring-teaser")
+    url = reverse("content:bulk", args=["home-banners"])
+    records_url = reverse("content:records", args=["home-banners"])
+    for role in ("viewer", "editor"):
+        client = Client()
+        client.force_login(make_user(role, role))
+        assert client.get(url, {"operation": "publish", "id": teaser.id}).status_code == 403
+        assert client.post(url, {"operation": "publish", "ids": teaser.id}).status_code == 403
+        assert 'name="operation"' not in client.get(records_url).content.decode()
+    assert not Job.objects.exists()
+    assert bw.get_record("home-banners", teaser.id).status == "DRAFT"
+
+
+def test_nothing_selected_or_an_unknown_operation_goes_back(publisher: Client) -> None:
+    url = reverse("content:bulk", args=["home-banners"])
+    page = publisher.get(url, {"operation": "publish"}, follow=True).content.decode()
+    assert "Select at least one record first." in page
+    page = publisher.get(url, {"operation": "explode", "all": "1"}, follow=True).content.decode()
+    assert "Choose publish, unpublish or delete." in page
