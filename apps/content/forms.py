@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -54,6 +55,33 @@ class RecordMetaForm(forms.Form):
         error_messages={"invalid": "Use 6 to 40 letters, digits, - and _, not starting with __."},
     )
     last_updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The content as it was when the editor opened (signed), the base of a three-way merge on 409.
+    base = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Set after a conflict: the other person's content, for the fields where "keep theirs" is chosen.
+    theirs = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_base(self) -> dict[str, Any]:
+        return unsign_content(self.cleaned_data.get("base"))
+
+    def clean_theirs(self) -> dict[str, Any]:
+        return unsign_content(self.cleaned_data.get("theirs"))
+
+
+MERGE_SALT = "content.merge"
+
+
+def sign_content(content: dict[str, Any]) -> str:
+    return signing.dumps(content, salt=MERGE_SALT, compress=True)
+
+
+def unsign_content(value: str | None) -> dict[str, Any]:
+    """The signed content, or {} when there is none or it was tampered with."""
+    if not value:
+        return {}
+    try:
+        return signing.loads(value, salt=MERGE_SALT)
+    except signing.BadSignature:
+        return {}
 
 
 def _field_for(definition: dict[str, Any]) -> forms.Field:

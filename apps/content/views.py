@@ -138,7 +138,7 @@ def record_new(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     meta = forms.RecordMetaForm(request.POST or None)
     values = forms.ValuesForm(schema, request.POST or None)
     ready = request.method == "POST" and meta.is_valid() and values.is_valid()
-    if ready and _ready(schema, values, publish=publish):
+    if ready and _ready(schema, values, values.values(), publish=publish):
         status = "PUBLISHED" if publish else ("UNPUBLISHED" if schema.is_simple else "DRAFT")
         try:
             record = services.create_record(
@@ -162,13 +162,7 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
         schema = api.get_schema(app_id)
         record = _working_version(api, schema, record_id)
     if request.method == "GET":
-        meta = forms.RecordMetaForm(
-            initial={
-                "name": forms.name_initial(schema, record.name, record.values),
-                "slug": record.slug,
-                "last_updated_at": record.updated_at.isoformat() if record.updated_at else "",
-            }
-        )
+        meta = _meta_for(schema, record)
         return _editor(request, schema, record, meta, forms.ValuesForm(schema, values=record.values))
     meta = forms.RecordMetaForm(request.POST)
     values = forms.ValuesForm(schema, request.POST)
@@ -176,19 +170,20 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
         services.update_record(request.user, schema, record, status="UNPUBLISHED", from_state="PUBLISHED")
         messages.success(request, f"{record.name} unpublished.")
         return redirect("content:record", app_id=schema.app_id, record_id=record.id)
-    if not (meta.is_valid() and values.is_valid() and _ready(schema, values, publish=action == "publish")):
+    if not (meta.is_valid() and values.is_valid()):
+        return _editor(request, schema, record, meta, values, status=400)
+    mine = {"values": values.values(), **_meta_fields(meta)}
+    if meta.cleaned_data["theirs"]:
+        keep = {key.removeprefix("keep-") for key, pick in request.POST.items() if pick == "theirs"}
+        mine = services.merge(mine, meta.cleaned_data["theirs"], keep)
+    if not _ready(schema, values, mine["values"], publish=action == "publish"):
         return _editor(request, schema, record, meta, values, status=400)
     try:
-        saved = _save(request, schema, record, meta, values, publish=action == "publish")
+        saved = _save(request, schema, record, mine, meta, publish=action == "publish")
     except ApiConflict as exc:
         if exc.code != "BKW-029":
             raise
-        meta.add_error(
-            None,
-            "Someone else saved this record after you opened it. Your changes are kept below; "
-            "open the record again in a new tab to see theirs, then save again.",
-        )
-        return _editor(request, schema, record, meta, values, status=409)
+        return _conflict(request, schema, record_id, meta.cleaned_data["base"], mine)
     except ApiValidationError as exc:
         _remote_errors(exc, meta, values)
         return _editor(request, schema, record, meta, values, status=400)
@@ -207,9 +202,14 @@ def _working_version(api: Any, schema: Schema, record_id: str) -> Record:
 
 
 def _save(
-    request: HtmxHttpRequest, schema: Schema, record: Record, meta: Any, values: Any, *, publish: bool
+    request: HtmxHttpRequest,
+    schema: Schema,
+    record: Record,
+    data: dict[str, Any],
+    meta: Any,
+    *,
+    publish: bool,
 ) -> Record:
-    data = {"values": values.values(), **_meta_fields(meta)}
     last = meta.cleaned_data.get("last_updated_at") or None
     user = request.user
     if schema.is_simple:
@@ -334,17 +334,52 @@ def _require(request: HtmxHttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
-def _ready(schema: Schema, values: Any, *, publish: bool) -> bool:
+def _ready(schema: Schema, values: Any, content: dict[str, Any], *, publish: bool) -> bool:
     """Publishing needs every required field; the form lists the missing ones."""
     if not publish:
         return True
-    missing = services.missing_required(schema, values.values())
+    missing = services.missing_required(schema, content)
     for name, definition in schema.fields.items():
         if (definition.get("label") or name) in missing:
             values.add_error(name, "Required to publish.")
     if missing:
         values.add_error(None, f"To publish, fill in: {', '.join(missing)}.")
     return not missing
+
+
+def _meta_for(schema: Schema, record: Record, **initial: Any) -> forms.RecordMetaForm:
+    content = services.content_of(schema, record)
+    return forms.RecordMetaForm(
+        initial={
+            "name": content["name"],
+            "slug": content["slug"],
+            "last_updated_at": record.updated_at.isoformat() if record.updated_at else "",
+            "base": forms.sign_content(content),
+            **initial,
+        }
+    )
+
+
+def _conflict(
+    request: HtmxHttpRequest, schema: Schema, record_id: str, base: dict[str, Any], mine: dict[str, Any]
+) -> HttpResponse:
+    """Someone saved first: my content stays, their changes come in where I left a field alone,
+    and each field we both changed gets a keep-mine / keep-theirs choice. Saving then uses their
+    `lastUpdatedAt`, so it goes through unless a third save came in between."""
+    with services.client_for(request.user) as api:
+        fresh = _working_version(api, schema, record_id)
+    theirs = services.content_of(schema, fresh)
+    rows = services.three_way(schema, base, mine, theirs)
+    merged = services.merge(mine, theirs, {row.key for row in rows if row.outcome == "theirs"})
+    signed = forms.sign_content(theirs)
+    meta = _meta_for(schema, fresh, name=merged["name"], slug=merged["slug"], theirs=signed)
+    values = forms.ValuesForm(schema, values=merged["values"])
+    context = {
+        "conflicts": [row for row in rows if row.outcome == "conflict"],
+        "taken": [row for row in rows if row.outcome == "theirs"],
+        "other": fresh.updated_by.get("name") or "someone else",
+    }
+    return _editor(request, schema, fresh, meta, values, status=409, **context)
 
 
 def _meta_fields(meta: Any) -> dict[str, Any]:
@@ -372,9 +407,16 @@ def _remote_errors(exc: ApiError, meta: Any, values: Any) -> None:
 
 
 def _editor(
-    request: HtmxHttpRequest, schema: Schema, record: Record | None, meta: Any, values: Any, status: int = 200
+    request: HtmxHttpRequest,
+    schema: Schema,
+    record: Record | None,
+    meta: Any,
+    values: Any,
+    status: int = 200,
+    **extra: Any,
 ) -> HttpResponse:
     context = {
+        **extra,
         "schema": schema,
         "record": record,
         "meta": meta,
