@@ -17,6 +17,7 @@ urlpatterns = [
     path("scheduled/", include("apps.content.schedule_urls")),
     path("deleted/", include("apps.content.deleted_urls")),
     path("bulk/", include("apps.content.bulk_urls")),
+    path("schemas/", include("apps.content.schema_urls")),
     path("operations/", include("apps.jobs.urls")),
     path("settings/connections/", include("apps.connections.urls")),
     path("workspace/", connection_views.workspace_switch, name="workspace_switch"),
