@@ -18,6 +18,7 @@ urlpatterns = [
     path("deleted/", include("apps.content.deleted_urls")),
     path("bulk/", include("apps.content.bulk_urls")),
     path("schemas/", include("apps.content.schema_urls")),
+    path("sources/", include("apps.content.source_urls")),
     path("operations/", include("apps.jobs.urls")),
     path("settings/connections/", include("apps.connections.urls")),
     path("workspace/", connection_views.workspace_switch, name="workspace_switch"),

@@ -1,0 +1,94 @@
+"""External sources: list, create, edit, delete (admins), with the fields that use one."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.core.http import ApiNotFound
+from apps.core.models import AuditEntry
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def bw(demo: dict[str, Connection]) -> BrickworksClient:
+    return BrickworksClient(connections.synerise_http(demo["synerise"]))
+
+
+@pytest.fixture
+def admin(demo: dict[str, Connection]) -> Client:
+    client = Client()
+    client.force_login(make_user("ada", "admin"))
+    return client
+
+
+FORM = {
+    "name": "Weather",
+    "description": "Today's weather",
+    "url": "https://weather.example.test/today",
+    "method": "post",
+    "headers": "X-Api-Key: secret\nAccept: application/json",
+    "body": '{"units": "metric"}',
+    "ttl": "300",
+}
+
+
+def test_create_edit_and_list(admin: Client, bw: BrickworksClient) -> None:
+    response = admin.post(reverse("sources:new"), FORM)
+    assert response["Location"] == reverse("sources:list")
+    (source,) = bw.list_external_sources().data
+    assert source.properties == {
+        "url": "https://weather.example.test/today",
+        "method": "post",
+        "headers": {"X-Api-Key": "secret", "Accept": "application/json"},
+        "body": {"units": "metric"},
+    }
+    assert source.ttl == 300
+    page = admin.get(reverse("sources:list")).content.decode()
+    assert "Weather" in page and "POST https://weather.example.test/today" in page and "secret" not in page
+
+    edit = admin.get(reverse("sources:edit", args=[source.id])).content.decode()
+    assert "X-Api-Key: secret" in edit and "{&quot;units&quot;: &quot;metric&quot;}" in edit
+    admin.post(reverse("sources:edit", args=[source.id]), {**FORM, "method": "get", "ttl": "", "headers": ""})
+    changed = bw.get_external_source(source.id)
+    assert changed.properties == {"url": "https://weather.example.test/today", "method": "get"}
+    assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["source.create", "source.update"]
+
+
+def test_our_checks(admin: Client) -> None:
+    page = admin.post(
+        reverse("sources:new"), {**FORM, "headers": "no colon here", "body": "[1]", "url": "ftp://x"}
+    )
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "Line 1: write it as Name: value." in text and "The body is a JSON object" in text
+
+
+def test_delete_names_the_fields_that_use_it(admin: Client, bw: BrickworksClient) -> None:
+    source = bw.create_external_source(name="Weather", properties={"url": "https://w.example.test"})
+    schema = bw.get_schema("home-banners")
+    bw.update_schema(
+        schema.id,
+        display_name=schema.display_name,
+        fields={**schema.fields, "weather": {"type": "external", "label": "Weather", "source": source.id}},
+    )
+    page = admin.get(reverse("sources:delete", args=[source.id])).content.decode()
+    assert "Home banners</a> → Weather" in page
+    admin.post(reverse("sources:delete", args=[source.id]))
+    with pytest.raises(ApiNotFound):
+        bw.get_external_source(source.id)
+
+
+def test_viewers_see_the_list_only(demo: dict[str, Connection], bw: BrickworksClient) -> None:
+    source = bw.create_external_source(name="Weather", properties={"url": "https://w.example.test"})
+    client = Client()
+    client.force_login(make_user("pub", "publisher"))
+    assert "Weather" in client.get(reverse("sources:list")).content.decode()
+    assert client.get(reverse("sources:edit", args=[source.id])).status_code == 403
+    assert client.post(reverse("sources:new"), FORM).status_code == 403
+    assert client.post(reverse("sources:delete", args=[source.id])).status_code == 403
+    assert bw.get_external_source(source.id).name == "Weather"
