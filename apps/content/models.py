@@ -163,3 +163,24 @@ class BulkItem(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.record_id
+
+
+class SavedFilter(models.Model):
+    """A person's named search of one schema's records, kept as the list's query string."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="saved_filters", on_delete=models.CASCADE)
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
+    app_id = models.CharField(max_length=200)
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "connection", "app_id", "name"], name="one_filter_per_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

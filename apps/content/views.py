@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.content import forms, services
 from apps.content.client import Page, Record, Schema
-from apps.content.models import ScheduledAction
+from apps.content.models import SavedFilter, ScheduledAction
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
 
@@ -114,6 +114,10 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
         "total": page.meta.total,
         "changed": changed,
         "filtered": bool(filters and any(filters.values())),
+        "saved_filters": SavedFilter.objects.filter(
+            user=request.user, connection=services.workspace_for(request.user), app_id=schema.app_id
+        ),
+        "query": request.GET.urlencode(),
     }
     return render(request, _results(request, "content/record_list.html"), context)
 
@@ -429,3 +433,31 @@ def _editor(
         "schedule_form": forms.ScheduleForm(),
     }
     return render(request, "content/record_form.html", context, status=status)
+
+
+@require_POST
+@permission_required("content.view_content", raise_exception=True)
+def filter_save(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
+    """Keep the list's current filter under a name, for this person and schema."""
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    query.pop("page", None)
+    name = request.POST.get("name", "").strip()[:80]
+    if not name or not query:
+        messages.error(request, "Filter the list first, then give the filter a name.")
+    else:
+        SavedFilter.objects.update_or_create(
+            user=request.user,
+            connection=services.workspace_for(request.user),
+            app_id=app_id,
+            name=name,
+            defaults={"query": query.urlencode()[:500]},
+        )
+        messages.success(request, f"Filter {name} saved.")
+    return redirect(f"{reverse('content:records', args=[app_id])}?{query.urlencode()}")
+
+
+@require_POST
+@permission_required("content.view_content", raise_exception=True)
+def filter_delete(request: HtmxHttpRequest, app_id: str, pk: int) -> HttpResponse:
+    SavedFilter.objects.filter(pk=pk, user=request.user).delete()
+    return redirect("content:records", app_id=app_id)
