@@ -41,7 +41,10 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     """A page that records console errors; the test fails if any appeared."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860})  # type: ignore[attr-defined]
+    # A zone other than UTC, so times typed and shown in the browser's zone are exercised.
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 1280, "height": 860}, timezone_id="Europe/Warsaw"
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
