@@ -10,3 +10,15 @@ admin.site.register(models.CanvasKey)
 admin.site.register(models.FlowsToken)
 admin.site.register(models.Flow)
 admin.site.register(models.FaultSettings)
+
+
+@admin.register(models.RecordVersion)
+class RecordVersionAdmin(admin.ModelAdmin):
+    """Brickworks record versions; also the reference point of bench/records_list.py."""
+
+    list_display = ["title", "record", "number", "status", "updated_at"]
+    list_filter = ["status", "schema"]
+    search_fields = ["search_text"]
+    list_per_page = 25
+    list_select_related = ["record"]
+    raw_id_fields = ["record", "schema"]

@@ -99,7 +99,10 @@ def paginate(queryset: QuerySet[Any], params: wire.Page, render: Any) -> dict[st
     """The list envelope `{meta, data}`; the keys of `meta` are ours (spec §4.9 leaves them open)."""
     total = queryset.count()
     start = (params.page - 1) * params.limit
-    items = queryset[start : start + params.limit]
+    # The page's keys first (an index scan, however deep the page), then those rows with their joins.
+    keys = list(queryset.values_list("pk", flat=True)[start : start + params.limit])
+    rows = {item.pk: item for item in queryset.filter(pk__in=keys)}
+    items = [rows[key] for key in keys]
     return {
         "meta": {
             "page": params.page,

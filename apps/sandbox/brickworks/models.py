@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 
@@ -90,19 +90,22 @@ LIST_ORDER = Case(
 
 class VersionQuerySet(QuerySet["RecordVersion"]):
     def current(self) -> VersionQuerySet:
-        return self.filter(Q(number=F("record__latest_version")) | Q(status=Status.PUBLISHED))
+        return self.filter(Q(is_latest=True) | Q(status=Status.PUBLISHED))
 
     def heads(self, statuses: list[str] | None = None) -> VersionQuerySet:
-        """One version per record: the first of its current versions in lookup priority, among `statuses`."""
-        candidates = self.current()
-        if statuses:
-            candidates = candidates.filter(status__in=statuses)
-        candidates = candidates.annotate(priority=LOOKUP_PRIORITY)
-        better = candidates.filter(record=OuterRef("record")).filter(
-            Q(priority__lt=OuterRef("priority"))
-            | Q(priority=OuterRef("priority"), number__gt=OuterRef("number"))
-        )
-        return candidates.exclude(Exists(better))
+        """One version per record: the first of its current versions in lookup priority, among `statuses`.
+
+        A record has two current versions at most, its latest and its published one, and PUBLISHED comes
+        first. So when PUBLISHED is wanted the head is the *listed* version (the published one, else the
+        latest), otherwise it is the latest version. Both are flags kept by `records.refresh_heads`, so
+        a list is an index scan even on a schema with 100,000 records.
+        """
+        wanted = sorted(set(statuses or Status.values))
+        if len(wanted) == len(Status.values):
+            return self.filter(is_listed=True)
+        if Status.PUBLISHED in wanted:
+            return self.filter(is_listed=True, status__in=wanted)
+        return self.filter(is_latest=True, status__in=wanted)
 
 
 class RecordVersion(models.Model):
@@ -124,12 +127,36 @@ class RecordVersion(models.Model):
     updated_at = models.DateTimeField(default=now_ms)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.JSONField(default=dict)
+    # Kept by records.refresh_heads: the record's latest version; the one a list shows when unfiltered.
+    is_latest = models.BooleanField(default=False)
+    is_listed = models.BooleanField(default=False)
+    list_rank = models.GeneratedField(
+        expression=LIST_ORDER, output_field=models.IntegerField(), db_persist=True
+    )
 
     objects = VersionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["record", "number"], name="unique_record_version")]
-        indexes = [models.Index(fields=["schema", "status"]), models.Index(fields=["schema", "slug"])]
+        indexes = [
+            models.Index(fields=["schema", "status"]),
+            models.Index(fields=["schema", "slug"]),
+            # The default list order, and the most used sort, of the listed versions.
+            models.Index(
+                fields=["schema", "list_rank", "-updated_at", "version_id"],
+                condition=Q(is_listed=True),
+                name="listed_in_list_order",
+            ),
+            models.Index(
+                fields=["schema", "-updated_at", "version_id"],
+                condition=Q(is_listed=True),
+                name="listed_by_update",
+            ),
+            # apply_schedules runs before every list: it only looks at versions with a schedule.
+            models.Index(
+                fields=["schema", "status"], condition=Q(schedule__isnull=False), name="with_schedule"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_id} v{self.number} {self.status}"

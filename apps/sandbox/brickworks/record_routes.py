@@ -11,7 +11,7 @@ from ninja import Query, Status
 from apps.sandbox.brickworks import errors, records, rsql, wire
 from apps.sandbox.brickworks.api import actor, api, csv, find_schema, order_by, paginate
 from apps.sandbox.brickworks.errors import BkwError
-from apps.sandbox.brickworks.models import LIST_ORDER, ContentSchema, RecordVersion
+from apps.sandbox.brickworks.models import ContentSchema, RecordVersion
 
 STATUSES = ("PUBLISHED", "DRAFT", "UNPUBLISHED", "SCHEDULED")
 SYSTEM_SORT = {
@@ -77,7 +77,7 @@ def list_records(request: HttpRequest, key: str, params: Query[wire.RecordQuery]
                 400, errors.BAD_FILTER, str(exc), field="filters", details={"position": exc.position}
             ) from exc
     sort_keys = {**SYSTEM_SORT, **{name: f"values__{name}" for name in searchable(schema)}}
-    default = [LIST_ORDER.asc(), F("updated_at").desc(), "pk"]
+    default = ["list_rank", F("updated_at").desc(), "pk"]
     versions = versions.select_related("record").order_by(*order_by(params, sort_keys, default))
     return paginate(versions, params, wire.record_json)
 

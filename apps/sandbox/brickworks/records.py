@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils.dateparse import parse_datetime
 
 from apps.sandbox.brickworks import errors, fields
@@ -67,11 +68,30 @@ def create_record(schema: ContentSchema, data: dict[str, Any], *, by: dict[str, 
         version.published_at = version.updated_at
     _validate(version)
     version.save()
+    refresh_heads([record.pk])
     return version
 
 
 @transaction.atomic
 def update_record(record: Record, data: dict[str, Any], *, by: dict[str, Any]) -> RecordVersion:
+    version = _update_record(record, data, by=by)
+    refresh_heads([record.pk])
+    return version
+
+
+def refresh_heads(record_ids: list[Any]) -> None:
+    """Set each version's is_latest and is_listed (the published version, else the latest) from its record."""
+    for record_id, latest in Record.objects.filter(pk__in=record_ids).values_list("pk", "latest_version"):
+        versions = RecordVersion.objects.filter(record_id=record_id)
+        published = versions.filter(status=Status.PUBLISHED).values_list("number", flat=True).first()
+        listed = latest if published is None else published
+        versions.update(
+            is_latest=Case(When(number=latest, then=Value(True)), default=Value(False)),
+            is_listed=Case(When(number=listed, then=Value(True)), default=Value(False)),
+        )
+
+
+def _update_record(record: Record, data: dict[str, Any], *, by: dict[str, Any]) -> RecordVersion:
     schema = record.schema
     record = Record.objects.select_for_update().get(pk=record.pk)
     target = _target(record, data.get("fromState"))
@@ -273,16 +293,18 @@ def apply_schedules(schema: ContentSchema) -> None:
     Run before every read of the schema's records, so what a client sees is always up to date.
     """
     now = iso(now_ms())
-    due = RecordVersion.objects.filter(
-        schema=schema, status=Status.SCHEDULED, action_on_schedule="PUBLISH", schedule__startAt__lte=now
-    )
+    scheduled = RecordVersion.objects.filter(schema=schema, schedule__isnull=False)
+    due = scheduled.filter(status=Status.SCHEDULED, action_on_schedule="PUBLISH", schedule__startAt__lte=now)
     for version in due:
         with transaction.atomic():
             _publish(version, at=parse_datetime(version.schedule["startAt"]))
             version.save(update_fields=["status", "published_at"])
-    RecordVersion.objects.filter(schema=schema, status=Status.PUBLISHED, schedule__endAt__lte=now).update(
-        status=Status.UNPUBLISHED
-    )
+            refresh_heads([version.record_id])
+    ended = scheduled.filter(status=Status.PUBLISHED, schedule__endAt__lte=now)
+    ids = list(ended.values_list("record_id", flat=True))
+    if ids:
+        ended.update(status=Status.UNPUBLISHED)
+        refresh_heads(ids)
 
 
 @transaction.atomic
@@ -306,6 +328,7 @@ def duplicate_record(record: Record, *, by: dict[str, Any]) -> RecordVersion:
     )
     _index(version)
     version.save()
+    refresh_heads([copy.pk])
     return version
 
 
@@ -348,6 +371,7 @@ def upsert(
         version.schema_version = schema.version
         _index(version)
         version.save()
+        refresh_heads([record.pk])
         return version
 
 

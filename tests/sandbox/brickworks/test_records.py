@@ -117,6 +117,32 @@ def test_the_list_envelope_and_default_order(api: Api, articles: dict) -> None:
     assert {r["id"] for r in by_id} == {draft["id"], published["id"]}
 
 
+def test_lists_follow_each_record_through_its_versions(api: Api, articles: dict) -> None:
+    """The list shows one row per record: the live version first, else the latest; a status filter
+    picks among the current versions (the flags records.refresh_heads keeps)."""
+
+    def listed(**params: str) -> list[tuple[int, str]]:
+        data = api.ok("GET", "/schemas/articles/records", **params)["data"]
+        return [(r["recordVersion"], r["status"]) for r in data]
+
+    live = api.record(values={"title": "Live"}, status="PUBLISHED")
+    path = f"/schemas/articles/records/{live['id']}"
+    api.ok("PUT", path, {"status": "DRAFT", "values": {"title": "Next"}})
+    assert listed() == [(1, "PUBLISHED")]
+    assert listed(statuses="DRAFT") == [(2, "DRAFT")]
+    assert listed(statuses="PUBLISHED,DRAFT") == [(1, "PUBLISHED")]
+    api.ok("PUT", path, {"status": "PUBLISHED"})
+    assert listed() == [(2, "PUBLISHED")] and listed(statuses="DRAFT") == []
+    api.ok("PUT", path, {"status": "UNPUBLISHED"})
+    assert listed() == [(2, "UNPUBLISHED")] and listed(statuses="PUBLISHED") == []
+    past = (now_ms() - timedelta(minutes=1)).isoformat()
+    api.ok("PUT", path, {"status": "DRAFT"})
+    api.ok("PUT", path, {"status": "SCHEDULED", "actionOnSchedule": "PUBLISH", "schedule": {"startAt": past}})
+    assert listed() == [(2, "PUBLISHED")]  # the schedule applied before the list
+    copy = api.ok("POST", f"{path}/duplicate")
+    assert sorted(listed(statuses="DRAFT")) == [(1, "DRAFT")] and copy["status"] == "DRAFT"
+
+
 def test_search_looks_in_searchable_fields(api: Api, articles: dict) -> None:
     match = api.record(values={"title": "Winter Boots"})
     api.record(values={"title": "Summer", "body": "<p>winter</p>"})  # body is not searchable
