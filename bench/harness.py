@@ -96,6 +96,34 @@ def serve(counter: QueryCounter | None = None) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
+def serve_apart(log: Path) -> str:
+    """The app in gunicorn, in processes of its own (4 workers x 8 threads): the sandbox then stands
+    apart from the code under test, as the real API does. Its log goes to `log`; it is stopped when
+    this process exits."""
+    import atexit
+    import socket
+    import subprocess
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "gunicorn", "synadmin.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "4", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stderr=log.open("w"))
+    atexit.register(server.terminate)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{base}/healthz", timeout=1)
+            return base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
