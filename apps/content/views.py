@@ -281,6 +281,14 @@ def record_versions(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
         "live": live,
         "has_draft": newest.status in ("DRAFT", "SCHEDULED") and live is not None,
         "can_edit": request.user.has_perm("content.edit_content"),
+        # A scheduled publish makes the newest draft live: what changes then, field by field.
+        "going_live": ScheduledAction.objects.filter(
+            record_id=record_id, action=ScheduledAction.Action.PUBLISH, state__in=ScheduledAction.OPEN
+        )
+        .order_by("run_at")
+        .first()
+        if newest.status in ("DRAFT", "SCHEDULED")
+        else None,
     }
     return render(request, "content/record_versions.html", context)
 

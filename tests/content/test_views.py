@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
+from apps.content import schedule
 from apps.content.client import BrickworksClient
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
@@ -282,6 +285,26 @@ def test_versions_compare_field_by_field(viewer: Client, bw: BrickworksClient) -
     assert re.search(r'<tr class="changed">\s*<td>Headline', html)
     assert not re.search(r'<tr class="changed">\s*<td>Priority', html)
     assert "Winter sale II" in html and "Restore as draft" not in html  # a viewer restores nothing
+
+
+def test_versions_compare_live_with_what_goes_live_at_the_scheduled_time(
+    publisher: Client, bw: BrickworksClient
+) -> None:
+    pk = record_id(bw, "winter-sale")
+    url = reverse("content:record_versions", args=["home-banners", pk])
+    draft = bw.update_record("home-banners", pk, status="DRAFT", values={"headline": "Winter sale II"})
+    assert "what goes live at the scheduled time" not in publisher.get(url).content.decode()
+    at = timezone.now() + timedelta(days=2)
+    schema = bw.get_schema("home-banners")
+    item = schedule.schedule(
+        make_user("sched", "publisher"), schema=schema, record=draft, action="publish", at=at
+    )
+    html = publisher.get(url).content.decode()
+    assert f"?a=1&amp;b=2&amp;at={item.pk}" in html
+    html = publisher.get(url, {"a": 1, "b": 2, "at": item.pk}).content.decode()
+    assert "What changes for customers when version 2 goes live at" in html
+    assert "Live now (version 1)" in html and "Live after the schedule (version 2)" in html
+    assert re.search(r'<tr class="changed">\s*<td>Headline', html)
 
 
 def test_restore_makes_a_draft_and_never_overwrites_one(editor: Client, bw: BrickworksClient) -> None:
