@@ -191,6 +191,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "apps.jobs.tasks.beat_heartbeat", "schedule": 60.0},
     "publishing-schedule": {"task": "apps.content.tasks.sweep_schedule", "schedule": 60.0},
+    "purge-deleted-records": {"task": "apps.content.tasks.purge_deleted", "schedule": 3600.0},
 }
 
 LOGGING = {

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.content import services
+from apps.content import schedule, services
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import BulkItem, BulkRun, DeletedRecord
 from apps.core import audit
@@ -239,7 +239,8 @@ class Worker:
             )
             item.attempts += tries
             return "delete"
-        self.snapshots.pop(item.pk, None)
+        if self.snapshots.pop(item.pk, None) is not None:
+            schedule.forget(self.bulk.connection, item.record_id)
         self.finish(item, State.DONE, answer, tries)
         return None
 

@@ -97,6 +97,19 @@ def cancel(user: AbstractBaseUser, item: ScheduledAction) -> bool:
     return cancelled == 1
 
 
+def forget(connection: Any, record_id: str) -> int:
+    """Cancel what was scheduled for a record that has just been deleted (Undo gives it a new id)."""
+    items = list(
+        ScheduledAction.objects.filter(connection=connection, record_id=record_id, state=State.PENDING)
+    )
+    for item in items:
+        if ScheduledAction.objects.filter(pk=item.pk, state=State.PENDING).update(
+            state=State.CANCELLED, finished_at=timezone.now(), lease_until=None
+        ):
+            note(item, "Cancelled: the record was deleted", level="warning")
+    return len(items)
+
+
 def retry(user: AbstractBaseUser, item: ScheduledAction) -> bool:
     """Run a failed action again at the next sweep."""
     with transaction.atomic(), audit.action(user, "record.schedule_retry", item):

@@ -88,6 +88,9 @@ def delete_with_snapshot(
     except ApiError:
         snapshot.delete()
         raise
+    from apps.content import schedule  # schedule imports this module
+
+    schedule.forget(connection, record_id)
     return snapshot
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
 from apps.content import bulk, schedule
+from apps.content.models import DeletedRecord
 from apps.jobs.tasks import JobTask
 
 
@@ -26,3 +28,10 @@ def run_scheduled(pk: int) -> str | None:
 @shared_task(base=JobTask, ignore_result=True)
 def run_bulk(job_id: int) -> None:
     bulk.run(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_deleted() -> int:
+    """Run by beat every hour: snapshots past their 7 days of Undo are dropped."""
+    old = DeletedRecord.objects.filter(deleted_at__lt=timezone.now() - DeletedRecord.KEEP)
+    return old.delete()[0]

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
+from apps.content import schedule, tasks
 from apps.content.client import BrickworksClient
-from apps.content.models import DeletedRecord
+from apps.content.models import DeletedRecord, ScheduledAction
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
@@ -90,3 +92,24 @@ def test_an_editor_cannot_undo(publisher: Client, bw: BrickworksClient) -> None:
     editor.force_login(make_user("eddie", "editor"))
     assert "Undo</button>" not in editor.get(reverse("deleted:list")).content.decode()
     assert editor.post(reverse("deleted:undo", args=[deleted.pk])).status_code == 403
+
+
+def test_snapshots_past_seven_days_are_purged(publisher: Client, bw: BrickworksClient) -> None:
+    old = delete(publisher, bw, "spring-teaser")
+    recent = delete(publisher, bw, "black-friday")
+    DeletedRecord.objects.filter(pk=old.pk).update(deleted_at=old.deleted_at - timedelta(days=8))
+    assert tasks.purge_deleted() == 1
+    assert list(DeletedRecord.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_deleting_cancels_what_was_scheduled(publisher: Client, bw: BrickworksClient) -> None:
+    teaser = bw.get_record("home-banners", "spring-teaser")
+    schema = bw.get_schema("home-banners")
+    at = timezone.now() + timedelta(hours=1)
+    item = schedule.schedule(
+        make_user("pia", "publisher"), schema=schema, record=teaser, action="publish", at=at
+    )
+    delete(publisher, bw, "spring-teaser")
+    item.refresh_from_db()
+    assert item.state == ScheduledAction.State.CANCELLED
+    assert item.events.last().message == "Cancelled: the record was deleted"
