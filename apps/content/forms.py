@@ -216,6 +216,17 @@ class PreviewProfileForm(forms.Form):
     identifier_value = forms.CharField(required=False, max_length=200, label="Value")
 
 
+class TestProfileForm(PreviewProfileForm):
+    """A named profile the whole team can preview as."""
+
+    name = forms.CharField(
+        max_length=80, label="Name", widget=forms.TextInput(attrs={"placeholder": "Ann, loyal"})
+    )
+    identifier_value = forms.CharField(max_length=200, label="Value")
+
+    field_order = ["name", "identifier_type", "identifier_value"]
+
+
 PreviewProfiles = forms.formset_factory(PreviewProfileForm, extra=0, max_num=3, min_num=1, absolute_max=3)
 
 

@@ -184,3 +184,22 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TestProfile(models.Model):
+    """A profile the team previews content as ("Ann, loyal customer"), kept per workspace."""
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
+    name = models.CharField(max_length=80)
+    identifier_type = models.CharField(max_length=20)
+    identifier_value = models.CharField(max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "name"], name="one_test_profile_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,6 +14,12 @@ urlpatterns = [
     path("<str:app_id>/filters/<int:pk>/delete/", views.filter_delete, name="filter_delete"),
     path("<str:app_id>/<str:record_id>/", views.record_edit, name="record"),
     path("<str:app_id>/<str:record_id>/preview/", views.record_preview, name="record_preview"),
+    path("<str:app_id>/<str:record_id>/preview/profiles/", views.test_profile_save, name="test_profile_save"),
+    path(
+        "<str:app_id>/<str:record_id>/preview/profiles/<int:pk>/delete/",
+        views.test_profile_delete,
+        name="test_profile_delete",
+    ),
     path("<str:app_id>/<str:record_id>/versions/", views.record_versions, name="record_versions"),
     path(
         "<str:app_id>/<str:record_id>/versions/<int:number>/restore/",

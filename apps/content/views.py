@@ -16,7 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.content import forms, services
 from apps.content.client import Page, Record, Schema
-from apps.content.models import SavedFilter, ScheduledAction
+from apps.content.models import SavedFilter, ScheduledAction, TestProfile
+from apps.core import audit
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
 
@@ -243,6 +244,17 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
     if data and "add" in request.GET and profiles.is_valid() and len(chosen) < 3:
         # Another row, keeping what was typed in the others.
         profiles = forms.PreviewProfiles(initial=[*chosen, {"identifier_type": "email"}])
+    saved = TestProfile.objects.filter(connection=services.workspace_for(request.user))
+    picked = [p for p in saved if str(p.pk) in request.GET.getlist("saved")]
+    if picked:
+        typed = [c for c in chosen if c.get("identifier_value")]
+        chosen = [
+            *({"identifier_type": p.identifier_type, "identifier_value": p.identifier_value} for p in picked)
+        ]
+        chosen += typed
+        if len(chosen) > 3:
+            messages.warning(request, "Up to three profiles side by side: the first three are shown.")
+            chosen = chosen[:3]
     columns = []
     with services.client_for(request.user) as api:
         schema = api.get_schema(app_id)
@@ -253,8 +265,45 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
                     api, schema, record, profile.get("identifier_type"), profile.get("identifier_value")
                 )
             )
-    context = {"schema": schema, "record": record, "profiles": profiles, "columns": columns}
+    context = {
+        "schema": schema,
+        "record": record,
+        "profiles": profiles,
+        "columns": columns,
+        "saved": saved,
+        "picked": picked,
+        "profile_form": forms.TestProfileForm(),
+    }
     return render(request, "content/record_preview.html", context)
+
+
+@require_POST
+@permission_required("content.edit_content", raise_exception=True)
+def test_profile_save(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    form = forms.TestProfileForm(request.POST)
+    back = reverse("content:record_preview", args=[app_id, record_id])
+    if not form.is_valid():
+        messages.error(request, "Give the profile a name, an identifier type and a value.")
+        return redirect(back)
+    connection = services.workspace_for(request.user)
+    profile, _ = TestProfile.objects.update_or_create(
+        connection=connection,
+        name=form.cleaned_data["name"],
+        defaults={**form.cleaned_data, "created_by": request.user},
+    )
+    audit.record(request.user, "test_profile.save", profile)
+    messages.success(request, f"Test profile {profile.name} saved for everyone in this workspace.")
+    return redirect(f"{back}?saved={profile.pk}")
+
+
+@require_POST
+@permission_required("content.edit_content", raise_exception=True)
+def test_profile_delete(request: HtmxHttpRequest, app_id: str, record_id: str, pk: int) -> HttpResponse:
+    profile = TestProfile.objects.filter(pk=pk, connection=services.workspace_for(request.user)).first()
+    if profile is not None:
+        audit.record(request.user, "test_profile.delete", profile)
+        profile.delete()
+    return redirect("content:record_preview", app_id=app_id, record_id=record_id)
 
 
 @require_GET

@@ -14,6 +14,7 @@ from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content import schedule
 from apps.content.client import BrickworksClient
+from apps.content.models import TestProfile
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
 
@@ -254,6 +255,36 @@ def test_preview_for_profiles_side_by_side(viewer: Client, bw: BrickworksClient)
     assert "Hello Ann!" in html  # the greeting comes from the schema's default
     assert html.count('<span class="badge">default</span>') >= 2
     assert "No profile with email nobody@example.test" in html
+
+
+def test_saved_test_profiles_are_shared_and_previewed_as(
+    editor: Client, viewer: Client, bw: BrickworksClient
+) -> None:
+    url = reverse("content:record_preview", args=["home-banners", record_id(bw, "winter-sale")])
+    save = reverse("content:test_profile_save", args=["home-banners", record_id(bw, "winter-sale")])
+    response = editor.post(
+        save, {"name": "Cleo", "identifier_type": "email", "identifier_value": "cleo@example.test"}
+    )
+    profile = TestProfile.objects.get()
+    assert response["Location"] == f"{url}?saved={profile.pk}"
+    html = viewer.get(url, {"saved": profile.pk}).content.decode()  # everyone in the workspace sees it
+    assert "Winter sale, Cleo" in html and "Any visitor" not in html
+    assert "Save test profile" not in html  # a viewer saves none
+    assert (
+        viewer.post(save, {"name": "X", "identifier_type": "email", "identifier_value": "x"}).status_code
+        == 403
+    )
+    params = {"saved": profile.pk, "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0"}
+    params |= {"form-0-identifier_type": "email", "form-0-identifier_value": "ann@example.test"}
+    html = viewer.get(url, params).content.decode()
+    assert html.index("Winter sale, Cleo") < html.index("Winter sale, Ann")
+    editor.post(
+        reverse(
+            "content:test_profile_delete", args=["home-banners", record_id(bw, "winter-sale"), profile.pk]
+        )
+    )
+    assert not TestProfile.objects.exists()
+    assert AuditEntry.objects.filter(action__startswith="test_profile.").count() == 2
 
 
 def test_preview_never_runs_record_content(publisher: Client, bw: BrickworksClient) -> None:
