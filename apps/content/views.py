@@ -502,13 +502,14 @@ def filter_save(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     if not name or not query:
         messages.error(request, "Filter the list first, then give the filter a name.")
     else:
-        SavedFilter.objects.update_or_create(
+        saved, _ = SavedFilter.objects.update_or_create(
             user=request.user,
             connection=services.workspace_for(request.user),
             app_id=app_id,
             name=name,
             defaults={"query": query.urlencode()[:500]},
         )
+        audit.record(request.user, "saved_filter.save", saved, query=saved.query)
         messages.success(request, f"Filter {name} saved.")
     return redirect(f"{reverse('content:records', args=[app_id])}?{query.urlencode()}")
 
@@ -516,5 +517,8 @@ def filter_save(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 @require_POST
 @permission_required("content.view_content", raise_exception=True)
 def filter_delete(request: HtmxHttpRequest, app_id: str, pk: int) -> HttpResponse:
-    SavedFilter.objects.filter(pk=pk, user=request.user).delete()
+    saved = SavedFilter.objects.filter(pk=pk, user=request.user).first()
+    if saved is not None:
+        audit.record(request.user, "saved_filter.delete", saved)
+        saved.delete()
     return redirect("content:records", app_id=app_id)

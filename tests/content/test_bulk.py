@@ -182,3 +182,12 @@ def test_nothing_selected_or_an_unknown_operation_goes_back(publisher: Client) -
     assert "Select at least one record first." in page
     page = publisher.get(url, {"operation": "explode", "all": "1"}, follow=True).content.decode()
     assert "Choose publish, unpublish or delete." in page
+
+
+def test_the_home_page_links_a_bulk_job_to_its_results(publisher: Client, bw: BrickworksClient) -> None:
+    record = drafts(bw, 1)[0]
+    publisher.post(reverse("content:bulk", args=["home-banners"]), {"operation": "publish", "ids": record.id})
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, step="3 of 10 finished", progress=30)
+    home = publisher.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("bulk:detail", args=[job.pk])}"' in home and "3 of 10 finished" in home
