@@ -62,29 +62,22 @@ class FieldRowForm(forms.Form):
         regex=r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
         max_length=64,
         error_messages={"invalid": "Start with a letter; then letters, digits and _."},
-        help_text="Key in the record's values.",
     )
     label = forms.CharField(required=False, max_length=200)
     type = forms.ChoiceField(choices=TYPES, initial="text")
-    required = forms.BooleanField(required=False, help_text="Needed to publish")
+    required = forms.BooleanField(required=False)
     searchable = forms.BooleanField(required=False)
     use_as_name = forms.BooleanField(required=False, label="Use as name")
-    default = forms.CharField(required=False, help_text="For lists, objects and JSON: JSON.")
+    default = forms.CharField(required=False)
     help = forms.CharField(required=False, max_length=300, label="Help text")
     options = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Choice: one option per line, value | Label.",
+        required=False, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "value | Label"})
     )
-    minimum = forms.CharField(required=False, label="Min", help_text="Length, value, date or items")
+    minimum = forms.CharField(required=False, label="Min")
     maximum = forms.CharField(required=False, label="Max")
     integer = forms.BooleanField(required=False, label="Whole numbers")
     multiple = forms.BooleanField(required=False, label="Several")
-    target = forms.CharField(
-        required=False,
-        label="Target",
-        help_text="Related record: the schema's API name. External: the source id. List: the item type.",
-    )
+    target = forms.CharField(required=False, label="Target")
     original = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
