@@ -189,6 +189,8 @@ class SavedFilter(models.Model):
 class TestProfile(models.Model):
     """A profile the team previews content as ("Ann, loyal customer"), kept per workspace."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
     name = models.CharField(max_length=80)
     identifier_type = models.CharField(max_length=20)
