@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
@@ -191,3 +195,26 @@ def test_the_home_page_links_a_bulk_job_to_its_results(publisher: Client, bw: Br
     Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, step="3 of 10 finished", progress=30)
     home = publisher.get(reverse("core:home")).content.decode()
     assert f'href="{reverse("bulk:detail", args=[job.pk])}"' in home and "3 of 10 finished" in home
+
+
+def test_rate_and_time_left_while_running(publisher: Client, bw: BrickworksClient) -> None:
+    records = drafts(bw, 4)
+    with transaction.atomic():  # hold the job back: it is only looked at here
+        job = bulk.start(
+            make_user("pia", "publisher"),
+            Connection.objects.get(kind="synerise"),
+            bw.get_schema("home-banners"),
+            "publish",
+            records,
+        )
+        started = timezone.now() - timedelta(seconds=10)
+        Job.objects.filter(pk=job.pk).update(
+            state=Job.State.RUNNING, started_at=started, cancel_requested=True
+        )
+        job.bulk.items.filter(pk__in=job.bulk.items.values("pk")[:2]).update(
+            state=BulkItem.State.DONE, finished_at=timezone.now()
+        )
+        status = publisher.get(reverse("bulk:status", args=[job.pk])).content.decode()
+    assert "<strong>2</strong> of 4 done" in status and "2 waiting" in status
+    assert re.search(r"0\.2 records/s\s+· about (9|10|11) s left", status)
+    assert 'hx-trigger="every 1s"' in status
