@@ -192,6 +192,7 @@ CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "apps.jobs.tasks.beat_heartbeat", "schedule": 60.0},
     "publishing-schedule": {"task": "apps.content.tasks.sweep_schedule", "schedule": 60.0},
     "purge-deleted-records": {"task": "apps.content.tasks.purge_deleted", "schedule": 3600.0},
+    "requeue-stale-jobs": {"task": "apps.jobs.tasks.requeue_stale_jobs", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -263,7 +263,7 @@ class Worker:
             f", {self.failed} failed" if self.failed else ""
         )
         Job.objects.filter(pk=self.job.pk).update(
-            progress=self.finished * 100 // max(1, self.total), step=step
+            progress=self.finished * 100 // max(1, self.total), step=step, heartbeat_at=timezone.now()
         )
         return Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
 

@@ -18,8 +18,9 @@ class JobQuerySet(models.QuerySet["Job"]):
 
     def claim(self, pk: int) -> Job | None:
         """Move a queued job to running and return it; None if another worker has it or it is done."""
+        now = timezone.now()
         claimed = self.filter(pk=pk, state=Job.State.QUEUED).update(
-            state=Job.State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+            state=Job.State.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
         )
         return self.get(pk=pk) if claimed == 1 else None
 
@@ -51,6 +52,8 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # A running job's task writes this at every progress report; a stale one means its worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = JobQuerySet.as_manager()

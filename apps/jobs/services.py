@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core import audit
@@ -18,6 +19,7 @@ from apps.jobs.models import Heartbeat, Job, JobLog
 logger = logging.getLogger(__name__)
 
 BEAT_INTERVAL = timedelta(seconds=60)
+STALE = timedelta(minutes=5)  # a running job that has not reported for this long lost its worker
 LOG_TAIL = 50
 
 
@@ -57,7 +59,9 @@ def log(job: Job, message: str, *, level: str = "info") -> None:
 
 def report(job: Job, *, progress: int, step: str) -> None:
     """Record progress (0-100) and the current step, then stop here if a cancel was asked for."""
-    Job.objects.filter(pk=job.pk).update(progress=max(0, min(100, progress)), step=step)
+    Job.objects.filter(pk=job.pk).update(
+        progress=max(0, min(100, progress)), step=step, heartbeat_at=timezone.now()
+    )
     job.progress, job.step = progress, step
     log(job, step)
     if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
@@ -134,6 +138,21 @@ def retry_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
         if changed:
             log(job, f"Retried by {user.get_username()}")
     return changed == 1
+
+
+def requeue_stale(now: datetime | None = None) -> list[Job]:
+    """Put back in the queue the running jobs whose worker stopped (no report for STALE).
+
+    Jobs pick up where they were: their tasks skip what is done. The caller sends their tasks again.
+    """
+    now = now or timezone.now()
+    stale = Q(state=Job.State.RUNNING, heartbeat_at__lt=now - STALE)
+    requeued = []
+    for job in Job.objects.filter(stale):
+        if Job.objects.filter(stale, pk=job.pk).update(state=Job.State.QUEUED):
+            log(job, "The worker running this stopped answering; queued again", level="warning")
+            requeued.append(job)
+    return requeued
 
 
 def record_heartbeat(name: str) -> None:

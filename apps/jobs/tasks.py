@@ -56,3 +56,12 @@ def retry(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
 def beat_heartbeat() -> None:
     """Run by beat every minute; the dashboard warns when the last tick is old. Repeats are harmless."""
     services.record_heartbeat("beat")
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_jobs() -> int:
+    """Run by beat every minute: jobs whose worker died are queued and sent again."""
+    jobs = services.requeue_stale()
+    for job in jobs:
+        transaction.on_commit(lambda job=job: current_app.signature(job.task_name, args=[job.pk]).delay())
+    return len(jobs)

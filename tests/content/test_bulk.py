@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.content import bulk
+from apps.content import bulk, services
 from apps.content.client import BrickworksClient, Record
 from apps.content.models import BulkItem, DeletedRecord
 from apps.core.models import AuditEntry
+from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import Job
 from apps.sandbox.brickworks.models import RecordVersion
 from apps.sandbox.models import FaultSettings
@@ -218,3 +219,29 @@ def test_rate_and_time_left_while_running(publisher: Client, bw: BrickworksClien
     assert "<strong>2</strong> of 4 done" in status and "2 waiting" in status
     assert re.search(r"0\.2 records/s\s+· about (9|10|11) s left", status)
     assert 'hx-trigger="every 1s"' in status
+
+
+def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
+    bw: BrickworksClient, demo: dict[str, Connection]
+) -> None:
+    records = drafts(bw, 3)
+    with transaction.atomic():  # as if a worker took the job, did one record and died
+        job = bulk.start(
+            make_user("pia", "publisher"), demo["synerise"], bw.get_schema("home-banners"), "publish", records
+        )
+        long_ago = timezone.now() - timedelta(minutes=6)
+        Job.objects.filter(pk=job.pk).update(
+            state=Job.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+        )
+    services.bring_to(bw, "home-banners", records[0].id, "publish")
+    job.bulk.items.filter(record_id=records[0].id).update(state=BulkItem.State.DONE)
+
+    fresh = Job.objects.create(kind="x", label="Alive", task_name="x", state=Job.State.RUNNING)
+    Job.objects.filter(pk=fresh.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    assert jobs_tasks.requeue_stale_jobs() == 1
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and bulk.counts(job.bulk)["done"] == 3
+    assert all(bw.get_record("home-banners", r.id).status == "PUBLISHED" for r in records)
+    assert RecordVersion.objects.filter(record_id=records[0].id, published_at__isnull=False).count() == 1
+    assert Job.objects.get(pk=fresh.pk).state == Job.State.RUNNING
+    assert job.logs.filter(message__contains="queued again").exists()
