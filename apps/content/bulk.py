@@ -221,11 +221,11 @@ class Worker:
         """Record how one call ended; returns the next step of the same item, if it has one."""
         try:
             answer, tries = future.result()
-        except ApiError as exc:
+        except Failed as failed:
             snapshot = self.snapshots.pop(item.pk, None)
             if snapshot is not None:
                 snapshot.delete()  # the record is still there, so there is nothing to undo
-            self.finish(item, State.FAILED, f"{exc.title}: {exc.message}", getattr(exc, "tries", ATTEMPTS))
+            self.finish(item, State.FAILED, f"{failed.error.title}: {failed.error.message}", failed.tries)
             return None
         if step == "snapshot":
             self.snapshots[item.pk] = DeletedRecord.objects.create(
@@ -268,6 +268,14 @@ class Worker:
         return Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
 
 
+class Failed(Exception):
+    """An item's call that gave up: the remote error and how many tries it took."""
+
+    def __init__(self, error: ApiError, tries: int) -> None:
+        super().__init__(error.message)
+        self.error, self.tries = error, tries
+
+
 def attempt(call: Callable[[str], Any], record_id: str) -> tuple[Any, int]:
     """Call with retries on transient errors and on conflicts (the call re-reads, so it is safe)."""
     for tries in range(1, ATTEMPTS + 1):
@@ -275,13 +283,11 @@ def attempt(call: Callable[[str], Any], record_id: str) -> tuple[Any, int]:
             return call(record_id), tries
         except (*RETRYABLE, ApiConflict) as exc:
             if tries == ATTEMPTS:
-                exc.tries = tries  # type: ignore[attr-defined]
-                raise
+                raise Failed(exc, tries) from exc
             wait_for = exc.retry_after if isinstance(exc, ApiRateLimited) and exc.retry_after else 0.0
             time.sleep(min(10.0, max(wait_for, 0.2 * 2 ** (tries - 1))))
         except ApiError as exc:
-            exc.tries = tries  # type: ignore[attr-defined]
-            raise
+            raise Failed(exc, tries) from exc
     raise AssertionError("unreachable")
 
 

@@ -16,6 +16,7 @@ from apps.connections.models import Connection
 from apps.content import bulk, services
 from apps.content.client import BrickworksClient, Record
 from apps.content.models import BulkItem, DeletedRecord
+from apps.core.http import ApiConflict, ApiUnavailable, ApiValidationError
 from apps.core.models import AuditEntry
 from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import Job
@@ -245,3 +246,19 @@ def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
     assert RecordVersion.objects.filter(record_id=records[0].id, published_at__isnull=False).count() == 1
     assert Job.objects.get(pk=fresh.pk).state == Job.State.RUNNING
     assert job.logs.filter(message__contains="queued again").exists()
+
+
+def test_an_item_retries_transient_errors_and_conflicts_but_not_refusals() -> None:
+    answers: list[Exception | str] = [ApiUnavailable("down"), ApiConflict("stale", code="BKW-029"), "done"]
+
+    def call(record_id: str) -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return f"{answer} {record_id}"
+
+    assert bulk.attempt(call, "r1") == ("done r1", 3)
+    answers[:] = [ApiValidationError("Required: Headline")]
+    with pytest.raises(bulk.Failed) as failed:
+        bulk.attempt(call, "r2")
+    assert failed.value.tries == 1 and failed.value.error.message == "Required: Headline"
