@@ -249,7 +249,8 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
     if picked:
         typed = [c for c in chosen if c.get("identifier_value")]
         chosen = [
-            *({"identifier_type": p.identifier_type, "identifier_value": p.identifier_value} for p in picked)
+            {"name": p.name, "identifier_type": p.identifier_type, "identifier_value": p.identifier_value}
+            for p in picked
         ]
         chosen += typed
         if len(chosen) > 3:
@@ -260,11 +261,12 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
         schema = api.get_schema(app_id)
         record = _working_version(api, schema, record_id)
         for profile in chosen:
-            columns.append(
-                services.preview(
-                    api, schema, record, profile.get("identifier_type"), profile.get("identifier_value")
-                )
+            column = services.preview(
+                api, schema, record, profile.get("identifier_type"), profile.get("identifier_value")
             )
+            if profile.get("name"):
+                column["who"] = f"{profile['name']} · {column['who']}"
+            columns.append(column)
     context = {
         "schema": schema,
         "record": record,

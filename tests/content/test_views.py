@@ -269,6 +269,7 @@ def test_saved_test_profiles_are_shared_and_previewed_as(
     assert response["Location"] == f"{url}?saved={profile.pk}"
     html = viewer.get(url, {"saved": profile.pk}).content.decode()  # everyone in the workspace sees it
     assert "Winter sale, Cleo" in html and "Any visitor" not in html
+    assert "Cleo · Email cleo@example.test" in html
     assert "Save test profile" not in html  # a viewer saves none
     assert (
         viewer.post(save, {"name": "X", "identifier_type": "email", "identifier_value": "x"}).status_code
