@@ -270,7 +270,9 @@ def test_saved_test_profiles_are_shared_and_previewed_as(
     html = viewer.get(url, {"saved": profile.pk}).content.decode()  # everyone in the workspace sees it
     assert "Winter sale, Cleo" in html and "Any visitor" not in html
     assert "Cleo · Email cleo@example.test" in html
+    assert re.search(r"<title>Preview Winter sale, [^<]*</title>", html)
     assert "Save test profile" not in html  # a viewer saves none
+    assert editor.get(url).content.decode().count("Save test profile") == 1
     assert (
         viewer.post(save, {"name": "X", "identifier_type": "email", "identifier_value": "x"}).status_code
         == 403
