@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content import bulk, services
 from apps.content.client import BrickworksClient, Record
@@ -25,18 +24,6 @@ from apps.sandbox.models import FaultSettings
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
-
-
-@pytest.fixture
-def bw(demo: dict[str, Connection]) -> BrickworksClient:
-    return BrickworksClient(connections.synerise_http(demo["synerise"]))
-
-
-@pytest.fixture
-def publisher(demo: dict[str, Connection]) -> Client:
-    client = Client()
-    client.force_login(make_user("paula", "publisher"))
-    return client
 
 
 def drafts(bw: BrickworksClient, count: int, schema: str = "home-banners") -> list[Record]:

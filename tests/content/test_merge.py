@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.connections import services as connections
-from apps.connections.models import Connection
 from apps.content.client import BrickworksClient, Record
-from tests.conftest import make_user
-
-
-@pytest.fixture
-def bw(demo: dict[str, Connection]) -> BrickworksClient:
-    return BrickworksClient(connections.synerise_http(demo["synerise"]))
-
-
-@pytest.fixture
-def editor(demo: dict[str, Connection]) -> Client:
-    client = Client()
-    client.force_login(make_user("edith", "editor"))
-    return client
 
 
 def hidden(page: str) -> dict[str, str]:

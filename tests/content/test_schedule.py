@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content import schedule, tasks
 from apps.content.client import BrickworksClient
@@ -24,11 +23,6 @@ State = ScheduledAction.State
 @pytest.fixture
 def paula(demo: dict[str, Connection]) -> User:
     return make_user("paula", "publisher")
-
-
-@pytest.fixture
-def bw(demo: dict[str, Connection]) -> BrickworksClient:
-    return BrickworksClient(connections.synerise_http(demo["synerise"]))
 
 
 def plan(

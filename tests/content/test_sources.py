@@ -6,25 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
-
-
-@pytest.fixture
-def bw(demo: dict[str, Connection]) -> BrickworksClient:
-    return BrickworksClient(connections.synerise_http(demo["synerise"]))
-
-
-@pytest.fixture
-def admin(demo: dict[str, Connection]) -> Client:
-    client = Client()
-    client.force_login(make_user("ada", "admin"))
-    return client
-
 
 FORM = {
     "name": "Weather",

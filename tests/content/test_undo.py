@@ -9,26 +9,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.connections import services as connections
-from apps.connections.models import Connection
 from apps.content import schedule, tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, ScheduledAction
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
-
-
-@pytest.fixture
-def bw(demo: dict[str, Connection]) -> BrickworksClient:
-    return BrickworksClient(connections.synerise_http(demo["synerise"]))
-
-
-@pytest.fixture
-def publisher(demo: dict[str, Connection]) -> Client:
-    client = Client()
-    client.force_login(make_user("paula", "publisher"))
-    return client
 
 
 def delete(client: Client, bw: BrickworksClient, slug: str) -> DeletedRecord:

@@ -10,39 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.connections import services as connections
-from apps.connections.models import Connection
 from apps.content import schedule
 from apps.content.client import BrickworksClient
 from apps.content.models import TestProfile
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
-
-
-def client_as(username: str, role: str) -> Client:
-    client = Client()
-    client.force_login(make_user(username, role))
-    return client
-
-
-@pytest.fixture
-def editor(demo: dict[str, Connection]) -> Client:
-    return client_as("eddie", "editor")
-
-
-@pytest.fixture
-def publisher(demo: dict[str, Connection]) -> Client:
-    return client_as("paula", "publisher")
-
-
-@pytest.fixture
-def viewer(demo: dict[str, Connection]) -> Client:
-    return client_as("vic", "viewer")
-
-
-@pytest.fixture
-def bw(demo: dict[str, Connection]) -> BrickworksClient:
-    return BrickworksClient(connections.synerise_http(demo["synerise"]))
+from tests.content.conftest import client_as
 
 
 def record_id(bw: BrickworksClient, slug: str) -> str:
