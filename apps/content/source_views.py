@@ -31,37 +31,13 @@ def source_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("content.manage_schemas", raise_exception=True)
 def source_new(request: HtmxHttpRequest) -> HttpResponse:
-    form = SourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ref = audit.Ref("brickworks.external_source", "", form.cleaned_data["name"])
-        try:
-            with audit.action(request.user, "source.create", ref), services.client_for(request.user) as api:
-                source = api.create_external_source(**_payload(form))
-        except ApiError as exc:
-            _remote_errors(exc, form)
-        else:
-            messages.success(request, f"External source {source.name} created. Its id is {source.id}.")
-            return redirect("sources:list")
-    return _form(request, form, None)
+    return _edit(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("content.manage_schemas", raise_exception=True)
 def source_edit(request: HtmxHttpRequest, source_id: str) -> HttpResponse:
-    with services.client_for(request.user) as api:
-        source = api.get_external_source(source_id)
-    form = SourceForm(request.POST or None, initial=SourceForm.initial_for(source))
-    if request.method == "POST" and form.is_valid():
-        ref = audit.Ref("brickworks.external_source", source.id, source.name)
-        try:
-            with audit.action(request.user, "source.update", ref), services.client_for(request.user) as api:
-                api.update_external_source(source.id, **_payload(form))
-        except ApiError as exc:
-            _remote_errors(exc, form)
-        else:
-            messages.success(request, f"External source {form.cleaned_data['name']} saved.")
-            return redirect("sources:list")
-    return _form(request, form, source)
+    return _edit(request, source_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,14 +45,39 @@ def source_edit(request: HtmxHttpRequest, source_id: str) -> HttpResponse:
 def source_delete(request: HtmxHttpRequest, source_id: str) -> HttpResponse:
     with services.client_for(request.user) as api:
         source = api.get_external_source(source_id)
+        if request.method == "POST":
+            ref = audit.Ref("brickworks.external_source", source.id, source.name)
+            with audit.action(request.user, "source.delete", ref):
+                api.delete_external_source(source.id)
+            messages.success(request, f"External source {source.name} deleted.")
+            return redirect("sources:list")
         users = _fields_using(api, source.id)
-    if request.method == "POST":
-        ref = audit.Ref("brickworks.external_source", source.id, source.name)
-        with audit.action(request.user, "source.delete", ref), services.client_for(request.user) as api:
-            api.delete_external_source(source.id)
-        messages.success(request, f"External source {source.name} deleted.")
-        return redirect("sources:list")
     return render(request, "content/source_delete.html", {"source": source, "users": users})
+
+
+def _edit(request: HtmxHttpRequest, source_id: str | None) -> HttpResponse:
+    """Create (no id) or edit a source; remote refusals land on the form's fields."""
+    with services.client_for(request.user) as api:
+        source = api.get_external_source(source_id) if source_id else None
+        initial = SourceForm.initial_for(source) if source else None
+        form = SourceForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            ref = audit.Ref(
+                "brickworks.external_source", source.id if source else "", form.cleaned_data["name"]
+            )
+            try:
+                with audit.action(request.user, "source.update" if source else "source.create", ref):
+                    if source:
+                        saved = api.update_external_source(source.id, **_payload(form))
+                    else:
+                        saved = api.create_external_source(**_payload(form))
+            except ApiError as exc:
+                _remote_errors(exc, form)
+            else:
+                messages.success(request, f"External source {saved.name} saved. Its id is {saved.id}.")
+                return redirect("sources:list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "content/source_form.html", {"form": form, "source": source}, status=status)
 
 
 def _fields_using(api: Any, source_id: str) -> list[dict[str, str]]:
@@ -109,8 +110,3 @@ def _remote_errors(exc: ApiError, form: SourceForm) -> None:
                 placed = True
     if not placed:
         form.add_error(None, exc.message)
-
-
-def _form(request: HtmxHttpRequest, form: SourceForm, source: Any) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    return render(request, "content/source_form.html", {"form": form, "source": source}, status=status)
