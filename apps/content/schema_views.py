@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
@@ -36,19 +37,21 @@ def schema_new(request: HtmxHttpRequest) -> HttpResponse:
     rows = _rows(request, initial=[{"ORDER": 1, "type": "text", "use_as_name": True, "name": "title"}])
     if request.method == "POST" and "add" not in request.POST and form.is_valid() and rows.is_valid():
         data = form.cleaned_data
-        ref = audit.Ref("brickworks.schema", "", data["app_id"])
-        try:
-            with audit.action(request.user, "schema.create", ref), services.client_for(request.user) as api:
-                schema = api.create_schema(
-                    app_id=data["app_id"],
-                    display_name=data["display_name"],
-                    description=data["description"],
-                    fields=rows.definitions(),
-                    is_simple=not data["versioned"],
-                )
-        except ApiError as exc:
-            _remote_errors(exc, form, rows)
-        else:
+        schema = _write(
+            request,
+            form,
+            rows,
+            "schema.create",
+            audit.Ref("brickworks.schema", "", data["app_id"]),
+            lambda api: api.create_schema(
+                app_id=data["app_id"],
+                display_name=data["display_name"],
+                description=data["description"],
+                fields=rows.definitions(),
+                is_simple=not data["versioned"],
+            ),
+        )
+        if schema is not None:
             messages.success(request, f"Schema {schema.display_name} created.")
             return redirect("schemas:detail", app_id=schema.app_id)
     return _builder(request, None, form, rows)
@@ -74,23 +77,22 @@ def schema_edit(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     )
     if request.method == "POST" and "add" not in request.POST and form.is_valid() and rows.is_valid():
         fields = rows.definitions()
-        removed = [name for name in schema.fields if name not in fields]
-        ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
-        try:
-            with (
-                audit.action(request.user, "schema.update", ref, removed=removed),
-                services.client_for(request.user) as api,
-            ):
-                api.update_schema(
-                    schema.id,
-                    display_name=form.cleaned_data["display_name"],
-                    description=form.cleaned_data["description"],
-                    fields=fields,
-                )
-        except ApiError as exc:
-            _remote_errors(exc, form, rows)
-        else:
-            messages.success(request, f"Schema {form.cleaned_data['display_name']} saved.")
+        saved = _write(
+            request,
+            form,
+            rows,
+            "schema.update",
+            audit.Ref("brickworks.schema", schema.id, schema.app_id),
+            lambda api: api.update_schema(
+                schema.id,
+                display_name=form.cleaned_data["display_name"],
+                description=form.cleaned_data["description"],
+                fields=fields,
+            ),
+            removed=[name for name in schema.fields if name not in fields],
+        )
+        if saved is not None:
+            messages.success(request, f"Schema {saved.display_name} saved.")
             return redirect("schemas:detail", app_id=schema.app_id)
     return _builder(request, schema, form, rows)
 
@@ -98,26 +100,41 @@ def schema_edit(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("content.manage_schemas", raise_exception=True)
 def schema_delete(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
+    typed = request.POST.get("confirm", "").strip()
+    error = ""
     with services.client_for(request.user) as api:
         schema = api.get_schema(app_id)
         counts = _counts(api, schema)
-    typed = request.POST.get("confirm", "").strip()
-    error = ""
-    if request.method == "POST":
-        if typed == schema.app_id:
+        if request.method == "POST" and typed == schema.app_id:
             ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
-            with (
-                audit.action(request.user, "schema.delete", ref, records=counts["total"]),
-                services.client_for(request.user) as api,
-            ):
+            with audit.action(request.user, "schema.delete", ref, records=counts["total"]):
                 api.delete_schema(schema.id)
             messages.success(
                 request, f"Schema {schema.display_name} and its {counts['total']} records deleted."
             )
             return redirect("content:schemas")
+    if request.method == "POST":
         error = f"Type {schema.app_id} exactly to delete."
     context = {"schema": schema, "counts": counts, "error": error, "typed": typed}
     return render(request, "content/schema_delete.html", context, status=400 if error else 200)
+
+
+def _write(
+    request: HtmxHttpRequest,
+    form: SchemaForm,
+    rows: Any,
+    action: str,
+    ref: audit.Ref,
+    call: Callable[[Any], Schema],
+    **detail: Any,
+) -> Schema | None:
+    """One remote write in the audit log; None when refused, with the reasons on the form and rows."""
+    try:
+        with audit.action(request.user, action, ref, **detail), services.client_for(request.user) as api:
+            return call(api)
+    except ApiError as exc:
+        _remote_errors(exc, form, rows)
+        return None
 
 
 def _counts(api: Any, schema: Schema) -> dict[str, int]:
