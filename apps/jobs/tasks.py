@@ -48,7 +48,7 @@ def retry(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
     """Requeue a failed or cancelled job and send its task again."""
     if not services.retry_job(job, user=user):
         return False
-    transaction.on_commit(lambda: current_app.signature(job.task_name, args=[job.pk]).delay())
+    _send_after_commit(job)
     return True
 
 
@@ -63,5 +63,10 @@ def requeue_stale_jobs() -> int:
     """Run by beat every minute: jobs whose worker died are queued and sent again."""
     jobs = services.requeue_stale()
     for job in jobs:
-        transaction.on_commit(lambda job=job: current_app.signature(job.task_name, args=[job.pk]).delay())
+        _send_after_commit(job)
     return len(jobs)
+
+
+def _send_after_commit(job: Job) -> None:
+    """Send a requeued job's task again (a registered task is called directly, so eager mode applies)."""
+    transaction.on_commit(lambda: current_app.signature(job.task_name, args=[job.pk]).delay())
