@@ -99,7 +99,7 @@ def main() -> None:
     bulk_ids = drafts(schema, args.records, "Bulk")
     faulty_ids = drafts(schema, args.records, "Faulty")
 
-    with BrickworksClient(connections.synerise_http(connection)) as api:
+    with BrickworksClient(connections.http_for(connection)) as api:
         api.get_schema(APP_ID)  # log in before timing
         faults(50)
         started = time.perf_counter()

@@ -6,19 +6,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from apps.connections import views as connection_views
-from apps.core import views as core_views
+from apps.dashboard import views as dashboard_views
 
 urlpatterns = [
+    path("", include("apps.dashboard.urls")),
     path("", include("apps.core.urls")),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", dashboard_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("content/", include("apps.content.urls")),
-    path("scheduled/", include("apps.content.schedule_urls")),
-    path("deleted/", include("apps.content.deleted_urls")),
-    path("bulk/", include("apps.content.bulk_urls")),
-    path("schemas/", include("apps.content.schema_urls")),
-    path("sources/", include("apps.content.source_urls")),
     path("operations/", include("apps.jobs.urls")),
     path("settings/connections/", include("apps.connections.urls")),
     path("workspace/", connection_views.workspace_switch, name="workspace_switch"),

@@ -13,13 +13,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from apps.automations.client import FlowsClient
-from apps.canvas.client import CanvasClient
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
 from apps.core import audit
 from apps.core.auth import SyneriseAuth, Token
-from apps.core.http import ApiError, build_http
+from apps.core.http import ApiClient, ApiError, build_http
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
@@ -30,10 +28,11 @@ class ConnectionProblem(Exception):
     """A connection cannot be used as it is configured; the message says what to fix."""
 
 
-def http_options() -> dict[str, Any]:
+def http_options(*, retries: int | None = None) -> dict[str, Any]:
+    """Timeout, transport retries of idempotent calls and backoff, from settings."""
     return {
         "timeout": settings.REMOTE_TIMEOUT,
-        "retries": settings.REMOTE_RETRIES,
+        "retries": settings.REMOTE_RETRIES if retries is None else retries,
         "backoff": settings.REMOTE_BACKOFF,
     }
 
@@ -86,9 +85,24 @@ def synerise_auth(connection: Connection) -> SyneriseAuth:
     return SyneriseAuth(login=login, refresh=refresh if is_key else None, store=CacheTokenStore(connection))
 
 
-def synerise_http(connection: Connection) -> httpx.Client:
-    """An httpx client for a Synerise workspace, for the domain clients (Brickworks, catalogs...)."""
-    return build_http(connection.base_url, auth=synerise_auth(connection), **http_options())
+def http_for(connection: Connection, *, retries: int | None = None) -> httpx.Client:
+    """An authenticated httpx client for the connection's service, for the domain clients.
+
+    `retries=0` is for callers that retry on their own (a scheduled action's attempts), so that
+    no request is repeated by two layers.
+    """
+    options = http_options(retries=retries)
+    if connection.kind == Connection.Kind.SYNERISE:
+        return build_http(connection.base_url, auth=synerise_auth(connection), **options)
+    if connection.kind == Connection.Kind.CANVAS:
+        # Reference: canvas.md §2, the Consumer / SecretKey / ManagedAccountId headers on every action.
+        headers = {"Consumer": connection.consumer, "SecretKey": connection.secret_key}
+        if connection.managed_account_id:
+            headers["ManagedAccountId"] = connection.managed_account_id
+        return build_http(connection.base_url, headers=headers, **options)
+    # The flows doc names no auth; a bearer token is sent when one is set (docs/api-decisions.md).
+    headers = {"Authorization": f"Bearer {connection.token}"} if connection.token else {}
+    return build_http(connection.base_url, headers=headers, **options)
 
 
 def _login(api: SyneriseAuthClient, connection: Connection) -> Token:
@@ -100,20 +114,6 @@ def _login(api: SyneriseAuthClient, connection: Connection) -> Token:
         raise ConnectionProblem("No workspace is chosen: choose one on the connection's page.")
     user_token = api.login_user(connection.username, connection.password).token
     return Token.from_jwt(api.select_workspace(user_token, connection.workspace_uuid).token)
-
-
-def canvas_client(connection: Connection) -> CanvasClient:
-    return CanvasClient.for_account(
-        connection.base_url,
-        consumer=connection.consumer,
-        secret_key=connection.secret_key,
-        managed_account_id=connection.managed_account_id,
-        **http_options(),
-    )
-
-
-def flows_client(connection: Connection) -> FlowsClient:
-    return FlowsClient.for_api(connection.base_url, token=connection.token, **http_options())
 
 
 def secret_fields(connection: Connection) -> tuple[str, ...]:
@@ -167,7 +167,7 @@ def set_current_workspace(user: User, connection: Connection) -> None:
 
 def test_connection(job_id: int) -> None:
     """Run a "Test connection" job: sign in and make one authenticated call; record the outcome."""
-    with jobs.running(job_id, retryable=False) as job:
+    with jobs.running(job_id) as job:
         if job is None:
             return
         connection = Connection.objects.filter(pk=job.target_id).first()
@@ -205,17 +205,20 @@ def _check_synerise(connection: Connection, job: Job) -> str:
 
 def _check_canvas(connection: Connection, job: Job) -> str:
     jobs.report(job, progress=30, step="Checking the Consumer and SecretKey")
-    with canvas_client(connection) as api:
-        if not api.authenticate():
+    with ApiClient(http_for(connection)) as api:
+        # Reference: canvas.md §2.1, GET /api/Authenticate answers the JSON boolean `true`.
+        if api.request("GET", "Authenticate").json() is not True:
             raise ConnectionProblem("Canvas did not accept the keys.")
     return "Canvas accepted the keys."
 
 
 def _check_flows(connection: Connection, job: Job) -> str:
     jobs.report(job, progress=30, step="Listing flows")
-    with flows_client(connection) as api:
-        page = api.list_flows(size=1)
-    return f"The flows API answered ({'some' if page.items else 'no'} flows on the first page)."
+    with ApiClient(http_for(connection)) as api:
+        # Reference: flows.md §2 #1, a CursorPage of flows.
+        page = api.request("GET", "flows", params={"size": 1}).json()
+    some = isinstance(page, dict) and page.get("items")
+    return f"The flows API answered ({'some' if some else 'no'} flows on the first page)."
 
 
 CHECKS = {

@@ -125,5 +125,5 @@ def workspace_switch(request: HtmxHttpRequest) -> HttpResponse:
         messages.error(request, "Choose one of the listed workspaces.")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("core:home")
+        target = reverse("dashboard:home")
     return redirect(target)

@@ -1,7 +1,7 @@
 """The Brickworks API: schemas, records, versions, generation, external sources.
 
 Reference: shared/spec/brickworks.md; the paths the doc leaves open are in docs/api-decisions.md.
-Build it on a signed client: `BrickworksClient(connections.services.synerise_http(connection))`.
+Build it on a signed client: `BrickworksClient(connections.services.http_for(connection))`.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ class DeletedRecord(models.Model):
 
 
 class BulkRun(models.Model):
-    """What a bulk job does: one operation on a list of records of one schema."""
+    """What a bulk job does: one operation on records of one schema (the records are the job's items)."""
 
     class Operation(models.TextChoices):
         PUBLISH = "publish", "Publish"
@@ -140,29 +140,6 @@ class BulkRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_operation_display()} in {self.app_id}"
-
-
-class BulkItem(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    run = models.ForeignKey(BulkRun, related_name="items", on_delete=models.CASCADE)
-    record_id = models.CharField(max_length=100)
-    name = models.CharField(max_length=300, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    message = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["run", "record_id"], name="one_item_per_record")]
-        indexes = [models.Index(fields=["run", "state"], name="bulk_item_state")]
-
-    def __str__(self) -> str:
-        return self.name or self.record_id
 
 
 class SavedFilter(models.Model):

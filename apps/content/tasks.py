@@ -1,12 +1,12 @@
+"""Content tasks: ids in, one service call each."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from celery import shared_task
-from django.utils import timezone
 
-from apps.content import bulk, schedule
-from apps.content.models import DeletedRecord
+from apps.content.services import bulk, deleted, schedule
 from apps.jobs.tasks import JobTask
 
 
@@ -22,16 +22,17 @@ def _send(pk: int, eta: datetime | None) -> None:
 
 @shared_task(ignore_result=True)
 def run_scheduled(pk: int) -> str | None:
+    """Sent by the sweep with the action's time as ETA; the claim makes a second delivery a no-op."""
     return schedule.run(pk)
 
 
 @shared_task(base=JobTask, ignore_result=True)
 def run_bulk(job_id: int) -> None:
+    """Sent when a bulk job starts or is retried; items already done are skipped."""
     bulk.run(job_id)
 
 
 @shared_task(ignore_result=True)
 def purge_deleted() -> int:
     """Run by beat every hour: snapshots past their 7 days of Undo are dropped."""
-    old = DeletedRecord.objects.filter(deleted_at__lt=timezone.now() - DeletedRecord.KEEP)
-    return old.delete()[0]
+    return deleted.purge_deleted()

@@ -6,6 +6,5 @@ from apps.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("settings/audit/", views.audit_list, name="audit"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -43,6 +44,8 @@ class Job(models.Model):
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=200, blank=True)
     target_repr = models.CharField(max_length=300, blank=True)
+    # Where the person follows the outcome (a domain's results page); empty: the job's own page.
+    result_url = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -65,6 +68,9 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.label} #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return self.result_url or reverse("jobs:detail", args=[self.pk])
+
     @property
     def is_finished(self) -> bool:
         return self.state in self.FINISHED
@@ -82,6 +88,32 @@ class Job(models.Model):
         if self.started_at is None:
             return None
         return ((self.finished_at or timezone.now()) - self.started_at).total_seconds()
+
+
+class JobItem(models.Model):
+    """One unit of a batch job (a record to publish, a row to import): done, failed or waiting."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(Job, related_name="items", on_delete=models.CASCADE)
+    key = models.CharField(max_length=200, help_text="What the job's steps act on, e.g. a record id.")
+    name = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300, blank=True, help_text="The item's own page, if it has one.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    message = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["job", "key"], name="one_item_per_key")]
+        indexes = [models.Index(fields=["job", "state"], name="job_item_state")]
+
+    def __str__(self) -> str:
+        return self.name or self.key
 
 
 class JobLog(models.Model):

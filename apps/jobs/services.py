@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.core import audit
-from apps.core.http import RETRYABLE, ApiError
+from apps.core.http import ApiError
 from apps.jobs.models import Heartbeat, Job, JobLog
 
 logger = logging.getLogger(__name__)
@@ -69,12 +69,12 @@ def report(job: Job, *, progress: int, step: str) -> None:
 
 
 @contextmanager
-def running(job_id: int, *, retryable: bool = True) -> Iterator[Job | None]:
+def running(job_id: int) -> Iterator[Job | None]:
     """Claim a queued job and record how the block ends; yields None when there is nothing to do.
 
-    With `retryable`, transient remote errors put the job back in the queue and propagate so that
-    the task retries; other remote errors and JobFailed fail the job; anything else fails it and
-    propagates (it is a bug).
+    Remote errors and JobFailed fail the job with their message (transient ones were already
+    retried by the transport; "Retry" runs the job again); anything else fails it and propagates,
+    because it is a bug.
     """
     job = Job.objects.claim(job_id)
     if job is None:
@@ -88,13 +88,6 @@ def running(job_id: int, *, retryable: bool = True) -> Iterator[Job | None]:
         log(job, "Cancelled on request", level="warning")
     except JobFailed as exc:
         fail(job, str(exc))
-    except RETRYABLE as exc:
-        if not retryable:
-            fail(job, f"{exc.title}: {exc.message}")
-            return
-        Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(state=Job.State.QUEUED)
-        log(job, f"{exc.title}: {exc.message}. Retrying with backoff.", level="warning")
-        raise
     except ApiError as exc:
         fail(job, f"{exc.title}: {exc.message}")
     except Exception as exc:

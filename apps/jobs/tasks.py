@@ -13,13 +13,6 @@ from apps.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
-RETRY_OPTIONS: dict[str, Any] = {
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
-
 
 class JobTask(DjangoTask):
     """Base of tasks whose first argument is a Job id: a task that gives up fails its job."""

@@ -136,7 +136,7 @@ def test_it_shows_a_remote_error_when_workspaces_cannot_be_listed(
 def test_it_reuses_the_cached_token_and_renews_it_after_a_401(demo: dict[str, Connection]) -> None:
     connection = demo["synerise"]
     store = services.CacheTokenStore(connection)
-    with services.synerise_http(connection) as http:
+    with services.http_for(connection) as http:
         first = http.get("uauth/business-profile/current")
         token = store.get()
         assert token is not None

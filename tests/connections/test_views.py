@@ -59,7 +59,12 @@ def test_it_never_renders_a_secret(admin_client: Client) -> None:
         add(admin_client, "canvas", CANVAS),
         add(admin_client, "flows", FLOWS),
     ]
-    pages = [reverse("connections:list"), reverse("core:home"), reverse("jobs:list"), reverse("core:audit")]
+    pages = [
+        reverse("connections:list"),
+        reverse("dashboard:home"),
+        reverse("jobs:list"),
+        reverse("core:audit"),
+    ]
     for connection in connections:
         pages += [
             reverse(f"connections:{name}", args=[connection.pk]) for name in ("detail", "edit", "delete")
@@ -149,12 +154,12 @@ def test_it_deletes_after_confirmation(admin_client: Client) -> None:
 def test_it_switches_the_current_workspace_and_remembers_it(admin_client: Client) -> None:
     first = add(admin_client, "synerise", SYNERISE)
     second = add(admin_client, "synerise", {**SYNERISE, "name": "Staging"})
-    assert admin_client.get(reverse("core:home")).context["current_workspace"] == first
+    assert admin_client.get(reverse("dashboard:home")).context["current_workspace"] == first
     response = admin_client.post(
         reverse("workspace_switch"), {"workspace": second.pk, "next": "/operations/"}
     )
     assert response["Location"] == "/operations/"
-    assert admin_client.get(reverse("core:home")).context["current_workspace"] == second
+    assert admin_client.get(reverse("dashboard:home")).context["current_workspace"] == second
 
 
 def test_it_does_not_redirect_off_site_after_switching(admin_client: Client) -> None:
@@ -162,7 +167,7 @@ def test_it_does_not_redirect_off_site_after_switching(admin_client: Client) -> 
     response = admin_client.post(
         reverse("workspace_switch"), {"workspace": connection.pk, "next": "https://evil.example.com/"}
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("dashboard:home")
 
 
 def test_it_explains_a_bad_workspace_choice(admin_client: Client) -> None:

@@ -19,7 +19,7 @@ def client_as(username: str, role: str) -> Client:
 
 @pytest.fixture
 def bw(demo: dict[str, Connection]) -> BrickworksClient:
-    return BrickworksClient(connections.synerise_http(demo["synerise"]))
+    return BrickworksClient(connections.http_for(demo["synerise"]))
 
 
 @pytest.fixture

@@ -6,24 +6,36 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.connections.models import Connection
-from apps.content import bulk, services
-from apps.content.client import BrickworksClient, Record
-from apps.content.models import BulkItem, DeletedRecord
+from apps.content import tasks
+from apps.content.client import BrickworksClient, Record, Schema
+from apps.content.models import DeletedRecord
+from apps.content.services import bulk
+from apps.content.services.records import bring_to
 from apps.core.http import ApiConflict, ApiUnavailable, ApiValidationError
 from apps.core.models import AuditEntry
+from apps.jobs import runner
 from apps.jobs import tasks as jobs_tasks
-from apps.jobs.models import Job
+from apps.jobs.models import Job, JobItem
 from apps.sandbox.brickworks.models import RecordVersion
 from apps.sandbox.models import FaultSettings
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
+
+
+def start(user: User, connection: Connection, schema: Schema, operation: str, chosen: list[Record]) -> Job:
+    """What the readiness page does on POST: the job, and its task sent after commit."""
+    with transaction.atomic():
+        job = bulk.create_job(user, connection, schema, operation, chosen, task_name=tasks.run_bulk.name)
+        tasks.run_bulk.delay_on_commit(job.pk)
+    return job
 
 
 def drafts(bw: BrickworksClient, count: int, schema: str = "home-banners") -> list[Record]:
@@ -36,7 +48,7 @@ def test_readiness_lists_what_will_happen_to_each_record(publisher: Client, bw: 
     live = bw.get_record(schema.id, "winter-sale")
     teaser = bw.get_record(schema.id, "spring-teaser")
     empty = bw.create_record(schema.id, status="DRAFT", name="Half done", values={"tone": "calm"})
-    url = reverse("content:bulk", args=["home-banners"])
+    url = reverse("content:bulk_ready", args=["home-banners"])
     page = publisher.get(url, {"operation": "publish", "id": [live.id, teaser.id, empty.id]})
     text = page.content.decode()
     assert page.status_code == 200
@@ -46,8 +58,8 @@ def test_readiness_lists_what_will_happen_to_each_record(publisher: Client, bw: 
 
     response = publisher.post(url, {"operation": "publish", "ids": f"{live.id},{teaser.id},{empty.id}"})
     job = Job.objects.get()
-    assert response["Location"] == reverse("bulk:detail", args=[job.pk])
-    assert job.state == Job.State.SUCCEEDED and job.bulk.items.count() == 1
+    assert response["Location"] == reverse("content:bulk_detail", args=[job.pk])
+    assert job.state == Job.State.SUCCEEDED and job.items.count() == 1
     assert bw.get_record(schema.id, teaser.id).status == "PUBLISHED"
     assert bw.get_record(schema.id, empty.id).status == "DRAFT"
     entry = AuditEntry.objects.get(action="record.publish")
@@ -60,7 +72,7 @@ def test_the_whole_filter_result_and_a_live_record_with_a_newer_draft(
     schema = bw.get_schema("home-banners")
     live = bw.get_record(schema.id, "winter-sale")
     bw.update_record(schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Take 2"})
-    url = reverse("content:bulk", args=["home-banners"])
+    url = reverse("content:bulk_ready", args=["home-banners"])
     text = publisher.get(url, {"operation": "publish", "all": "1", "status": "PUBLISHED"}).content.decode()
     assert "Publish 1 record?" in text and "Publishes the draft" in text
 
@@ -70,29 +82,34 @@ def test_the_whole_filter_result_and_a_live_record_with_a_newer_draft(
 
 def test_the_detail_page_shows_counts_rate_and_results(publisher: Client, bw: BrickworksClient) -> None:
     records = drafts(bw, 3)
-    url = reverse("content:bulk", args=["home-banners"])
+    url = reverse("content:bulk_ready", args=["home-banners"])
     publisher.post(url, {"operation": "publish", "ids": ",".join(r.id for r in records)})
     job = Job.objects.get()
-    page = publisher.get(reverse("bulk:detail", args=[job.pk])).content.decode()
+    page = publisher.get(reverse("content:bulk_detail", args=[job.pk])).content.decode()
     assert "<strong>3</strong> of 3 done" in page and "records/s" in page
     assert page.count("Published: version") == 3
-    status = publisher.get(reverse("bulk:status", args=[job.pk])).content.decode()
+    status = publisher.get(reverse("content:bulk_status", args=[job.pk])).content.decode()
     assert 'id="bulk-status"' in status and "hx-get" not in status  # finished: no more polling
 
 
-def test_with_injected_5xx_and_429_every_record_is_published_exactly_once(
+def test_with_injected_5xx_and_429_every_record_is_published_once_and_failures_retry(
     publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
 ) -> None:
     schema = bw.get_schema("home-banners")
-    records = drafts(bw, 40)
-    FaultSettings.objects.create(pk=1, error_rate=0.2, faults=["5xx", "429"], retry_after=0)
-    job = bulk.start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", records)
+    chosen = drafts(bw, 40)
+    FaultSettings.objects.create(pk=1, error_rate=0.3, faults=["5xx", "429"], retry_after=0)
+    job = start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", chosen)
     FaultSettings.objects.all().delete()
-
     job.refresh_from_db()
+    # The transport gave each request up to 4 sends; an item whose request still failed waits for Retry.
+    for item in job.items.filter(state=JobItem.State.FAILED):
+        assert item.message.startswith(("The remote service is unavailable", "The remote service asks"))
+    if job.state == Job.State.FAILED:
+        publisher.post(reverse("content:bulk_retry", args=[job.pk]))
+        job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
-    assert set(job.bulk.items.values_list("state", flat=True)) == {BulkItem.State.DONE}
-    for record in records:
+    assert set(job.items.values_list("state", flat=True)) == {JobItem.State.DONE}
+    for record in chosen:
         published = RecordVersion.objects.filter(record_id=record.id, published_at__isnull=False)
         assert published.count() == 1
         assert bw.get_record(schema.id, record.id).status == "PUBLISHED"
@@ -103,47 +120,45 @@ def test_failures_do_not_stop_the_rest_and_can_be_retried(publisher: Client, bw:
     good = drafts(bw, 2)
     bad = bw.create_record(schema.id, status="DRAFT", name="No headline", values={})
     user = make_user("pia", "publisher")
-    job = bulk.start(
-        user, Connection.objects.get(kind="synerise"), schema, "publish", [good[0], bad, good[1]]
-    )
+    job = start(user, Connection.objects.get(kind="synerise"), schema, "publish", [good[0], bad, good[1]])
     job.refresh_from_db()
     assert job.state == Job.State.FAILED and job.error.startswith("1 of 3 failed")
-    failed = job.bulk.items.get(state=BulkItem.State.FAILED)
-    assert failed.record_id == bad.id and "headline" in failed.message.lower()
+    failed = job.items.get(state=JobItem.State.FAILED)
+    assert failed.key == bad.id and "headline" in failed.message.lower()
     assert all(bw.get_record(schema.id, r.id).status == "PUBLISHED" for r in good)
 
     bw.update_record(schema.id, bad.id, values={"headline": "Fixed"}, last_updated_at=bad.updated_at)
-    page = publisher.get(reverse("bulk:detail", args=[job.pk])).content.decode()
+    page = publisher.get(reverse("content:bulk_detail", args=[job.pk])).content.decode()
     assert "Retry the 1 failed" in page
-    publisher.post(reverse("bulk:retry", args=[job.pk]))
+    publisher.post(reverse("content:bulk_retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED
     assert bw.get_record(schema.id, bad.id).status == "PUBLISHED"
-    assert job.bulk.items.filter(state=BulkItem.State.DONE).count() == 3
+    assert job.items.filter(state=JobItem.State.DONE).count() == 3
 
 
 def test_cancel_stops_between_items_and_the_rest_can_be_finished(
     publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
 ) -> None:
     schema = bw.get_schema("offers")
-    records = drafts(bw, bulk.WORKERS * 3, schema="offers")
+    records = drafts(bw, runner.WORKERS * 3, schema="offers")
     with transaction.atomic():  # the job starts when this commits, with the cancel already asked for
-        job = bulk.start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", records)
+        job = start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", records)
         Job.objects.filter(pk=job.pk).update(cancel_requested=True)
     job.refresh_from_db()
-    totals = bulk.counts(job.bulk)
+    totals = runner.counts(job)
     assert job.state == Job.State.CANCELLED
-    assert totals["done"] <= bulk.WORKERS and totals["waiting"] >= bulk.WORKERS * 2
-    publisher.post(reverse("bulk:retry", args=[job.pk]))
+    assert totals["done"] <= runner.WORKERS and totals["waiting"] >= runner.WORKERS * 2
+    publisher.post(reverse("content:bulk_retry", args=[job.pk]))
     job.refresh_from_db()
-    assert job.state == Job.State.SUCCEEDED and bulk.counts(job.bulk)["done"] == len(records)
+    assert job.state == Job.State.SUCCEEDED and runner.counts(job)["done"] == len(records)
 
 
 def test_bulk_delete_snapshots_each_record_for_undo(publisher: Client, bw: BrickworksClient) -> None:
     schema = bw.get_schema("home-banners")
     live = bw.get_record(schema.id, "winter-sale")
     teaser = bw.get_record(schema.id, "spring-teaser")
-    url = reverse("content:bulk", args=["home-banners"])
+    url = reverse("content:bulk_ready", args=["home-banners"])
     text = publisher.get(url, {"operation": "delete", "id": [live.id, teaser.id]}).content.decode()
     assert "Live now: it goes offline too" in text and "Recently deleted" in text
     publisher.post(url, {"operation": "delete", "ids": f"{live.id},{teaser.id}"})
@@ -151,13 +166,13 @@ def test_bulk_delete_snapshots_each_record_for_undo(publisher: Client, bw: Brick
     snapshots = DeletedRecord.objects.order_by("name")
     assert [s.record_id for s in snapshots] == [teaser.id, live.id]
     assert snapshots[1].snapshot["record"]["slug"] == "winter-sale"
-    publisher.post(reverse("deleted:undo", args=[snapshots[1].pk]))
+    publisher.post(reverse("content:deleted_undo", args=[snapshots[1].pk]))
     assert bw.get_record(schema.id, "winter-sale").status == "PUBLISHED"
 
 
 def test_only_publishers_run_bulk_actions(demo: dict[str, Connection], bw: BrickworksClient) -> None:
     teaser = bw.get_record("home-banners", "spring-teaser")
-    url = reverse("content:bulk", args=["home-banners"])
+    url = reverse("content:bulk_ready", args=["home-banners"])
     records_url = reverse("content:records", args=["home-banners"])
     for role in ("viewer", "editor"):
         client = Client()
@@ -170,7 +185,7 @@ def test_only_publishers_run_bulk_actions(demo: dict[str, Connection], bw: Brick
 
 
 def test_nothing_selected_or_an_unknown_operation_goes_back(publisher: Client) -> None:
-    url = reverse("content:bulk", args=["home-banners"])
+    url = reverse("content:bulk_ready", args=["home-banners"])
     page = publisher.get(url, {"operation": "publish"}, follow=True).content.decode()
     assert "Select at least one record first." in page
     page = publisher.get(url, {"operation": "explode", "all": "1"}, follow=True).content.decode()
@@ -179,17 +194,19 @@ def test_nothing_selected_or_an_unknown_operation_goes_back(publisher: Client) -
 
 def test_the_home_page_links_a_bulk_job_to_its_results(publisher: Client, bw: BrickworksClient) -> None:
     record = drafts(bw, 1)[0]
-    publisher.post(reverse("content:bulk", args=["home-banners"]), {"operation": "publish", "ids": record.id})
+    publisher.post(
+        reverse("content:bulk_ready", args=["home-banners"]), {"operation": "publish", "ids": record.id}
+    )
     job = Job.objects.get()
     Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, step="3 of 10 finished", progress=30)
-    home = publisher.get(reverse("core:home")).content.decode()
-    assert f'href="{reverse("bulk:detail", args=[job.pk])}"' in home and "3 of 10 finished" in home
+    home = publisher.get(reverse("dashboard:home")).content.decode()
+    assert f'href="{reverse("content:bulk_detail", args=[job.pk])}"' in home and "3 of 10 finished" in home
 
 
 def test_rate_and_time_left_while_running(publisher: Client, bw: BrickworksClient) -> None:
     records = drafts(bw, 4)
     with transaction.atomic():  # hold the job back: it is only looked at here
-        job = bulk.start(
+        job = start(
             make_user("pia", "publisher"),
             Connection.objects.get(kind="synerise"),
             bw.get_schema("home-banners"),
@@ -200,10 +217,10 @@ def test_rate_and_time_left_while_running(publisher: Client, bw: BrickworksClien
         Job.objects.filter(pk=job.pk).update(
             state=Job.State.RUNNING, started_at=started, cancel_requested=True
         )
-        job.bulk.items.filter(pk__in=job.bulk.items.values("pk")[:2]).update(
-            state=BulkItem.State.DONE, finished_at=timezone.now()
+        job.items.filter(pk__in=job.items.values("pk")[:2]).update(
+            state=JobItem.State.DONE, finished_at=timezone.now()
         )
-        status = publisher.get(reverse("bulk:status", args=[job.pk])).content.decode()
+        status = publisher.get(reverse("content:bulk_status", args=[job.pk])).content.decode()
     assert "<strong>2</strong> of 4 done" in status and "2 waiting" in status
     assert re.search(r"0\.2 records/s\s+· about (9|10|11) s left", status)
     assert 'hx-trigger="every 1s"' in status
@@ -214,29 +231,29 @@ def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
 ) -> None:
     records = drafts(bw, 3)
     with transaction.atomic():  # as if a worker took the job, did one record and died
-        job = bulk.start(
+        job = start(
             make_user("pia", "publisher"), demo["synerise"], bw.get_schema("home-banners"), "publish", records
         )
         long_ago = timezone.now() - timedelta(minutes=6)
         Job.objects.filter(pk=job.pk).update(
             state=Job.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago
         )
-    services.bring_to(bw, "home-banners", records[0].id, "publish")
-    job.bulk.items.filter(record_id=records[0].id).update(state=BulkItem.State.DONE)
+    bring_to(bw, bw.get_schema("home-banners"), records[0].id, "publish")
+    job.items.filter(key=records[0].id).update(state=JobItem.State.DONE)
 
     fresh = Job.objects.create(kind="x", label="Alive", task_name="x", state=Job.State.RUNNING)
     Job.objects.filter(pk=fresh.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
     assert jobs_tasks.requeue_stale_jobs() == 1
     job.refresh_from_db()
-    assert job.state == Job.State.SUCCEEDED and bulk.counts(job.bulk)["done"] == 3
+    assert job.state == Job.State.SUCCEEDED and runner.counts(job)["done"] == 3
     assert all(bw.get_record("home-banners", r.id).status == "PUBLISHED" for r in records)
     assert RecordVersion.objects.filter(record_id=records[0].id, published_at__isnull=False).count() == 1
     assert Job.objects.get(pk=fresh.pk).state == Job.State.RUNNING
     assert job.logs.filter(message__contains="queued again").exists()
 
 
-def test_an_item_retries_transient_errors_and_conflicts_but_not_refusals() -> None:
-    answers: list[Exception | str] = [ApiUnavailable("down"), ApiConflict("stale", code="BKW-029"), "done"]
+def test_an_item_retries_conflicts_only() -> None:
+    answers: list[Exception | str] = [ApiConflict("stale", code="BKW-029"), "done"]
 
     def call(record_id: str) -> str:
         answer = answers.pop(0)
@@ -244,8 +261,14 @@ def test_an_item_retries_transient_errors_and_conflicts_but_not_refusals() -> No
             raise answer
         return f"{answer} {record_id}"
 
-    assert bulk.attempt(call, "r1") == ("done r1", 3)
-    answers[:] = [ApiValidationError("Required: Headline")]
-    with pytest.raises(bulk.Failed) as failed:
-        bulk.attempt(call, "r2")
-    assert failed.value.tries == 1 and failed.value.error.message == "Required: Headline"
+    assert runner.attempt(call, "r1") == ("done r1", 2)
+    # The transport already retried a transient error: the runner takes it as the item's outcome.
+    for error in (ApiUnavailable("down"), ApiValidationError("Required: Headline")):
+        answers[:] = [error, "done"]
+        with pytest.raises(runner.Failed) as failed:
+            runner.attempt(call, "r2")
+        assert failed.value.tries == 1 and failed.value.error is error
+    answers[:] = [ApiConflict("stale", code="BKW-029")] * runner.CONFLICT_TRIES
+    with pytest.raises(runner.Failed) as failed:
+        runner.attempt(call, "r3")
+    assert failed.value.tries == runner.CONFLICT_TRIES

@@ -19,7 +19,7 @@ FIELDS = {
 
 @pytest.fixture
 def bw(demo: dict[str, Connection]) -> Iterator[BrickworksClient]:
-    with BrickworksClient(connections.synerise_http(demo["synerise"])) as client:
+    with BrickworksClient(connections.http_for(demo["synerise"])) as client:
         yield client
 
 

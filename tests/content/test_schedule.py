@@ -10,7 +10,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from apps.connections.models import Connection
-from apps.content import schedule, tasks
+from apps.content import tasks
+from apps.content.services import schedule
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.core.models import AuditEntry
@@ -115,7 +116,10 @@ def test_it_gives_up_after_the_last_attempt(bw: BrickworksClient, paula: User) -
         state = schedule.run(item.pk, now=item.run_at)
     assert state == State.FAILED
     item.refresh_from_db()
-    assert item.attempts == schedule.MAX_ATTEMPTS and "gave up after 5 attempts" in item.error
+    assert (
+        item.attempts == schedule.MAX_ATTEMPTS
+        and f"gave up after {schedule.MAX_ATTEMPTS} attempts" in item.error
+    )
     assert AuditEntry.objects.get(action="record.publish").outcome == "failed"
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.connections.models import Connection
-from apps.content import schedule
+from apps.content.services import schedule
 from apps.content.models import ScheduledAction
 from apps.sandbox.models import FaultSettings
 from tests.conftest import make_user
@@ -37,7 +37,7 @@ def viewer(demo: dict[str, Connection]) -> Client:
 
 def record_url(client: Client, slug: str) -> str:
     html = client.get(reverse("content:records", args=["home-banners"]), {"q": slug}).content.decode()
-    start = html.index("/content/home-banners/", html.index("<tbody"))
+    start = html.index("/content/records/home-banners/", html.index("<tbody"))
     return html[start : html.index('"', start)]
 
 
@@ -71,35 +71,39 @@ def test_a_viewer_sees_no_schedule_form_and_is_refused(publisher: Client, viewer
     assert 'action="' + url + 'schedule/"' not in html
     assert viewer.post(url + "schedule/", {"action": "publish", "at": "2030-07-01T09:30"}).status_code == 403
     item = schedule_spring(publisher, "2030-07-01T09:30")
-    assert viewer.post(reverse("schedule:cancel", args=[item.pk])).status_code == 403
+    assert viewer.post(reverse("content:scheduled_cancel", args=[item.pk])).status_code == 403
     item.refresh_from_db()
     assert item.state == State.PENDING
 
 
 def test_the_scheduled_list_cancels_and_goes_back(publisher: Client) -> None:
     item = schedule_spring(publisher, "2030-07-01T09:30")
-    page = publisher.get(reverse("schedule:list")).content.decode()
+    page = publisher.get(reverse("content:scheduled")).content.decode()
     assert "Spring is coming" in page and "1 Jul 2030, 09:30 CEST" in page
     response = publisher.post(
-        reverse("schedule:cancel", args=[item.pk]), {"next": reverse("schedule:list") + "?show=open"}
+        reverse("content:scheduled_cancel", args=[item.pk]),
+        {"next": reverse("content:scheduled") + "?show=open"},
     )
-    assert response["Location"] == reverse("schedule:list") + "?show=open"
+    assert response["Location"] == reverse("content:scheduled") + "?show=open"
     item.refresh_from_db()
     assert item.state == State.CANCELLED
     assert (
-        "Spring is coming" in publisher.get(reverse("schedule:list"), {"show": "cancelled"}).content.decode()
+        "Spring is coming"
+        in publisher.get(reverse("content:scheduled"), {"show": "cancelled"}).content.decode()
     )
 
 
 def test_cancel_never_redirects_off_site(publisher: Client) -> None:
     item = schedule_spring(publisher, "2030-07-01T09:30")
-    response = publisher.post(reverse("schedule:cancel", args=[item.pk]), {"next": "https://evil.test/"})
-    assert response["Location"] == reverse("schedule:list")
+    response = publisher.post(
+        reverse("content:scheduled_cancel", args=[item.pk]), {"next": "https://evil.test/"}
+    )
+    assert response["Location"] == reverse("content:scheduled")
 
 
 def test_reschedule_moves_the_time(publisher: Client) -> None:
     item = schedule_spring(publisher, "2030-07-01T09:30")
-    publisher.post(reverse("schedule:move", args=[item.pk]), {"at": "2030-07-02T18:00"})
+    publisher.post(reverse("content:scheduled_move", args=[item.pk]), {"at": "2030-07-02T18:00"})
     item.refresh_from_db()
     assert item.due_at == item.run_at == datetime(2030, 7, 2, 16, 0, tzinfo=UTC)
     assert "Moved to 2030-07-02 16:00 UTC by paula" in [e.message for e in item.events.all()]
@@ -113,12 +117,12 @@ def test_a_failed_action_says_why_and_can_be_tried_again(publisher: Client) -> N
     ScheduledAction.objects.filter(pk=item.pk).update(attempts=schedule.MAX_ATTEMPTS - 1)
     assert schedule.run(item.pk, now=item.run_at) == State.FAILED
     FaultSettings.objects.all().delete()
-    page = publisher.get(reverse("schedule:detail", args=[item.pk])).content.decode()
+    page = publisher.get(reverse("content:scheduled_detail", args=[item.pk])).content.decode()
     assert "Why it did not publish" in page
-    assert "Service unavailable (injected)" in page and "Picked up (attempt 5" in page
-    home = publisher.get(reverse("core:home")).content.decode()
+    assert "Service unavailable (injected)" in page and f"Picked up (attempt {schedule.MAX_ATTEMPTS}" in page
+    home = publisher.get(reverse("dashboard:home")).content.decode()
     assert "Failed this week" in home and "Publish Spring is coming" in home
-    publisher.post(reverse("schedule:retry", args=[item.pk]))
+    publisher.post(reverse("content:scheduled_retry", args=[item.pk]))
     item.refresh_from_db()
     assert item.state == State.PENDING
 
@@ -126,18 +130,18 @@ def test_a_failed_action_says_why_and_can_be_tried_again(publisher: Client) -> N
 def test_the_calendar_puts_items_on_the_persons_day(publisher: Client) -> None:
     item = schedule_spring(publisher, "2030-12-02T00:30")  # 1 Dec, 23:30 UTC
     assert item.due_at == datetime(2030, 12, 1, 23, 30, tzinfo=UTC)
-    month = publisher.get(reverse("schedule:calendar"), {"month": "2030-12"}).content.decode()
+    month = publisher.get(reverse("content:scheduled_calendar"), {"month": "2030-12"}).content.decode()
     assert "December 2030" in month
     day_cells = month.split('<div class="day">')
     assert any(cell.startswith("2<") and "Publish Spring is coming" in cell for cell in day_cells)
     assert not any(cell.startswith("1<") and "Spring is coming" in cell for cell in day_cells)
-    week = publisher.get(reverse("schedule:calendar"), {"week": "2030-12-04"}).content.decode()
+    week = publisher.get(reverse("content:scheduled_calendar"), {"week": "2030-12-04"}).content.decode()
     assert "Week of 2 December 2030" in week and "00:30" in week and "Publish Spring is coming" in week
-    other = publisher.get(reverse("schedule:calendar"), {"month": "2030-11"}).content.decode()
+    other = publisher.get(reverse("content:scheduled_calendar"), {"month": "2030-11"}).content.decode()
     assert "Spring is coming" not in other  # its grid ends on Sunday 1 December
 
 
 def test_the_home_page_lists_what_is_next(publisher: Client) -> None:
     schedule_spring(publisher, "2030-07-01T09:30")
-    home = publisher.get(reverse("core:home")).content.decode()
+    home = publisher.get(reverse("dashboard:home")).content.decode()
     assert "Publish Spring is coming" in home and "1 Jul 2030, 09:30 CEST" in home

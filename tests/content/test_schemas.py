@@ -40,7 +40,7 @@ def page_rows(page: str) -> dict[str, Any]:
 
 
 def test_create_a_schema_with_the_builder(admin: Client, bw: BrickworksClient) -> None:
-    url = reverse("schemas:new")
+    url = reverse("content:schema_new")
     assert admin.get(url).status_code == 200
     form = {"app_id": "promos", "display_name": "Promos", "description": "Site promos", "versioned": "1"}
     fields = rows(
@@ -75,7 +75,7 @@ def test_create_a_schema_with_the_builder(admin: Client, bw: BrickworksClient) -
     added = admin.post(url, {**form, **fields, "add": "1"})
     assert added.status_code == 200 and 'name="fields-3-name"' in added.content.decode()
     response = admin.post(url, {**form, **fields})
-    assert response["Location"] == reverse("schemas:detail", args=["promos"])
+    assert response["Location"] == reverse("content:schema", args=["promos"])
     schema = bw.get_schema("promos")
     assert list(schema.fields) == ["title", "weight", "kind"] and not schema.is_simple
     assert schema.fields["title"] == {
@@ -102,7 +102,7 @@ def test_create_a_schema_with_the_builder(admin: Client, bw: BrickworksClient) -
 
 
 def test_our_and_the_remote_errors_show_on_the_rows(admin: Client, bw: BrickworksClient) -> None:
-    url = reverse("schemas:new")
+    url = reverse("content:schema_new")
     form = {"app_id": "promos", "display_name": "Promos", "versioned": "1"}
     page = admin.post(
         url, {**form, **rows({"name": "kind", "type": "select", "ORDER": "1"})}
@@ -124,7 +124,7 @@ def test_our_and_the_remote_errors_show_on_the_rows(admin: Client, bw: Brickwork
 def test_edit_reorders_removes_and_keeps_what_the_builder_does_not_show(
     admin: Client, bw: BrickworksClient
 ) -> None:
-    url = reverse("schemas:edit", args=["home-banners"])
+    url = reverse("content:schema_edit", args=["home-banners"])
     page = admin.get(url).content.decode()
     data = {"display_name": "Homepage banners", "description": "", **page_rows(page)}
     names = {v: k.split("-")[1] for k, v in data.items() if k.endswith("-name")}
@@ -144,7 +144,7 @@ def test_edit_reorders_removes_and_keeps_what_the_builder_does_not_show(
 def test_delete_needs_the_typed_name_and_says_what_happens_to_the_records(
     admin: Client, bw: BrickworksClient
 ) -> None:
-    url = reverse("schemas:delete", args=["home-banners"])
+    url = reverse("content:schema_delete", args=["home-banners"])
     page = admin.get(url).content.decode()
     assert "<strong>3 records</strong>" in page and "1 of them is live" in page
     wrong = admin.post(url, {"confirm": "home"})
@@ -160,11 +160,11 @@ def test_delete_needs_the_typed_name_and_says_what_happens_to_the_records(
 def test_only_admins_manage_schemas(demo: dict[str, Connection], bw: BrickworksClient, role: str) -> None:
     client = Client()
     client.force_login(make_user(role, role))
-    assert client.get(reverse("schemas:detail", args=["home-banners"])).status_code == 200
+    assert client.get(reverse("content:schema", args=["home-banners"])).status_code == 200
     for name, args in (
-        ("schemas:new", []),
-        ("schemas:edit", ["home-banners"]),
-        ("schemas:delete", ["home-banners"]),
+        ("content:schema_new", []),
+        ("content:schema_edit", ["home-banners"]),
+        ("content:schema_delete", ["home-banners"]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 403
         assert client.post(reverse(name, args=args), {"confirm": "home-banners"}).status_code == 403

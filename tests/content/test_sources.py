@@ -24,8 +24,8 @@ FORM = {
 
 
 def test_create_edit_and_list(admin: Client, bw: BrickworksClient) -> None:
-    response = admin.post(reverse("sources:new"), FORM)
-    assert response["Location"] == reverse("sources:list")
+    response = admin.post(reverse("content:source_new"), FORM)
+    assert response["Location"] == reverse("content:sources")
     (source,) = bw.list_external_sources().data
     assert source.properties == {
         "url": "https://weather.example.test/today",
@@ -34,12 +34,14 @@ def test_create_edit_and_list(admin: Client, bw: BrickworksClient) -> None:
         "body": {"units": "metric"},
     }
     assert source.ttl == 300
-    page = admin.get(reverse("sources:list")).content.decode()
+    page = admin.get(reverse("content:sources")).content.decode()
     assert "Weather" in page and "POST https://weather.example.test/today" in page and "secret" not in page
 
-    edit = admin.get(reverse("sources:edit", args=[source.id])).content.decode()
+    edit = admin.get(reverse("content:source_edit", args=[source.id])).content.decode()
     assert "X-Api-Key: secret" in edit and "{&quot;units&quot;: &quot;metric&quot;}" in edit
-    admin.post(reverse("sources:edit", args=[source.id]), {**FORM, "method": "get", "ttl": "", "headers": ""})
+    admin.post(
+        reverse("content:source_edit", args=[source.id]), {**FORM, "method": "get", "ttl": "", "headers": ""}
+    )
     changed = bw.get_external_source(source.id)
     assert changed.properties == {"url": "https://weather.example.test/today", "method": "get"}
     assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["source.create", "source.update"]
@@ -47,7 +49,7 @@ def test_create_edit_and_list(admin: Client, bw: BrickworksClient) -> None:
 
 def test_our_checks(admin: Client) -> None:
     page = admin.post(
-        reverse("sources:new"), {**FORM, "headers": "no colon here", "body": "[1]", "url": "ftp://x"}
+        reverse("content:source_new"), {**FORM, "headers": "no colon here", "body": "[1]", "url": "ftp://x"}
     )
     text = page.content.decode()
     assert page.status_code == 400
@@ -62,9 +64,9 @@ def test_delete_names_the_fields_that_use_it(admin: Client, bw: BrickworksClient
         display_name=schema.display_name,
         fields={**schema.fields, "weather": {"type": "external", "label": "Weather", "source": source.id}},
     )
-    page = admin.get(reverse("sources:delete", args=[source.id])).content.decode()
+    page = admin.get(reverse("content:source_delete", args=[source.id])).content.decode()
     assert "Home banners</a> → Weather" in page
-    admin.post(reverse("sources:delete", args=[source.id]))
+    admin.post(reverse("content:source_delete", args=[source.id]))
     with pytest.raises(ApiNotFound):
         bw.get_external_source(source.id)
 
@@ -73,8 +75,8 @@ def test_viewers_see_the_list_only(demo: dict[str, Connection], bw: BrickworksCl
     source = bw.create_external_source(name="Weather", properties={"url": "https://w.example.test"})
     client = Client()
     client.force_login(make_user("pub", "publisher"))
-    assert "Weather" in client.get(reverse("sources:list")).content.decode()
-    assert client.get(reverse("sources:edit", args=[source.id])).status_code == 403
-    assert client.post(reverse("sources:new"), FORM).status_code == 403
-    assert client.post(reverse("sources:delete", args=[source.id])).status_code == 403
+    assert "Weather" in client.get(reverse("content:sources")).content.decode()
+    assert client.get(reverse("content:source_edit", args=[source.id])).status_code == 403
+    assert client.post(reverse("content:source_new"), FORM).status_code == 403
+    assert client.post(reverse("content:source_delete", args=[source.id])).status_code == 403
     assert bw.get_external_source(source.id).name == "Weather"

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.content import schedule, tasks
+from apps.content import tasks
+from apps.content.services import schedule
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, ScheduledAction
 from apps.core.http import ApiNotFound
@@ -39,9 +40,9 @@ def test_undo_brings_back_the_live_version_and_the_draft_on_top(
     )
     deleted = delete(publisher, bw, "winter-sale")
     assert [v["status"] for v in deleted.snapshot["versions"]][:2] == ["DRAFT", "PUBLISHED"]
-    page = publisher.get(reverse("deleted:list")).content.decode()
+    page = publisher.get(reverse("content:deleted")).content.decode()
     assert f'id="deleted-{deleted.pk}"' in page and "Undo" in page
-    response = publisher.post(reverse("deleted:undo", args=[deleted.pk]))
+    response = publisher.post(reverse("content:deleted_undo", args=[deleted.pk]))
     deleted.refresh_from_db()
     assert deleted.restored_at is not None and response["Location"].endswith(f"/{deleted.restored_as}/")
     back_live = bw.get_record(schema.id, deleted.restored_as, statuses=["PUBLISHED"])
@@ -49,14 +50,14 @@ def test_undo_brings_back_the_live_version_and_the_draft_on_top(
     back_draft = bw.get_record(schema.id, deleted.restored_as, statuses=["DRAFT"])
     assert back_draft.status == "DRAFT" and back_draft.values == draft.values
     assert AuditEntry.objects.filter(action="record.undo_delete", outcome="ok").count() == 1
-    again = publisher.post(reverse("deleted:undo", args=[deleted.pk]), follow=True).content.decode()
+    again = publisher.post(reverse("content:deleted_undo", args=[deleted.pk]), follow=True).content.decode()
     assert "can no longer be restored" in again
 
 
 def test_a_draft_only_record_comes_back_as_a_draft(publisher: Client, bw: BrickworksClient) -> None:
     before = bw.get_record("home-banners", "spring-teaser")
     deleted = delete(publisher, bw, "spring-teaser")
-    publisher.post(reverse("deleted:undo", args=[deleted.pk]))
+    publisher.post(reverse("content:deleted_undo", args=[deleted.pk]))
     back = bw.get_record("home-banners", "spring-teaser")
     assert back.status == "DRAFT" and back.values == before.values and back.name == before.name
 
@@ -66,8 +67,8 @@ def test_after_seven_days_there_is_no_undo(publisher: Client, bw: BrickworksClie
     DeletedRecord.objects.filter(pk=deleted.pk).update(
         deleted_at=deleted.deleted_at - timedelta(days=7, seconds=1)
     )
-    assert f'id="deleted-{deleted.pk}"' not in publisher.get(reverse("deleted:list")).content.decode()
-    publisher.post(reverse("deleted:undo", args=[deleted.pk]))
+    assert f'id="deleted-{deleted.pk}"' not in publisher.get(reverse("content:deleted")).content.decode()
+    publisher.post(reverse("content:deleted_undo", args=[deleted.pk]))
     with pytest.raises(ApiNotFound):
         bw.get_record("home-banners", "spring-teaser")
 
@@ -76,8 +77,8 @@ def test_an_editor_cannot_undo(publisher: Client, bw: BrickworksClient) -> None:
     deleted = delete(publisher, bw, "spring-teaser")
     editor = Client()
     editor.force_login(make_user("eddie", "editor"))
-    assert "Undo</button>" not in editor.get(reverse("deleted:list")).content.decode()
-    assert editor.post(reverse("deleted:undo", args=[deleted.pk])).status_code == 403
+    assert "Undo</button>" not in editor.get(reverse("content:deleted")).content.decode()
+    assert editor.post(reverse("content:deleted_undo", args=[deleted.pk])).status_code == 403
 
 
 def test_snapshots_past_seven_days_are_purged(publisher: Client, bw: BrickworksClient) -> None:

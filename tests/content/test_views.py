@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.content import schedule
+from apps.content.services import schedule
 from apps.content.client import BrickworksClient
 from apps.content.models import TestProfile
 from apps.core.models import AuditEntry

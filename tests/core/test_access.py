@@ -13,7 +13,7 @@ from apps.jobs.models import Job
 
 # Every dashboard page, with the ids it needs (filled in by the `objects` fixture).
 PAGES = [
-    ("core:home", {}),
+    ("dashboard:home", {}),
     ("core:audit", {}),
     ("jobs:list", {}),
     ("jobs:detail", {"pk": "job"}),
@@ -98,7 +98,7 @@ def test_it_refuses_pages_to_a_stranger_without_a_role(
 ) -> None:
     response = stranger_client.get(url(name, kwargs, objects))
     # The home page is open to anyone signed in; everything else needs a role.
-    assert response.status_code == (200 if name == "core:home" else 403)
+    assert response.status_code == (200 if name == "dashboard:home" else 403)
 
 
 def test_it_shows_a_viewer_no_mutating_buttons(viewer_client: Client, objects: dict[str, int]) -> None:

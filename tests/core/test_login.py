@@ -10,8 +10,8 @@ from tests.conftest import PASSWORD
 def test_it_signs_in_with_the_right_password(client: Client, alice: User) -> None:
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response["Location"] == reverse("dashboard:home")
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_it_explains_a_wrong_password(client: Client, alice: User) -> None:
@@ -51,4 +51,4 @@ def test_it_locks_out_an_address_after_five_failures_for_anyone(client: Client, 
 def test_it_signs_out_with_post(admin_client: Client) -> None:
     response = admin_client.post(reverse("logout"))
     assert response.status_code == 302
-    assert admin_client.get(reverse("core:home")).status_code == 302
+    assert admin_client.get(reverse("dashboard:home")).status_code == 302

@@ -32,7 +32,7 @@ def test_a_marketer_schedules_a_new_banner(
     sign_in(page, base, "maria")
     ARTIFACTS.mkdir(exist_ok=True)
 
-    page.goto(f"{base}/content/home-banners/new/")
+    page.goto(f"{base}/content/records/home-banners/new/")
     page.fill("#id_values-headline", "Gifts for you, {{ customer.firstName }}")
     page.select_option("#id_values-tone", "urgent")
     page.click("button:has-text('Save draft')")
@@ -68,7 +68,7 @@ def test_a_marketer_schedules_a_new_banner(
     page.screenshot(path=str(ARTIFACTS / "calendar.png"), full_page=True)
 
     # Beat's part: sweep every few seconds (beat does it every minute) until the worker has published.
-    bw = BrickworksClient(connections.synerise_http(demo["synerise"]))
+    bw = BrickworksClient(connections.http_for(demo["synerise"]))
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
         tasks.sweep_schedule()
@@ -87,10 +87,10 @@ def test_a_viewer_sees_no_publish_button_and_is_refused(
     page: Any, live_server: Any, demo: dict[str, Connection]
 ) -> None:
     make_user("vince", "viewer")
-    bw = BrickworksClient(connections.synerise_http(demo["synerise"]))
+    bw = BrickworksClient(connections.http_for(demo["synerise"]))
     teaser = bw.get_record("home-banners", "spring-teaser")
     sign_in(page, live_server.url, "vince")
-    url = f"{live_server.url}/content/home-banners/{teaser.id}/"
+    url = f"{live_server.url}/content/records/home-banners/{teaser.id}/"
     page.goto(url)
     assert page.locator("h1").inner_text() == "Spring is coming"
     assert page.locator("button:has-text('Publish')").count() == 0

@@ -53,19 +53,11 @@ def test_it_fails_a_job_on_a_permanent_remote_error(job: Job) -> None:
     assert job.error == "Not found on the remote service: No such record"
 
 
-def test_it_requeues_a_job_on_a_transient_error_and_lets_the_task_retry(job: Job) -> None:
-    with pytest.raises(ApiUnavailable), services.running(job.pk):
-        raise ApiUnavailable("503")
-    job.refresh_from_db()
-    assert job.state == Job.State.QUEUED
-    assert Job.objects.claim(job.pk) is not None
-
-
-def test_it_fails_at_once_on_a_transient_error_when_not_retryable(job: Job) -> None:
-    with services.running(job.pk, retryable=False):
+def test_it_fails_a_job_on_a_transient_error_the_transport_already_retried(job: Job) -> None:
+    with services.running(job.pk):
         raise ApiUnavailable("down")
     job.refresh_from_db()
-    assert job.state == Job.State.FAILED
+    assert job.state == Job.State.FAILED and job.can_retry
     assert job.error == "The remote service is unavailable: down"
 
 

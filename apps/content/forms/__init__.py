@@ -1,0 +1,1 @@
+"""The content forms, one module per feature."""

@@ -1,0 +1,1 @@
+"""Content use cases: every Brickworks write and every audit entry of the content screens happens here."""

@@ -1,0 +1,211 @@
+"""Bulk publish, unpublish and delete: a readiness check first, then one batch job over the items.
+
+The jobs runner sends up to 8 calls at a time over one connection pool. Each item is idempotent
+(publishing re-reads the record first), so a retry after a lost answer or a stale `lastUpdatedAt`
+never publishes twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.urls import reverse
+
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient, Record, Schema
+from apps.content.models import BulkRun, DeletedRecord
+from apps.content.services import deleted, schedule
+from apps.content.services.records import bring_to, missing_required
+from apps.content.services.workspace import client_of
+from apps.core import audit
+from apps.core.http import ApiNotFound
+from apps.core.paging import REMOTE_PAGE_MAX
+from apps.jobs import runner
+from apps.jobs import services as jobs
+from apps.jobs.models import Job, JobItem
+
+MAX_RECORDS = 5000
+IDS_PER_CALL = 100
+Operation = BulkRun.Operation
+
+
+class TooMany(Exception):
+    """The selection is larger than one bulk job takes."""
+
+
+@dataclass
+class Verdict:
+    """What will happen to one record: `ready`, `skip` (nothing to do) or `fail` (it would fail)."""
+
+    record: Record
+    outcome: str
+    reason: str = ""
+
+
+def select(
+    api: BrickworksClient,
+    schema: Schema,
+    *,
+    ids: list[str] | None = None,
+    search: str | None = None,
+    status: str | None = None,
+) -> list[Record]:
+    """The chosen records, or every record the filter finds (one row per record, live version first)."""
+    found: list[Record] = []
+    if ids:
+        for start in range(0, len(ids), IDS_PER_CALL):
+            chunk = ids[start : start + IDS_PER_CALL]
+            found += api.list_records(schema.id, ids=chunk, limit=len(chunk)).data
+        order = {record_id: index for index, record_id in enumerate(ids)}
+        return sorted(found, key=lambda record: order.get(record.id, len(order)))
+    page = 1
+    while True:
+        result = api.list_records(
+            schema.id, page=page, limit=REMOTE_PAGE_MAX, search=search, statuses=[status] if status else None
+        )
+        if result.meta.total > MAX_RECORDS:
+            raise TooMany(
+                f"The filter finds {result.meta.total} records; one bulk action takes up to {MAX_RECORDS}. "
+                "Narrow the filter and run it in parts."
+            )
+        found += result.data
+        if not result.data or len(found) >= result.meta.total:
+            return found
+        page += 1
+
+
+def readiness(api: BrickworksClient, schema: Schema, operation: str, records: list[Record]) -> list[Verdict]:
+    if operation == Operation.UNPUBLISH:
+        return [
+            Verdict(r, "ready", "Goes offline") if r.status == "PUBLISHED" else Verdict(r, "skip", "Not live")
+            for r in records
+        ]
+    if operation == Operation.DELETE:
+        return [
+            Verdict(r, "ready", "Live now: it goes offline too" if r.status == "PUBLISHED" else "")
+            for r in records
+        ]
+    drafts = _drafts(api, schema, [r.id for r in records if r.status == "PUBLISHED"])
+    verdicts = []
+    for record in records:
+        candidate = drafts.get(record.id, record)
+        if candidate.status == "PUBLISHED":
+            verdicts.append(Verdict(record, "skip", "Already live"))
+        elif missing := missing_required(schema, candidate.values):
+            verdicts.append(Verdict(record, "fail", f"Required but empty: {', '.join(missing)}"))
+        else:
+            verdicts.append(
+                Verdict(record, "ready", "Publishes the draft" if candidate is not record else "")
+            )
+    return verdicts
+
+
+def _drafts(api: BrickworksClient, schema: Schema, live_ids: list[str]) -> dict[str, Record]:
+    """The newer drafts of live records of a versioned schema, by record id."""
+    if schema.is_simple:
+        return {}
+    drafts: dict[str, Record] = {}
+    for start in range(0, len(live_ids), IDS_PER_CALL):
+        chunk = live_ids[start : start + IDS_PER_CALL]
+        page = api.list_records(schema.id, ids=chunk, statuses=["DRAFT", "SCHEDULED"], limit=len(chunk))
+        drafts.update((record.id, record) for record in page.data)
+    return drafts
+
+
+@transaction.atomic
+def create_job(
+    user: AbstractBaseUser,
+    connection: Connection,
+    schema: Schema,
+    operation: str,
+    records: list[Record],
+    *,
+    task_name: str,
+) -> Job:
+    """One queued job with an item per record; the caller sends `task_name` after commit."""
+    count = len(records)
+    job = jobs.create_job(
+        kind=f"content.bulk_{operation}",
+        label=f"{Operation(operation).label} {count} record{'s' if count != 1 else ''} of {schema.display_name}",
+        task_name=task_name,
+        user=user,
+    )
+    job.result_url = reverse("content:bulk_detail", args=[job.pk])
+    job.save(update_fields=["result_url"])
+    BulkRun.objects.create(
+        job=job, connection=connection, schema_id=schema.id, app_id=schema.app_id, operation=operation
+    )
+    JobItem.objects.bulk_create(
+        JobItem(
+            job=job,
+            key=record.id,
+            name=(record.name or "")[:300],
+            url=reverse("content:record", args=[schema.app_id, record.id]),
+        )
+        for record in records
+    )
+    return job
+
+
+def run(job_id: int) -> None:
+    """The job: every item not yet done (a retry takes the failed and the never-started ones)."""
+    with jobs.running(job_id) as job:
+        if job is None:
+            return
+        bulk = BulkRun.objects.select_related("connection").get(job=job)
+        with client_of(bulk.connection) as api:
+            runner.run(job, BulkWork(job, bulk, api, api.get_schema(bulk.schema_id)))
+
+
+class BulkWork:
+    """The steps of one bulk operation, for the jobs runner."""
+
+    def __init__(self, job: Job, bulk: BulkRun, api: BrickworksClient, schema: Schema) -> None:
+        self.job, self.bulk, self.api, self.schema = job, bulk, api, schema
+        self.snapshots: dict[int, DeletedRecord] = {}
+
+    def first(self, item: JobItem) -> runner.Step:
+        if self.bulk.operation == Operation.DELETE:
+            return lambda record_id: deleted.snapshot_of(self.api, self.schema.id, record_id)
+        return lambda record_id: bring_to(self.api, self.schema, record_id, self.bulk.operation)
+
+    def settle(self, item: JobItem, answer: Any) -> runner.Step | str:
+        if self.bulk.operation == Operation.DELETE and item.pk not in self.snapshots:
+            self.snapshots[item.pk] = DeletedRecord.objects.create(
+                connection=self.bulk.connection,
+                schema_id=self.bulk.schema_id,
+                app_id=self.bulk.app_id,
+                record_id=item.key,
+                name=answer["record"].get("name") or item.name,
+                snapshot=answer,
+                deleted_by=self.job.created_by,
+            )
+            return self.delete
+        return str(answer)
+
+    def delete(self, record_id: str) -> str:
+        try:
+            self.api.delete_record(self.schema.id, record_id)
+        except ApiNotFound:
+            # A retried DELETE whose first answer was lost lands here; either way the record is gone.
+            return "Deleted (it was already gone)"
+        return "Deleted; Undo re-creates it for 7 days"
+
+    def ended(self, item: JobItem, *, ok: bool, message: str) -> None:
+        snapshot = self.snapshots.pop(item.pk, None)
+        if snapshot is not None and ok:
+            schedule.forget(self.bulk.connection, item.key)
+        elif snapshot is not None:
+            snapshot.delete()  # the record is still there, so there is nothing to undo
+        ref = audit.Ref("brickworks.record", item.key, f"{self.bulk.app_id}/{item.name}")
+        audit.record(
+            self.job.created_by,
+            f"record.{self.bulk.operation}",
+            ref,
+            outcome="ok" if ok else "failed",
+            error="" if ok else message,
+            bulk=self.job.pk,
+        )

@@ -1,0 +1,177 @@
+"""Records: create, save, publish, duplicate, restore a version. Every write here is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
+from apps.content.services.workspace import User, client_for, record_ref
+from apps.core import audit
+from apps.core.http import ApiNotFound
+
+EDITABLE = ["DRAFT", "SCHEDULED", "UNPUBLISHED"]
+
+
+def working_version(api: BrickworksClient, schema: Schema, record_id: str) -> Record:
+    """The version an editor works on: the draft (or scheduled, unpublished) one, else the live one."""
+    if not schema.is_simple:
+        try:
+            return api.get_record(schema.id, record_id, statuses=EDITABLE)
+        except ApiNotFound:
+            pass
+    return api.get_record(schema.id, record_id)
+
+
+def changed_since_published(api: BrickworksClient, schema: Schema, records: list[Record]) -> set[str]:
+    """Published records among these that also have a newer draft (one call for all of them)."""
+    live = [r.id for r in records if r.status == "PUBLISHED"]
+    if schema.is_simple or not live:
+        return set()
+    drafts = api.list_records(schema.id, ids=live, statuses=["DRAFT", "SCHEDULED"], limit=len(live))
+    return {r.id for r in drafts.data}
+
+
+def create_record(
+    user: User, schema: Schema, *, values: dict[str, Any], status: str, **fields: Any
+) -> Record:
+    ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
+    with audit.action(user, "record.create", ref, status=status) as detail, client_for(user) as api:
+        record = api.create_record(schema.id, values=values, status=status, **fields)
+        detail["record"] = record.id
+    return record
+
+
+def save_record(
+    user: User,
+    schema: Schema,
+    record: Record,
+    *,
+    publish: bool,
+    last_updated_at: str | None,
+    **content: Any,
+) -> Record:
+    """Save an editor's content, and publish it when asked; `last_updated_at` guards against
+    overwriting someone else's save (ApiConflict BKW-029)."""
+    action = "record.publish" if publish else "record.update"
+    with audit.action(user, action, record_ref(schema, record)), client_for(user) as api:
+        return write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
+
+
+def unpublish_record(user: User, schema: Schema, record: Record) -> Record:
+    with audit.action(user, "record.unpublish", record_ref(schema, record)), client_for(user) as api:
+        return api.update_record(schema.id, record.id, status="UNPUBLISHED", from_state="PUBLISHED")
+
+
+def write(
+    api: BrickworksClient,
+    schema: Schema,
+    version: Record,
+    *,
+    publish: bool,
+    last_updated_at: str | None = None,
+    **content: Any,
+) -> Record:
+    """Write content to a version, publishing it if asked.
+
+    The one place of the rule that a versioned schema's live or unpublished version is never edited
+    in place: the change starts a new draft, which is then published if asked.
+    """
+    last: Any = last_updated_at
+    if not schema.is_simple and version.status in ("PUBLISHED", "UNPUBLISHED"):
+        version = api.update_record(schema.id, version.id, status="DRAFT", last_updated_at=last, **content)
+        if not publish:
+            return version
+        content, last = {}, version.updated_at
+    status = "PUBLISHED" if publish else None
+    return api.update_record(schema.id, version.id, status=status, last_updated_at=last, **content)
+
+
+def bring_to(api: BrickworksClient, schema: Schema, record_id: str, action: str) -> str:
+    """Publish or unpublish, reading the record first so that repeating it changes nothing.
+
+    Returns what was done, for traces and per-item results. Used by the schedule and bulk jobs,
+    where a retry after a lost answer must not publish twice.
+    """
+    if action == "unpublish":
+        try:
+            live = api.get_record(schema.id, record_id, statuses=["PUBLISHED"])
+        except ApiNotFound:
+            return "Nothing to do: the record was not live"
+        done = api.update_record(schema.id, live.id, status="UNPUBLISHED", from_state="PUBLISHED")
+        return f"Unpublished: version {done.record_version} is no longer live"
+    try:
+        latest = api.get_record(schema.id, record_id, statuses=["DRAFT", "SCHEDULED"])
+    except ApiNotFound:
+        latest = api.get_record(schema.id, record_id)  # the live version if any, else the unpublished one
+    if latest.status == "PUBLISHED":
+        return f"Nothing to do: version {latest.record_version} was already live"
+    done = write(api, schema, latest, publish=True, last_updated_at=latest.updated_at)
+    return f"Published: version {done.record_version} is live"
+
+
+def duplicate_record(user: User, schema: Schema, record: Record) -> Record:
+    with (
+        audit.action(user, "record.duplicate", record_ref(schema, record)) as detail,
+        client_for(user) as api,
+    ):
+        copy = api.duplicate_record(schema.id, record.id)
+        detail["copy"] = copy.id
+    return copy
+
+
+def name_initial(schema: Schema, name: str | None, values: dict[str, Any]) -> str:
+    """The explicit name, or "" when the record takes its name from a field (or is Unnamed)."""
+    for field, definition in schema.fields.items():
+        if definition.get("useAsRecordName") and values.get(field) == name:
+            return ""
+    return "" if name in (None, "Unnamed") else str(name)
+
+
+def missing_required(schema: Schema, values: dict[str, Any]) -> list[str]:
+    """Labels of the required fields without a value: what stops a draft from being published."""
+    return [
+        definition.get("label") or name
+        for name, definition in schema.fields.items()
+        if definition.get("required") and values.get(name) in (None, "", [])
+    ]
+
+
+class DraftInTheWay(Exception):
+    """Restoring would overwrite a draft that someone is working on."""
+
+
+def restore_version(user: User, schema: Schema, version: RecordVersion, latest: RecordVersion) -> Record:
+    """Make a past version's content the new draft; never publishes, never overwrites a draft."""
+    if latest.status in ("DRAFT", "SCHEDULED") and latest.record_version != version.record_version:
+        raise DraftInTheWay(
+            f"Version {latest.record_version} is a {latest.status.lower()} in progress; publish or unpublish "
+            "it before restoring another version, so that its changes are not lost."
+        )
+    ref = record_ref(schema, latest)
+    with audit.action(user, "record.restore", ref, version=version.record_version), client_for(user) as api:
+        return api.update_record(
+            schema.id,
+            latest.id,
+            status="DRAFT",
+            values=version.values,
+            slug=version.slug,
+            last_updated_at=latest.updated_at,
+        )
+
+
+def diff_versions(schema: Schema, a: RecordVersion, b: RecordVersion) -> list[dict[str, Any]]:
+    """One row per field (the schema's, then any left from older schemas): both values, changed or not."""
+    names = list(schema.fields) + [n for n in {**a.values, **b.values} if n not in schema.fields]
+    rows = [
+        {
+            "label": schema.fields.get(name, {}).get("label") or name,
+            "a": a.values.get(name),
+            "b": b.values.get(name),
+            "changed": a.values.get(name) != b.values.get(name),
+        }
+        for name in names
+    ]
+    for label, attribute in (("Slug", "slug"), ("Status", "status")):
+        left, right = getattr(a, attribute), getattr(b, attribute)
+        rows.append({"label": label, "a": left, "b": right, "changed": left != right})
+    return rows

@@ -1,0 +1,66 @@
+"""Schemas and external sources: created, changed and deleted by admins, each write audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.content.client import BrickworksClient, ExternalSource, Schema
+from apps.content.services.workspace import User, client_for
+from apps.core import audit
+from apps.core.paging import REMOTE_PAGE_MAX
+
+
+def record_counts(api: BrickworksClient, schema: Schema) -> dict[str, int]:
+    """All records of the schema, and how many of them are live."""
+    return {
+        "total": api.list_records(schema.id, limit=1).meta.total,
+        "published": api.list_records(schema.id, statuses=["PUBLISHED"], limit=1).meta.total,
+    }
+
+
+def create_schema(user: User, *, app_id: str, **fields: Any) -> Schema:
+    with audit.action(user, "schema.create", audit.Ref("brickworks.schema", "", app_id)) as detail:
+        with client_for(user) as api:
+            schema = api.create_schema(app_id=app_id, **fields)
+        detail["id"] = schema.id
+    return schema
+
+
+def update_schema(user: User, schema: Schema, **fields: Any) -> Schema:
+    """Save a schema's name, description and fields; the audit entry names the fields removed."""
+    removed = [name for name in schema.fields if name not in (fields.get("fields") or schema.fields)]
+    ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
+    with audit.action(user, "schema.update", ref, removed=removed), client_for(user) as api:
+        return api.update_schema(schema.id, **fields)
+
+
+def delete_schema(user: User, schema: Schema, *, records: int) -> None:
+    ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
+    with audit.action(user, "schema.delete", ref, records=records), client_for(user) as api:
+        api.delete_schema(schema.id)
+
+
+def save_source(user: User, source: ExternalSource | None, **fields: Any) -> ExternalSource:
+    """Create a source (None) or change one."""
+    ref = audit.Ref("brickworks.external_source", source.id if source else "", fields["name"])
+    with audit.action(user, "source.update" if source else "source.create", ref), client_for(user) as api:
+        if source:
+            return api.update_external_source(source.id, **fields)
+        return api.create_external_source(**fields)
+
+
+def delete_source(user: User, source: ExternalSource) -> None:
+    ref = audit.Ref("brickworks.external_source", source.id, source.name)
+    with audit.action(user, "source.delete", ref), client_for(user) as api:
+        api.delete_external_source(source.id)
+
+
+def fields_using(api: BrickworksClient, source_id: str) -> list[dict[str, str]]:
+    """The schema fields that take their data from this source (what breaks when it goes)."""
+    schemas = api.list_schemas(limit=REMOTE_PAGE_MAX).data
+    return [
+        {"schema": schema.display_name, "app_id": schema.app_id, "field": definition.get("label") or name}
+        for schema in schemas
+        for name, definition in schema.fields.items()
+        if definition.get("type") == "external" and definition.get("source") == source_id
+    ]

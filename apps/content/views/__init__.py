@@ -1,0 +1,1 @@
+"""The content screens, one module per feature."""

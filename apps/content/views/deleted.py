@@ -1,0 +1,39 @@
+"""Recently deleted records: each can be re-created from its snapshot for seven days."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.content.services import deleted
+from apps.content.services.workspace import workspace_for
+from apps.core.htmx import HtmxHttpRequest
+from apps.core.paging import LOCAL_PAGE_SIZE
+
+
+@require_GET
+@permission_required("content.view_content", raise_exception=True)
+def deleted_list(request: HtmxHttpRequest) -> HttpResponse:
+    recent = deleted.recently_deleted(workspace_for(request.user)).select_related("deleted_by")
+    context = {
+        "page": Paginator(recent, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_undo": request.user.has_perm("content.publish_content"),
+    }
+    return render(request, "content/deleted/list.html", context)
+
+
+@require_POST
+@permission_required("content.publish_content", raise_exception=True)
+def deleted_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    snapshot = get_object_or_404(deleted.recently_deleted(workspace_for(request.user)), pk=pk)
+    try:
+        record = deleted.undo_delete(request.user, snapshot)
+    except deleted.UndoExpired as exc:
+        messages.error(request, str(exc))
+        return redirect("content:deleted")
+    messages.success(request, f"{record.name} is back.")
+    return redirect("content:record", app_id=snapshot.app_id, record_id=record.id)

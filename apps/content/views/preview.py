@@ -1,0 +1,80 @@
+"""Preview: a record as up to three profiles would get it, and the workspace's saved test profiles."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.content.forms import records as forms
+from apps.content.services import preview, records
+from apps.content.services.workspace import client_for
+from apps.core.htmx import HtmxHttpRequest
+
+
+@require_GET
+@permission_required("content.view_content", raise_exception=True)
+def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    """The record as up to three profiles would get it, side by side, from the version being edited."""
+    data = request.GET if "form-TOTAL_FORMS" in request.GET else None
+    profiles = forms.PreviewProfiles(data, initial=[{"identifier_type": "email"}])
+    chosen = [f.cleaned_data for f in profiles] if profiles.is_valid() else [{}]
+    if data and "add" in request.GET and profiles.is_valid() and len(chosen) < 3:
+        # Another row, keeping what was typed in the others.
+        profiles = forms.PreviewProfiles(initial=[*chosen, {"identifier_type": "email"}])
+    saved = preview.profiles_of(request.user)
+    picked = [p for p in saved if str(p.pk) in request.GET.getlist("saved")]
+    if picked:
+        typed = [c for c in chosen if c.get("identifier_value")]
+        chosen = [
+            {"name": p.name, "identifier_type": p.identifier_type, "identifier_value": p.identifier_value}
+            for p in picked
+        ]
+        chosen += typed
+        if len(chosen) > 3:
+            messages.warning(request, "Up to three profiles side by side: the first three are shown.")
+            chosen = chosen[:3]
+    columns = []
+    with client_for(request.user) as api:
+        schema = api.get_schema(app_id)
+        record = records.working_version(api, schema, record_id)
+        for profile in chosen:
+            column = preview.preview(
+                api, schema, record, profile.get("identifier_type"), profile.get("identifier_value")
+            )
+            if profile.get("name"):
+                column["who"] = f"{profile['name']} · {column['who']}"
+            columns.append(column)
+    context = {
+        "schema": schema,
+        "record": record,
+        "profiles": profiles,
+        "columns": columns,
+        "saved": saved,
+        "picked": picked,
+        "profile_form": forms.TestProfileForm(),
+    }
+    return render(request, "content/records/preview.html", context)
+
+
+@require_POST
+@permission_required("content.edit_content", raise_exception=True)
+def test_profile_save(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    form = forms.TestProfileForm(request.POST)
+    back = reverse("content:record_preview", args=[app_id, record_id])
+    if not form.is_valid():
+        messages.error(request, "Give the profile a name, an identifier type and a value.")
+        return redirect(back)
+    profile = preview.save_test_profile(request.user, **form.cleaned_data)
+    messages.success(request, f"Test profile {profile.name} saved for everyone in this workspace.")
+    return redirect(f"{back}?saved={profile.pk}")
+
+
+@require_POST
+@permission_required("content.edit_content", raise_exception=True)
+def test_profile_delete(request: HtmxHttpRequest, app_id: str, record_id: str, pk: int) -> HttpResponse:
+    preview.delete_test_profile(request.user, pk)
+    return redirect("content:record_preview", app_id=app_id, record_id=record_id)

@@ -1,0 +1,67 @@
+"""The home page and the health check: the only views that look across every app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.connections import services as connections
+from apps.content.models import ScheduledAction
+from apps.core.htmx import HtmxHttpRequest
+from apps.jobs import services as jobs_services
+from apps.jobs.models import Job
+from synadmin.celery import app as celery_app
+
+SHOWN = 10
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    since = timezone.now() - timedelta(days=7)
+    workspace = connections.current_workspace(request.user)
+    schedule = ScheduledAction.objects.filter(connection=workspace)
+    context = {
+        "running": Job.objects.active().select_related("created_by")[:SHOWN],
+        "failed": Job.objects.failed().filter(created_at__gte=since).select_related("created_by")[:SHOWN],
+        "beat_is_late": jobs_services.beat_is_late(),
+        "scheduled": schedule.filter(state__in=ScheduledAction.OPEN)[:8],
+        "failed_schedule": schedule.filter(state=ScheduledAction.State.FAILED, finished_at__gte=since)[
+            :SHOWN
+        ],
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+@require_GET
+@never_cache
+@login_not_required
+def healthz(request: HtmxHttpRequest) -> JsonResponse:
+    """Database and broker reachability: 200 when both answer, 503 otherwise."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def _check_broker() -> str:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # kombu raises transport-specific errors
+        return f"error: {type(exc).__name__}"
+    return "ok"
