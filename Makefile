@@ -39,3 +39,4 @@ test-embedded: $(BIN)/.installed .env
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
