@@ -27,7 +27,11 @@ ENCRYPTION_KEYS = env.list("SYNADMIN_ENCRYPTION_KEYS")
 SANDBOX_ENABLED = env.bool("SYNADMIN_SANDBOX", default=not env.str("DATABASE_URL", default=""))
 SANDBOX_API_KEY = env.str("SYNADMIN_SANDBOX_API_KEY", default="")
 # Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
-SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default="http://127.0.0.1:8000/sandbox")
+# The default follows SYNADMIN_PORT, the port `make run` serves on (`make run PORT=8100` exports it).
+SANDBOX_BASE_URL = env.str(
+    "SYNADMIN_SANDBOX_BASE_URL",
+    default=f"http://127.0.0.1:{env.int('SYNADMIN_PORT', default=8000)}/sandbox",
+)
 
 REMOTE_TIMEOUT = env.float("SYNADMIN_REMOTE_TIMEOUT", default=15.0)
 REMOTE_RETRIES = env.int("SYNADMIN_REMOTE_RETRIES", default=3)

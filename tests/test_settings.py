@@ -57,6 +57,20 @@ def test_the_deploy_check_fails_without_https() -> None:
     assert "security.W004" in result.stderr  # SECURE_HSTS_SECONDS
 
 
+def test_the_sandbox_base_url_follows_the_port() -> None:
+    code = "from synadmin import settings; print(settings.SANDBOX_BASE_URL)"
+    result = run_python("-c", code, SYNADMIN_PORT="8100")
+    assert result.stdout.strip() == "http://127.0.0.1:8100/sandbox", result.stderr
+
+
+def test_an_explicit_sandbox_base_url_wins_over_the_port() -> None:
+    code = "from synadmin import settings; print(settings.SANDBOX_BASE_URL)"
+    result = run_python(
+        "-c", code, SYNADMIN_PORT="8100", SYNADMIN_SANDBOX_BASE_URL="http://sandbox.internal/sandbox"
+    )
+    assert result.stdout.strip() == "http://sandbox.internal/sandbox", result.stderr
+
+
 def test_it_redirects_plain_http_to_https_except_the_health_check(settings: Any, db: None) -> None:
     settings.SECURE_SSL_REDIRECT = True
     client = Client()
