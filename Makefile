@@ -3,6 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
+# The port of `make run`: `make run PORT=8100`, else SYNADMIN_PORT from the environment, else 8000. Every
+# command sees it as SYNADMIN_PORT: the web server binds it (Procfile.dev), and the demo connections
+# written by `make setup` default to its sandbox (settings.SANDBOX_BASE_URL).
+ifneq ($(origin PORT),command line)
+PORT := $(or $(SYNADMIN_PORT),8000)
+endif
+export SYNADMIN_PORT := $(PORT)
+
 .PHONY: run test test-embedded setup lint
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -21,9 +29,11 @@ setup: $(BIN)/.installed .env
 	$(BIN)/python manage.py seed_sandbox
 	$(BIN)/python manage.py ensure_admin
 
+# honcho --env /dev/null: settings.py reads .env itself and lets the environment win; honcho's own reading
+# of .env would let .env win inside the three processes (over SYNADMIN_PORT, say).
 run: setup
-	@echo "synadmin answers at http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev start
+	@echo "synadmin answers at http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and beat)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev --env /dev/null start
 
 test: $(BIN)/.installed .env
 	mkdir -p var
@@ -39,3 +49,4 @@ test-embedded: $(BIN)/.installed .env
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports

@@ -27,7 +27,11 @@ ENCRYPTION_KEYS = env.list("SYNADMIN_ENCRYPTION_KEYS")
 SANDBOX_ENABLED = env.bool("SYNADMIN_SANDBOX", default=not env.str("DATABASE_URL", default=""))
 SANDBOX_API_KEY = env.str("SYNADMIN_SANDBOX_API_KEY", default="")
 # Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
-SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default="http://127.0.0.1:8000/sandbox")
+# The default follows SYNADMIN_PORT, the port `make run` serves on (`make run PORT=8100` exports it).
+SANDBOX_BASE_URL = env.str(
+    "SYNADMIN_SANDBOX_BASE_URL",
+    default=f"http://127.0.0.1:{env.int('SYNADMIN_PORT', default=8000)}/sandbox",
+)
 
 REMOTE_TIMEOUT = env.float("SYNADMIN_REMOTE_TIMEOUT", default=15.0)
 REMOTE_RETRIES = env.int("SYNADMIN_REMOTE_RETRIES", default=3)
@@ -133,8 +137,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
+# SECURE_COOKIES=1 says "served over HTTPS": secure cookies, and by default HTTPS redirects and HSTS.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+# A load balancer probes /healthz over plain HTTP; it gets the answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a proxy that terminates TLS, the header it sets to "https" (e.g. X-Forwarded-Proto). Only set it
+# when the proxy always sets or strips that header, or clients could claim HTTPS themselves.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# HSTS is sent on HTTPS responses only. Subdomains are included unless turned off; preloading (a
+# browser-shipped list, slow to leave) is the domain owner's call, so it is off unless asked for.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# W021 only says "without preload you cannot join the browser preload list": that is a deliberate default
+# (see above), not an oversight, so `check --deploy` need not repeat it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
