@@ -87,7 +87,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "apps.sandbox.middleware.FaultMiddleware",
     "apps.core.middleware.ApiErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
