@@ -46,6 +46,12 @@ SANDBOX_API_KEY = env.str("SYNADMIN_SANDBOX_API_KEY", default="") or _derived_uu
 SANDBOX_CANVAS_CONSUMER = _derived_hex(SANDBOX_API_KEY, "canvas-consumer").upper()
 SANDBOX_CANVAS_SECRET = _derived_uuid(SANDBOX_API_KEY, "canvas-secret")
 SANDBOX_FLOWS_TOKEN = _derived_uuid(SANDBOX_API_KEY, "flows-token")
+# Whether the sandbox's Brickworks external sources may call loopback and private-network addresses
+# (link-local and cloud metadata addresses are refused always): on by default with the embedded
+# SQLite database, where sources on this machine are handy; off once DATABASE_URL is set.
+SANDBOX_ALLOW_PRIVATE_SOURCES = env.bool(
+    "SYNADMIN_SANDBOX_ALLOW_PRIVATE_SOURCES", default=not env.str("DATABASE_URL", default="")
+)
 # Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
 SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default="http://127.0.0.1:8000/sandbox")
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Router
 
-from apps.sandbox.brickworks import errors, generate, records, wire
+from apps.sandbox.brickworks import egress, errors, generate, records, wire
 from apps.sandbox.brickworks.common import find_schema, workspace
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema, ExternalSource, Profile, RecordVersion, Status
@@ -204,10 +204,16 @@ def _call(source: ExternalSource, params: dict[str, Any]) -> Any:
     try:
         if source.method == "post":
             body = {**(properties.get("body") or {}), **params}
-            response = httpx.post(properties["url"], json=body, headers=headers, timeout=EXTERNAL_TIMEOUT)
+            response = egress.request(
+                "POST", properties["url"], json=body, headers=headers, timeout=EXTERNAL_TIMEOUT
+            )
         else:
-            response = httpx.get(properties["url"], params=params, headers=headers, timeout=EXTERNAL_TIMEOUT)
+            response = egress.request(
+                "GET", properties["url"], params=params, headers=headers, timeout=EXTERNAL_TIMEOUT
+            )
         response.raise_for_status()
         return response.json()
+    except egress.Refused as exc:
+        raise generate.GenerationError(source.name, f"the external source was refused: {exc}") from exc
     except (httpx.HTTPError, ValueError) as exc:
         raise generate.GenerationError(source.name, f"the external source failed: {exc}") from exc
