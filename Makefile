@@ -27,6 +27,7 @@ setup: $(BIN)/.installed .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_sandbox
+	$(BIN)/python manage.py create_demo_connections
 	$(BIN)/python manage.py ensure_admin
 
 # honcho --env /dev/null: settings.py reads .env itself and lets the environment win; honcho's own reading

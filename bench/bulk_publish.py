@@ -72,6 +72,7 @@ def main() -> None:
     setup("synadmin_bench")
 
     from django.contrib.auth.models import User
+    from django.core.management import call_command
 
     from apps.connections import services as connections
     from apps.content import bulk, services
@@ -80,14 +81,15 @@ def main() -> None:
     from apps.sandbox.brickworks.models import ContentSchema, RecordVersion
     from apps.sandbox.brickworks.seed import BANNER_FIELDS
     from apps.sandbox.models import Workspace
-    from apps.sandbox.seed import seed_with_connections
+    from apps.sandbox.seed import seed
     from synadmin.celery import app as celery_app
 
     celery_app.conf.task_always_eager = True
     log = Path(tempfile.gettempdir()) / "bench-bulk-server.log"
     base = serve_apart(log)
     faults(0)
-    seed_with_connections(f"{base}/sandbox")
+    seed()
+    call_command("create_demo_connections", base_url=f"{base}/sandbox")
     workspace = Workspace.objects.get(name="Demo workspace")
     ContentSchema.objects.filter(workspace=workspace, app_id=APP_ID).delete()
     schema = ContentSchema(workspace=workspace, app_id=APP_ID, display_name="Bench bulk")

@@ -105,14 +105,16 @@ def main() -> None:
     setup("synadmin_bench")
 
     from django.contrib.auth.models import User
+    from django.core.management import call_command
     from django.test import Client
 
     from apps.core.roles import sync_roles
-    from apps.sandbox.seed import seed_with_connections
+    from apps.sandbox.seed import seed
 
     counter = QueryCounter()
     base = serve(counter)
-    seed_with_connections(f"{base}/sandbox")
+    seed()
+    call_command("create_demo_connections", base_url=f"{base}/sandbox")
     schema = make_records(args.records)
     sync_roles()
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})

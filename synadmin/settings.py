@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +17,15 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
+
+def _derived_hex(key: str, purpose: str) -> str:
+    return hmac.new(key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def _derived_uuid(key: str, purpose: str) -> str:
+    return str(uuid.UUID(_derived_hex(key, purpose)[:32]))
+
+
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -25,7 +37,21 @@ ENCRYPTION_KEYS = env.list("SYNADMIN_ENCRYPTION_KEYS")
 # The built-in server of the remote APIs, mounted at /sandbox/: on by default with the embedded
 # SQLite database, off by default once DATABASE_URL points at a real one (production).
 SANDBOX_ENABLED = env.bool("SYNADMIN_SANDBOX", default=not env.str("DATABASE_URL", default=""))
-SANDBOX_API_KEY = env.str("SYNADMIN_SANDBOX_API_KEY", default="")
+# The sandbox's demo keys. The sandbox seeds them and the demo connections use them, so both sides
+# read them here and neither imports the other. Unless set, the API key is derived from SECRET_KEY
+# and the other keys from the API key (one-way, so none of them reveals SECRET_KEY).
+SANDBOX_API_KEY = env.str("SYNADMIN_SANDBOX_API_KEY", default="") or _derived_uuid(
+    SECRET_KEY, "sandbox-api-key"
+)
+SANDBOX_CANVAS_CONSUMER = _derived_hex(SANDBOX_API_KEY, "canvas-consumer").upper()
+SANDBOX_CANVAS_SECRET = _derived_uuid(SANDBOX_API_KEY, "canvas-secret")
+SANDBOX_FLOWS_TOKEN = _derived_uuid(SANDBOX_API_KEY, "flows-token")
+# Whether the sandbox's Brickworks external sources may call loopback and private-network addresses
+# (link-local and cloud metadata addresses are refused always): on by default with the embedded
+# SQLite database, where sources on this machine are handy; off once DATABASE_URL is set.
+SANDBOX_ALLOW_PRIVATE_SOURCES = env.bool(
+    "SYNADMIN_SANDBOX_ALLOW_PRIVATE_SOURCES", default=not env.str("DATABASE_URL", default="")
+)
 # Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
 # The default follows SYNADMIN_PORT, the port `make run` serves on (`make run PORT=8100` exports it).
 SANDBOX_BASE_URL = env.str(
@@ -72,7 +98,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "apps.sandbox.middleware.FaultMiddleware",
     "apps.core.middleware.ApiErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

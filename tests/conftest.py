@@ -5,12 +5,14 @@ Alice is an admin, Olive an operator, Vera a viewer (read-only), and Sam a stran
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 
 from apps.connections.models import Connection
@@ -90,7 +92,9 @@ def stranger_client(sam: User) -> Client:
 @pytest.fixture
 def sandbox(live_server: Any, transactional_db: None) -> seed.Seeded:
     """The sandbox served over real HTTP, seeded, with the demo connections pointing at it."""
-    return seed.seed_with_connections(f"{live_server.url}/sandbox")
+    seeded = seed.seed()
+    call_command("create_demo_connections", base_url=f"{live_server.url}/sandbox", stdout=io.StringIO())
+    return seeded
 
 
 @pytest.fixture

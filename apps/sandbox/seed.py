@@ -1,13 +1,16 @@
-"""Demo data of the sandbox, and the dashboard connections that point at it. Safe to run again."""
+"""Demo data of the sandbox. Safe to run again.
+
+The demo keys come from settings (SANDBOX_API_KEY and the keys derived from it), which is how the
+dashboard's demo connections know them without importing the sandbox.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
-from apps.connections import services as connections
 from apps.sandbox.brickworks import seed as brickworks
 from apps.sandbox.models import CanvasKey, Flow, FlowsToken, SyneriseUser, Workspace
 
@@ -31,9 +34,7 @@ class Seeded:
 @transaction.atomic
 def seed() -> Seeded:
     workspace, _ = Workspace.objects.get_or_create(name="Demo workspace", defaults={"subdomain": "demo"})
-    if settings.SANDBOX_API_KEY and workspace.api_key != settings.SANDBOX_API_KEY:
-        workspace.api_key = settings.SANDBOX_API_KEY
-        workspace.save(update_fields=["api_key"])
+    _keep(workspace, api_key=settings.SANDBOX_API_KEY)
     second, _ = Workspace.objects.get_or_create(name="Staging workspace", defaults={"subdomain": "staging"})
     user = SyneriseUser.objects.filter(email=DEMO_USER_EMAIL).first()
     if user is None:
@@ -42,20 +43,19 @@ def seed() -> Seeded:
         user.save()
     user.workspaces.add(workspace, second)
     canvas, _ = CanvasKey.objects.get_or_create(organization="Demo organization")
+    _keep(canvas, consumer=settings.SANDBOX_CANVAS_CONSUMER, secret_key=settings.SANDBOX_CANVAS_SECRET)
     flows_token, _ = FlowsToken.objects.get_or_create(name="Demo token")
+    _keep(flows_token, token=settings.SANDBOX_FLOWS_TOKEN)
     for flow_id, title, kind in DEMO_FLOWS:
         Flow.objects.get_or_create(id=flow_id, defaults={"title": title, "type": kind})
     brickworks.seed(workspace)
     return Seeded(workspace=workspace, canvas=canvas, flows=flows_token)
 
 
-def seed_with_connections(base_url: str) -> Seeded:
-    seeded = seed()
-    connections.create_demo_connections(
-        base_url=base_url,
-        api_key=seeded.workspace.api_key,
-        consumer=seeded.canvas.consumer,
-        secret_key=seeded.canvas.secret_key,
-        token=seeded.flows.token,
-    )
-    return seeded
+def _keep(row: models.Model, **values: str) -> None:
+    """Give `row` the keys from settings, saving only when one changed."""
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)

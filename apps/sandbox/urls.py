@@ -5,8 +5,10 @@ from django.urls import path
 
 from apps.sandbox import canvas, flows, synerise
 from apps.sandbox.brickworks import api as brickworks
+from apps.sandbox.faults import urls_with_faults, with_faults
 
 
+@with_faults
 def index(request: HttpRequest) -> JsonResponse:
     """What the sandbox serves, with each API's OpenAPI document."""
     apis = {
@@ -26,10 +28,11 @@ def index(request: HttpRequest) -> JsonResponse:
     )
 
 
+# Faults are injected here, view by view, and not by a middleware: a dashboard page is never faulted.
 urlpatterns = [
     path("", index, name="sandbox-index"),
-    path("synerise/brickworks/v1/", brickworks.api.urls),
-    path("synerise/", synerise.api.urls),
-    path("canvas/api/", canvas.api.urls),
-    path("flows/api/v1/", flows.api.urls),
+    path("synerise/brickworks/v1/", urls_with_faults(brickworks.api.urls)),
+    path("synerise/", urls_with_faults(synerise.api.urls)),
+    path("canvas/api/", urls_with_faults(canvas.api.urls)),
+    path("flows/api/v1/", urls_with_faults(flows.api.urls)),
 ]

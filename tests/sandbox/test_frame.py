@@ -97,9 +97,16 @@ def test_a_dropped_connection_breaks_off_mid_body(api: Client, seeded: seed.Seed
         b"".join(response.streaming_content)
 
 
-def test_faults_leave_the_dashboard_alone(admin_client: Client, seeded: seed.Seeded) -> None:
+def test_faults_leave_the_dashboard_alone(
+    admin_client: Client, api: Client, seeded: seed.Seeded, settings: Any
+) -> None:
     FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"])
+    assert api.get("/sandbox/flows/api/v1/flows").status_code == 503
+    assert api.get("/sandbox/").status_code == 503
     assert admin_client.get("/").status_code == 200
+    assert api.get("/healthz").status_code == 200
+    assert api.get("/accounts/login/").status_code == 200
+    assert not [name for name in settings.MIDDLEWARE if name.startswith("apps.sandbox")]
 
 
 def test_a_bad_error_rate_is_refused(seeded: seed.Seeded) -> None:

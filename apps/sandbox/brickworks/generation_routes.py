@@ -9,18 +9,21 @@ from typing import Any, Literal
 import httpx
 from django.core.cache import cache
 from django.http import HttpRequest
+from ninja import Router
 
-from apps.sandbox.brickworks import errors, generate, records, wire
-from apps.sandbox.brickworks.api import api, find_schema, workspace
+from apps.sandbox.brickworks import egress, errors, generate, records, wire
+from apps.sandbox.brickworks.common import find_schema, workspace
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema, ExternalSource, Profile, RecordVersion, Status
 from apps.sandbox.models import Workspace
+
+router = Router()
 
 IdentifierType = Literal["id", "uuid", "email", "custom_identify"]
 EXTERNAL_TIMEOUT = 5.0
 
 
-@api.post("/schemas/{app_id}/records/{record_key}/generate/by/{identifier_type}", tags=["generation"])
+@router.post("/schemas/{app_id}/records/{record_key}/generate/by/{identifier_type}", tags=["generation"])
 def generate_as_workspace(
     request: HttpRequest,
     app_id: str,
@@ -33,7 +36,7 @@ def generate_as_workspace(
     return _generate(request, app_id, record_key, payload, profile=profile)
 
 
-@api.post("/schemas/{app_id}/records/{record_key}/generate", tags=["generation"])
+@router.post("/schemas/{app_id}/records/{record_key}/generate", tags=["generation"])
 def generate_as_consumer(
     request: HttpRequest, app_id: str, record_key: str, payload: wire.GenerateBody
 ) -> dict[str, Any]:
@@ -41,7 +44,7 @@ def generate_as_consumer(
     return _generate(request, app_id, record_key, payload, profile={})
 
 
-@api.post("/schemas/{app_id}/records/{record_key}/preview/by/{identifier_type}", tags=["generation"])
+@router.post("/schemas/{app_id}/records/{record_key}/preview/by/{identifier_type}", tags=["generation"])
 def preview_as_workspace(
     request: HttpRequest,
     app_id: str,
@@ -54,7 +57,7 @@ def preview_as_workspace(
     return _preview(request, app_id, record_key, payload, profile=profile)
 
 
-@api.post("/schemas/{app_id}/records/{record_key}/preview", tags=["generation"])
+@router.post("/schemas/{app_id}/records/{record_key}/preview", tags=["generation"])
 def preview_as_consumer(
     request: HttpRequest, app_id: str, record_key: str, payload: wire.PreviewBody
 ) -> dict[str, Any]:
@@ -201,10 +204,16 @@ def _call(source: ExternalSource, params: dict[str, Any]) -> Any:
     try:
         if source.method == "post":
             body = {**(properties.get("body") or {}), **params}
-            response = httpx.post(properties["url"], json=body, headers=headers, timeout=EXTERNAL_TIMEOUT)
+            response = egress.request(
+                "POST", properties["url"], json=body, headers=headers, timeout=EXTERNAL_TIMEOUT
+            )
         else:
-            response = httpx.get(properties["url"], params=params, headers=headers, timeout=EXTERNAL_TIMEOUT)
+            response = egress.request(
+                "GET", properties["url"], params=params, headers=headers, timeout=EXTERNAL_TIMEOUT
+            )
         response.raise_for_status()
         return response.json()
+    except egress.Refused as exc:
+        raise generate.GenerationError(source.name, f"the external source was refused: {exc}") from exc
     except (httpx.HTTPError, ValueError) as exc:
         raise generate.GenerationError(source.name, f"the external source failed: {exc}") from exc

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.db.models import F
 from django.http import HttpRequest
-from ninja import Query, Status
+from ninja import Query, Router, Status
 
 from apps.sandbox.brickworks import errors, records, rsql, wire
-from apps.sandbox.brickworks.api import actor, api, csv, find_schema, order_by, paginate
+from apps.sandbox.brickworks.common import actor, csv, find_schema, order_by, paginate
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema, RecordVersion
+
+router = Router()
 
 STATUSES = ("PUBLISHED", "DRAFT", "UNPUBLISHED", "SCHEDULED")
 SYSTEM_SORT = {
@@ -57,7 +59,7 @@ def selectors(schema: ContentSchema) -> dict[str, rsql.Selector]:
     return found
 
 
-@api.get("/schemas/{key}/records", tags=["records"], summary="Get records by schema ID or appId")
+@router.get("/schemas/{key}/records", tags=["records"], summary="Get records by schema ID or appId")
 def list_records(request: HttpRequest, key: str, params: Query[wire.RecordQuery]) -> dict[str, Any]:
     schema = find_schema(request, key)
     records.apply_schedules(schema)
@@ -82,7 +84,7 @@ def list_records(request: HttpRequest, key: str, params: Query[wire.RecordQuery]
     return paginate(versions, params, wire.record_json)
 
 
-@api.post("/schemas/{key}/records", response={201: dict}, tags=["records"], summary="Add record to schema")
+@router.post("/schemas/{key}/records", response={201: dict}, tags=["records"], summary="Add record to schema")
 def add_record(request: HttpRequest, key: str, payload: wire.RecordCreate) -> Status:
     schema = find_schema(request, key)
     version = records.create_record(schema, payload.dict(), by=actor(request))
@@ -90,14 +92,14 @@ def add_record(request: HttpRequest, key: str, payload: wire.RecordCreate) -> St
 
 
 # The upserts come before /records/{record_key}: their paths would otherwise read as a slug.
-@api.put(
+@router.put(
     "/schemas/{key}/records/upsert", response={202: dict}, tags=["async"], summary="Create or update record"
 )
 def upsert(request: HttpRequest, key: str, payload: wire.UpsertItem) -> Status:
     return Status(202, _upsert(request, key, payload, partial=False))
 
 
-@api.patch(
+@router.patch(
     "/schemas/{key}/records/upsert",
     response={202: dict},
     tags=["async"],
@@ -107,12 +109,14 @@ def upsert_partial(request: HttpRequest, key: str, payload: wire.UpsertItem) -> 
     return Status(202, _upsert(request, key, payload, partial=True))
 
 
-@api.put("/schemas/{key}/records/upsert/batch", response={202: list}, tags=["async"], summary="Batch upsert")
+@router.put(
+    "/schemas/{key}/records/upsert/batch", response={202: list}, tags=["async"], summary="Batch upsert"
+)
 def upsert_batch(request: HttpRequest, key: str, payload: list[wire.UpsertItem]) -> Status:
     return Status(202, _upsert_batch(request, key, payload, partial=False))
 
 
-@api.patch(
+@router.patch(
     "/schemas/{key}/records/upsert/batch", response={202: list}, tags=["async"], summary="Batch partial"
 )
 def upsert_batch_partial(request: HttpRequest, key: str, payload: list[wire.UpsertItem]) -> Status:
@@ -151,7 +155,7 @@ def _upsert_batch(
     return results
 
 
-@api.get("/schemas/{key}/records/{record_key}", tags=["records"], summary="Get record by ID or slug")
+@router.get("/schemas/{key}/records/{record_key}", tags=["records"], summary="Get record by ID or slug")
 def get_record(
     request: HttpRequest, key: str, record_key: str, params: Query[wire.RecordGetQuery]
 ) -> dict[str, Any]:
@@ -161,7 +165,7 @@ def get_record(
     return wire.record_json(version, only=only)
 
 
-@api.put("/schemas/{key}/records/{record_key}", tags=["records"], summary="Update record")
+@router.put("/schemas/{key}/records/{record_key}", tags=["records"], summary="Update record")
 def update_record(
     request: HttpRequest, key: str, record_key: str, payload: wire.RecordUpdate
 ) -> dict[str, Any]:
@@ -169,7 +173,7 @@ def update_record(
     return wire.record_json(records.update_record(record, payload.dict(), by=actor(request)))
 
 
-@api.delete(
+@router.delete(
     "/schemas/{key}/records/{record_key}", response={204: None}, tags=["records"], summary="Delete record"
 )
 def delete_record(request: HttpRequest, key: str, record_key: str) -> Status:
@@ -177,7 +181,7 @@ def delete_record(request: HttpRequest, key: str, record_key: str) -> Status:
     return Status(204, None)
 
 
-@api.post(
+@router.post(
     "/schemas/{key}/records/{record_key}/duplicate",
     response={201: dict},
     tags=["records"],
@@ -188,7 +192,7 @@ def duplicate_record(request: HttpRequest, key: str, record_key: str) -> Status:
     return Status(201, wire.record_json(records.duplicate_record(record, by=actor(request))))
 
 
-@api.get("/schemas/{key}/records/{record_key}/versions", tags=["versions"], summary="Get record versions")
+@router.get("/schemas/{key}/records/{record_key}/versions", tags=["versions"], summary="Get record versions")
 def list_versions(
     request: HttpRequest, key: str, record_key: str, params: Query[wire.VersionQuery]
 ) -> dict[str, Any]:
@@ -201,7 +205,7 @@ def list_versions(
     return paginate(versions, params, wire.version_json)
 
 
-@api.get(
+@router.get(
     "/schemas/{key}/records/{record_key}/versions/{version_key}", tags=["versions"], summary="Get version"
 )
 def get_version(request: HttpRequest, key: str, record_key: str, version_key: str) -> dict[str, Any]:

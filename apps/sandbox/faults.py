@@ -1,33 +1,52 @@
+"""Latency and failures injected into the sandbox's answers (FaultSettings), for reliability tests.
+
+They wrap the sandbox's views only (apps/sandbox/urls.py), never a dashboard page.
+"""
+
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import URLPattern, URLResolver
 
 from apps.sandbox.models import FaultSettings
 
-PREFIX = "/sandbox/"
+View = Callable[..., HttpResponse]
+Urls = tuple[list[URLPattern | URLResolver], str, str]
 
 
-class FaultMiddleware:
-    """Injects the latency and failures set in FaultSettings into the sandbox's answers."""
+def with_faults(view: View) -> View:
+    """`view`, answered late or not at all as FaultSettings says."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not settings.SANDBOX_ENABLED or not request.path_info.startswith(PREFIX):
-            return self.get_response(request)
+    @functools.wraps(view)  # keeps csrf_exempt and the other flags set on the view
+    def faulty(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         faults = FaultSettings.current()
         if faults is not None:
             if faults.latency_ms:
                 time.sleep(faults.latency_ms / 1000)
             if faults.faults and random.random() < faults.error_rate:
                 return inject(random.choice(faults.faults), faults)
-        return self.get_response(request)
+        return view(request, *args, **kwargs)
+
+    return faulty
+
+
+def urls_with_faults(urls: Urls) -> Urls:
+    """An include() tuple (such as a NinjaAPI's `urls`) whose every view goes through with_faults."""
+    patterns, app_name, namespace = urls
+    wrapped: list[URLPattern | URLResolver] = []
+    for pattern in patterns:
+        if not isinstance(pattern, URLPattern):
+            raise TypeError(f"Can't inject faults into the nested URLs of {pattern!r}")
+        wrapped.append(
+            URLPattern(pattern.pattern, with_faults(pattern.callback), pattern.default_args, pattern.name)
+        )
+    return wrapped, app_name, namespace
 
 
 def inject(fault: str, faults: FaultSettings) -> HttpResponse:
