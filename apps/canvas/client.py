@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import StrictBool, TypeAdapter
+
 from apps.core.http import ApiClient, build_http
+
+# canvas.md §2.1: the JSON boolean `true`; a string "true" is not an answer we know.
+AuthenticateResponse = TypeAdapter(StrictBool)
 
 
 class CanvasClient(ApiClient):
@@ -21,4 +26,4 @@ class CanvasClient(ApiClient):
     def authenticate(self) -> bool:
         """True when the keys are accepted; wrong or missing keys raise ApiUnauthorized."""
         # Reference: canvas.md §2.1, GET /api/Authenticate answers the JSON boolean `true`.
-        return self.request("GET", "Authenticate").json() is True
+        return self.parse(AuthenticateResponse, self.request("GET", "Authenticate")) is True

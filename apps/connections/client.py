@@ -6,6 +6,7 @@ in docs/api-decisions.md.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -14,29 +15,61 @@ from apps.core.http import ApiClient, build_http
 
 
 class TokenResponse(BaseModel):
+    """A6 and the workspace-token refresh: `{"token"}`."""
+
     token: str
 
 
 class Consumer(BaseModel):
+    """Who a user token speaks for (A1 sample); `roles` is a string in the doc's sample."""
+
     type: str = ""
     name: str = ""
     businessProfileId: int | None = None
+    id: int | None = None
+    authorities: list[str] = []
+    roles: str | list[str] | None = None
 
 
 class UserLoginResponse(BaseModel):
+    """A1, A2 and A3."""
+
     token: str
     consumer: Consumer | None = None
 
 
 class Workspace(BaseModel):
+    """One item of A4 (`ipRestricted`, `mfaRequired` are booleans there)."""
+
     businessProfileGuid: str
     name: str
     id: int | None = None
+    logo: str | None = None
+    created: datetime | None = None
+    subdomain: str | None = None
+    ipRestricted: bool | None = None
+    mfaRequired: bool | None = None
+
+
+class SelectedWorkspace(BaseModel):
+    """A5's `data`: as A4, but `ipRestriction` and `mfaRestriction` are strings ("OFF"); 000 adds `labels`."""
+
+    businessProfileGuid: str
+    name: str
+    id: int | None = None
+    logo: str | None = None
+    created: datetime | None = None
+    subdomain: str | None = None
+    ipRestriction: str | None = None
+    mfaRestriction: str | None = None
+    labels: list[str] = []
 
 
 class CurrentWorkspace(BaseModel):
+    """A5; `data` is null before a workspace is chosen (docs/api-decisions.md)."""
+
     selected: bool
-    data: Workspace | None = None
+    data: SelectedWorkspace | None = None
 
 
 _workspaces = TypeAdapter(list[Workspace])
@@ -50,37 +83,32 @@ class SyneriseAuthClient(ApiClient):
     def login_workspace(self, api_key: str) -> TokenResponse:
         # Reference: §1.3 A6, POST /uauth/v2/auth/login/profile {"apiKey"}.
         response = self.request("POST", "uauth/v2/auth/login/profile", json={"apiKey": api_key})
-        return TokenResponse.model_validate_json(response.content)
+        return self.parse(TokenResponse, response)
 
     def refresh_workspace_token(self, token: str) -> TokenResponse:
         # Reference: §1.2 note on A6, php-sdk's GET /v4/auth/refresh/profile with the current token.
         response = self.request("GET", "v4/auth/refresh/profile", headers=_bearer(token))
-        return TokenResponse.model_validate_json(response.content)
+        return self.parse(TokenResponse, response)
 
     def login_user(self, username: str, password: str) -> UserLoginResponse:
         # Reference: §1.3 A1, POST /uauth/auth/login/user.
         body = {"username": username, "password": password}
-        return UserLoginResponse.model_validate_json(
-            self.request("POST", "uauth/auth/login/user", json=body).content
-        )
+        return self.parse(UserLoginResponse, self.request("POST", "uauth/auth/login/user", json=body))
 
     def select_workspace(self, user_token: str, workspace_uuid: str) -> UserLoginResponse:
         # Reference: §1.3 A3, POST /uauth/auth/login/user/profile/{businessProfileUUID}.
         path = f"uauth/auth/login/user/profile/{workspace_uuid}"
-        return UserLoginResponse.model_validate_json(
-            self.request("POST", path, headers=_bearer(user_token)).content
-        )
+        return self.parse(UserLoginResponse, self.request("POST", path, headers=_bearer(user_token)))
 
     def list_workspaces(self, user_token: str) -> list[Workspace]:
         # Reference: §1.3 A4, GET /uauth/business-profile/ (trailing slash as in the doc).
-        return _workspaces.validate_json(
-            self.request("GET", "uauth/business-profile/", headers=_bearer(user_token)).content
-        )
+        response = self.request("GET", "uauth/business-profile/", headers=_bearer(user_token))
+        return self.parse(_workspaces, response)
 
     def current_workspace(self, token: str) -> CurrentWorkspace:
         # Reference: §1.3 A5, GET /uauth/business-profile/current.
         response = self.request("GET", "uauth/business-profile/current", headers=_bearer(token))
-        return CurrentWorkspace.model_validate_json(response.content)
+        return self.parse(CurrentWorkspace, response)
 
 
 def _bearer(token: str) -> dict[str, str]:

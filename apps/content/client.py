@@ -7,9 +7,9 @@ Build it on a signed client: `BrickworksClient(connections.services.http_for(con
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
 from apps.core.http import ApiClient
 
@@ -17,6 +17,11 @@ PREFIX = "brickworks/v1"
 Status = Literal["DRAFT", "SCHEDULED", "PUBLISHED", "UNPUBLISHED"]
 IdentifierType = Literal["id", "uuid", "email", "custom_identify"]
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+# The doc collapses these objects (§7.4); a null is read as an empty one so templates can `.get()` them.
+Object = Annotated[dict[str, Any], BeforeValidator(lambda value: {} if value is None else value)]
+Text = Annotated[str, BeforeValidator(lambda value: "" if value is None else value)]
 
 
 class Wire(BaseModel):
@@ -24,15 +29,25 @@ class Wire(BaseModel):
 
 
 class Schema(Wire):
+    """Spec §4.1 and §8.1."""
+
     id: str
     app_id: str = Field(alias="appId")
     display_name: str = Field(alias="displayName")
-    description: str = ""
-    fields: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    display_configuration: dict[str, Any] = Field(default_factory=dict, alias="displayConfiguration")
+    description: Text = ""
+    fields: Object = Field(default_factory=dict)
+    display_configuration: Object = Field(default_factory=dict, alias="displayConfiguration")
+    audience: Object = Field(default_factory=dict)
     schema_type: Literal["SIMPLE", "VERSIONED"] = Field(alias="schemaType")
     version: int = 0
+    created_by: Object = Field(default_factory=dict, alias="createdBy")
+    updated_by: Object = Field(default_factory=dict, alias="updatedBy")
+    published_by: int | None = Field(default=None, alias="publishedBy")
+    deleted_by: int | None = Field(default=None, alias="deletedBy")
+    created_at: datetime | None = Field(default=None, alias="createdAt")
     updated_at: datetime | None = Field(default=None, alias="updatedAt")
+    published_at: datetime | None = Field(default=None, alias="publishedAt")
+    deleted_at: datetime | None = Field(default=None, alias="deletedAt")
 
     @property
     def is_simple(self) -> bool:
@@ -40,53 +55,76 @@ class Schema(Wire):
 
 
 class Record(Wire):
+    """Spec §4.3 and §8.2; `actionOnSchedule` is ours (docs/api-decisions.md)."""
+
     id: str
     schema_id: str = Field(alias="schemaId")
     name: str | None = None
     slug: str | None = None
     status: Status
-    values: dict[str, Any] = Field(default_factory=dict)
+    values: Object = Field(default_factory=dict)
     record_version: int = Field(0, alias="recordVersion")
     schema_version: int = Field(0, alias="schemaVersion")
+    created_by: Object = Field(default_factory=dict, alias="createdBy")
+    updated_by: Object = Field(default_factory=dict, alias="updatedBy")
+    published_by: int | None = Field(default=None, alias="publishedBy")
+    deleted_by: int | None = Field(default=None, alias="deletedBy")
     created_at: datetime | None = Field(default=None, alias="createdAt")
     updated_at: datetime | None = Field(default=None, alias="updatedAt")
     published_at: datetime | None = Field(default=None, alias="publishedAt")
+    deleted_at: datetime | None = Field(default=None, alias="deletedAt")
     action_on_schedule: str | None = Field(default=None, alias="actionOnSchedule")
-    schedule: dict[str, Any] = Field(default_factory=dict)
-    updated_by: dict[str, Any] = Field(default_factory=dict, alias="updatedBy")
+    schedule: Object = Field(default_factory=dict)
 
 
 class RecordVersion(Record):
+    """Spec §4.6 and §8.3: a Record plus its `versionId`."""
+
     version_id: str = Field(alias="versionId")
 
 
 class ExternalSource(Wire):
+    """Spec §4.10 and §8.7."""
+
     id: str
     name: str
-    description: str = ""
-    properties: dict[str, Any] = Field(default_factory=dict)
+    description: Text = ""
+    properties: Object = Field(default_factory=dict)
     ttl: int | None = None
+    created_by: Object = Field(default_factory=dict, alias="createdBy")
+    updated_by: Object = Field(default_factory=dict, alias="updatedBy")
+    created_at: datetime | None = Field(default=None, alias="createdAt")
     updated_at: datetime | None = Field(default=None, alias="updatedAt")
 
 
 class Meta(Wire):
-    page: int
-    limit: int
-    total: int
-    pages: int
+    """The doc leaves `meta` empty (§4.9); the keys are ours, and a missing one reads as an empty list's."""
+
+    page: int = 1
+    limit: int = 50
+    total: int = 0
+    pages: int = 0
 
 
 class Page(Wire, Generic[T]):
-    meta: Meta
-    data: list[T]
+    meta: Meta = Field(default_factory=Meta)
+    data: list[T] = Field(default_factory=list)
 
 
 class UpsertResult(Wire):
+    """One answer of A1–A4; the doc shows none (§2.3), the shape is ours (docs/api-decisions.md)."""
+
     status: Literal["ACCEPTED", "REJECTED"]
     id: str | None = None
     index: int | None = None
+    error_code: str | None = Field(default=None, alias="errorCode")
     message: str = ""
     errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+# Spec §4.7: a flat object, the field values plus `__`-prefixed metadata.
+Generated = TypeAdapter(dict[str, Any])
+_upsert_results = TypeAdapter(list[UpsertResult])
 
 
 def _query(**params: Any) -> dict[str, Any]:
@@ -103,8 +141,9 @@ def _body(**values: Any) -> dict[str, Any]:
 
 
 class BrickworksClient(ApiClient):
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return self.request(method, f"{PREFIX}/{path}", **kwargs).json()
+    def _call(self, target: type[M], method: str, path: str, **kwargs: Any) -> M:
+        """One request under the Brickworks prefix, its answer read as `target` (see ApiClient.parse)."""
+        return self.parse(target, self.request(method, f"{PREFIX}/{path}", **kwargs))
 
     # Schemas (spec §2.1)
 
@@ -119,11 +158,11 @@ class BrickworksClient(ApiClient):
     ) -> Page[Schema]:
         # Reference: brickworks.md S5.
         params = _query(page=page, limit=limit, search=search, sortBy=sort_by, schemaTypes=schema_types)
-        return Page[Schema].model_validate(self._json("GET", "schemas", params=params))
+        return self._call(Page[Schema], "GET", "schemas", params=params)
 
     def get_schema(self, key: str) -> Schema:
         # Reference: brickworks.md S1 (appId) and S2 (id).
-        return Schema.model_validate(self._json("GET", f"schemas/{key}"))
+        return self._call(Schema, "GET", f"schemas/{key}")
 
     def create_schema(
         self,
@@ -144,7 +183,7 @@ class BrickworksClient(ApiClient):
             isSimpleSchema=is_simple,
             displayConfiguration=display_configuration,
         )
-        return Schema.model_validate(self._json("POST", "schemas", json=body))
+        return self._call(Schema, "POST", "schemas", json=body)
 
     def update_schema(
         self,
@@ -162,7 +201,7 @@ class BrickworksClient(ApiClient):
             fields=fields,
             displayConfiguration=display_configuration,
         )
-        return Schema.model_validate(self._json("PUT", f"schemas/{schema_id}", json=body))
+        return self._call(Schema, "PUT", f"schemas/{schema_id}", json=body)
 
     def delete_schema(self, schema_id: str) -> None:
         # Reference: brickworks.md S4.
@@ -186,14 +225,14 @@ class BrickworksClient(ApiClient):
         params = _query(
             page=page, limit=limit, filters=filters, search=search, sortBy=sort_by, ids=ids, statuses=statuses
         )
-        return Page[Record].model_validate(self._json("GET", f"schemas/{schema}/records", params=params))
+        return self._call(Page[Record], "GET", f"schemas/{schema}/records", params=params)
 
     def get_record(
         self, schema: str, record: str, *, fields: list[str] | None = None, statuses: list[str] | None = None
     ) -> Record:
         # Reference: brickworks.md R5 / R6 (by id) and R7 (by slug).
         params = _query(fields=fields, statuses=statuses)
-        return Record.model_validate(self._json("GET", f"schemas/{schema}/records/{record}", params=params))
+        return self._call(Record, "GET", f"schemas/{schema}/records/{record}", params=params)
 
     def create_record(
         self,
@@ -209,7 +248,7 @@ class BrickworksClient(ApiClient):
         body = _body(values=values, status=status, slug=slug, name=name, schedule=schedule)
         if schedule:
             body["actionOnSchedule"] = "PUBLISH"
-        return Record.model_validate(self._json("POST", f"schemas/{schema}/records", json=body))
+        return self._call(Record, "POST", f"schemas/{schema}/records", json=body)
 
     def update_record(
         self,
@@ -238,7 +277,7 @@ class BrickworksClient(ApiClient):
         )
         if schedule:
             body["actionOnSchedule"] = "PUBLISH"
-        return Record.model_validate(self._json("PUT", f"schemas/{schema}/records/{record_id}", json=body))
+        return self._call(Record, "PUT", f"schemas/{schema}/records/{record_id}", json=body)
 
     def delete_record(self, schema: str, record_id: str) -> None:
         # Reference: brickworks.md R10 / R11.
@@ -246,24 +285,25 @@ class BrickworksClient(ApiClient):
 
     def duplicate_record(self, schema: str, record_id: str) -> Record:
         # Reference: brickworks.md R12 / R13.
-        return Record.model_validate(self._json("POST", f"schemas/{schema}/records/{record_id}/duplicate"))
+        return self._call(Record, "POST", f"schemas/{schema}/records/{record_id}/duplicate")
 
     # Async upserts (spec §2.3): simple schemas only
 
-    def upsert_record(self, schema_id: str, item: dict[str, Any], *, partial: bool = False) -> UpsertResult:
-        # Reference: brickworks.md A1 (PUT) / A2 (PATCH).
+    def upsert_record(
+        self, schema_id: str, item: dict[str, Any], *, partial: bool = False
+    ) -> UpsertResult | None:
+        # Reference: brickworks.md A1 (PUT) / A2 (PATCH). The doc shows no success body: an empty one is None.
         method = "PATCH" if partial else "PUT"
-        return UpsertResult.model_validate(
-            self._json(method, f"schemas/{schema_id}/records/upsert", json=item)
-        )
+        response = self.request(method, f"{PREFIX}/schemas/{schema_id}/records/upsert", json=item)
+        return self.parse(UpsertResult, response) if response.content else None
 
     def upsert_records(
         self, schema_id: str, items: list[dict[str, Any]], *, partial: bool = False
     ) -> list[UpsertResult]:
         # Reference: brickworks.md A3 (PUT) / A4 (PATCH): one result per item, in order.
         method = "PATCH" if partial else "PUT"
-        results = self._json(method, f"schemas/{schema_id}/records/upsert/batch", json=items)
-        return [UpsertResult.model_validate(item) for item in results]
+        response = self.request(method, f"{PREFIX}/schemas/{schema_id}/records/upsert/batch", json=items)
+        return self.parse(_upsert_results, response)
 
     # Preview and generation (spec §2.4, §2.5)
 
@@ -285,7 +325,7 @@ class BrickworksClient(ApiClient):
         body = _body(
             values=values, identifierValue=identifier_value, context=context, fieldContext=field_context
         )
-        return self._json("POST", path, json=body)
+        return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", json=body))
 
     def generate(
         self,
@@ -302,7 +342,7 @@ class BrickworksClient(ApiClient):
         if identifier_type:
             path += f"/by/{identifier_type}"
         body = _body(identifierValue=identifier_value, context=context, fieldContext=field_context)
-        return self._json("POST", path, json=body)
+        return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", json=body))
 
     # Versions (spec §2.6)
 
@@ -317,13 +357,12 @@ class BrickworksClient(ApiClient):
     ) -> Page[RecordVersion]:
         # Reference: brickworks.md V3 / V4.
         params = _query(page=page, limit=limit, statuses=statuses)
-        data = self._json("GET", f"schemas/{schema_id}/records/{record}/versions", params=params)
-        return Page[RecordVersion].model_validate(data)
+        path = f"schemas/{schema_id}/records/{record}/versions"
+        return self._call(Page[RecordVersion], "GET", path, params=params)
 
     def get_version(self, schema_id: str, record_id: str, version: str | int) -> RecordVersion:
         # Reference: brickworks.md V1 (version id) / V2 (version number).
-        data = self._json("GET", f"schemas/{schema_id}/records/{record_id}/versions/{version}")
-        return RecordVersion.model_validate(data)
+        return self._call(RecordVersion, "GET", f"schemas/{schema_id}/records/{record_id}/versions/{version}")
 
     # External sources (spec §2.7)
 
@@ -332,18 +371,18 @@ class BrickworksClient(ApiClient):
     ) -> Page[ExternalSource]:
         # Reference: brickworks.md X1.
         params = _query(page=page, limit=limit, sortBy=sort_by, method=method)
-        return Page[ExternalSource].model_validate(self._json("GET", "external-sources", params=params))
+        return self._call(Page[ExternalSource], "GET", "external-sources", params=params)
 
     def get_external_source(self, source_id: str) -> ExternalSource:
         # Reference: brickworks.md X3.
-        return ExternalSource.model_validate(self._json("GET", f"external-sources/{source_id}"))
+        return self._call(ExternalSource, "GET", f"external-sources/{source_id}")
 
     def create_external_source(
         self, *, name: str, properties: dict[str, Any], description: str = "", ttl: int | None = None
     ) -> ExternalSource:
         # Reference: brickworks.md X2.
         body = _body(name=name, properties=properties, description=description, ttl=ttl)
-        return ExternalSource.model_validate(self._json("POST", "external-sources", json=body))
+        return self._call(ExternalSource, "POST", "external-sources", json=body)
 
     def update_external_source(
         self,
@@ -356,7 +395,7 @@ class BrickworksClient(ApiClient):
     ) -> ExternalSource:
         # Reference: brickworks.md X4.
         body = _body(name=name, properties=properties, description=description, ttl=ttl)
-        return ExternalSource.model_validate(self._json("PUT", f"external-sources/{source_id}", json=body))
+        return self._call(ExternalSource, "PUT", f"external-sources/{source_id}", json=body)
 
     def delete_external_source(self, source_id: str) -> None:
         # Reference: brickworks.md X5.

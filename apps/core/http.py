@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Self
+from typing import Any, Self, TypeVar, overload
 
 import httpx
 from httpx_retries import Retry, RetryTransport
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -67,6 +71,20 @@ class ApiValidationError(ApiError):
     """400 or 422: the remote service rejected the input; `field_errors` maps fields to messages."""
 
 
+class ApiProtocolError(ApiError):
+    """A 2xx answer that does not fit the documented shape: not JSON, or a key missing or mistyped.
+
+    `operation` names the call ("METHOD path" unless the client says better), `path` is the URL path,
+    `detail` says what did not fit. Asking again would get the same answer, so it is not retryable.
+    """
+
+    def __init__(self, *, operation: str, path: str, detail: str, status: int | None = None) -> None:
+        super().__init__(f"{operation} answered something we cannot read: {detail}", status=status)
+        self.operation = operation
+        self.path = path
+        self.detail = detail
+
+
 RETRYABLE = (ApiUnavailable, ApiRateLimited)
 
 TITLES: dict[type[ApiError], str] = {
@@ -77,6 +95,7 @@ TITLES: dict[type[ApiError], str] = {
     ApiNotFound: "Not found on the remote service",
     ApiConflict: "Someone else changed this in the meantime",
     ApiValidationError: "The remote service rejected the input",
+    ApiProtocolError: "The remote service answered in a form we do not understand",
 }
 
 IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
@@ -148,6 +167,38 @@ class ApiClient:
                 status=response.status_code,
             )
         return response
+
+    @overload
+    def parse(self, target: type[M], response: httpx.Response, *, operation: str = "") -> M: ...
+
+    @overload
+    def parse(self, target: TypeAdapter[T], response: httpx.Response, *, operation: str = "") -> T: ...
+
+    def parse(
+        self, target: type[M] | TypeAdapter[T], response: httpx.Response, *, operation: str = ""
+    ) -> M | T:
+        """The body read as `target` (a model or TypeAdapter); raises ApiProtocolError if it does not fit."""
+        try:
+            if isinstance(target, TypeAdapter):
+                return target.validate_json(response.content)
+            return target.model_validate_json(response.content)
+        except ValidationError as exc:
+            path = response.request.url.path
+            raise ApiProtocolError(
+                operation=operation or f"{response.request.method} {path}",
+                path=path,
+                detail=summarize(exc),
+                status=response.status_code,
+            ) from exc
+
+
+def summarize(exc: ValidationError, *, limit: int = 3) -> str:
+    """The first few validation errors as "location: message", e.g. "data.0.id: Field required"."""
+    errors = exc.errors(include_url=False, include_input=False)
+    parts = [f"{'.'.join(map(str, error['loc'])) or 'body'}: {error['msg']}" for error in errors[:limit]]
+    if len(errors) > limit:
+        parts.append(f"and {len(errors) - limit} more")
+    return "; ".join(parts)
 
 
 def error_for(response: httpx.Response) -> ApiError:

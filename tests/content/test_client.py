@@ -84,6 +84,7 @@ def test_upserts_and_external_sources(bw: BrickworksClient) -> None:
     offers = bw.get_schema("offers")
     item = {"identifier": {"type": "FIELD", "field": "sku", "value": "HAT-03"}, "values": {"sku": "HAT-03"}}
     accepted = bw.upsert_record(offers.id, item)
+    assert accepted is not None
     assert accepted.status == "ACCEPTED"
     results = bw.upsert_records(
         offers.id, [item, {"identifier": item["identifier"], "values": {"discount": 500}}]
