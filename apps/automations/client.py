@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from apps.core.http import ApiClient, build_http
+from apps.core.http import ApiClient
 
 
 class Condition(BaseModel):
@@ -88,11 +88,7 @@ class FlowPage(BaseModel):
 
 
 class FlowsClient(ApiClient):
-    @classmethod
-    def for_api(cls, base_url: str, *, token: str = "", **options: Any) -> FlowsClient:
-        # The doc names no auth; we send a bearer token when one is configured (docs/api-decisions.md).
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return cls(build_http(base_url, headers=headers, **options))
+    """Build it on a signed client: `FlowsClient(connections.services.http_for(connection))`."""
 
     def list_flows(self, *, size: int = 50, cursor: str | None = None) -> FlowPage:
         # Reference: flows.md §2 #1 and §6 (CursorPage with `cursor` and `size`).

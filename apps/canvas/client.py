@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import StrictBool, TypeAdapter
 
-from apps.core.http import ApiClient, build_http
+from apps.core.http import ApiClient
 
 # canvas.md §2.1: the JSON boolean `true`; a string "true" is not an answer we know.
 AuthenticateResponse = TypeAdapter(StrictBool)
 
 
 class CanvasClient(ApiClient):
-    @classmethod
-    def for_account(
-        cls, base_url: str, *, consumer: str, secret_key: str, managed_account_id: str = "", **options: Any
-    ) -> CanvasClient:
-        # Reference: canvas.md §2, the Consumer / SecretKey / ManagedAccountId headers on every action.
-        headers = {"Consumer": consumer, "SecretKey": secret_key}
-        if managed_account_id:
-            headers["ManagedAccountId"] = managed_account_id
-        return cls(build_http(base_url, headers=headers, **options))
+    """Build it on a signed client: `CanvasClient(connections.services.http_for(connection))`."""
 
     def authenticate(self) -> bool:
         """True when the keys are accepted; wrong or missing keys raise ApiUnauthorized."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from pydantic import StrictBool, TypeAdapter
 
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
@@ -22,6 +23,9 @@ from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
 User = AbstractBaseUser | AnonymousUser
+# The answers "Test connection" reads; the domain clients read the full shapes.
+CANVAS_AUTHENTICATED = TypeAdapter(StrictBool)
+FLOWS_PAGE = TypeAdapter(TypedDict("FlowsPage", {"items": list[dict[str, Any]]}))
 
 
 class ConnectionProblem(Exception):
@@ -207,7 +211,7 @@ def _check_canvas(connection: Connection, job: Job) -> str:
     jobs.report(job, progress=30, step="Checking the Consumer and SecretKey")
     with ApiClient(http_for(connection)) as api:
         # Reference: canvas.md §2.1, GET /api/Authenticate answers the JSON boolean `true`.
-        if api.request("GET", "Authenticate").json() is not True:
+        if api.parse(CANVAS_AUTHENTICATED, api.request("GET", "Authenticate")) is not True:
             raise ConnectionProblem("Canvas did not accept the keys.")
     return "Canvas accepted the keys."
 
@@ -216,9 +220,8 @@ def _check_flows(connection: Connection, job: Job) -> str:
     jobs.report(job, progress=30, step="Listing flows")
     with ApiClient(http_for(connection)) as api:
         # Reference: flows.md §2 #1, a CursorPage of flows.
-        page = api.request("GET", "flows", params={"size": 1}).json()
-    some = isinstance(page, dict) and page.get("items")
-    return f"The flows API answered ({'some' if some else 'no'} flows on the first page)."
+        page = api.parse(FLOWS_PAGE, api.request("GET", "flows", params={"size": 1}))
+    return f"The flows API answered ({'some' if page['items'] else 'no'} flows on the first page)."
 
 
 CHECKS = {

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from apps.connections.models import Connection
 from apps.content import tasks
-from apps.content.services import schedule
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
+from apps.content.services import schedule
 from apps.core.models import AuditEntry
 from apps.sandbox.models import FaultSettings
 from tests.conftest import make_user

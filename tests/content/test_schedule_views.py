@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.connections.models import Connection
-from apps.content.services import schedule
 from apps.content.models import ScheduledAction
+from apps.content.services import schedule
 from apps.sandbox.models import FaultSettings
 from tests.conftest import make_user
 

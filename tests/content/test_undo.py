@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.content import tasks
-from apps.content.services import schedule
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, ScheduledAction
+from apps.content.services import schedule
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 from tests.conftest import make_user

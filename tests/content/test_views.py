@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.content.services import schedule
 from apps.content.client import BrickworksClient
 from apps.content.models import TestProfile
+from apps.content.services import schedule
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
 from tests.content.conftest import client_as

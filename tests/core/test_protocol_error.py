@@ -101,7 +101,7 @@ def test_a_json_string_is_not_a_boolean_for_canvas(httpx_mock: HTTPXMock) -> Non
 
     httpx_mock.add_response(json="true")
     with (
-        CanvasClient.for_account(BASE, consumer="c", secret_key="s", retries=0) as api,
+        CanvasClient(http.build_http(BASE, retries=0)) as api,
         pytest.raises(ApiProtocolError),
     ):
         api.authenticate()

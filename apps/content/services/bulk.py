@@ -127,9 +127,10 @@ def create_job(
 ) -> Job:
     """One queued job with an item per record; the caller sends `task_name` after commit."""
     count = len(records)
+    what = f"{count} record{'s' if count != 1 else ''} of {schema.display_name}"
     job = jobs.create_job(
         kind=f"content.bulk_{operation}",
-        label=f"{Operation(operation).label} {count} record{'s' if count != 1 else ''} of {schema.display_name}",
+        label=f"{Operation(operation).label} {what}",
         task_name=task_name,
         user=user,
     )
