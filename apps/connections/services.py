@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from pydantic import StrictBool, TypeAdapter
+from pydantic import BaseModel, StrictBool, TypeAdapter
 
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
@@ -25,7 +25,10 @@ from apps.jobs.models import Job
 User = AbstractBaseUser | AnonymousUser
 # The answers "Test connection" reads; the domain clients read the full shapes.
 CANVAS_AUTHENTICATED = TypeAdapter(StrictBool)
-FLOWS_PAGE = TypeAdapter(TypedDict("FlowsPage", {"items": list[dict[str, Any]]}))
+
+
+class FlowsPage(BaseModel):
+    items: list[dict[str, Any]]
 
 
 class ConnectionProblem(Exception):
@@ -220,8 +223,8 @@ def _check_flows(connection: Connection, job: Job) -> str:
     jobs.report(job, progress=30, step="Listing flows")
     with ApiClient(http_for(connection)) as api:
         # Reference: flows.md §2 #1, a CursorPage of flows.
-        page = api.parse(FLOWS_PAGE, api.request("GET", "flows", params={"size": 1}))
-    return f"The flows API answered ({'some' if page['items'] else 'no'} flows on the first page)."
+        page = api.parse(FlowsPage, api.request("GET", "flows", params={"size": 1}))
+    return f"The flows API answered ({'some' if page.items else 'no'} flows on the first page)."
 
 
 CHECKS = {
