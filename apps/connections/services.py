@@ -31,8 +31,15 @@ class FlowsPage(BaseModel):
     items: list[dict[str, Any]]
 
 
-class ConnectionProblem(Exception):
-    """A connection cannot be used as it is configured; the message says what to fix."""
+class ConnectionProblem(ApiError):
+    """A connection cannot be used as it is configured; the message says what to fix.
+
+    An ApiError, so that a page that needed the connection shows it like a remote refusal.
+    """
+
+    @property
+    def title(self) -> str:
+        return "The connection is not set up"
 
 
 def http_options(*, retries: int | None = None) -> dict[str, Any]:
@@ -182,12 +189,12 @@ def test_connection(job_id: int) -> None:
             raise jobs.JobFailed("The connection was deleted.")
         try:
             message = CHECKS[connection.kind](connection, job)
-        except ApiError as exc:
-            _record_check(connection, ok=False, message=f"{exc.title}: {exc.message}")
-            raise
         except ConnectionProblem as exc:
             _record_check(connection, ok=False, message=str(exc))
             raise jobs.JobFailed(str(exc)) from exc
+        except ApiError as exc:
+            _record_check(connection, ok=False, message=f"{exc.title}: {exc.message}")
+            raise
         _record_check(connection, ok=True, message=message)
         jobs.log(job, message)
 

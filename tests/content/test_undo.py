@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, ScheduledAction
-from apps.content.services import schedule
+from apps.content.services import deleted, schedule
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 from tests.conftest import make_user
@@ -100,3 +100,25 @@ def test_deleting_cancels_what_was_scheduled(publisher: Client, bw: BrickworksCl
     item.refresh_from_db()
     assert item.state == ScheduledAction.State.CANCELLED
     assert item.events.last().message == "Cancelled: the record was deleted"
+
+
+def test_the_snapshot_keeps_every_version_page_by_page(
+    publisher: Client, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deleted, "VERSIONS_PAGE", 2)  # five versions over three pages
+    schema = bw.get_schema("home-banners")
+    record = bw.create_record(schema.id, status="DRAFT", values={"headline": "Take 1"})
+    for take in range(2, 6):
+        record = bw.update_record(schema.id, record.id, status="PUBLISHED", last_updated_at=record.updated_at)
+        record = bw.update_record(
+            schema.id,
+            record.id,
+            status="DRAFT",
+            values={"headline": f"Take {take}"},
+            last_updated_at=record.updated_at,
+        )
+    total = bw.list_versions(schema.id, record.id).meta.total
+    assert total == 5 > deleted.VERSIONS_PAGE
+    publisher.post(reverse("content:record_delete", args=["home-banners", record.id]))
+    versions = DeletedRecord.objects.get().snapshot["versions"]
+    assert sorted(v["recordVersion"] for v in versions) == [1, 2, 3, 4, 5]

@@ -1,0 +1,85 @@
+"""What the dashboard keeps about content (deleted snapshots, schedules, bulk jobs) belongs to one
+workspace: it is listed, undone and acted on only there."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.content.models import DeletedRecord, ScheduledAction
+from apps.content.services import deleted, schedule
+from apps.core.http import ApiNotFound
+from apps.sandbox.models import Workspace
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def staging(demo: dict[str, Connection]) -> Connection:
+    """A second workspace of the same sandbox (empty: no schemas), reached with its own API key."""
+    Workspace.objects.filter(name="Staging workspace").update(api_key="staging-key")
+    return Connection.objects.create(
+        name="Staging",
+        kind=Connection.Kind.SYNERISE,
+        base_url=demo["synerise"].base_url,
+        auth_mode=Connection.AuthMode.API_KEY,
+        api_key="staging-key",
+    )
+
+
+@pytest.fixture
+def paula(demo: dict[str, Connection]) -> User:
+    return make_user("paula", "publisher")
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_recently_deleted_and_undo_belong_to_the_workspace_of_the_delete(
+    paula: User, staging: Connection, demo: dict[str, Connection], bw: BrickworksClient
+) -> None:
+    client = signed_in(paula)
+    teaser = bw.get_record("home-banners", "spring-teaser")
+    client.post(reverse("content:record_delete", args=["home-banners", teaser.id]))
+    snapshot = DeletedRecord.objects.get()
+    assert snapshot.connection == demo["synerise"]
+
+    connections.set_current_workspace(paula, staging)
+    assert f'id="deleted-{snapshot.pk}"' not in client.get(reverse("content:deleted")).content.decode()
+    assert client.post(reverse("content:deleted_undo", args=[snapshot.pk])).status_code == 404
+    assert DeletedRecord.objects.get().restored_at is None
+
+    # Whoever undoes it, from wherever, the record comes back where it was deleted.
+    record = deleted.undo_delete(paula, snapshot)
+    assert bw.get_record("home-banners", record.id).name == "Spring is coming"
+    with BrickworksClient(connections.http_for(staging)) as api, pytest.raises(ApiNotFound):
+        api.get_schema("home-banners")
+
+    connections.set_current_workspace(paula, demo["synerise"])
+    assert f'id="deleted-{snapshot.pk}"' in client.get(reverse("content:deleted")).content.decode()
+
+
+def test_the_schedule_belongs_to_its_workspace(
+    paula: User, staging: Connection, demo: dict[str, Connection], bw: BrickworksClient
+) -> None:
+    schema = bw.get_schema("home-banners")
+    record = bw.get_record(schema.id, "spring-teaser")
+    at = timezone.now() + timezone.timedelta(days=1)
+    item = schedule.schedule(paula, schema=schema, record=record, action="publish", at=at)
+    client = signed_in(paula)
+    assert "Spring is coming" in client.get(reverse("content:scheduled")).content.decode()
+
+    connections.set_current_workspace(paula, staging)
+    for name in ("content:scheduled", "content:scheduled_calendar", "dashboard:home"):
+        assert "Spring is coming" not in client.get(reverse(name)).content.decode(), name
+    assert client.get(reverse("content:scheduled_detail", args=[item.pk])).status_code == 404
+    assert client.post(reverse("content:scheduled_cancel", args=[item.pk])).status_code == 404
+    assert ScheduledAction.objects.get().state == ScheduledAction.State.PENDING
