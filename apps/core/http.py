@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeVar, overload
 
 import httpx
@@ -263,8 +265,16 @@ def _parse_error_body(body: Any) -> tuple[str, str, dict[str, list[str]]]:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
+    """Retry-After in seconds, sent as seconds or as an HTTP date (RFC 9110 §10.2.3)."""
+    value = response.headers.get("Retry-After", "").strip()
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

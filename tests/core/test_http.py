@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
 import httpx
 import pytest
 from pytest_httpx import HTTPXMock
@@ -184,6 +187,28 @@ def test_retry_after_is_honoured(client: ApiClient, httpx_mock: HTTPXMock, sleep
     httpx_mock.add_response(status_code=200, json=[])
     client.request("GET", "/things")
     assert sleeps == [7.0]
+
+
+def test_retry_after_as_an_http_date_is_honoured(
+    client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float]
+) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
+    httpx_mock.add_response(status_code=429, headers={"Retry-After": when}, json={"message": "later"})
+    httpx_mock.add_response(status_code=200, json=[])
+    client.request("GET", "/things")
+    assert len(sleeps) == 1 and 17 <= sleeps[0] <= 20
+
+
+def test_a_lasting_429_keeps_its_retry_after_in_seconds_or_as_a_date(
+    client: ApiClient, httpx_mock: HTTPXMock
+) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
+    httpx_mock.add_response(
+        status_code=429, headers={"Retry-After": when}, json={"message": "slow"}, is_reusable=True
+    )
+    with pytest.raises(ApiRateLimited) as caught:
+        client.request("GET", "/things")
+    assert caught.value.retry_after is not None and 55 <= caught.value.retry_after <= 60
 
 
 def test_a_lasting_429_keeps_its_retry_after(client: ApiClient, httpx_mock: HTTPXMock) -> None:
