@@ -47,12 +47,17 @@ def faults(latency_ms: int, error_rate: float = 0.0) -> None:
 
 
 def run_bulk(user: Any, connection: Any, api: Any, ids: list[Any]) -> tuple[Any, float]:
-    from apps.content import bulk
+    from django.db import transaction
+
+    from apps.content import tasks
+    from apps.content.services import bulk
 
     schema = api.get_schema(APP_ID)
     records = bulk.select(api, schema, ids=[str(i) for i in ids])
     started = time.perf_counter()
-    job = bulk.start(user, connection, schema, "publish", records)  # runs inline: tasks are eager here
+    with transaction.atomic():  # as the readiness page does; the task runs inline: tasks are eager here
+        job = bulk.create_job(user, connection, schema, "publish", records, task_name=tasks.run_bulk.name)
+        tasks.run_bulk.delay_on_commit(job.pk)
     elapsed = time.perf_counter() - started
     job.refresh_from_db()
     return job, elapsed
@@ -75,9 +80,12 @@ def main() -> None:
     from django.core.management import call_command
 
     from apps.connections import services as connections
-    from apps.content import bulk, services
     from apps.content.client import BrickworksClient
-    from apps.content.models import BulkItem
+    from apps.content.services.records import bring_to
+    from apps.content.services.workspace import workspace_for
+    from apps.jobs import runner
+    from apps.jobs import tasks as jobs_tasks
+    from apps.jobs.models import JobItem
     from apps.sandbox.brickworks.models import ContentSchema, RecordVersion
     from apps.sandbox.brickworks.seed import BANNER_FIELDS
     from apps.sandbox.models import Workspace
@@ -96,17 +104,17 @@ def main() -> None:
     schema.fields = BANNER_FIELDS
     schema.save()
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
-    connection = services.workspace_for(user)
+    connection = workspace_for(user)
     sequential_ids = drafts(schema, args.sequential, "Sequential")
     bulk_ids = drafts(schema, args.records, "Bulk")
     faulty_ids = drafts(schema, args.records, "Faulty")
 
     with BrickworksClient(connections.http_for(connection)) as api:
-        api.get_schema(APP_ID)  # log in before timing
+        remote_schema = api.get_schema(APP_ID)  # log in before timing
         faults(50)
         started = time.perf_counter()
         for record_id in sequential_ids:
-            services.bring_to(api, schema.app_id, str(record_id), "publish")
+            bring_to(api, remote_schema, str(record_id), "publish")
         sequential = args.sequential / (time.perf_counter() - started)
 
         job, elapsed = run_bulk(user, connection, api, bulk_ids)
@@ -117,27 +125,31 @@ def main() -> None:
         before = _injected(log)
         faulty_job, faulty_elapsed = run_bulk(user, connection, api, faulty_ids)
         injected = _injected(log) - before
+        failed_first = faulty_job.items.filter(state="failed").count()
+        first_state = faulty_job.state
         faults(0)
+        # Items whose calls outlived the transport's 4 sends wait for "Retry the failed".
+        if failed_first:
+            jobs_tasks.retry(faulty_job, user=user)
+            faulty_job.refresh_from_db()
 
     published_once = sum(
         RecordVersion.objects.filter(record_id=i, published_at__isnull=False).count() == 1
         and RecordVersion.objects.filter(record_id=i, status="PUBLISHED").count() == 1
         for i in faulty_ids
     )
-    items = BulkItem.objects.filter(run__job=faulty_job)
-    retried = items.filter(attempts__gt=1).count()
+    items = JobItem.objects.filter(job=faulty_job)
 
-    print(f"\nBulk publish, 50 ms added to every sandbox call, {bulk.WORKERS} calls at a time")
+    print(f"\nBulk publish, 50 ms added to every sandbox call, {runner.WORKERS} calls at a time")
     print(f"  Sequential loop ({args.sequential} records)   {sequential:7.1f} records/s")
     ratio = concurrent / sequential
     print(f"  Bulk job ({args.records} records)          {concurrent:7.1f} records/s   {ratio:.1f}x")
     print(f"  Target at least 5x: {'met' if concurrent >= 5 * sequential else 'NOT met'}")
     print(f"\n  With 10% of calls failing (503 / 429 + Retry-After), {args.records} records:")
-    print(
-        f"    job {faulty_job.state} in {faulty_elapsed:.1f} s, {args.records / faulty_elapsed:.1f} records/s"
-    )
-    print(f"    calls answered 503 or 429: {injected} (retried by the client, then by the item)")
-    print(f"    items done: {items.filter(state='done').count()}, needing more than one attempt: {retried}")
+    print(f"    job {first_state} in {faulty_elapsed:.1f} s, {args.records / faulty_elapsed:.1f} records/s")
+    print(f"    calls answered 503 or 429: {injected} (each request sent at most 4 times by the transport)")
+    print(f"    items failed after the transport's retries: {failed_first}, then done by Retry the failed")
+    print(f"    items done: {items.filter(state='done').count()}, job {faulty_job.state} after the retry")
     print(f"    published exactly once: {published_once} of {args.records}")
 
 

@@ -126,10 +126,10 @@ def main() -> None:
     ours = [
         rng.choice(
             [
-                f"/content/{APP_ID}/?page={rng.randint(1, pages)}",
-                f"/content/{APP_ID}/?status=DRAFT&page={rng.randint(1, pages // 4)}",
-                f"/content/{APP_ID}/?q=banner+{rng.randint(1, 999)}",
-                f"/content/{APP_ID}/?sort=updatedAt:desc&page={rng.randint(1, pages)}",
+                f"/content/records/{APP_ID}/?page={rng.randint(1, pages)}",
+                f"/content/records/{APP_ID}/?status=DRAFT&page={rng.randint(1, pages // 4)}",
+                f"/content/records/{APP_ID}/?q=banner+{rng.randint(1, 999)}",
+                f"/content/records/{APP_ID}/?sort=updatedAt:desc&page={rng.randint(1, pages)}",
             ]
         )
         for _ in range(args.pages)
