@@ -1,0 +1,49 @@
+"""Every content page is under one URL namespace, so the main navigation marks the right section."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.jobs.models import Job
+
+
+def active_section(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    found = re.findall(r'class="navitem active"[^>]*>([^<]+)<', response.content.decode())
+    assert len(found) == 1, (url, found)
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("content:schemas", []),
+        ("content:schema", ["home-banners"]),
+        ("content:records", ["home-banners"]),
+        ("content:sources", []),
+        ("content:deleted", []),
+    ],
+)
+def test_content_pages_mark_content(admin: Client, name: str, args: list[str]) -> None:
+    assert active_section(admin, reverse(name, args=args)) == "Content"
+
+
+def test_a_record_and_a_bulk_job_mark_content_and_the_schedule_marks_scheduled(
+    admin: Client, publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
+) -> None:
+    teaser = bw.get_record("home-banners", "spring-teaser")
+    assert active_section(admin, reverse("content:record", args=["home-banners", teaser.id])) == "Content"
+    publisher.post(
+        reverse("content:bulk_ready", args=["home-banners"]), {"operation": "publish", "ids": teaser.id}
+    )
+    job = Job.objects.get()
+    assert active_section(admin, reverse("content:bulk_detail", args=[job.pk])) == "Content"
+    assert active_section(admin, reverse("content:scheduled")) == "Scheduled"
+    assert active_section(admin, reverse("content:scheduled_calendar")) == "Scheduled"
