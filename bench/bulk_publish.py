@@ -148,8 +148,8 @@ def main() -> None:
     print(f"\n  With 10% of calls failing (503 / 429 + Retry-After), {args.records} records:")
     print(f"    job {first_state} in {faulty_elapsed:.1f} s, {args.records / faulty_elapsed:.1f} records/s")
     print(f"    calls answered 503 or 429: {injected} (each request sent at most 4 times by the transport)")
-    print(f"    items failed after the transport's retries: {failed_first}, then done by Retry the failed")
-    print(f"    items done: {items.filter(state='done').count()}, job {faulty_job.state} after the retry")
+    print(f"    items failed after the transport's retries: {failed_first} (run again by Retry the failed)")
+    print(f"    items done: {items.filter(state='done').count()}, job {faulty_job.state} in the end")
     print(f"    published exactly once: {published_once} of {args.records}")
 
 
