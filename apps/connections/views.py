@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.connections import forms, services, tasks
 from apps.connections.models import Connection
-from apps.core.htmx import HtmxHttpRequest
+from apps.core.htmx import HtmxHttpRequest, partial
+from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.jobs import services as job_services
 from apps.jobs import tasks as job_tasks
 from apps.jobs.models import Job
@@ -18,9 +21,11 @@ from apps.jobs.models import Job
 
 @require_GET
 @permission_required("connections.view_connection", raise_exception=True)
+@vary_on_headers("HX-Request")
 def connection_list(request: HtmxHttpRequest) -> HttpResponse:
-    context = {"connections": Connection.objects.all(), "kinds": Connection.Kind.choices}
-    return render(request, "connections/connection_list.html", context)
+    page = Paginator(Connection.objects.all(), LOCAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "kinds": Connection.Kind.choices}
+    return render(request, partial(request, "connections/connection_list.html"), context)
 
 
 @require_GET

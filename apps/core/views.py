@@ -20,6 +20,7 @@ from apps.core.paging import LOCAL_PAGE_SIZE
 def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.all()
+    filtered = form.is_valid() and any(form.cleaned_data.values())
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -34,4 +35,5 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
         if data["until"]:
             entries = entries.filter(created_at__date__lte=data["until"])
     page = Paginator(entries, LOCAL_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, partial(request, "core/audit_list.html"), {"form": form, "page": page})
+    context = {"form": form, "page": page, "filtered": filtered}
+    return render(request, partial(request, "core/audit_list.html"), context)

@@ -9,8 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from apps.core.htmx import HtmxHttpRequest
+from apps.core.htmx import HtmxHttpRequest, partial
+from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.jobs import services, tasks
+from apps.jobs.forms import JobFilterForm
 from apps.jobs.models import Job
 
 
@@ -18,25 +20,20 @@ from apps.jobs.models import Job
 @permission_required("jobs.view_job", raise_exception=True)
 @vary_on_headers("HX-Request")
 def job_list(request: HtmxHttpRequest) -> HttpResponse:
+    kinds = list(Job.objects.order_by("kind").values_list("kind", flat=True).distinct())
+    form = JobFilterForm(request.GET or None, kinds=kinds)
+    filters = form.cleaned_data if form.is_valid() else {}
     jobs = Job.objects.select_related("created_by")
-    state = request.GET.get("state", "")
-    kind = request.GET.get("kind", "")
-    if state in Job.State.values:
-        jobs = jobs.filter(state=state)
-    if kind:
-        jobs = jobs.filter(kind=kind)
-    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    if filters.get("state"):
+        jobs = jobs.filter(state=filters["state"])
+    if filters.get("kind"):
+        jobs = jobs.filter(kind=filters["kind"])
     context = {
-        "page": page,
-        "state": state,
-        "kind": kind,
-        "states": Job.State.choices,
-        "kinds": Job.objects.order_by("kind").values_list("kind", flat=True).distinct(),
+        "form": form,
+        "page": Paginator(jobs, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
+        "filtered": any(filters.values()),
     }
-    template_name = "jobs/job_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template_name += "#results"
-    return render(request, template_name, context)
+    return render(request, partial(request, "jobs/job_list.html"), context)
 
 
 @require_GET

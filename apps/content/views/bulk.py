@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.content import tasks
 from apps.content.models import BulkRun
@@ -81,6 +82,7 @@ def _run(request: HtmxHttpRequest, pk: int) -> BulkRun:
 
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
+@vary_on_headers("HX-Request")
 def bulk_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     show = request.GET.get("show", "")

@@ -8,22 +8,24 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.content.services import deleted
 from apps.content.services.workspace import workspace_for
-from apps.core.htmx import HtmxHttpRequest
+from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import LOCAL_PAGE_SIZE
 
 
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
+@vary_on_headers("HX-Request")
 def deleted_list(request: HtmxHttpRequest) -> HttpResponse:
     recent = deleted.recently_deleted(workspace_for(request.user)).select_related("deleted_by")
     context = {
         "page": Paginator(recent, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
         "can_undo": request.user.has_perm("content.publish_content"),
     }
-    return render(request, "content/deleted/list.html", context)
+    return render(request, partial(request, "content/deleted/list.html"), context)
 
 
 @require_POST

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.content.forms import records as forms
 from apps.content.models import ScheduledAction
 from apps.content.services import schedule
 from apps.content.services.workspace import client_for
-from apps.core.htmx import HtmxHttpRequest
+from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.core.templatetags.times import both_times
 from apps.jobs import services as jobs_services
@@ -56,6 +57,7 @@ def record_schedule(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
 
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
+@vary_on_headers("HX-Request")
 def scheduled_list(request: HtmxHttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     label, states = FILTERS.get(show, FILTERS["open"])
@@ -65,13 +67,14 @@ def scheduled_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "page": Paginator(items, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
         "show": show,
+        "filtered": show != "open",
         "filters": [(key, name) for key, (name, _) in FILTERS.items()],
         "label": label,
         "beat_is_late": jobs_services.beat_is_late(),
         "can_publish": request.user.has_perm("content.publish_content"),
         "when_form": forms.WhenForm(),
     }
-    return render(request, "content/scheduled/list.html", context)
+    return render(request, partial(request, "content/scheduled/list.html"), context)
 
 
 @require_GET

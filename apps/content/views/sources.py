@@ -9,24 +9,26 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from apps.content.forms.sources import SourceForm
 from apps.content.services import schemas
 from apps.content.services.workspace import client_for
 from apps.core.forms import Place, place_remote_errors
-from apps.core.htmx import HtmxHttpRequest
+from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
 
 
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
+@vary_on_headers("HX-Request")
 def source_list(request: HtmxHttpRequest) -> HttpResponse:
     number = page_number(request)
     with client_for(request.user) as api:
         result = api.list_external_sources(page=number, limit=PAGE_SIZE, sort_by="name")
     page = RemotePage.of(result.data, number=number, limit=PAGE_SIZE, total=result.meta.total)
-    return render(request, "content/sources/list.html", {"page": page, "total": page.total})
+    return render(request, partial(request, "content/sources/list.html"), {"page": page, "total": page.total})
 
 
 @require_http_methods(["GET", "POST"])
