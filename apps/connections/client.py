@@ -38,8 +38,8 @@ class UserLoginResponse(BaseModel):
     consumer: Consumer | None = None
 
 
-class Workspace(BaseModel):
-    """One item of A4 (`ipRestricted`, `mfaRequired` are booleans there)."""
+class WorkspaceFields(BaseModel):
+    """What A4's items and A5's `data` share."""
 
     businessProfileGuid: str
     name: str
@@ -47,19 +47,18 @@ class Workspace(BaseModel):
     logo: str | None = None
     created: datetime | None = None
     subdomain: str | None = None
+
+
+class Workspace(WorkspaceFields):
+    """One item of A4 (`ipRestricted`, `mfaRequired` are booleans there)."""
+
     ipRestricted: bool | None = None
     mfaRequired: bool | None = None
 
 
-class SelectedWorkspace(BaseModel):
+class SelectedWorkspace(WorkspaceFields):
     """A5's `data`: as A4, but `ipRestriction` and `mfaRestriction` are strings ("OFF"); 000 adds `labels`."""
 
-    businessProfileGuid: str
-    name: str
-    id: int | None = None
-    logo: str | None = None
-    created: datetime | None = None
-    subdomain: str | None = None
     ipRestriction: str | None = None
     mfaRestriction: str | None = None
     labels: list[str] = []
