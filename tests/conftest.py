@@ -29,6 +29,8 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> I
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # No test checks which hasher is used; PBKDF2's many rounds cost a third of a second per password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.REMOTE_BACKOFF = 0.01
     settings.REMOTE_TIMEOUT = 5.0
     cache.clear()
