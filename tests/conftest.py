@@ -1,6 +1,8 @@
 """Personas and shared fixtures.
 
-Alice is an admin, Olive an operator, Vera a viewer (read-only), and Sam a stranger with no role.
+One person per role: Alice is an admin, Olive an operator, Paula a publisher, Eddie an editor, Vera a
+viewer (read-only), and Sam a stranger with no role. Each has a signed-in client: `admin_client`,
+`operator_client`, `publisher_client`, `editor_client`, `viewer_client`, `stranger_client`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,16 @@ def olive(db: None) -> User:
 
 
 @pytest.fixture
+def paula(db: None) -> User:
+    return make_user("paula", "publisher")
+
+
+@pytest.fixture
+def eddie(db: None) -> User:
+    return make_user("eddie", "editor")
+
+
+@pytest.fixture
 def vera(db: None) -> User:
     return make_user("vera", "viewer")
 
@@ -79,6 +91,16 @@ def admin_client(alice: User) -> Client:  # noqa: PT004 -- overrides pytest-djan
 @pytest.fixture
 def operator_client(olive: User) -> Client:
     return client_for(olive)
+
+
+@pytest.fixture
+def publisher_client(paula: User) -> Client:
+    return client_for(paula)
+
+
+@pytest.fixture
+def editor_client(eddie: User) -> Client:
+    return client_for(eddie)
 
 
 @pytest.fixture
