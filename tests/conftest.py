@@ -8,6 +8,7 @@ viewer (read-only), and Sam a stranger with no role. Each has a signed-in client
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -135,8 +136,10 @@ def eager_celery() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_broker_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep the session's messages apart from a `make run` on the same checkout.
+def _private_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the session's messages apart from a `make run` on the same checkout, and from the other
+    xdist workers of this run: each has its own folder (tmp_path_factory is per worker), or on Redis its
+    own queue, so no worker takes another's task (whose job lives in the other worker's test database).
 
     Set before the first task is sent: the producer pool keeps the options it was created with.
     """
@@ -149,6 +152,8 @@ def _private_broker_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
             "control_folder": str(folder / "control"),
             "store_processed": False,
         }
+    else:
+        celery_app.conf.task_default_queue = f"synadmin-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture
