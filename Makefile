@@ -36,10 +36,13 @@ run: setup
 	@echo "synadmin answers at http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and beat)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev --env /dev/null start
 
+# Two xdist workers (each with its own test database, broker queue or folder, and live server); `make test
+# XDIST=0` runs in one process. Single files stay simple: `.venv/bin/pytest tests/core` has no -n.
+XDIST ?= 2
 test: $(BIN)/.installed .env
 	mkdir -p var
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SYNADMIN_SANDBOX=1 $(BIN)/pytest $(PYTEST_ARGS)
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) $(PYTEST_ARGS)
 
 # The short pass against the embedded defaults (SQLite, filesystem broker), whatever the environment says.
 test-embedded: $(BIN)/.installed .env

@@ -1,11 +1,14 @@
 """Personas and shared fixtures.
 
-Alice is an admin, Olive an operator, Vera a viewer (read-only), and Sam a stranger with no role.
+One person per role: Alice is an admin, Olive an operator, Paula a publisher, Eddie an editor, Vera a
+viewer (read-only), and Sam a stranger with no role. Each has a signed-in client: `admin_client`,
+`operator_client`, `publisher_client`, `editor_client`, `viewer_client`, `stranger_client`.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +32,8 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> I
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # No test checks which hasher is used; PBKDF2's many rounds cost a third of a second per password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.REMOTE_BACKOFF = 0.01
     settings.REMOTE_TIMEOUT = 5.0
     cache.clear()
@@ -51,6 +56,16 @@ def alice(db: None) -> User:
 @pytest.fixture
 def olive(db: None) -> User:
     return make_user("olive", "operator")
+
+
+@pytest.fixture
+def paula(db: None) -> User:
+    return make_user("paula", "publisher")
+
+
+@pytest.fixture
+def eddie(db: None) -> User:
+    return make_user("eddie", "editor")
 
 
 @pytest.fixture
@@ -77,6 +92,16 @@ def admin_client(alice: User) -> Client:  # noqa: PT004 -- overrides pytest-djan
 @pytest.fixture
 def operator_client(olive: User) -> Client:
     return client_for(olive)
+
+
+@pytest.fixture
+def publisher_client(paula: User) -> Client:
+    return client_for(paula)
+
+
+@pytest.fixture
+def editor_client(eddie: User) -> Client:
+    return client_for(eddie)
 
 
 @pytest.fixture
@@ -111,8 +136,10 @@ def eager_celery() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_broker_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep the session's messages apart from a `make run` on the same checkout.
+def _private_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the session's messages apart from a `make run` on the same checkout, and from the other
+    xdist workers of this run: each has its own folder (tmp_path_factory is per worker), or on Redis its
+    own queue, so no worker takes another's task (whose job lives in the other worker's test database).
 
     Set before the first task is sent: the producer pool keeps the options it was created with.
     """
@@ -125,6 +152,8 @@ def _private_broker_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
             "control_folder": str(folder / "control"),
             "store_processed": False,
         }
+    else:
+        celery_app.conf.task_default_queue = f"synadmin-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.brickworks.models import RecordVersion
 from apps.sandbox.models import FaultSettings
-from tests.conftest import make_user
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
@@ -43,20 +42,24 @@ def drafts(bw: BrickworksClient, count: int, schema: str = "home-banners") -> li
     return [bw.create_record(schema, status=status, values={key: f"Item {n}"}) for n in range(count)]
 
 
-def test_readiness_lists_what_will_happen_to_each_record(publisher: Client, bw: BrickworksClient) -> None:
+def test_readiness_lists_what_will_happen_to_each_record(
+    publisher_client: Client, bw: BrickworksClient
+) -> None:
     schema = bw.get_schema("home-banners")
     live = bw.get_record(schema.id, "winter-sale")
     teaser = bw.get_record(schema.id, "spring-teaser")
     empty = bw.create_record(schema.id, status="DRAFT", name="Half done", values={"tone": "calm"})
     url = reverse("content:bulk_ready", args=["home-banners"])
-    page = publisher.get(url, {"operation": "publish", "id": [live.id, teaser.id, empty.id]})
+    page = publisher_client.get(url, {"operation": "publish", "id": [live.id, teaser.id, empty.id]})
     text = page.content.decode()
     assert page.status_code == 200
     assert "Publish 3 records?" in text and "<strong>1 ready</strong>" in text
     assert "Already live" in text and "Required but empty: Headline" in text
     assert f'name="ids" value="{teaser.id}"' in text
 
-    response = publisher.post(url, {"operation": "publish", "ids": f"{live.id},{teaser.id},{empty.id}"})
+    response = publisher_client.post(
+        url, {"operation": "publish", "ids": f"{live.id},{teaser.id},{empty.id}"}
+    )
     job = Job.objects.get()
     assert response["Location"] == reverse("content:bulk_detail", args=[job.pk])
     assert job.state == Job.State.SUCCEEDED and job.items.count() == 1
@@ -67,45 +70,49 @@ def test_readiness_lists_what_will_happen_to_each_record(publisher: Client, bw: 
 
 
 def test_the_whole_filter_result_and_a_live_record_with_a_newer_draft(
-    publisher: Client, bw: BrickworksClient
+    publisher_client: Client, bw: BrickworksClient
 ) -> None:
     schema = bw.get_schema("home-banners")
     live = bw.get_record(schema.id, "winter-sale")
     bw.update_record(schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Take 2"})
     url = reverse("content:bulk_ready", args=["home-banners"])
-    text = publisher.get(url, {"operation": "publish", "all": "1", "status": "PUBLISHED"}).content.decode()
+    text = publisher_client.get(
+        url, {"operation": "publish", "all": "1", "status": "PUBLISHED"}
+    ).content.decode()
     assert "Publish 1 record?" in text and "Publishes the draft" in text
 
-    text = publisher.get(url, {"operation": "unpublish", "all": "1"}).content.decode()
+    text = publisher_client.get(url, {"operation": "unpublish", "all": "1"}).content.decode()
     assert "Unpublish 3 records?" in text and "<strong>1 ready</strong>" in text and "Not live" in text
 
 
-def test_the_detail_page_shows_counts_rate_and_results(publisher: Client, bw: BrickworksClient) -> None:
+def test_the_detail_page_shows_counts_rate_and_results(
+    publisher_client: Client, bw: BrickworksClient
+) -> None:
     records = drafts(bw, 3)
     url = reverse("content:bulk_ready", args=["home-banners"])
-    publisher.post(url, {"operation": "publish", "ids": ",".join(r.id for r in records)})
+    publisher_client.post(url, {"operation": "publish", "ids": ",".join(r.id for r in records)})
     job = Job.objects.get()
-    page = publisher.get(reverse("content:bulk_detail", args=[job.pk])).content.decode()
+    page = publisher_client.get(reverse("content:bulk_detail", args=[job.pk])).content.decode()
     assert "<strong>3</strong> of 3 done" in page and "records/s" in page
     assert page.count("Published: version") == 3
-    status = publisher.get(reverse("content:bulk_status", args=[job.pk])).content.decode()
+    status = publisher_client.get(reverse("content:bulk_status", args=[job.pk])).content.decode()
     assert 'id="bulk-status"' in status and "hx-get" not in status  # finished: no more polling
 
 
 def test_with_injected_5xx_and_429_every_record_is_published_once_and_failures_retry(
-    publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
+    publisher_client: Client, bw: BrickworksClient, demo: dict[str, Connection], paula: User
 ) -> None:
     schema = bw.get_schema("home-banners")
     chosen = drafts(bw, 40)
     FaultSettings.objects.create(pk=1, error_rate=0.3, faults=["5xx", "429"], retry_after=0)
-    job = start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", chosen)
+    job = start(paula, demo["synerise"], schema, "publish", chosen)
     FaultSettings.objects.all().delete()
     job.refresh_from_db()
     # The transport gave each request up to 4 sends; an item whose request still failed waits for Retry.
     for item in job.items.filter(state=JobItem.State.FAILED):
         assert item.message.startswith(("The remote service is unavailable", "The remote service asks"))
     if job.state == Job.State.FAILED:
-        publisher.post(reverse("content:bulk_retry", args=[job.pk]))
+        publisher_client.post(reverse("content:bulk_retry", args=[job.pk]))
         job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
     assert set(job.items.values_list("state", flat=True)) == {JobItem.State.DONE}
@@ -115,11 +122,13 @@ def test_with_injected_5xx_and_429_every_record_is_published_once_and_failures_r
         assert bw.get_record(schema.id, record.id).status == "PUBLISHED"
 
 
-def test_failures_do_not_stop_the_rest_and_can_be_retried(publisher: Client, bw: BrickworksClient) -> None:
+def test_failures_do_not_stop_the_rest_and_can_be_retried(
+    publisher_client: Client, bw: BrickworksClient, paula: User
+) -> None:
     schema = bw.get_schema("home-banners")
     good = drafts(bw, 2)
     bad = bw.create_record(schema.id, status="DRAFT", name="No headline", values={})
-    user = make_user("pia", "publisher")
+    user = paula
     job = start(user, Connection.objects.get(kind="synerise"), schema, "publish", [good[0], bad, good[1]])
     job.refresh_from_db()
     assert job.state == Job.State.FAILED and job.error.startswith("1 of 3 failed")
@@ -128,9 +137,9 @@ def test_failures_do_not_stop_the_rest_and_can_be_retried(publisher: Client, bw:
     assert all(bw.get_record(schema.id, r.id).status == "PUBLISHED" for r in good)
 
     bw.update_record(schema.id, bad.id, values={"headline": "Fixed"}, last_updated_at=bad.updated_at)
-    page = publisher.get(reverse("content:bulk_detail", args=[job.pk])).content.decode()
+    page = publisher_client.get(reverse("content:bulk_detail", args=[job.pk])).content.decode()
     assert "Retry the 1 failed" in page
-    publisher.post(reverse("content:bulk_retry", args=[job.pk]))
+    publisher_client.post(reverse("content:bulk_retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED
     assert bw.get_record(schema.id, bad.id).status == "PUBLISHED"
@@ -138,45 +147,45 @@ def test_failures_do_not_stop_the_rest_and_can_be_retried(publisher: Client, bw:
 
 
 def test_cancel_stops_between_items_and_the_rest_can_be_finished(
-    publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
+    publisher_client: Client, bw: BrickworksClient, demo: dict[str, Connection], paula: User
 ) -> None:
     schema = bw.get_schema("offers")
     records = drafts(bw, runner.WORKERS * 3, schema="offers")
     with transaction.atomic():  # the job starts when this commits, with the cancel already asked for
-        job = start(make_user("pia", "publisher"), demo["synerise"], schema, "publish", records)
+        job = start(paula, demo["synerise"], schema, "publish", records)
         Job.objects.filter(pk=job.pk).update(cancel_requested=True)
     job.refresh_from_db()
     totals = runner.counts(job)
     assert job.state == Job.State.CANCELLED
     assert totals["done"] <= runner.WORKERS and totals["waiting"] >= runner.WORKERS * 2
-    publisher.post(reverse("content:bulk_retry", args=[job.pk]))
+    publisher_client.post(reverse("content:bulk_retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and runner.counts(job)["done"] == len(records)
 
 
-def test_bulk_delete_snapshots_each_record_for_undo(publisher: Client, bw: BrickworksClient) -> None:
+def test_bulk_delete_snapshots_each_record_for_undo(publisher_client: Client, bw: BrickworksClient) -> None:
     schema = bw.get_schema("home-banners")
     live = bw.get_record(schema.id, "winter-sale")
     teaser = bw.get_record(schema.id, "spring-teaser")
     url = reverse("content:bulk_ready", args=["home-banners"])
-    text = publisher.get(url, {"operation": "delete", "id": [live.id, teaser.id]}).content.decode()
+    text = publisher_client.get(url, {"operation": "delete", "id": [live.id, teaser.id]}).content.decode()
     assert "Live now: it goes offline too" in text and "Recently deleted" in text
-    publisher.post(url, {"operation": "delete", "ids": f"{live.id},{teaser.id}"})
+    publisher_client.post(url, {"operation": "delete", "ids": f"{live.id},{teaser.id}"})
     assert bw.list_records(schema.id, ids=[live.id, teaser.id]).data == []
     snapshots = DeletedRecord.objects.order_by("name")
     assert [s.record_id for s in snapshots] == [teaser.id, live.id]
     assert snapshots[1].snapshot["record"]["slug"] == "winter-sale"
-    publisher.post(reverse("content:deleted_undo", args=[snapshots[1].pk]))
+    publisher_client.post(reverse("content:deleted_undo", args=[snapshots[1].pk]))
     assert bw.get_record(schema.id, "winter-sale").status == "PUBLISHED"
 
 
-def test_only_publishers_run_bulk_actions(demo: dict[str, Connection], bw: BrickworksClient) -> None:
+def test_only_publishers_run_bulk_actions(
+    viewer_client: Client, editor_client: Client, demo: dict[str, Connection], bw: BrickworksClient
+) -> None:
     teaser = bw.get_record("home-banners", "spring-teaser")
     url = reverse("content:bulk_ready", args=["home-banners"])
     records_url = reverse("content:records", args=["home-banners"])
-    for role in ("viewer", "editor"):
-        client = Client()
-        client.force_login(make_user(role, role))
+    for client in (viewer_client, editor_client):
         assert client.get(url, {"operation": "publish", "id": teaser.id}).status_code == 403
         assert client.post(url, {"operation": "publish", "ids": teaser.id}).status_code == 403
         assert 'name="operation"' not in client.get(records_url).content.decode()
@@ -184,30 +193,36 @@ def test_only_publishers_run_bulk_actions(demo: dict[str, Connection], bw: Brick
     assert bw.get_record("home-banners", teaser.id).status == "DRAFT"
 
 
-def test_nothing_selected_or_an_unknown_operation_goes_back(publisher: Client) -> None:
+def test_nothing_selected_or_an_unknown_operation_goes_back(
+    publisher_client: Client, demo: dict[str, Connection]
+) -> None:
     url = reverse("content:bulk_ready", args=["home-banners"])
-    page = publisher.get(url, {"operation": "publish"}, follow=True).content.decode()
+    page = publisher_client.get(url, {"operation": "publish"}, follow=True).content.decode()
     assert "Select at least one record first." in page
-    page = publisher.get(url, {"operation": "explode", "all": "1"}, follow=True).content.decode()
+    page = publisher_client.get(url, {"operation": "explode", "all": "1"}, follow=True).content.decode()
     assert "Choose publish, unpublish or delete." in page
 
 
-def test_the_home_page_links_a_bulk_job_to_its_results(publisher: Client, bw: BrickworksClient) -> None:
+def test_the_home_page_links_a_bulk_job_to_its_results(
+    publisher_client: Client, bw: BrickworksClient
+) -> None:
     record = drafts(bw, 1)[0]
-    publisher.post(
+    publisher_client.post(
         reverse("content:bulk_ready", args=["home-banners"]), {"operation": "publish", "ids": record.id}
     )
     job = Job.objects.get()
     Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, step="3 of 10 finished", progress=30)
-    home = publisher.get(reverse("dashboard:home")).content.decode()
+    home = publisher_client.get(reverse("dashboard:home")).content.decode()
     assert f'href="{reverse("content:bulk_detail", args=[job.pk])}"' in home and "3 of 10 finished" in home
 
 
-def test_rate_and_time_left_while_running(publisher: Client, bw: BrickworksClient) -> None:
+def test_rate_and_time_left_while_running(
+    publisher_client: Client, bw: BrickworksClient, paula: User
+) -> None:
     records = drafts(bw, 4)
     with transaction.atomic():  # hold the job back: it is only looked at here
         job = start(
-            make_user("pia", "publisher"),
+            paula,
             Connection.objects.get(kind="synerise"),
             bw.get_schema("home-banners"),
             "publish",
@@ -220,20 +235,18 @@ def test_rate_and_time_left_while_running(publisher: Client, bw: BrickworksClien
         job.items.filter(pk__in=job.items.values("pk")[:2]).update(
             state=JobItem.State.DONE, finished_at=timezone.now()
         )
-        status = publisher.get(reverse("content:bulk_status", args=[job.pk])).content.decode()
+        status = publisher_client.get(reverse("content:bulk_status", args=[job.pk])).content.decode()
     assert "<strong>2</strong> of 4 done" in status and "2 waiting" in status
     assert re.search(r"0\.2 records/s\s+· about (9|10|11) s left", status)
     assert 'hx-trigger="every 1s"' in status
 
 
 def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
-    bw: BrickworksClient, demo: dict[str, Connection]
+    bw: BrickworksClient, demo: dict[str, Connection], paula: User
 ) -> None:
     records = drafts(bw, 3)
     with transaction.atomic():  # as if a worker took the job, did one record and died
-        job = start(
-            make_user("pia", "publisher"), demo["synerise"], bw.get_schema("home-banners"), "publish", records
-        )
+        job = start(paula, demo["synerise"], bw.get_schema("home-banners"), "publish", records)
         long_ago = timezone.now() - timedelta(minutes=6)
         Job.objects.filter(pk=job.pk).update(
             state=Job.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago

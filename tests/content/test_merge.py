@@ -28,16 +28,16 @@ def mine(**values: str) -> dict[str, str]:
 
 
 def test_a_conflict_shows_base_theirs_and_mine_and_takes_their_other_changes(
-    editor: Client, bw: BrickworksClient
+    editor_client: Client, bw: BrickworksClient
 ) -> None:
-    record, url, opened = open_teaser(editor, bw)
+    record, url, opened = open_teaser(editor_client, bw)
     bw.update_record(
         "home-banners",
         record.id,
         values={"headline": "Spring sale now", "tone": "calm", "priority": 3},
         last_updated_at=record.updated_at,
     )
-    response = editor.post(url, {**opened, **mine(headline="Spring at last", body="New body")})
+    response = editor_client.post(url, {**opened, **mine(headline="Spring at last", body="New body")})
     assert response.status_code == 409
     page = response.content.decode()
     conflict = page[
@@ -53,7 +53,7 @@ def test_a_conflict_shows_base_theirs_and_mine_and_takes_their_other_changes(
 
     again = hidden(page)
     assert again["last_updated_at"] != opened["last_updated_at"] and again["theirs"]
-    response = editor.post(
+    response = editor_client.post(
         url,
         {
             **again,
@@ -67,28 +67,30 @@ def test_a_conflict_shows_base_theirs_and_mine_and_takes_their_other_changes(
     assert saved.values == {"headline": "Spring sale now", "tone": "calm", "priority": 3, "body": "New body"}
 
 
-def test_keep_mine_wins_and_a_third_save_in_between_asks_again(editor: Client, bw: BrickworksClient) -> None:
-    record, url, opened = open_teaser(editor, bw)
+def test_keep_mine_wins_and_a_third_save_in_between_asks_again(
+    editor_client: Client, bw: BrickworksClient
+) -> None:
+    record, url, opened = open_teaser(editor_client, bw)
     theirs = bw.update_record(
         "home-banners", record.id, values={"headline": "Theirs"}, last_updated_at=record.updated_at
     )
-    page = editor.post(url, {**opened, **mine(headline="Mine")}).content.decode()
+    page = editor_client.post(url, {**opened, **mine(headline="Mine")}).content.decode()
     again = hidden(page)
     bw.update_record(
         "home-banners", record.id, values={"headline": "Third"}, last_updated_at=theirs.updated_at
     )
-    response = editor.post(url, {**again, **mine(headline="Mine"), "keep-headline": "mine"})
+    response = editor_client.post(url, {**again, **mine(headline="Mine"), "keep-headline": "mine"})
     assert response.status_code == 409
     assert "Third" in response.content.decode()
     third = hidden(response.content.decode())
-    response = editor.post(url, {**third, **mine(headline="Mine"), "keep-headline": "mine"})
+    response = editor_client.post(url, {**third, **mine(headline="Mine"), "keep-headline": "mine"})
     assert response.status_code == 302
     assert bw.get_record("home-banners", record.id).values["headline"] == "Mine"
 
 
-def test_a_forged_theirs_is_ignored(editor: Client, bw: BrickworksClient) -> None:
-    record, url, opened = open_teaser(editor, bw)
-    response = editor.post(
+def test_a_forged_theirs_is_ignored(editor_client: Client, bw: BrickworksClient) -> None:
+    record, url, opened = open_teaser(editor_client, bw)
+    response = editor_client.post(
         url, {**opened, **mine(headline="Mine"), "theirs": "forged", "keep-headline": "theirs"}
     )
     assert response.status_code == 302

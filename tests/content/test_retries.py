@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.signals import request_started
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,6 @@ from apps.content.client import BrickworksClient
 from apps.content.services import bulk, schedule
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.models import FaultSettings
-from tests.conftest import make_user
 
 BOUND = 4
 pytestmark = pytest.mark.usefixtures("eager_celery")
@@ -38,7 +38,7 @@ def received() -> Iterator[Counter[str]]:
 
 
 def test_a_bulk_publish_sends_no_request_more_than_four_times(
-    bw: BrickworksClient, demo: dict[str, Connection], received: Counter[str]
+    bw: BrickworksClient, demo: dict[str, Connection], received: Counter[str], paula: User
 ) -> None:
     schema = bw.get_schema("home-banners")
     record = bw.create_record(schema.id, status="DRAFT", values={"headline": "Flaky day"})
@@ -46,7 +46,7 @@ def test_a_bulk_publish_sends_no_request_more_than_four_times(
     FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"])
     with transaction.atomic():
         job = bulk.create_job(
-            make_user("pia", "publisher"),
+            paula,
             demo["synerise"],
             schema,
             "publish",
@@ -61,13 +61,11 @@ def test_a_bulk_publish_sends_no_request_more_than_four_times(
 
 
 def test_a_scheduled_publish_sends_no_request_more_than_four_times_over_all_its_attempts(
-    bw: BrickworksClient, demo: dict[str, Connection], received: Counter[str]
+    bw: BrickworksClient, demo: dict[str, Connection], received: Counter[str], paula: User
 ) -> None:
     schema = bw.get_schema("home-banners")
     record = bw.get_record(schema.id, "spring-teaser")
-    item = schedule.schedule(
-        make_user("paula", "publisher"), schema=schema, record=record, action="publish", at=timezone.now()
-    )
+    item = schedule.schedule(paula, schema=schema, record=record, action="publish", at=timezone.now())
     received.clear()
     FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"])
     for _ in range(schedule.MAX_ATTEMPTS):

@@ -10,9 +10,8 @@ from apps.content.models import SavedFilter
 from tests.conftest import make_user
 
 
-def test_save_open_and_forget_a_filter(demo: dict[str, Connection]) -> None:
-    viewer = Client()
-    viewer.force_login(make_user("vic", "viewer"))
+def test_save_open_and_forget_a_filter(viewer_client: Client, demo: dict[str, Connection]) -> None:
+    viewer = viewer_client
     url = reverse("content:records", args=["home-banners"])
     page = viewer.get(url, {"status": "DRAFT", "page": "1"}).content.decode()
     assert "Save this filter as" in page and "Spring is coming" in page and "Black Friday" not in page
@@ -36,10 +35,8 @@ def test_save_open_and_forget_a_filter(demo: dict[str, Connection]) -> None:
     assert not SavedFilter.objects.exists()
 
 
-def test_an_unfiltered_list_is_not_saved(demo: dict[str, Connection]) -> None:
-    viewer = Client()
-    viewer.force_login(make_user("vic", "viewer"))
-    page = viewer.post(
+def test_an_unfiltered_list_is_not_saved(viewer_client: Client, demo: dict[str, Connection]) -> None:
+    page = viewer_client.post(
         reverse("content:filter_save", args=["home-banners"]), {"name": "All", "query": "page=2"}, follow=True
     ).content.decode()
     assert "Filter the list first" in page and not SavedFilter.objects.exists()

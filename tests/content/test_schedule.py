@@ -9,21 +9,14 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from apps.connections.models import Connection
 from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.content.services import schedule
 from apps.core.models import AuditEntry
 from apps.sandbox.models import FaultSettings
-from tests.conftest import make_user
 
 State = ScheduledAction.State
-
-
-@pytest.fixture
-def paula(demo: dict[str, Connection]) -> User:
-    return make_user("paula", "publisher")
 
 
 def plan(

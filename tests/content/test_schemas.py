@@ -13,7 +13,6 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
-from tests.conftest import make_user
 
 
 def rows(*fields: dict[str, Any]) -> dict[str, Any]:
@@ -39,9 +38,9 @@ def page_rows(page: str) -> dict[str, Any]:
     return data
 
 
-def test_create_a_schema_with_the_builder(admin: Client, bw: BrickworksClient) -> None:
+def test_create_a_schema_with_the_builder(admin_client: Client, bw: BrickworksClient) -> None:
     url = reverse("content:schema_new")
-    assert admin.get(url).status_code == 200
+    assert admin_client.get(url).status_code == 200
     form = {"app_id": "promos", "display_name": "Promos", "description": "Site promos", "versioned": "1"}
     fields = rows(
         {
@@ -72,9 +71,9 @@ def test_create_a_schema_with_the_builder(admin: Client, bw: BrickworksClient) -
             "ORDER": "2",
         },
     )
-    added = admin.post(url, {**form, **fields, "add": "1"})
+    added = admin_client.post(url, {**form, **fields, "add": "1"})
     assert added.status_code == 200 and 'name="fields-3-name"' in added.content.decode()
-    response = admin.post(url, {**form, **fields})
+    response = admin_client.post(url, {**form, **fields})
     assert response["Location"] == reverse("content:schema", args=["promos"])
     schema = bw.get_schema("promos")
     assert list(schema.fields) == ["title", "weight", "kind"] and not schema.is_simple
@@ -97,41 +96,43 @@ def test_create_a_schema_with_the_builder(admin: Client, bw: BrickworksClient) -
         "max": 9,
     }
     assert AuditEntry.objects.filter(action="schema.create", outcome="ok").exists()
-    detail = admin.get(response["Location"]).content.decode()
+    detail = admin_client.get(response["Location"]).content.decode()
     assert "record name" in detail and "Sale, news" in detail
 
 
-def test_our_and_the_remote_errors_show_on_the_rows(admin: Client, bw: BrickworksClient) -> None:
+def test_our_and_the_remote_errors_show_on_the_rows(admin_client: Client, bw: BrickworksClient) -> None:
     url = reverse("content:schema_new")
     form = {"app_id": "promos", "display_name": "Promos", "versioned": "1"}
-    page = admin.post(
+    page = admin_client.post(
         url, {**form, **rows({"name": "kind", "type": "select", "ORDER": "1"})}
     ).content.decode()
     assert "A choice needs options" in page
-    page = admin.post(
+    page = admin_client.post(
         url, {**form, **rows({"name": "a", "type": "text"}, {"name": "a", "type": "number"})}
     ).content.decode()
     assert "Two fields have the same name." in page
     # The remote refuses a searchable JSON field: the error lands on that row.
-    response = admin.post(url, {**form, **rows({"name": "blob", "type": "json", "searchable": "on"})})
+    response = admin_client.post(url, {**form, **rows({"name": "blob", "type": "json", "searchable": "on"})})
     assert response.status_code == 400 and "searchable:" in response.content.decode()
-    response = admin.post(url, {**form, "app_id": "home-banners", **rows({"name": "x", "type": "text"})})
+    response = admin_client.post(
+        url, {**form, "app_id": "home-banners", **rows({"name": "x", "type": "text"})}
+    )
     assert response.status_code == 400 and "exists" in response.content.decode()
     with pytest.raises(ApiNotFound):
         bw.get_schema("promos")
 
 
 def test_edit_reorders_removes_and_keeps_what_the_builder_does_not_show(
-    admin: Client, bw: BrickworksClient
+    admin_client: Client, bw: BrickworksClient
 ) -> None:
     url = reverse("content:schema_edit", args=["home-banners"])
-    page = admin.get(url).content.decode()
+    page = admin_client.get(url).content.decode()
     data = {"display_name": "Homepage banners", "description": "", **page_rows(page)}
     names = {v: k.split("-")[1] for k, v in data.items() if k.endswith("-name")}
     data[f"fields-{names['priority']}-ORDER"] = "0"  # first
     data[f"fields-{names['body']}-DELETE"] = "on"
     data[f"fields-{names['headline']}-maximum"] = "100"
-    response = admin.post(url, data)
+    response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     schema = bw.get_schema("home-banners")
     assert schema.display_name == "Homepage banners" and list(schema.fields)[0] == "priority"
@@ -142,24 +143,25 @@ def test_edit_reorders_removes_and_keeps_what_the_builder_does_not_show(
 
 
 def test_delete_needs_the_typed_name_and_says_what_happens_to_the_records(
-    admin: Client, bw: BrickworksClient
+    admin_client: Client, bw: BrickworksClient
 ) -> None:
     url = reverse("content:schema_delete", args=["home-banners"])
-    page = admin.get(url).content.decode()
+    page = admin_client.get(url).content.decode()
     assert "<strong>3 records</strong>" in page and "1 of them is live" in page
-    wrong = admin.post(url, {"confirm": "home"})
+    wrong = admin_client.post(url, {"confirm": "home"})
     assert wrong.status_code == 400 and "Type home-banners exactly" in wrong.content.decode()
     assert bw.get_schema("home-banners")
-    assert admin.post(url, {"confirm": "home-banners"})["Location"] == reverse("content:schemas")
+    assert admin_client.post(url, {"confirm": "home-banners"})["Location"] == reverse("content:schemas")
     with pytest.raises(ApiNotFound):
         bw.get_schema("home-banners")
     assert AuditEntry.objects.get(action="schema.delete").detail == {"records": 3}
 
 
 @pytest.mark.parametrize("role", ["viewer", "editor", "publisher"])
-def test_only_admins_manage_schemas(demo: dict[str, Connection], bw: BrickworksClient, role: str) -> None:
-    client = Client()
-    client.force_login(make_user(role, role))
+def test_only_admins_manage_schemas(
+    request: pytest.FixtureRequest, demo: dict[str, Connection], bw: BrickworksClient, role: str
+) -> None:
+    client = request.getfixturevalue(f"{role}_client")
     assert client.get(reverse("content:schema", args=["home-banners"])).status_code == 200
     for name, args in (
         ("content:schema_new", []),

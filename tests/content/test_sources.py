@@ -10,7 +10,6 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
-from tests.conftest import make_user
 
 FORM = {
     "name": "Weather",
@@ -23,8 +22,8 @@ FORM = {
 }
 
 
-def test_create_edit_and_list(admin: Client, bw: BrickworksClient) -> None:
-    response = admin.post(reverse("content:source_new"), FORM)
+def test_create_edit_and_list(admin_client: Client, bw: BrickworksClient) -> None:
+    response = admin_client.post(reverse("content:source_new"), FORM)
     assert response["Location"] == reverse("content:sources")
     (source,) = bw.list_external_sources().data
     assert source.properties == {
@@ -34,12 +33,12 @@ def test_create_edit_and_list(admin: Client, bw: BrickworksClient) -> None:
         "body": {"units": "metric"},
     }
     assert source.ttl == 300
-    page = admin.get(reverse("content:sources")).content.decode()
+    page = admin_client.get(reverse("content:sources")).content.decode()
     assert "Weather" in page and "POST https://weather.example.test/today" in page and "secret" not in page
 
-    edit = admin.get(reverse("content:source_edit", args=[source.id])).content.decode()
+    edit = admin_client.get(reverse("content:source_edit", args=[source.id])).content.decode()
     assert "X-Api-Key: secret" in edit and "{&quot;units&quot;: &quot;metric&quot;}" in edit
-    admin.post(
+    admin_client.post(
         reverse("content:source_edit", args=[source.id]), {**FORM, "method": "get", "ttl": "", "headers": ""}
     )
     changed = bw.get_external_source(source.id)
@@ -47,8 +46,8 @@ def test_create_edit_and_list(admin: Client, bw: BrickworksClient) -> None:
     assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["source.create", "source.update"]
 
 
-def test_our_checks(admin: Client) -> None:
-    page = admin.post(
+def test_our_checks(admin_client: Client, demo: dict[str, Connection]) -> None:
+    page = admin_client.post(
         reverse("content:source_new"), {**FORM, "headers": "no colon here", "body": "[1]", "url": "ftp://x"}
     )
     text = page.content.decode()
@@ -56,7 +55,7 @@ def test_our_checks(admin: Client) -> None:
     assert "Line 1: write it as Name: value." in text and "The body is a JSON object" in text
 
 
-def test_delete_names_the_fields_that_use_it(admin: Client, bw: BrickworksClient) -> None:
+def test_delete_names_the_fields_that_use_it(admin_client: Client, bw: BrickworksClient) -> None:
     source = bw.create_external_source(name="Weather", properties={"url": "https://w.example.test"})
     schema = bw.get_schema("home-banners")
     bw.update_schema(
@@ -64,17 +63,18 @@ def test_delete_names_the_fields_that_use_it(admin: Client, bw: BrickworksClient
         display_name=schema.display_name,
         fields={**schema.fields, "weather": {"type": "external", "label": "Weather", "source": source.id}},
     )
-    page = admin.get(reverse("content:source_delete", args=[source.id])).content.decode()
+    page = admin_client.get(reverse("content:source_delete", args=[source.id])).content.decode()
     assert "Home banners</a> → Weather" in page
-    admin.post(reverse("content:source_delete", args=[source.id]))
+    admin_client.post(reverse("content:source_delete", args=[source.id]))
     with pytest.raises(ApiNotFound):
         bw.get_external_source(source.id)
 
 
-def test_viewers_see_the_list_only(demo: dict[str, Connection], bw: BrickworksClient) -> None:
+def test_viewers_see_the_list_only(
+    publisher_client: Client, demo: dict[str, Connection], bw: BrickworksClient
+) -> None:
     source = bw.create_external_source(name="Weather", properties={"url": "https://w.example.test"})
-    client = Client()
-    client.force_login(make_user("pub", "publisher"))
+    client = publisher_client
     assert "Weather" in client.get(reverse("content:sources")).content.decode()
     assert client.get(reverse("content:source_edit", args=[source.id])).status_code == 403
     assert client.post(reverse("content:source_new"), FORM).status_code == 403

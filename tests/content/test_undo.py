@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,6 @@ from apps.content.models import DeletedRecord, ScheduledAction
 from apps.content.services import deleted, schedule
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
-from tests.conftest import make_user
 
 
 def delete(client: Client, bw: BrickworksClient, slug: str) -> DeletedRecord:
@@ -31,18 +31,18 @@ def delete(client: Client, bw: BrickworksClient, slug: str) -> DeletedRecord:
 
 
 def test_undo_brings_back_the_live_version_and_the_draft_on_top(
-    publisher: Client, bw: BrickworksClient
+    publisher_client: Client, bw: BrickworksClient
 ) -> None:
     schema = bw.get_schema("home-banners")
     live = bw.get_record(schema.id, "winter-sale")
     draft = bw.update_record(
         schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Winter sale, take 2"}
     )
-    deleted = delete(publisher, bw, "winter-sale")
+    deleted = delete(publisher_client, bw, "winter-sale")
     assert [v["status"] for v in deleted.snapshot["versions"]][:2] == ["DRAFT", "PUBLISHED"]
-    page = publisher.get(reverse("content:deleted")).content.decode()
+    page = publisher_client.get(reverse("content:deleted")).content.decode()
     assert f'id="deleted-{deleted.pk}"' in page and "Undo" in page
-    response = publisher.post(reverse("content:deleted_undo", args=[deleted.pk]))
+    response = publisher_client.post(reverse("content:deleted_undo", args=[deleted.pk]))
     deleted.refresh_from_db()
     assert deleted.restored_at is not None and response["Location"].endswith(f"/{deleted.restored_as}/")
     back_live = bw.get_record(schema.id, deleted.restored_as, statuses=["PUBLISHED"])
@@ -50,53 +50,55 @@ def test_undo_brings_back_the_live_version_and_the_draft_on_top(
     back_draft = bw.get_record(schema.id, deleted.restored_as, statuses=["DRAFT"])
     assert back_draft.status == "DRAFT" and back_draft.values == draft.values
     assert AuditEntry.objects.filter(action="record.undo_delete", outcome="ok").count() == 1
-    again = publisher.post(reverse("content:deleted_undo", args=[deleted.pk]), follow=True).content.decode()
+    again = publisher_client.post(
+        reverse("content:deleted_undo", args=[deleted.pk]), follow=True
+    ).content.decode()
     assert "can no longer be restored" in again
 
 
-def test_a_draft_only_record_comes_back_as_a_draft(publisher: Client, bw: BrickworksClient) -> None:
+def test_a_draft_only_record_comes_back_as_a_draft(publisher_client: Client, bw: BrickworksClient) -> None:
     before = bw.get_record("home-banners", "spring-teaser")
-    deleted = delete(publisher, bw, "spring-teaser")
-    publisher.post(reverse("content:deleted_undo", args=[deleted.pk]))
+    deleted = delete(publisher_client, bw, "spring-teaser")
+    publisher_client.post(reverse("content:deleted_undo", args=[deleted.pk]))
     back = bw.get_record("home-banners", "spring-teaser")
     assert back.status == "DRAFT" and back.values == before.values and back.name == before.name
 
 
-def test_after_seven_days_there_is_no_undo(publisher: Client, bw: BrickworksClient) -> None:
-    deleted = delete(publisher, bw, "spring-teaser")
+def test_after_seven_days_there_is_no_undo(publisher_client: Client, bw: BrickworksClient) -> None:
+    deleted = delete(publisher_client, bw, "spring-teaser")
     DeletedRecord.objects.filter(pk=deleted.pk).update(
         deleted_at=deleted.deleted_at - timedelta(days=7, seconds=1)
     )
-    assert f'id="deleted-{deleted.pk}"' not in publisher.get(reverse("content:deleted")).content.decode()
-    publisher.post(reverse("content:deleted_undo", args=[deleted.pk]))
+    assert (
+        f'id="deleted-{deleted.pk}"' not in publisher_client.get(reverse("content:deleted")).content.decode()
+    )
+    publisher_client.post(reverse("content:deleted_undo", args=[deleted.pk]))
     with pytest.raises(ApiNotFound):
         bw.get_record("home-banners", "spring-teaser")
 
 
-def test_an_editor_cannot_undo(publisher: Client, bw: BrickworksClient) -> None:
-    deleted = delete(publisher, bw, "spring-teaser")
-    editor = Client()
-    editor.force_login(make_user("eddie", "editor"))
-    assert "Undo</button>" not in editor.get(reverse("content:deleted")).content.decode()
-    assert editor.post(reverse("content:deleted_undo", args=[deleted.pk])).status_code == 403
+def test_an_editor_cannot_undo(publisher_client: Client, editor_client: Client, bw: BrickworksClient) -> None:
+    deleted = delete(publisher_client, bw, "spring-teaser")
+    assert "Undo</button>" not in editor_client.get(reverse("content:deleted")).content.decode()
+    assert editor_client.post(reverse("content:deleted_undo", args=[deleted.pk])).status_code == 403
 
 
-def test_snapshots_past_seven_days_are_purged(publisher: Client, bw: BrickworksClient) -> None:
-    old = delete(publisher, bw, "spring-teaser")
-    recent = delete(publisher, bw, "black-friday")
+def test_snapshots_past_seven_days_are_purged(publisher_client: Client, bw: BrickworksClient) -> None:
+    old = delete(publisher_client, bw, "spring-teaser")
+    recent = delete(publisher_client, bw, "black-friday")
     DeletedRecord.objects.filter(pk=old.pk).update(deleted_at=old.deleted_at - timedelta(days=8))
     assert tasks.purge_deleted() == 1
     assert list(DeletedRecord.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
-def test_deleting_cancels_what_was_scheduled(publisher: Client, bw: BrickworksClient) -> None:
+def test_deleting_cancels_what_was_scheduled(
+    publisher_client: Client, paula: User, bw: BrickworksClient
+) -> None:
     teaser = bw.get_record("home-banners", "spring-teaser")
     schema = bw.get_schema("home-banners")
     at = timezone.now() + timedelta(hours=1)
-    item = schedule.schedule(
-        make_user("pia", "publisher"), schema=schema, record=teaser, action="publish", at=at
-    )
-    delete(publisher, bw, "spring-teaser")
+    item = schedule.schedule(paula, schema=schema, record=teaser, action="publish", at=at)
+    delete(publisher_client, bw, "spring-teaser")
     item.refresh_from_db()
     assert item.state == ScheduledAction.State.CANCELLED
     assert item.events.last().message == "Cancelled: the record was deleted"

@@ -6,16 +6,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.models import TestProfile
 from apps.content.services import schedule
 from apps.core.models import AuditEntry
-from tests.conftest import make_user
-from tests.content.conftest import client_as
 
 
 def record_id(bw: BrickworksClient, slug: str) -> str:
@@ -26,32 +26,38 @@ def form_data(**values: str) -> dict[str, str]:
     return {f"values-{name}": value for name, value in values.items()}
 
 
-def test_the_schema_list_filters_without_a_reload(viewer: Client) -> None:
-    html = viewer.get(reverse("content:schemas")).content.decode()
+def test_the_schema_list_filters_without_a_reload(viewer_client: Client, demo: dict[str, Connection]) -> None:
+    html = viewer_client.get(reverse("content:schemas")).content.decode()
     assert "Home banners" in html and "Offers" in html
-    partial = viewer.get(reverse("content:schemas"), {"type": "SIMPLE"}, headers={"HX-Request": "true"})
+    partial = viewer_client.get(
+        reverse("content:schemas"), {"type": "SIMPLE"}, headers={"HX-Request": "true"}
+    )
     body = partial.content.decode()
     assert "<html" not in body
     assert "Offers" in body and "Home banners" not in body
 
 
-def test_the_record_list_shows_statuses_and_pending_changes(viewer: Client, bw: BrickworksClient) -> None:
+def test_the_record_list_shows_statuses_and_pending_changes(
+    viewer_client: Client, bw: BrickworksClient
+) -> None:
     bw.update_record(
         "home-banners", record_id(bw, "winter-sale"), status="DRAFT", values={"headline": "Next"}
     )
-    html = viewer.get(reverse("content:records", args=["home-banners"])).content.decode()
+    html = viewer_client.get(reverse("content:records", args=["home-banners"])).content.decode()
     assert html.count('class="badge status-') >= 3
     assert "Changed since published" in html
-    drafts = viewer.get(
+    drafts = viewer_client.get(
         reverse("content:records", args=["home-banners"]), {"status": "DRAFT"}
     ).content.decode()
     assert "Spring is coming" in drafts and "Black Friday" not in drafts
-    found = viewer.get(reverse("content:records", args=["home-banners"]), {"q": "friday"}).content.decode()
+    found = viewer_client.get(
+        reverse("content:records", args=["home-banners"]), {"q": "friday"}
+    ).content.decode()
     assert "Black Friday" in found and "Spring is coming" not in found
 
 
-def test_an_editor_saves_an_incomplete_draft(editor: Client, bw: BrickworksClient) -> None:
-    response = editor.post(
+def test_an_editor_saves_an_incomplete_draft(editor_client: Client, bw: BrickworksClient) -> None:
+    response = editor_client.post(
         reverse("content:record_new", args=["home-banners"]),
         {**form_data(priority="3", tone="urgent"), "slug": "draft-banner", "action": "save"},
     )
@@ -62,16 +68,16 @@ def test_an_editor_saves_an_incomplete_draft(editor: Client, bw: BrickworksClien
     assert (entry.username, entry.outcome) == ("eddie", "ok")
 
 
-def test_an_editor_may_not_publish(editor: Client, bw: BrickworksClient) -> None:
-    response = editor.post(
+def test_an_editor_may_not_publish(editor_client: Client, bw: BrickworksClient) -> None:
+    response = editor_client.post(
         reverse("content:record_new", args=["home-banners"]), {**form_data(headline="X"), "action": "publish"}
     )
     assert response.status_code == 403
     assert bw.list_records("home-banners").meta.total == 3
 
 
-def test_publishing_lists_the_missing_required_fields(publisher: Client, bw: BrickworksClient) -> None:
-    response = publisher.post(
+def test_publishing_lists_the_missing_required_fields(publisher_client: Client, bw: BrickworksClient) -> None:
+    response = publisher_client.post(
         reverse("content:record_new", args=["home-banners"]), {**form_data(priority="1"), "action": "publish"}
     )
     assert response.status_code == 400
@@ -79,12 +85,14 @@ def test_publishing_lists_the_missing_required_fields(publisher: Client, bw: Bri
     assert bw.list_records("home-banners").meta.total == 3
 
 
-def test_our_validation_and_the_remote_one_show_on_the_fields(publisher: Client) -> None:
-    response = publisher.post(
+def test_our_validation_and_the_remote_one_show_on_the_fields(
+    publisher_client: Client, demo: dict[str, Connection]
+) -> None:
+    response = publisher_client.post(
         reverse("content:record_new", args=["home-banners"]), {**form_data(priority="11"), "action": "save"}
     )
     assert "Ensure this value is less than or equal to 10." in response.content.decode()
-    response = publisher.post(
+    response = publisher_client.post(
         reverse("content:record_new", args=["home-banners"]),
         {**form_data(headline="Again"), "slug": "winter-sale", "action": "save"},
     )
@@ -93,9 +101,9 @@ def test_our_validation_and_the_remote_one_show_on_the_fields(publisher: Client)
     assert 'value="Again"' in html  # what was typed is kept
 
 
-def test_editing_the_live_version_starts_a_draft(publisher: Client, bw: BrickworksClient) -> None:
+def test_editing_the_live_version_starts_a_draft(publisher_client: Client, bw: BrickworksClient) -> None:
     pk = record_id(bw, "winter-sale")
-    page = publisher.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    page = publisher_client.get(reverse("content:record", args=["home-banners", pk])).content.decode()
     assert "This is the live version" in page
     last = re.search(r'name="last_updated_at" value="([^"]+)"', page).group(1)
     data = {
@@ -104,7 +112,7 @@ def test_editing_the_live_version_starts_a_draft(publisher: Client, bw: Brickwor
         "last_updated_at": last,
     }
     assert (
-        publisher.post(
+        publisher_client.post(
             reverse("content:record", args=["home-banners", pk]), {**data, "action": "save"}
         ).status_code
         == 302
@@ -115,10 +123,10 @@ def test_editing_the_live_version_starts_a_draft(publisher: Client, bw: Brickwor
     draft = bw.get_record("home-banners", pk, statuses=["DRAFT"])
     assert (draft.record_version, draft.values["headline"]) == (2, "Winter sale, part two")
 
-    page = publisher.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    page = publisher_client.get(reverse("content:record", args=["home-banners", pk])).content.decode()
     assert "Winter sale, part two" in page  # the editor opens the draft
     last = re.search(r'name="last_updated_at" value="([^"]+)"', page).group(1)
-    publisher.post(
+    publisher_client.post(
         reverse("content:record", args=["home-banners", pk]),
         {**data, "last_updated_at": last, "action": "publish"},
     )
@@ -131,12 +139,12 @@ def test_editing_the_live_version_starts_a_draft(publisher: Client, bw: Brickwor
     assert AuditEntry.objects.filter(action="record.publish", username="paula").exists()
 
 
-def test_a_stale_save_keeps_what_was_typed(editor: Client, bw: BrickworksClient) -> None:
+def test_a_stale_save_keeps_what_was_typed(editor_client: Client, bw: BrickworksClient) -> None:
     pk = record_id(bw, "spring-teaser")
-    page = editor.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    page = editor_client.get(reverse("content:record", args=["home-banners", pk])).content.decode()
     last = re.search(r'name="last_updated_at" value="([^"]+)"', page).group(1)
     bw.update_record("home-banners", pk, values={"headline": "Someone else"})
-    response = editor.post(
+    response = editor_client.post(
         reverse("content:record", args=["home-banners", pk]),
         {**form_data(headline="Mine"), "last_updated_at": last, "action": "save"},
     )
@@ -147,18 +155,20 @@ def test_a_stale_save_keeps_what_was_typed(editor: Client, bw: BrickworksClient)
     assert bw.get_record("home-banners", pk).values["headline"] == "Someone else"
 
 
-def test_unpublish_duplicate_and_delete(publisher: Client, bw: BrickworksClient) -> None:
+def test_unpublish_duplicate_and_delete(publisher_client: Client, bw: BrickworksClient) -> None:
     pk = record_id(bw, "winter-sale")
-    publisher.post(reverse("content:record", args=["home-banners", pk]), {"action": "unpublish"})
+    publisher_client.post(reverse("content:record", args=["home-banners", pk]), {"action": "unpublish"})
     assert bw.get_record("home-banners", pk).status == "UNPUBLISHED"
-    response = publisher.post(reverse("content:record_duplicate", args=["home-banners", pk]))
+    response = publisher_client.post(reverse("content:record_duplicate", args=["home-banners", pk]))
     copy_id = response["Location"].rstrip("/").split("/")[-1]
     assert bw.get_record("home-banners", copy_id).name.endswith(" - copy")
     assert (
         "for good"
-        in publisher.get(reverse("content:record_delete", args=["home-banners", copy_id])).content.decode()
+        in publisher_client.get(
+            reverse("content:record_delete", args=["home-banners", copy_id])
+        ).content.decode()
     )
-    publisher.post(reverse("content:record_delete", args=["home-banners", copy_id]))
+    publisher_client.post(reverse("content:record_delete", args=["home-banners", copy_id]))
     assert bw.list_records("home-banners").meta.total == 3
     assert set(AuditEntry.objects.values_list("action", flat=True)) >= {
         "record.unpublish",
@@ -167,14 +177,16 @@ def test_unpublish_duplicate_and_delete(publisher: Client, bw: BrickworksClient)
     }
 
 
-def test_a_viewer_reads_but_has_no_buttons(viewer: Client, bw: BrickworksClient) -> None:
+def test_a_viewer_reads_but_has_no_buttons(viewer_client: Client, bw: BrickworksClient) -> None:
     pk = record_id(bw, "winter-sale")
-    html = viewer.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    html = viewer_client.get(reverse("content:record", args=["home-banners", pk])).content.decode()
     assert "<fieldset disabled>" in html
     for label in ("Save draft", "Publish", "Unpublish", "Duplicate", "Delete"):
         assert f">{label}</button>" not in html and f">{label}…</a>" not in html
     assert (
-        viewer.post(reverse("content:record", args=["home-banners", pk]), {"action": "publish"}).status_code
+        viewer_client.post(
+            reverse("content:record", args=["home-banners", pk]), {"action": "publish"}
+        ).status_code
         == 403
     )
 
@@ -182,37 +194,36 @@ def test_a_viewer_reads_but_has_no_buttons(viewer: Client, bw: BrickworksClient)
 @pytest.mark.parametrize(
     "name", ["content:schemas", "content:records", "content:record_new", "content:record"]
 )
-def test_content_pages_keep_the_csp(publisher: Client, bw: BrickworksClient, name: str) -> None:
+def test_content_pages_keep_the_csp(publisher_client: Client, bw: BrickworksClient, name: str) -> None:
     args = {"content:schemas": [], "content:record": ["home-banners", record_id(bw, "winter-sale")]}.get(
         name, ["home-banners"]
     )
-    response = publisher.get(reverse(name, args=args))
+    response = publisher_client.get(reverse(name, args=args))
     assert response.status_code == 200
     html = response.content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert "<style" not in html and not re.search(r"\sstyle=", html)
 
 
-def test_without_a_workspace_the_page_says_what_to_do(db: None) -> None:
-    client = client_as("nora", "viewer")
-    response = client.get(reverse("content:schemas"))
+def test_without_a_workspace_the_page_says_what_to_do(viewer_client: Client) -> None:
+    response = viewer_client.get(reverse("content:schemas"))
     assert "Add a Synerise workspace under Settings" in response.content.decode()
 
 
 def test_a_name_taken_from_a_field_is_not_copied_into_the_name(
-    publisher: Client, bw: BrickworksClient
+    publisher_client: Client, bw: BrickworksClient
 ) -> None:
     pk = record_id(bw, "spring-teaser")
-    html = publisher.get(reverse("content:record", args=["home-banners", pk])).content.decode()
+    html = publisher_client.get(reverse("content:record", args=["home-banners", pk])).content.decode()
     assert 'name="name" maxlength="255"' in html and 'name="name" value=' not in html
     assert "— (default: Calm)" in html
     assert 'placeholder="Default: Hello {{ customer.firstName }}!"' in html
 
 
-def test_preview_for_profiles_side_by_side(viewer: Client, bw: BrickworksClient) -> None:
+def test_preview_for_profiles_side_by_side(viewer_client: Client, bw: BrickworksClient) -> None:
     pk = record_id(bw, "winter-sale")
     url = reverse("content:record_preview", args=["home-banners", pk])
-    assert "Any visitor (no profile)" in viewer.get(url).content.decode()
+    assert "Any visitor (no profile)" in viewer_client.get(url).content.decode()
     params = {
         "form-TOTAL_FORMS": "3",
         "form-INITIAL_FORMS": "0",
@@ -223,7 +234,7 @@ def test_preview_for_profiles_side_by_side(viewer: Client, bw: BrickworksClient)
         "form-2-identifier_type": "email",
         "form-2-identifier_value": "nobody@example.test",
     }
-    html = viewer.get(url, params).content.decode()
+    html = viewer_client.get(url, params).content.decode()
     assert "Winter sale, Ann" in html and "Winter sale, Bob" in html
     assert "Hello Ann!" in html  # the greeting comes from the schema's default
     assert html.count('<span class="badge">default</span>') >= 2
@@ -231,30 +242,32 @@ def test_preview_for_profiles_side_by_side(viewer: Client, bw: BrickworksClient)
 
 
 def test_saved_test_profiles_are_shared_and_previewed_as(
-    editor: Client, viewer: Client, bw: BrickworksClient
+    editor_client: Client, viewer_client: Client, bw: BrickworksClient
 ) -> None:
     url = reverse("content:record_preview", args=["home-banners", record_id(bw, "winter-sale")])
     save = reverse("content:test_profile_save", args=["home-banners", record_id(bw, "winter-sale")])
-    response = editor.post(
+    response = editor_client.post(
         save, {"name": "Cleo", "identifier_type": "email", "identifier_value": "cleo@example.test"}
     )
     profile = TestProfile.objects.get()
     assert response["Location"] == f"{url}?saved={profile.pk}"
-    html = viewer.get(url, {"saved": profile.pk}).content.decode()  # everyone in the workspace sees it
+    html = viewer_client.get(url, {"saved": profile.pk}).content.decode()  # everyone in the workspace sees it
     assert "Winter sale, Cleo" in html and "Any visitor" not in html
     assert "Cleo · Email cleo@example.test" in html
     assert re.search(r"<title>Preview Winter sale, [^<]*</title>", html)
-    assert "Save test profile" not in html  # a viewer saves none
-    assert editor.get(url).content.decode().count("Save test profile") == 1
+    assert "Save test profile" not in html  # a viewer_client saves none
+    assert editor_client.get(url).content.decode().count("Save test profile") == 1
     assert (
-        viewer.post(save, {"name": "X", "identifier_type": "email", "identifier_value": "x"}).status_code
+        viewer_client.post(
+            save, {"name": "X", "identifier_type": "email", "identifier_value": "x"}
+        ).status_code
         == 403
     )
     params = {"saved": profile.pk, "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0"}
     params |= {"form-0-identifier_type": "email", "form-0-identifier_value": "ann@example.test"}
-    html = viewer.get(url, params).content.decode()
+    html = viewer_client.get(url, params).content.decode()
     assert html.index("Winter sale, Cleo") < html.index("Winter sale, Ann")
-    editor.post(
+    editor_client.post(
         reverse(
             "content:test_profile_delete", args=["home-banners", record_id(bw, "winter-sale"), profile.pk]
         )
@@ -263,14 +276,16 @@ def test_saved_test_profiles_are_shared_and_previewed_as(
     assert AuditEntry.objects.filter(action__startswith="test_profile.").count() == 2
 
 
-def test_preview_never_runs_record_content(publisher: Client, bw: BrickworksClient) -> None:
+def test_preview_never_runs_record_content(publisher_client: Client, bw: BrickworksClient) -> None:
     record = bw.create_record("home-banners", values={"headline": "x", "body": "<script>alert(1)</script>"})
-    html = publisher.get(reverse("content:record_preview", args=["home-banners", record.id])).content.decode()
+    html = publisher_client.get(
+        reverse("content:record_preview", args=["home-banners", record.id])
+    ).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_adding_a_preview_profile_keeps_the_typed_ones(viewer: Client, bw: BrickworksClient) -> None:
+def test_adding_a_preview_profile_keeps_the_typed_ones(viewer_client: Client, bw: BrickworksClient) -> None:
     url = reverse("content:record_preview", args=["home-banners", record_id(bw, "winter-sale")])
     params = {
         "form-TOTAL_FORMS": "1",
@@ -279,50 +294,50 @@ def test_adding_a_preview_profile_keeps_the_typed_ones(viewer: Client, bw: Brick
         "form-0-identifier_value": "ann@example.test",
         "add": "1",
     }
-    html = viewer.get(url, params).content.decode()
+    html = viewer_client.get(url, params).content.decode()
     assert 'name="form-1-identifier_value"' in html
     assert 'value="ann@example.test"' in html
 
 
-def test_versions_compare_field_by_field(viewer: Client, bw: BrickworksClient) -> None:
+def test_versions_compare_field_by_field(viewer_client: Client, bw: BrickworksClient) -> None:
     pk = record_id(bw, "winter-sale")
     bw.update_record("home-banners", pk, status="DRAFT", values={"headline": "Winter sale II", "priority": 5})
-    html = viewer.get(reverse("content:record_versions", args=["home-banners", pk])).content.decode()
+    html = viewer_client.get(reverse("content:record_versions", args=["home-banners", pk])).content.decode()
     # Draft vs live at first: the headline changed, the priority did not.
     assert re.search(r'<tr class="changed">\s*<td>Headline', html)
     assert not re.search(r'<tr class="changed">\s*<td>Priority', html)
-    assert "Winter sale II" in html and "Restore as draft" not in html  # a viewer restores nothing
+    assert "Winter sale II" in html and "Restore as draft" not in html  # a viewer_client restores nothing
 
 
 def test_versions_compare_live_with_what_goes_live_at_the_scheduled_time(
-    publisher: Client, bw: BrickworksClient
+    publisher_client: Client, bw: BrickworksClient, paula: User
 ) -> None:
     pk = record_id(bw, "winter-sale")
     url = reverse("content:record_versions", args=["home-banners", pk])
     draft = bw.update_record("home-banners", pk, status="DRAFT", values={"headline": "Winter sale II"})
-    assert "what goes live at the scheduled time" not in publisher.get(url).content.decode()
+    assert "what goes live at the scheduled time" not in publisher_client.get(url).content.decode()
     at = timezone.now() + timedelta(days=2)
     schema = bw.get_schema("home-banners")
-    item = schedule.schedule(
-        make_user("sched", "publisher"), schema=schema, record=draft, action="publish", at=at
-    )
-    html = publisher.get(url).content.decode()
+    item = schedule.schedule(paula, schema=schema, record=draft, action="publish", at=at)
+    html = publisher_client.get(url).content.decode()
     assert f"?a=1&amp;b=2&amp;at={item.pk}" in html
-    html = publisher.get(url, {"a": 1, "b": 2, "at": item.pk}).content.decode()
+    html = publisher_client.get(url, {"a": 1, "b": 2, "at": item.pk}).content.decode()
     assert "What changes for customers when version 2 goes live at" in html
     assert "Live now (version 1)" in html and "Live after the schedule (version 2)" in html
     assert re.search(r'<tr class="changed">\s*<td>Headline', html)
 
 
-def test_restore_makes_a_draft_and_never_overwrites_one(editor: Client, bw: BrickworksClient) -> None:
+def test_restore_makes_a_draft_and_never_overwrites_one(editor_client: Client, bw: BrickworksClient) -> None:
     pk = record_id(bw, "winter-sale")
     bw.update_record("home-banners", pk, status="DRAFT", values={"headline": "Second"})
-    response = editor.post(reverse("content:record_restore", args=["home-banners", pk, 1]), follow=True)
+    response = editor_client.post(
+        reverse("content:record_restore", args=["home-banners", pk, 1]), follow=True
+    )
     assert "publish or unpublish it before restoring" in response.content.decode()
     assert bw.get_record("home-banners", pk, statuses=["DRAFT"]).values["headline"] == "Second"
 
     bw.update_record("home-banners", pk, status="PUBLISHED")  # version 2 is live now
-    editor.post(reverse("content:record_restore", args=["home-banners", pk, 1]))
+    editor_client.post(reverse("content:record_restore", args=["home-banners", pk, 1]))
     draft = bw.get_record("home-banners", pk, statuses=["DRAFT"])
     assert (draft.record_version, draft.values["headline"]) == (3, "Winter sale, {{ customer.firstName }}")
     assert bw.get_record("home-banners", pk).values["headline"] == "Second"  # nothing was published

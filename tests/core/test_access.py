@@ -1,135 +1,334 @@
-"""Who may reach what: sign-in everywhere, and a server-side permission check on every mutation."""
+"""Who may reach what, for every URL the dashboard has: found by walking the URL resolver, not listed by hand.
+
+Every URL name is public (a short list below) or sends anonymous people to sign in; a viewer's POST to any
+of them is refused (403, or 405 where the view takes no POST) and changes nothing that is not the viewer's
+own; and every page an admin can open answers, with the Content-Security-Policy header. A new URL whose
+arguments the table below cannot fill makes these tests fail, saying which argument is missing.
+
+The Django admin (it has its own sign-in) and the sandbox (it serves remote APIs to API keys, and is mounted
+only when SANDBOX_ENABLED) are left out.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from apps.connections import services as connections
 from apps.connections.models import Connection
+from apps.content import tasks as content_tasks
+from apps.content.client import BrickworksClient
+from apps.content.models import DeletedRecord, SavedFilter, TestProfile
+from apps.content.services import bulk, schedule
 from apps.jobs.models import Job
+from apps.sandbox import seed
+from tests.conftest import client_for
 
-# Every dashboard page, with the ids it needs (filled in by the `objects` fixture).
-PAGES = [
-    ("dashboard:home", {}),
-    ("core:audit", {}),
-    ("jobs:list", {}),
-    ("jobs:detail", {"pk": "job"}),
-    ("jobs:detail_status", {"pk": "job"}),
-    ("connections:list", {}),
-    ("connections:detail", {"pk": "connection"}),
-    ("connections:add", {"kind": "synerise"}),
-    ("connections:edit", {"pk": "connection"}),
-    ("connections:delete", {"pk": "connection"}),
-    ("admin:index", {}),
-]
+# Names an anonymous person may open. Anything else must send them to sign in.
+PUBLIC = {"login", "healthz"}
+# POSTs a viewer may make, because they change only the viewer's own session, workspace or saved filters.
+PERSONAL = {"login", "logout", "workspace_switch", "content:filter_save", "content:filter_delete"}
+# What an admin's GET answers where it is not 200 (for a view that takes GET) or 405 (one that does not).
+ADMIN_GET = {"login": 302}  # a signed-in person is sent on from the sign-in page
+NOT_HTML = {"healthz"}  # JSON for the load balancer
 
-# Every URL that changes something, and the permission a viewer lacks for it.
-MUTATIONS = [
-    ("jobs:cancel", {"pk": "job"}),
-    ("jobs:retry", {"pk": "job"}),
-    ("connections:add", {"kind": "synerise"}),
-    ("connections:add", {"kind": "canvas"}),
-    ("connections:add", {"kind": "flows"}),
-    ("connections:edit", {"pk": "connection"}),
-    ("connections:delete", {"pk": "connection"}),
-    ("connections:test", {"pk": "connection"}),
-    ("connections:workspace", {"pk": "user_connection"}),
-    ("content:record_new", {"app_id": "articles"}),
-    ("content:record", {"app_id": "articles", "record_id": "3f0c2a4e-8a8e-4a53-9d7c-0b7d2c1e0f11"}),
-    ("content:record_delete", {"app_id": "articles", "record_id": "3f0c2a4e-8a8e-4a53-9d7c-0b7d2c1e0f11"}),
-    ("content:record_duplicate", {"app_id": "articles", "record_id": "3f0c2a4e-8a8e-4a53-9d7c-0b7d2c1e0f11"}),
-]
-# Pages that read a remote service; their content is tested against the sandbox in tests/content.
-REMOTE_PAGES = [
-    ("content:schemas", {}),
-    ("content:records", {"app_id": "articles"}),
-]
+# The query a GET needs to show its page (the readiness page goes back to the list without a choice).
+QUERY: dict[str, dict[str, str]] = {"content:bulk_ready": {"operation": "publish", "id": "@record"}}
+
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_PREFIXES = ("sandbox/",)
+
+# How to fill each URL argument: a fixed value, or a key of the `objects` fixture. `pk` names a row of
+# the model that the path segment before it is about.
+ARGUMENTS: dict[str, str] = {
+    "app_id": "home-banners",
+    "record_id": "@record",
+    "source_id": "@source",
+    "kind": "synerise",
+    "number": "1",
+}
+PK_AFTER_SEGMENT: dict[str, str] = {
+    "operations": "@job",
+    "connections": "@connection",
+    "scheduled": "@scheduled",
+    "deleted": "@deleted",
+    "bulk": "@bulk",
+    "filters": "@filter",
+    "profiles": "@profile",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str  # the path as written in the URLconf, e.g. "operations/<int:pk>/retry/"
+    arguments: tuple[str, ...]
+
+    def fill(self, objects: dict[str, str]) -> str:
+        """The path of this route with every argument filled, or a failure that names the missing one."""
+        kwargs = {}
+        for argument in self.arguments:
+            if argument == "pk":
+                segment = re.search(r"([\w-]+)/<int:pk>", self.route)
+                key = PK_AFTER_SEGMENT.get(segment.group(1) if segment else "")
+                if key is None:
+                    pytest.fail(f"{self.name} ({self.route}): add its `pk` segment to PK_AFTER_SEGMENT")
+            else:
+                key = ARGUMENTS.get(argument)
+                if key is None:
+                    pytest.fail(f"{self.name} ({self.route}): add the argument `{argument}` to ARGUMENTS")
+            kwargs[argument] = objects[key[1:]] if key.startswith("@") else key
+        return reverse(self.name, kwargs=kwargs)
+
+
+def dashboard_routes() -> list[Route]:
+    """Every named URL of the dashboard, namespaced, with its arguments, walking through includes."""
+    found: list[Route] = []
+
+    def walk(patterns: list[Any], namespaces: list[str], prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if entry.namespace in SKIPPED_NAMESPACES or route.startswith(SKIPPED_PREFIXES):
+                    continue
+                walk(
+                    entry.url_patterns,
+                    [*namespaces, entry.namespace] if entry.namespace else namespaces,
+                    route,
+                )
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"the URL {route!r} has no name: name it, so these tests can reach it"
+                arguments = tuple(entry.pattern.regex.groupindex)
+                parents = tuple(re.findall(r"<(?:\w+:)?(\w+)>", prefix))
+                found.append(Route(":".join([*namespaces, entry.name]), route, parents + arguments))
+
+    walk(get_resolver().url_patterns, [], "")
+    return found
+
+
+ROUTES = dashboard_routes()
+NAMES = {route.name for route in ROUTES}
+
+
+def test_the_walk_finds_every_url_name_once() -> None:
+    assert len(NAMES) == len(ROUTES), "two URLs share a name"
+    assert len(ROUTES) >= 53  # the dashboard's URL names when these tests were written; it only grows
+    assert PUBLIC | PERSONAL | set(ADMIN_GET) | NOT_HTML | set(QUERY) <= NAMES, (
+        "a listed name is no URL any more"
+    )
+
+
+def allowed_methods(client: Client, path: str) -> set[str]:
+    """The methods the view takes, from the Allow header of its answer to OPTIONS (require_http_methods)."""
+    response = client.options(path)
+    allow = response.headers.get("Allow")
+    assert allow, f"{path}: OPTIONS answered {response.status_code} without an Allow header"
+    return {method.strip() for method in allow.split(",")}
+
+
+def shared_state(me: User) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every model, less sessions and sign-in records, and less the rows that are `me`'s own."""
+    state = {}
+    for model in apps.get_models():
+        if not model._meta.managed or model._meta.app_label in {"sessions", "axes", "contenttypes", "admin"}:
+            continue
+        rows = model._default_manager.all()
+        if any(field.name == "user" for field in model._meta.fields):  # saved filters, preferences
+            rows = rows.exclude(user=me)
+        state[model._meta.label] = [
+            {name: value for name, value in row.items() if name != "last_login"}  # signing in touches it
+            for row in rows.order_by("pk").values()
+        ]
+    return state
 
 
 @pytest.fixture
-def objects(db: None) -> dict[str, int]:
+def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, str]:
+    """One real row or remote object for each kind of argument, in the sandbox and the database."""
+    bw = BrickworksClient(connections.http_for(demo["synerise"]))
+    schema = bw.get_schema("home-banners")
+    teaser = bw.get_record(schema.id, "spring-teaser")
+    winter = bw.get_record(schema.id, "winter-sale")
+    source = bw.create_external_source(name="Weather", properties={"url": "https://w.example.test"})
+    as_user = Connection.objects.create(
+        kind="synerise",
+        name="User sign-in (sandbox)",  # after the demo workspace, which stays everyone's current one
+        base_url=demo["synerise"].base_url,
+        auth_mode="user",
+        username=seed.DEMO_USER_EMAIL,
+        password=seed.DEMO_USER_PASSWORD,
+    )
+    job = Job.objects.create(kind="test", label="A job", task_name="x", state=Job.State.FAILED)
+    scheduled = schedule.schedule(
+        paula, schema=schema, record=teaser, action="publish", at=timezone.now() + timedelta(days=1)
+    )
+    deleted = DeletedRecord.objects.create(
+        connection=demo["synerise"],
+        schema_id=schema.id,
+        app_id=schema.app_id,
+        record_id="gone",
+        name="Gone",
+        snapshot={"record": winter.model_dump(mode="json", by_alias=True), "versions": []},
+        deleted_by=paula,
+    )
+    with transaction.atomic():  # queued; its task is never sent
+        run = bulk.create_job(
+            paula, demo["synerise"], schema, "publish", [teaser], task_name=content_tasks.run_bulk.name
+        )
+    saved = SavedFilter.objects.create(
+        user=alice, connection=demo["synerise"], app_id=schema.app_id, name="Drafts", query="status=DRAFT"
+    )
+    profile = TestProfile.objects.create(
+        connection=demo["synerise"],
+        name="Ann",
+        identifier_type="email",
+        identifier_value="ann@example.test",
+        created_by=paula,
+    )
+    return {
+        "record": teaser.id,
+        "source": str(source.id),
+        "job": str(job.pk),
+        "connection": str(as_user.pk),
+        "scheduled": str(scheduled.pk),
+        "deleted": str(deleted.pk),
+        "bulk": str(run.pk),  # a bulk run's pages are its job's
+        "filter": str(saved.pk),
+        "profile": str(profile.pk),
+    }
+
+
+# Anonymous people never reach a view, so any id will do here.
+ANY_ID = dict.fromkeys(
+    {key[1:] for key in [*ARGUMENTS.values(), *PK_AFTER_SEGMENT.values()] if key.startswith("@")}, "1"
+)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+def test_it_sends_anonymous_people_to_sign_in(client: Client, db: None, route: Route) -> None:
+    path = route.fill(ANY_ID)
+    response = client.get(path)
+    to_sign_in = response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    if route.name in PUBLIC:
+        assert not to_sign_in, f"{route.name} is listed as public but asks to sign in"
+    else:
+        assert to_sign_in, (
+            f"{route.name} answered {response.status_code} to an anonymous GET: list it in PUBLIC?"
+        )
+        assert response["Location"] == f"{reverse('login')}?next={path}"
+
+
+def test_it_sends_anonymous_people_to_the_admins_own_sign_in(client: Client, db: None) -> None:
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_it_refuses_every_mutation_to_a_viewer(vera: User, objects: dict[str, str]) -> None:
+    before = shared_state(vera)
+    problems = []
+    for route in ROUTES:
+        viewer = client_for(vera)  # afresh each time: a POST to logout signs the viewer out
+        path = route.fill(objects)
+        expected = None if route.name in PERSONAL else 403 if "POST" in allowed_methods(viewer, path) else 405
+        response = viewer.post(path, {"name": "x", "confirm": "home-banners", "action": "publish"})
+        if expected is None and response.status_code >= 400:
+            problems.append(f"{route.name}: a viewer's own POST answered {response.status_code}")
+        elif expected is not None and response.status_code != expected:
+            problems.append(f"{route.name}: a viewer's POST answered {response.status_code}, not {expected}")
+        after = shared_state(vera)
+        if after != before:
+            changed = sorted(label for label in after if after[label] != before.get(label))
+            problems.append(f"{route.name}: a viewer's POST changed {changed}")
+            before = after
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_an_admin_opens_answers_with_the_csp(
+    admin_client: Client, objects: dict[str, str]
+) -> None:
+    problems, pages = [], 0
+    for route in ROUTES:
+        path = route.fill(objects)
+        if route.name in ADMIN_GET:
+            expected = ADMIN_GET[route.name]
+        else:
+            expected = 200 if "GET" in allowed_methods(admin_client, path) else 405
+        query = {
+            key: objects[value[1:]] if value.startswith("@") else value
+            for key, value in QUERY.get(route.name, {}).items()
+        }
+        response = admin_client.get(path, query)
+        if response.status_code != expected:
+            problems.append(f"{route.name}: an admin's GET answered {response.status_code}, not {expected}")
+        if response.status_code != 200 or route.name in NOT_HTML:
+            continue
+        pages += 1
+        if not response["Content-Type"].startswith("text/html"):
+            problems.append(f"{route.name}: answered {response['Content-Type']}: list it in NOT_HTML?")
+        csp = response.headers.get("Content-Security-Policy", "")
+        if "script-src 'self'" not in csp or "unsafe-inline" in csp:
+            problems.append(f"{route.name}: the Content-Security-Policy is {csp!r}")
+        html = response.content.decode()
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+            or "<style" in html
+            or re.search(r"\sstyle=", html)
+        ):
+            problems.append(f"{route.name}: inline script or style would break the CSP")
+        if re.search(r"\son[a-z]+=", html):
+            problems.append(f"{route.name}: inline event handlers would break the CSP")
+    assert not problems, "\n".join(problems)
+    assert pages >= 33  # the HTML pages among the URL names when these tests were written
+
+
+def test_it_refuses_pages_to_a_stranger_without_a_role(
+    stranger_client: Client, objects: dict[str, str]
+) -> None:
+    problems = []
+    for route in ROUTES:
+        if route.name in PUBLIC:
+            continue
+        path = route.fill(objects)
+        if "GET" not in allowed_methods(stranger_client, path):
+            continue
+        response = stranger_client.get(path)
+        # The home page is open to anyone signed in; everything else needs a role.
+        expected = 200 if route.name == "dashboard:home" else 403
+        if response.status_code != expected:
+            problems.append(f"{route.name}: a stranger's GET answered {response.status_code}, not {expected}")
+    assert not problems, "\n".join(problems)
+
+
+def test_it_shows_a_viewer_no_mutating_buttons(viewer_client: Client, db: None) -> None:
     connection = Connection.objects.create(
         kind="synerise", name="Prod", base_url="https://api.synerise.com", auth_mode="api_key", api_key="k"
     )
-    user_connection = Connection.objects.create(
-        kind="synerise",
-        name="Prod user",
-        base_url="https://api.synerise.com",
-        auth_mode="user",
-        username="u@example.com",
-        password="p",
-    )
-    job = Job.objects.create(kind="test", label="A job", task_name="x", state=Job.State.FAILED)
-    return {"connection": connection.pk, "user_connection": user_connection.pk, "job": job.pk}
-
-
-def url(name: str, kwargs: dict[str, str], objects: dict[str, int]) -> str:
-    return reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
-
-
-@pytest.mark.parametrize(("name", "kwargs"), PAGES + REMOTE_PAGES + MUTATIONS)
-def test_it_sends_anonymous_people_to_sign_in(
-    client: Client, objects: dict[str, int], name: str, kwargs: dict[str, str]
-) -> None:
-    path = url(name, kwargs, objects)
-    response = client.get(path)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/") or response["Location"].startswith(
-        "/admin/login/"
-    )
-
-
-@pytest.mark.parametrize(("name", "kwargs"), MUTATIONS)
-def test_it_refuses_mutations_to_a_viewer(
-    viewer_client: Client, objects: dict[str, int], name: str, kwargs: dict[str, str]
-) -> None:
-    response = viewer_client.post(url(name, kwargs, objects), {"name": "x"})
-    assert response.status_code == 403
-    assert Connection.objects.count() == 2
-    assert Job.objects.get().state == Job.State.FAILED
-
-
-@pytest.mark.parametrize(("name", "kwargs"), [p for p in PAGES if p[0] != "admin:index"] + REMOTE_PAGES)
-def test_it_refuses_pages_to_a_stranger_without_a_role(
-    stranger_client: Client, objects: dict[str, int], name: str, kwargs: dict[str, str]
-) -> None:
-    response = stranger_client.get(url(name, kwargs, objects))
-    # The home page is open to anyone signed in; everything else needs a role.
-    assert response.status_code == (200 if name == "dashboard:home" else 403)
-
-
-def test_it_shows_a_viewer_no_mutating_buttons(viewer_client: Client, objects: dict[str, int]) -> None:
-    html = viewer_client.get(reverse("connections:detail", args=[objects["connection"]])).content.decode()
+    html = viewer_client.get(reverse("connections:detail", args=[connection.pk])).content.decode()
     assert "Test connection</button>" not in html
     assert "Edit</a>" not in html
     assert "Delete</a>" not in html
 
 
-def test_it_rejects_get_on_post_only_urls(admin_client: Client, objects: dict[str, int]) -> None:
-    for name in ("jobs:cancel", "jobs:retry", "connections:test"):
-        pk = objects["job"] if name.startswith("jobs") else objects["connection"]
+def test_it_rejects_get_on_post_only_urls(admin_client: Client, db: None) -> None:
+    job = Job.objects.create(kind="test", label="A job", task_name="x", state=Job.State.FAILED)
+    connection = Connection.objects.create(
+        kind="synerise", name="Prod", base_url="https://api.synerise.com", auth_mode="api_key", api_key="k"
+    )
+    for name, pk in (("jobs:cancel", job.pk), ("jobs:retry", job.pk), ("connections:test", connection.pk)):
         assert admin_client.get(reverse(name, args=[pk])).status_code == 405
 
 
 def test_it_lets_anyone_reach_login_and_health(client: Client, db: None) -> None:
     assert client.get(reverse("login")).status_code == 200
-    assert client.get("/healthz").status_code in (200, 503)
-
-
-@pytest.mark.parametrize(("name", "kwargs"), [p for p in PAGES if p[0] != "admin:index"])
-def test_it_serves_pages_without_inline_script_or_style(
-    admin_client: Client, objects: dict[str, int], name: str, kwargs: dict[str, str]
-) -> None:
-    response = admin_client.get(url(name, kwargs, objects))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script> would break the CSP"
-    assert "<style" not in html
-    assert not re.search(r"\sstyle=", html)
-    assert not re.search(r"\son[a-z]+=", html), "inline event handlers would break the CSP"
-    csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp
-    assert "unsafe-inline" not in csp
+    assert client.get(reverse("healthz")).status_code == 200

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from apps.connections import services as connections
@@ -16,7 +17,6 @@ from apps.connections.models import Connection
 from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
-from tests.conftest import make_user
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
@@ -25,11 +25,10 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def test_a_marketer_schedules_a_new_banner(
-    page: Any, live_server: Any, celery_worker: None, demo: dict[str, Connection]
+    page: Any, live_server: Any, celery_worker: None, demo: dict[str, Connection], paula: User
 ) -> None:
     base = live_server.url
-    make_user("maria", "publisher")
-    sign_in(page, base, "maria")
+    sign_in(page, base, "paula")
     ARTIFACTS.mkdir(exist_ok=True)
 
     page.goto(f"{base}/content/records/home-banners/new/")
@@ -84,12 +83,11 @@ def test_a_marketer_schedules_a_new_banner(
 
 
 def test_a_viewer_sees_no_publish_button_and_is_refused(
-    page: Any, live_server: Any, demo: dict[str, Connection]
+    page: Any, live_server: Any, demo: dict[str, Connection], vera: User
 ) -> None:
-    make_user("vince", "viewer")
     bw = BrickworksClient(connections.http_for(demo["synerise"]))
     teaser = bw.get_record("home-banners", "spring-teaser")
-    sign_in(page, live_server.url, "vince")
+    sign_in(page, live_server.url, "vera")
     url = f"{live_server.url}/content/records/home-banners/{teaser.id}/"
     page.goto(url)
     assert page.locator("h1").inner_text() == "Spring is coming"
