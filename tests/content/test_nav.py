@@ -31,19 +31,21 @@ def active_section(client: Client, url: str) -> str:
         ("content:deleted", []),
     ],
 )
-def test_content_pages_mark_content(admin: Client, name: str, args: list[str]) -> None:
-    assert active_section(admin, reverse(name, args=args)) == "Content"
+def test_content_pages_mark_content(
+    admin_client: Client, demo: dict[str, Connection], name: str, args: list[str]
+) -> None:
+    assert active_section(admin_client, reverse(name, args=args)) == "Content"
 
 
 def test_a_record_and_a_bulk_job_mark_content_and_the_schedule_marks_scheduled(
-    admin: Client, publisher: Client, bw: BrickworksClient, demo: dict[str, Connection]
+    admin_client: Client, publisher_client: Client, bw: BrickworksClient, demo: dict[str, Connection]
 ) -> None:
     teaser = bw.get_record("home-banners", "spring-teaser")
-    assert active_section(admin, reverse("content:record", args=["home-banners", teaser.id])) == "Content"
-    publisher.post(
-        reverse("content:bulk_ready", args=["home-banners"]), {"operation": "publish", "ids": teaser.id}
-    )
+    record = reverse("content:record", args=["home-banners", teaser.id])
+    assert active_section(admin_client, record) == "Content"
+    bulk = reverse("content:bulk_ready", args=["home-banners"])
+    publisher_client.post(bulk, {"operation": "publish", "ids": teaser.id})
     job = Job.objects.get()
-    assert active_section(admin, reverse("content:bulk_detail", args=[job.pk])) == "Content"
-    assert active_section(admin, reverse("content:scheduled")) == "Scheduled"
-    assert active_section(admin, reverse("content:scheduled_calendar")) == "Scheduled"
+    assert active_section(admin_client, reverse("content:bulk_detail", args=[job.pk])) == "Content"
+    assert active_section(admin_client, reverse("content:scheduled")) == "Scheduled"
+    assert active_section(admin_client, reverse("content:scheduled_calendar")) == "Scheduled"

@@ -105,7 +105,7 @@ def test_deleting_cancels_what_was_scheduled(
 
 
 def test_the_snapshot_keeps_every_version_page_by_page(
-    publisher: Client, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
+    publisher_client: Client, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(deleted, "VERSIONS_PAGE", 2)  # five versions over three pages
     schema = bw.get_schema("home-banners")
@@ -121,6 +121,6 @@ def test_the_snapshot_keeps_every_version_page_by_page(
         )
     total = bw.list_versions(schema.id, record.id).meta.total
     assert total == 5 > deleted.VERSIONS_PAGE
-    publisher.post(reverse("content:record_delete", args=["home-banners", record.id]))
+    publisher_client.post(reverse("content:record_delete", args=["home-banners", record.id]))
     versions = DeletedRecord.objects.get().snapshot["versions"]
     assert sorted(v["recordVersion"] for v in versions) == [1, 2, 3, 4, 5]

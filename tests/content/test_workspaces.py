@@ -16,7 +16,6 @@ from apps.content.models import DeletedRecord, ScheduledAction
 from apps.content.services import deleted, schedule
 from apps.core.http import ApiNotFound
 from apps.sandbox.models import Workspace
-from tests.conftest import make_user
 
 
 @pytest.fixture
@@ -30,11 +29,6 @@ def staging(demo: dict[str, Connection]) -> Connection:
         auth_mode=Connection.AuthMode.API_KEY,
         api_key="staging-key",
     )
-
-
-@pytest.fixture
-def paula(demo: dict[str, Connection]) -> User:
-    return make_user("paula", "publisher")
 
 
 def signed_in(user: User) -> Client:
