@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.models import TestProfile
-from apps.content.services import schedule
+from apps.content.services import records, schedule
 from apps.core.models import AuditEntry
 
 
@@ -342,3 +343,64 @@ def test_restore_makes_a_draft_and_never_overwrites_one(editor_client: Client, b
     assert (draft.record_version, draft.values["headline"]) == (3, "Winter sale, {{ customer.firstName }}")
     assert bw.get_record("home-banners", pk).values["headline"] == "Second"  # nothing was published
     assert AuditEntry.objects.filter(action="record.restore", username="eddie").exists()
+
+
+def live_offer(bw: BrickworksClient) -> tuple[str, dict[str, str]]:
+    """A live record of the simple schema `offers`, and a form that changes its title."""
+    offer = next(r for r in bw.list_records("offers").data if r.values["sku"] == "BOOT-01")
+    assert offer.status == "PUBLISHED"
+    data = {
+        **form_data(sku="BOOT-01", title="Boots 90% off", discount="90"),
+        "last_updated_at": offer.updated_at.isoformat(),
+        "action": "save",
+    }
+    return offer.id, data
+
+
+def test_an_editor_may_not_save_into_a_live_record_of_a_simple_schema(
+    editor_client: Client, bw: BrickworksClient
+) -> None:
+    pk, data = live_offer(bw)
+    response = editor_client.post(reverse("content:record", args=["offers", pk]), data)
+    assert response.status_code == 403
+    live = bw.get_record("offers", pk)
+    assert (live.values["title"], live.values["discount"]) == ("Boots 20% off", 20)
+    assert not AuditEntry.objects.filter(target_id=pk).exists()
+
+
+def test_an_editor_sees_no_save_button_on_a_live_simple_record_but_can_duplicate_it(
+    editor_client: Client, bw: BrickworksClient
+) -> None:
+    pk, _ = live_offer(bw)
+    page = editor_client.get(reverse("content:record", args=["offers", pk])).content.decode()
+    assert 'value="save"' not in page and 'value="publish"' not in page
+    assert "needs the publish permission" in page and ">Duplicate</button>" in page
+    unpublished = bw.create_record("offers", status="UNPUBLISHED", values={"sku": "NEW-1"})
+    page = editor_client.get(reverse("content:record", args=["offers", unpublished.id])).content.decode()
+    assert 'value="save"' in page and "needs the publish permission" not in page
+
+
+def test_a_publisher_saving_a_live_simple_record_is_audited_as_publishing(
+    publisher_client: Client, bw: BrickworksClient
+) -> None:
+    pk, data = live_offer(bw)
+    page = publisher_client.get(reverse("content:record", args=["offers", pk])).content.decode()
+    assert 'value="save"' in page and "saving changes what customers see at once" in page
+    response = publisher_client.post(reverse("content:record", args=["offers", pk]), data)
+    assert response.status_code == 302
+    live = bw.get_record("offers", pk)
+    assert (live.status, live.values["title"]) == ("PUBLISHED", "Boots 90% off")
+    entry = AuditEntry.objects.get(target_id=pk)
+    assert (entry.action, entry.username, entry.outcome) == ("record.publish", "paula", "ok")
+
+
+def test_the_save_service_itself_refuses_an_editor_a_live_simple_record(
+    eddie: User, bw: BrickworksClient
+) -> None:
+    pk, _ = live_offer(bw)
+    offer = bw.get_record("offers", pk)
+    with pytest.raises(PermissionDenied):
+        records.save_record(
+            eddie, bw.get_schema("offers"), offer, publish=False, last_updated_at=None, values={"sku": "X"}
+        )
+    assert bw.get_record("offers", pk).values["sku"] == "BOOT-01"

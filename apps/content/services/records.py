@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
 from apps.content.services.workspace import User, client_for, record_ref
 from apps.core import audit
@@ -41,6 +43,12 @@ def create_record(
     return record
 
 
+def changes_live(schema: Schema, version: Record, *, publish: bool) -> bool:
+    """Whether writing to this version changes what customers see: publishing does, and so does any
+    save into the live version of a simple schema, which has no drafts (see `write`)."""
+    return publish or (schema.is_simple and version.status == "PUBLISHED")
+
+
 def save_record(
     user: User,
     schema: Schema,
@@ -51,8 +59,14 @@ def save_record(
     **content: Any,
 ) -> Record:
     """Save an editor's content, and publish it when asked; `last_updated_at` guards against
-    overwriting someone else's save (ApiConflict BKW-029)."""
-    action = "record.publish" if publish else "record.update"
+    overwriting someone else's save (ApiConflict BKW-029).
+
+    Raises PermissionDenied when the save changes live content and the person may not publish.
+    """
+    live = changes_live(schema, record, publish=publish)
+    if live and not (user is not None and user.has_perm("content.publish_content")):
+        raise PermissionDenied("Changing live content is publishing.")
+    action = "record.publish" if live else "record.update"
     with audit.action(user, action, record_ref(schema, record)), client_for(user) as api:
         return write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
 
@@ -74,7 +88,9 @@ def write(
     """Write content to a version, publishing it if asked.
 
     The one place of the rule that a versioned schema's live or unpublished version is never edited
-    in place: the change starts a new draft, which is then published if asked.
+    in place: the change starts a new draft, which is then published if asked. A simple schema has no
+    drafts, so content written to its live version is live at once: callers treat that as publishing
+    (`changes_live`).
     """
     last: Any = last_updated_at
     if not schema.is_simple and version.status in ("PUBLISHED", "UNPUBLISHED"):

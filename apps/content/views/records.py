@@ -95,6 +95,8 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
     with client_for(request.user) as api:
         schema = api.get_schema(app_id)
         record = records.working_version(api, schema, record_id)
+    if request.method == "POST" and records.changes_live(schema, record, publish=action == "publish"):
+        _require(request, "content.publish_content")  # a save into a simple schema's live record
     if request.method == "GET":
         meta = _meta_for(schema, record)
         return _editor(request, schema, record, meta, forms.ValuesForm(schema, values=record.values))
@@ -241,6 +243,7 @@ def _editor(
         "values": values,
         "can_edit": request.user.has_perm("content.edit_content"),
         "can_publish": request.user.has_perm("content.publish_content"),
+        "save_goes_live": record is not None and records.changes_live(schema, record, publish=False),
         "scheduled": schedule.in_workspace(request.user).filter(
             record_id=record.id, state__in=ScheduledAction.OPEN
         )
