@@ -96,7 +96,7 @@ def connection_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         user=request.user,
     )
     if request.htmx:
-        return render(request, "jobs/job_detail.html#status", job_services.status_context(job))
+        return render(request, "jobs/job_detail.html#status", job_services.status_context(job, request.user))
     return redirect("jobs:detail", pk=job.pk)
 
 

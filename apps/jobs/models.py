@@ -47,6 +47,13 @@ class Job(models.Model):
     # Where the person follows the outcome (a domain's results page); empty: the job's own page.
     result_url = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Whom the job's work is done for: the creator, then whoever retried it last. Its audit entries name them.
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What cancelling or retrying takes, written by the domain that created the job (a bulk publish
+    # takes the publish permission); empty: the generic jobs.cancel_job and jobs.retry_job.
+    permission = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
@@ -82,6 +89,14 @@ class Job(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.state in (self.State.FAILED, self.State.CANCELLED)
+
+    @property
+    def cancel_permission(self) -> str:
+        return self.permission or "jobs.cancel_job"
+
+    @property
+    def retry_permission(self) -> str:
+        return self.permission or "jobs.retry_job"
 
     @property
     def duration(self) -> float | None:

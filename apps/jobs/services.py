@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,8 +39,14 @@ def create_job(
     task_name: str,
     target: models.Model | None = None,
     user: AbstractBaseUser | AnonymousUser | None = None,
+    permission: str = "",
 ) -> Job:
-    """A new queued Job; the caller enqueues its task after commit."""
+    """A new queued Job; the caller enqueues its task after commit.
+
+    `permission` is what cancelling or retrying it takes (the domain's own, e.g. publishing for a
+    bulk publish); empty: jobs.cancel_job and jobs.retry_job.
+    """
+    person = user if user is not None and user.is_authenticated else None
     job = Job.objects.create(
         kind=kind,
         label=label,
@@ -47,7 +54,9 @@ def create_job(
         target_type=target._meta.label if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:300] if target is not None else "",
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=person,
+        run_by=person,
+        permission=permission,
     )
     log(job, f"Queued by {user.get_username() if user and user.is_authenticated else 'the system'}")
     return job
@@ -111,8 +120,21 @@ def _finish(job: Job, state: str, *, step: str, error: str = "", progress: int |
     return changed == 1
 
 
+def may_cancel(user: AbstractBaseUser | AnonymousUser, job: Job) -> bool:
+    return bool(user.has_perm(job.cancel_permission))
+
+
+def may_retry(user: AbstractBaseUser | AnonymousUser, job: Job) -> bool:
+    return bool(user.has_perm(job.retry_permission))
+
+
 def cancel_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> None:
-    """Cancel a queued job at once, or ask a running one to stop at its next step."""
+    """Cancel a queued job at once, or ask a running one to stop at its next step.
+
+    Raises PermissionDenied when the person lacks the job's cancel permission.
+    """
+    if not may_cancel(user, job):
+        raise PermissionDenied(f"Cancelling this job takes {job.cancel_permission}.")
     with audit.action(user, "job.cancel", job):
         if Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
             state=Job.State.CANCELLED, step="Cancelled", finished_at=timezone.now(), cancel_requested=True
@@ -123,10 +145,19 @@ def cancel_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> None:
 
 
 def retry_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Put a failed or cancelled job back in the queue; False if it is not in such a state."""
+    """Put a failed or cancelled job back in the queue, its work now done for `user`; False if it is
+    not in such a state. Raises PermissionDenied when the person lacks the job's retry permission."""
+    if not may_retry(user, job):
+        raise PermissionDenied(f"Retrying this job takes {job.retry_permission}.")
     with audit.action(user, "job.retry", job):
         changed = Job.objects.filter(pk=job.pk, state__in=[Job.State.FAILED, Job.State.CANCELLED]).update(
-            state=Job.State.QUEUED, progress=0, step="", error="", cancel_requested=False, finished_at=None
+            state=Job.State.QUEUED,
+            progress=0,
+            step="",
+            error="",
+            cancel_requested=False,
+            finished_at=None,
+            run_by=user if user.is_authenticated else None,
         )
         if changed:
             log(job, f"Retried by {user.get_username()}")
@@ -158,7 +189,13 @@ def beat_is_late() -> bool:
     return seen is None or timezone.now() - seen > 3 * BEAT_INTERVAL
 
 
-def status_context(job: Job) -> dict[str, object]:
-    """What the job status fragment shows: the job and the tail of its log."""
+def status_context(job: Job, user: AbstractBaseUser | AnonymousUser) -> dict[str, object]:
+    """What the job status fragment shows: the job, the tail of its log, what this person may do."""
     logs = list(job.logs.order_by("-pk")[:LOG_TAIL])[::-1]
-    return {"job": job, "logs": logs, "log_total": job.logs.count()}
+    return {
+        "job": job,
+        "logs": logs,
+        "log_total": job.logs.count(),
+        "may_cancel": may_cancel(user, job),
+        "may_retry": may_retry(user, job),
+    }

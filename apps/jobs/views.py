@@ -39,14 +39,16 @@ def job_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("jobs.view_job", raise_exception=True)
 def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return render(request, "jobs/job_detail.html", services.status_context(get_object_or_404(Job, pk=pk)))
+    return render(
+        request, "jobs/job_detail.html", services.status_context(get_object_or_404(Job, pk=pk), request.user)
+    )
 
 
 @require_GET
 @permission_required("jobs.view_job", raise_exception=True)
 def job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
-    response = render(request, "jobs/job_detail.html#status", services.status_context(job))
+    response = render(request, "jobs/job_detail.html#status", services.status_context(job, request.user))
     if job.is_finished:
         # Lets the page around the fragment refresh what the job changed (e.g. a connection's last test).
         trigger_client_event(response, "job-finished", {"id": job.pk, "state": job.state})
@@ -54,7 +56,7 @@ def job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("jobs.cancel_job", raise_exception=True)
+@permission_required("jobs.view_job", raise_exception=True)  # and the job's own, checked by the service
 def job_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     services.cancel_job(job, user=request.user)
@@ -62,7 +64,7 @@ def job_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("jobs.retry_job", raise_exception=True)
+@permission_required("jobs.view_job", raise_exception=True)  # and the job's own, checked by the service
 def job_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     if tasks.retry(job, user=request.user):
@@ -74,7 +76,7 @@ def job_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _after_action(request: HtmxHttpRequest, job: Job, message: str) -> HttpResponse:
     if request.htmx:
         job.refresh_from_db()
-        return render(request, "jobs/job_detail.html#status", services.status_context(job))
+        return render(request, "jobs/job_detail.html#status", services.status_context(job, request.user))
     if message:
         messages.success(request, message)
     return redirect("jobs:detail", pk=job.pk)

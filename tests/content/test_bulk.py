@@ -25,6 +25,7 @@ from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.brickworks.models import RecordVersion
 from apps.sandbox.models import FaultSettings
+from tests.conftest import client_for, make_user
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
@@ -285,3 +286,54 @@ def test_an_item_retries_conflicts_only() -> None:
     with pytest.raises(runner.Failed) as failed:
         runner.attempt(call, "r3")
     assert failed.value.tries == runner.CONFLICT_TRIES
+
+
+def failed_bulk_publish(bw: BrickworksClient, paula: User) -> tuple[Job, Record]:
+    """Paula's bulk publish whose one record without a headline failed; the headline is then fixed."""
+    schema = bw.get_schema("home-banners")
+    good = drafts(bw, 2)
+    bad = bw.create_record(schema.id, status="DRAFT", name="No headline", values={})
+    job = start(paula, Connection.objects.get(kind="synerise"), schema, "publish", [*good, bad])
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    bad = bw.update_record(schema.id, bad.id, values={"headline": "Fixed"}, last_updated_at=bad.updated_at)
+    return job, bad
+
+
+def test_an_operator_may_neither_retry_nor_cancel_a_bulk_job_from_operations(
+    operator_client: Client, bw: BrickworksClient, paula: User
+) -> None:
+    job, bad = failed_bulk_publish(bw, paula)
+    page = operator_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:retry", args=[job.pk]) not in page
+    assert operator_client.post(reverse("jobs:retry", args=[job.pk])).status_code == 403
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.run_by == paula
+    assert bw.get_record("home-banners", bad.id).status == "DRAFT"
+    assert not AuditEntry.objects.filter(action="job.retry").exists()
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, finished_at=None)
+    assert operator_client.post(reverse("jobs:cancel", args=[job.pk])).status_code == 403
+    assert not Job.objects.get(pk=job.pk).cancel_requested
+
+
+def test_a_publisher_retries_a_bulk_job_from_operations_and_the_rerun_is_audited_as_theirs(
+    bw: BrickworksClient, paula: User
+) -> None:
+    job, bad = failed_bulk_publish(bw, paula)
+    percy = make_user("percy", "publisher")
+    percy_client = client_for(percy)
+    page = percy_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:retry", args=[job.pk]) in page
+    assert percy_client.post(reverse("jobs:retry", args=[job.pk])).status_code == 302
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and (job.created_by, job.run_by) == (paula, percy)
+    assert bw.get_record("home-banners", bad.id).status == "PUBLISHED"
+    entries = AuditEntry.objects.filter(action="record.publish", detail__bulk=job.pk)
+    by_whom = sorted(entries.values_list("username", "outcome", "target_id"))
+    assert [(who, outcome) for who, outcome, _ in by_whom] == [
+        ("paula", "failed"),
+        ("paula", "ok"),
+        ("paula", "ok"),
+        ("percy", "ok"),
+    ]
+    assert by_whom[-1][2] == bad.id

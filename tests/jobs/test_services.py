@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from apps.core.http import ApiNotFound, ApiUnavailable
@@ -69,8 +70,8 @@ def test_it_fails_a_job_and_reraises_a_bug(job: Job) -> None:
     assert job.error == "Internal error: ZeroDivisionError"
 
 
-def test_it_cancels_a_queued_job_at_once(job: Job, django_user_model: type[User]) -> None:
-    user = django_user_model.objects.create_user("olive")
+def test_it_cancels_a_queued_job_at_once(job: Job, olive: User) -> None:
+    user = olive
     services.cancel_job(job, user=user)
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED
@@ -79,8 +80,8 @@ def test_it_cancels_a_queued_job_at_once(job: Job, django_user_model: type[User]
     assert AuditEntry.objects.get(action="job.cancel").username == "olive"
 
 
-def test_it_stops_a_running_job_at_its_next_step(job: Job, django_user_model: type[User]) -> None:
-    user = django_user_model.objects.create_user("olive")
+def test_it_stops_a_running_job_at_its_next_step(job: Job, olive: User) -> None:
+    user = olive
     with services.running(job.pk) as running:
         assert running is not None
         services.report(running, progress=10, step="First step")
@@ -92,14 +93,35 @@ def test_it_stops_a_running_job_at_its_next_step(job: Job, django_user_model: ty
     assert job.progress == 20
 
 
-def test_it_retries_only_failed_or_cancelled_jobs(job: Job, django_user_model: type[User]) -> None:
-    user = django_user_model.objects.create_user("olive")
+def test_it_retries_only_failed_or_cancelled_jobs(job: Job, olive: User) -> None:
+    user = olive
     assert services.retry_job(job, user=user) is False
     services.fail(job, "boom")
     assert services.retry_job(job, user=user) is True
     job.refresh_from_db()
     assert (job.state, job.error, job.progress) == (Job.State.QUEUED, "", 0)
     assert "Retried by olive" in [line.message for line in job.logs.all()]
+    assert job.run_by == olive
+
+
+def test_a_job_takes_the_permission_its_creator_gave_it_to_cancel_or_retry(olive: User, paula: User) -> None:
+    generic = services.create_job(kind="demo", label="Generic", task_name="apps.demo", user=paula)
+    assert (generic.cancel_permission, generic.retry_permission) == ("jobs.cancel_job", "jobs.retry_job")
+    assert generic.run_by == paula
+    publishing = services.create_job(
+        kind="demo",
+        label="Publishing",
+        task_name="apps.demo",
+        user=paula,
+        permission="content.publish_content",
+    )
+    services.fail(publishing, "boom")
+    with pytest.raises(PermissionDenied):
+        services.retry_job(publishing, user=olive)
+    with pytest.raises(PermissionDenied):
+        services.cancel_job(generic, user=paula)
+    assert Job.objects.get(pk=publishing.pk).state == Job.State.FAILED
+    assert services.retry_job(publishing, user=paula) is True
 
 
 def test_it_knows_when_beat_is_late(db: None) -> None:

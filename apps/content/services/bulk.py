@@ -133,6 +133,7 @@ def create_job(
         label=f"{Operation(operation).label} {what}",
         task_name=task_name,
         user=user,
+        permission="content.publish_content",
     )
     job.result_url = reverse("content:bulk_detail", args=[job.pk])
     job.save(update_fields=["result_url"])
@@ -182,7 +183,7 @@ class BulkWork:
                 record_id=item.key,
                 name=answer["record"].get("name") or item.name,
                 snapshot=answer,
-                deleted_by=self.job.created_by,
+                deleted_by=self.job.run_by,
             )
             return self.delete
         return str(answer)
@@ -203,7 +204,7 @@ class BulkWork:
             snapshot.delete()  # the record is still there, so there is nothing to undo
         ref = audit.Ref("brickworks.record", item.key, f"{self.bulk.app_id}/{item.name}")
         audit.record(
-            self.job.created_by,
+            self.job.run_by,  # the creator, or whoever retried the job
             f"record.{self.bulk.operation}",
             ref,
             outcome="ok" if ok else "failed",
