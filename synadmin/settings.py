@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.ActorMiddleware",
     "apps.core.middleware.LoginRequiredMiddleware",
     "apps.core.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

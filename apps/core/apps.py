@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from apps.core import roles
+        from apps.core import accounts, roles
+
+        accounts.connect()
 
         # Permissions exist only after every app's post_migrate, so roles are synced after them all.
         post_migrate.connect(roles.sync_roles, dispatch_uid="core.sync_roles")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,26 @@ class Ref:
 
 
 Target = models.Model | Ref | None
+
+# Who is acting in this request, for changes seen only by signals (users, groups): set by
+# ActorMiddleware as a callable, so the lazy `request.user` is read only when something is recorded.
+_actor: ContextVar[Callable[[], User] | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting(user: Callable[[], User]) -> Iterator[None]:
+    """Within the block, `actor()` is the person `user()` returns."""
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def actor() -> User:
+    """The person acting in the current request; None outside one (a command, a task)."""
+    user = _actor.get()
+    return user() if user is not None else None
 
 
 def record(

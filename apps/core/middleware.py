@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.http import reswap, retarget
 
+from apps.core import audit
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,17 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path_info.startswith(PUBLIC_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ActorMiddleware:
+    """Tells the audit log who is acting, for the changes only signals see (users, groups, roles)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit.acting(lambda: getattr(request, "user", None)):
+            return self.get_response(request)
 
 
 class ApiErrorMiddleware:
