@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_httpx import HTTPXMock
 
 from apps.connections.models import Connection
 from apps.content import tasks
@@ -285,3 +287,37 @@ def test_an_item_retries_conflicts_only() -> None:
     with pytest.raises(runner.Failed) as failed:
         runner.attempt(call, "r3")
     assert failed.value.tries == runner.CONFLICT_TRIES
+
+
+class _FirstSchemaRead:
+    """Once armed, pytest-httpx answers the first read of a schema; every other request reaches the sandbox."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.answered = False
+
+    def __call__(self, request: httpx.Request) -> bool:
+        is_schema_read = request.method == "GET" and re.search(r"/schemas/[^/]+$", request.url.path)
+        if self.armed and is_schema_read and not self.answered:
+            self.answered = True
+            return True
+        return False
+
+
+first_schema_read = _FirstSchemaRead()
+
+
+@pytest.mark.httpx_mock(should_mock=first_schema_read)
+def test_it_retries_the_jobs_start_up_read_in_the_task_before_failing_the_job(
+    bw: BrickworksClient, demo: dict[str, Connection], paula: User, httpx_mock: HTTPXMock
+) -> None:
+    schema = bw.get_schema("home-banners")
+    chosen = drafts(bw, 2)
+    first_schema_read.armed = True
+    httpx_mock.add_response(status_code=503, json={"message": "Service unavailable"})
+    job = start(paula, demo["synerise"], schema, "publish", chosen)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert "Could not start: The remote service is unavailable" in " ".join(
+        job.logs.values_list("message", flat=True)
+    )
