@@ -131,8 +131,9 @@ def build_http(
 ) -> httpx.Client:
     """An httpx client with a timeout, a connection pool, and retries of idempotent calls.
 
-    Retries cover connect errors, connections dropped before or during the answer, 5xx and 429 (honouring Retry-After), with
-    exponential backoff and jitter. POSTs are not retried here: the task that made them decides.
+    Retries cover connect errors, connections dropped before or during the answer, 5xx and 429
+    (honouring Retry-After), with exponential backoff and jitter. POSTs are not retried here: the
+    task that made them decides.
     """
     retry = Retry(
         total=retries,

@@ -290,7 +290,7 @@ def test_an_item_retries_conflicts_only() -> None:
 
 
 class _FirstSchemaRead:
-    """Once armed, pytest-httpx answers the first read of a schema; every other request reaches the sandbox."""
+    """Once armed, pytest-httpx answers the first schema read; every other request reaches the sandbox."""
 
     def __init__(self) -> None:
         self.armed = False

@@ -266,7 +266,9 @@ def test_a_get_dropped_while_its_body_is_read_is_retried(client: ApiClient, http
     assert len(httpx_mock.get_requests()) == 2
 
 
-def test_a_post_dropped_while_its_body_is_read_is_not_retried(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+def test_a_post_dropped_while_its_body_is_read_is_not_retried(
+    client: ApiClient, httpx_mock: HTTPXMock
+) -> None:
     httpx_mock.add_callback(_dropped_mid_body)
     with pytest.raises(ApiUnavailable):
         client.request("POST", "/things")
