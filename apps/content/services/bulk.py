@@ -22,7 +22,7 @@ from apps.content.services import deleted, schedule
 from apps.content.services.records import bring_to, missing_required
 from apps.content.services.workspace import client_of
 from apps.core import audit
-from apps.core.http import RETRYABLE, ApiError, ApiNotFound
+from apps.core.http import RETRYABLE, ApiError, ApiNotFound, ApiUnavailable
 from apps.core.paging import REMOTE_PAGE_MAX
 from apps.jobs import runner
 from apps.jobs import services as jobs
@@ -210,6 +210,13 @@ class BulkWork:
         except ApiNotFound:
             # A retried DELETE whose first answer was lost lands here; either way the record is gone.
             return "Deleted (it was already gone)"
+        except ApiUnavailable:
+            # Every answer was lost or refused: whether it is gone decides if the snapshot (Undo) stays.
+            try:
+                self.api.get_record(self.schema.id, record_id)
+            except ApiNotFound:
+                return "Deleted (the answer was lost, the record is gone); Undo re-creates it for 7 days"
+            raise
         return "Deleted; Undo re-creates it for 7 days"
 
     def ended(self, item: JobItem, *, ok: bool, message: str) -> None:
