@@ -13,7 +13,7 @@ from apps.jobs.tasks import STARTUP_RETRIES, JobTask
 
 @shared_task(ignore_result=True)
 def sweep_schedule() -> int:
-    """Run by beat every minute: hand the publishing due in the next minute to workers."""
+    """Run by beat every 10 s and when a worker starts: hand what is due in the next minute to workers."""
     return schedule.sweep(_send)
 
 

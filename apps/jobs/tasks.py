@@ -58,7 +58,7 @@ def beat_heartbeat() -> None:
 
 @shared_task(ignore_result=True)
 def requeue_stale_jobs() -> int:
-    """Run by beat every minute: jobs whose worker died are queued and sent again."""
+    """Run by beat every 10 s and when a worker starts: jobs whose worker died are queued and sent again."""
     jobs = services.requeue_stale()
     for job in jobs:
         _send_after_commit(job)

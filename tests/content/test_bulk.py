@@ -243,21 +243,21 @@ def test_rate_and_time_left_while_running(
     assert 'hx-trigger="every 1s"' in status
 
 
-def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
+def test_a_job_whose_worker_died_is_requeued_after_30_s_and_finishes_the_rest(
     bw: BrickworksClient, demo: dict[str, Connection], paula: User
 ) -> None:
     records = drafts(bw, 3)
     with transaction.atomic():  # as if a worker took the job, did one record and died
         job = start(paula, demo["synerise"], bw.get_schema("home-banners"), "publish", records)
-        long_ago = timezone.now() - timedelta(minutes=6)
+        started = timezone.now() - timedelta(minutes=6)
         Job.objects.filter(pk=job.pk).update(
-            state=Job.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+            state=Job.State.RUNNING, started_at=started, heartbeat_at=timezone.now() - timedelta(seconds=40)
         )
     bring_to(bw, bw.get_schema("home-banners"), records[0].id, "publish")
     job.items.filter(key=records[0].id).update(state=JobItem.State.DONE)
 
     fresh = Job.objects.create(kind="x", label="Alive", task_name="x", state=Job.State.RUNNING)
-    Job.objects.filter(pk=fresh.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    Job.objects.filter(pk=fresh.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=10))
     assert jobs_tasks.requeue_stale_jobs() == 1
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and runner.counts(job)["done"] == 3
@@ -265,6 +265,7 @@ def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
     assert RecordVersion.objects.filter(record_id=records[0].id, published_at__isnull=False).count() == 1
     assert Job.objects.get(pk=fresh.pk).state == Job.State.RUNNING
     assert job.logs.filter(message__contains="queued again").exists()
+    assert job.duration is not None and job.duration >= 6 * 60  # its time counts the worker's death
 
 
 def test_an_item_retries_conflicts_only() -> None:
