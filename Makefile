@@ -30,11 +30,11 @@ setup: $(BIN)/.installed .env
 	$(BIN)/python manage.py create_demo_connections
 	$(BIN)/python manage.py ensure_admin
 
-# honcho --env /dev/null: settings.py reads .env itself and lets the environment win; honcho's own reading
-# of .env would let .env win inside the three processes (over SYNADMIN_PORT, say).
+# scripts/run.py starts the three processes and starts again one that exits (honcho stopped them all);
+# settings.py reads .env itself and lets the environment win.
 run: setup
 	@echo "synadmin answers at http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and beat)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev --env /dev/null start
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/run.py Procfile.dev
 
 # Two xdist workers (each with its own test database, broker queue or folder, and live server); `make test
 # XDIST=0` runs in one process. Single files stay simple: `.venv/bin/pytest tests/core` has no -n.

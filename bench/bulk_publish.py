@@ -32,7 +32,7 @@ def drafts(schema: Any, count: int, tag: str) -> list[Any]:
     return [version.record_id for version in made]
 
 
-def faults(latency_ms: int, error_rate: float = 0.0) -> None:
+def faults(latency_ms: int, error_rate: float = 0.0, kinds: tuple[str, ...] = ("5xx", "429")) -> None:
     from apps.sandbox.models import FaultSettings
 
     FaultSettings.objects.update_or_create(
@@ -40,7 +40,7 @@ def faults(latency_ms: int, error_rate: float = 0.0) -> None:
         defaults={
             "latency_ms": latency_ms,
             "error_rate": error_rate,
-            "faults": ["5xx", "429"],
+            "faults": list(kinds),
             "retry_after": 1,
         },
     )
@@ -108,6 +108,7 @@ def main() -> None:
     sequential_ids = drafts(schema, args.sequential, "Sequential")
     bulk_ids = drafts(schema, args.records, "Bulk")
     faulty_ids = drafts(schema, args.records, "Faulty")
+    lost_ids = drafts(schema, args.records, "Lost")
 
     with BrickworksClient(connections.http_for(connection)) as api:
         remote_schema = api.get_schema(APP_ID)  # log in before timing
@@ -133,6 +134,16 @@ def main() -> None:
             jobs_tasks.retry(faulty_job, user=user)
             faulty_job.refresh_from_db()
 
+        # 20% of calls fail, a quarter of them each way, including writes made whose answer is lost.
+        faults(50, 0.20, ("5xx", "429", "drop", "lost"))
+        lost_job, lost_elapsed = run_bulk(user, connection, api, lost_ids)
+        lost_failed_first = lost_job.items.filter(state="failed").count()
+        lost_first_state = lost_job.state
+        faults(0)
+        if lost_failed_first:
+            jobs_tasks.retry(lost_job, user=user)
+            lost_job.refresh_from_db()
+
     published_once = sum(
         RecordVersion.objects.filter(record_id=i, published_at__isnull=False).count() == 1
         and RecordVersion.objects.filter(record_id=i, status="PUBLISHED").count() == 1
@@ -151,6 +162,18 @@ def main() -> None:
     print(f"    items failed after the transport's retries: {failed_first} (run again by Retry the failed)")
     print(f"    items done: {items.filter(state='done').count()}, job {faulty_job.state} in the end")
     print(f"    published exactly once: {published_once} of {args.records}")
+    lost_once = sum(
+        RecordVersion.objects.filter(record_id=i, published_at__isnull=False).count() == 1 for i in lost_ids
+    )
+    lost_doubled = sum(
+        RecordVersion.objects.filter(record_id=i, published_at__isnull=False).count() > 1 for i in lost_ids
+    )
+    lost_items = JobItem.objects.filter(job=lost_job)
+    print(f"\n  With 20% of calls failing (503, 429, dropped, answer lost after the write), {args.records}:")
+    print(f"    job {lost_first_state} in {lost_elapsed:.1f} s, {args.records / lost_elapsed:.1f} records/s")
+    print(f"    items failed after the transport's retries: {lost_failed_first} (then Retry the failed)")
+    print(f"    items done: {lost_items.filter(state='done').count()}, job {lost_job.state} in the end")
+    print(f"    published exactly once: {lost_once} of {args.records}, doubled: {lost_doubled}")
 
 
 if __name__ == "__main__":

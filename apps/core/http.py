@@ -103,6 +103,23 @@ TITLES: dict[type[ApiError], str] = {
 IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
 
 
+class BodyReadingTransport(httpx.HTTPTransport):
+    """Reads the whole answer inside the transport.
+
+    httpx reads the body after the transport returned the headers, so a connection dropped halfway
+    through the body would escape the retry layer. Read here, it is a transport error like any other:
+    retried for idempotent methods, an ApiUnavailable for the rest.
+    """
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        try:
+            response.read()
+        finally:
+            response.close()
+        return response
+
+
 def build_http(
     base_url: str,
     *,
@@ -114,8 +131,9 @@ def build_http(
 ) -> httpx.Client:
     """An httpx client with a timeout, a connection pool, and retries of idempotent calls.
 
-    Retries cover connect errors, dropped connections, 5xx and 429 (honouring Retry-After), with
-    exponential backoff and jitter. POSTs are not retried here: the task that made them decides.
+    Retries cover connect errors, connections dropped before or during the answer, 5xx and 429
+    (honouring Retry-After), with exponential backoff and jitter. POSTs are not retried here: the
+    task that made them decides.
     """
     retry = Retry(
         total=retries,
@@ -131,7 +149,7 @@ def build_http(
         auth=auth,
         headers={"Accept": "application/json", **(headers or {})},
         timeout=timeout,
-        transport=RetryTransport(transport=httpx.HTTPTransport(), retry=retry),
+        transport=RetryTransport(transport=BodyReadingTransport(), retry=retry),
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         follow_redirects=False,
     )

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,10 +19,16 @@ class JobQuerySet(models.QuerySet["Job"]):
         return self.filter(target_type=obj._meta.label, target_id=str(obj.pk))
 
     def claim(self, pk: int) -> Job | None:
-        """Move a queued job to running and return it; None if another worker has it or it is done."""
+        """Move a queued job to running and return it; None if another worker has it or it is done.
+
+        A job requeued after its worker died keeps its first `started_at`: its duration spans the restart.
+        """
         now = timezone.now()
         claimed = self.filter(pk=pk, state=Job.State.QUEUED).update(
-            state=Job.State.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+            state=Job.State.RUNNING,
+            started_at=Coalesce("started_at", Value(now, output_field=models.DateTimeField())),
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
         )
         return self.get(pk=pk) if claimed == 1 else None
 

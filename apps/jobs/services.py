@@ -13,14 +13,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.core import audit
+from apps.core import audit, heartbeat
 from apps.core.http import ApiError
 from apps.jobs.models import Heartbeat, Job, JobLog
 
 logger = logging.getLogger(__name__)
 
 BEAT_INTERVAL = timedelta(seconds=60)
-STALE = timedelta(minutes=5)  # a running job that has not reported for this long lost its worker
+# A running job's heartbeat is written every HEARTBEAT_EVERY by a thread of its worker (`running`);
+# one that is STALE lost its worker, and the beat sweep (every 10 s) or a starting worker requeues it.
+HEARTBEAT_EVERY = timedelta(seconds=5)
+STALE = timedelta(seconds=30)
 LOG_TAIL = 50
 
 
@@ -91,7 +94,8 @@ def running(job_id: int) -> Iterator[Job | None]:
         yield None
         return
     try:
-        yield job
+        with heartbeat.every(HEARTBEAT_EVERY.total_seconds(), lambda: beat(job)):
+            yield job
     except JobCancelled:
         _finish(job, Job.State.CANCELLED, step="Cancelled")
         log(job, "Cancelled on request", level="warning")
@@ -104,6 +108,11 @@ def running(job_id: int) -> Iterator[Job | None]:
         raise
     else:
         _finish(job, Job.State.SUCCEEDED, step="Done", progress=100)
+
+
+def beat(job: Job) -> None:
+    """The job's worker is alive: a running job whose heartbeat goes STALE is requeued."""
+    Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
 
 
 def fail(job: Job, error: str) -> None:
@@ -156,6 +165,7 @@ def retry_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
             step="",
             error="",
             cancel_requested=False,
+            started_at=None,  # a person's retry is a new run: its time and rate start again
             finished_at=None,
             run_by=user if user.is_authenticated else None,
         )
@@ -167,7 +177,8 @@ def retry_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
 def requeue_stale(now: datetime | None = None) -> list[Job]:
     """Put back in the queue the running jobs whose worker stopped (no report for STALE).
 
-    Jobs pick up where they were: their tasks skip what is done. The caller sends their tasks again.
+    Jobs pick up where they were: their tasks skip what is done, and they keep their `started_at`, so
+    their time and rate count the time lost. The caller sends their tasks again.
     """
     now = now or timezone.now()
     stale = Q(state=Job.State.RUNNING, heartbeat_at__lt=now - STALE)

@@ -8,10 +8,14 @@ from celery.contrib.django.task import DjangoTask
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
+from apps.core.http import ApiError
 from apps.jobs import services
 from apps.jobs.models import Job
 
 logger = logging.getLogger(__name__)
+
+# A job task's own start-up reads go without transport retries; the task repeats them this many times.
+STARTUP_RETRIES = 3
 
 
 class JobTask(DjangoTask):
@@ -20,7 +24,8 @@ class JobTask(DjangoTask):
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         job = Job.objects.filter(pk=args[0] if args else kwargs.get("job_id")).first()
         if job is not None:
-            services.fail(job, f"Gave up after {self.request.retries + 1} attempts: {exc}")
+            reason = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
+            services.fail(job, f"{reason} (gave up after {self.request.retries + 1} attempts)")
 
 
 def start(
@@ -53,7 +58,7 @@ def beat_heartbeat() -> None:
 
 @shared_task(ignore_result=True)
 def requeue_stale_jobs() -> int:
-    """Run by beat every minute: jobs whose worker died are queued and sent again."""
+    """Run by beat every 10 s and when a worker starts: jobs whose worker died are queued and sent again."""
     jobs = services.requeue_stale()
     for job in jobs:
         _send_after_commit(job)

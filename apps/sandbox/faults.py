@@ -30,7 +30,10 @@ def with_faults(view: View) -> View:
             if faults.latency_ms:
                 time.sleep(faults.latency_ms / 1000)
             if faults.faults and random.random() < faults.error_rate:
-                return inject(random.choice(faults.faults), faults)
+                fault = random.choice(faults.faults)
+                if fault == FaultSettings.Fault.LOST:
+                    return lose(request, view(request, *args, **kwargs))
+                return inject(fault, faults)
         return view(request, *args, **kwargs)
 
     return faulty
@@ -66,6 +69,19 @@ def inject(fault: str, faults: FaultSettings) -> HttpResponse:
     )
 
 
-def _broken_body() -> Iterator[bytes]:
-    yield b'{"partial":'
+def lose(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The answer of a write that was made (and committed), cut off halfway: the client sees the
+    connection drop and cannot know that the write happened. A read's answer is left whole."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or isinstance(response, StreamingHttpResponse):
+        return response
+    body = response.content
+    # An empty answer (a 204) is sent as a 200 that breaks off, or the client would see it whole.
+    status, start = (response.status_code, body[: len(body) // 2]) if body else (200, b" ")
+    lost = StreamingHttpResponse(_broken_body(start), status=status, content_type=response["Content-Type"])
+    lost["Content-Length"] = str(max(len(body), 1000))
+    return lost
+
+
+def _broken_body(start: bytes = b'{"partial":') -> Iterator[bytes]:
+    yield start
     raise ConnectionAbortedError("sandbox: injected dropped connection")

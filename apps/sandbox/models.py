@@ -92,6 +92,9 @@ class FaultSettings(models.Model):
         SERVER_ERROR = "5xx", "HTTP 503"
         RATE_LIMITED = "429", "HTTP 429 with Retry-After"
         DROP = "drop", "Dropped connection"
+        # A write is carried out and committed, then the connection drops before the answer is whole:
+        # the client cannot tell whether it happened. Reads drawn for it are answered normally.
+        LOST = "lost", "Answer lost after a write was made"
 
     latency_ms = models.PositiveIntegerField(default=0)
     error_rate = models.FloatField(default=0.0, help_text="0 to 1: the share of requests that fail")

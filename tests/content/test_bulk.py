@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_httpx import HTTPXMock
 
 from apps.connections.models import Connection
 from apps.content import tasks
@@ -242,21 +244,21 @@ def test_rate_and_time_left_while_running(
     assert 'hx-trigger="every 1s"' in status
 
 
-def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
+def test_a_job_whose_worker_died_is_requeued_after_30_s_and_finishes_the_rest(
     bw: BrickworksClient, demo: dict[str, Connection], paula: User
 ) -> None:
     records = drafts(bw, 3)
     with transaction.atomic():  # as if a worker took the job, did one record and died
         job = start(paula, demo["synerise"], bw.get_schema("home-banners"), "publish", records)
-        long_ago = timezone.now() - timedelta(minutes=6)
+        started = timezone.now() - timedelta(minutes=6)
         Job.objects.filter(pk=job.pk).update(
-            state=Job.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+            state=Job.State.RUNNING, started_at=started, heartbeat_at=timezone.now() - timedelta(seconds=40)
         )
     bring_to(bw, bw.get_schema("home-banners"), records[0].id, "publish")
     job.items.filter(key=records[0].id).update(state=JobItem.State.DONE)
 
     fresh = Job.objects.create(kind="x", label="Alive", task_name="x", state=Job.State.RUNNING)
-    Job.objects.filter(pk=fresh.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    Job.objects.filter(pk=fresh.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=10))
     assert jobs_tasks.requeue_stale_jobs() == 1
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and runner.counts(job)["done"] == 3
@@ -264,6 +266,7 @@ def test_a_job_whose_worker_died_is_requeued_and_finishes_the_rest(
     assert RecordVersion.objects.filter(record_id=records[0].id, published_at__isnull=False).count() == 1
     assert Job.objects.get(pk=fresh.pk).state == Job.State.RUNNING
     assert job.logs.filter(message__contains="queued again").exists()
+    assert job.duration is not None and job.duration >= 6 * 60  # its time counts the worker's death
 
 
 def test_an_item_retries_conflicts_only() -> None:
@@ -337,3 +340,37 @@ def test_a_publisher_retries_a_bulk_job_from_operations_and_the_rerun_is_audited
         ("percy", "ok"),
     ]
     assert by_whom[-1][2] == bad.id
+
+
+class _FirstSchemaRead:
+    """Once armed, pytest-httpx answers the first schema read; every other request reaches the sandbox."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.answered = False
+
+    def __call__(self, request: httpx.Request) -> bool:
+        is_schema_read = request.method == "GET" and re.search(r"/schemas/[^/]+$", request.url.path)
+        if self.armed and is_schema_read and not self.answered:
+            self.answered = True
+            return True
+        return False
+
+
+first_schema_read = _FirstSchemaRead()
+
+
+@pytest.mark.httpx_mock(should_mock=first_schema_read)
+def test_it_retries_the_jobs_start_up_read_in_the_task_before_failing_the_job(
+    bw: BrickworksClient, demo: dict[str, Connection], paula: User, httpx_mock: HTTPXMock
+) -> None:
+    schema = bw.get_schema("home-banners")
+    chosen = drafts(bw, 2)
+    first_schema_read.armed = True
+    httpx_mock.add_response(status_code=503, json={"message": "Service unavailable"})
+    job = start(paula, demo["synerise"], schema, "publish", chosen)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert "Could not start: The remote service is unavailable" in " ".join(
+        job.logs.values_list("message", flat=True)
+    )

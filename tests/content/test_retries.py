@@ -16,6 +16,7 @@ from apps.connections.models import Connection
 from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.services import bulk, schedule
+from apps.core.http import ApiUnavailable
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.models import FaultSettings
 
@@ -73,3 +74,14 @@ def test_a_scheduled_publish_sends_no_request_more_than_four_times_over_all_its_
         state = schedule.run(item.pk, now=item.run_at)
     assert state == schedule.State.FAILED
     assert received and max(received.values()) <= BOUND, received
+
+
+def test_a_read_whose_connection_drops_mid_answer_is_sent_four_times_then_reported(
+    bw: BrickworksClient, received: Counter[str]
+) -> None:
+    schema = bw.get_schema("home-banners")
+    received.clear()
+    FaultSettings.objects.create(pk=1, error_rate=1, faults=["drop"])
+    with pytest.raises(ApiUnavailable):
+        bw.list_records(schema.id)
+    assert list(received.values()) == [BOUND], received

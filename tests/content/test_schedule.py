@@ -13,6 +13,7 @@ from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.content.services import schedule
+from apps.core import heartbeat
 from apps.core.models import AuditEntry
 from apps.sandbox.models import FaultSettings
 
@@ -133,7 +134,7 @@ def test_a_lost_hand_out_is_sent_again_once_its_lease_runs_out(bw: BrickworksCli
     now = timezone.now()
     item = plan(bw, paula, "spring-teaser", now)
     assert schedule.sweep(Sent(), now=now) == 1
-    assert schedule.sweep(Sent(), now=now + timedelta(seconds=60)) == 0
+    assert schedule.sweep(Sent(), now=now + schedule.LEASE - timedelta(seconds=1)) == 0
     later = now + schedule.LEASE + timedelta(seconds=1)
     assert schedule.sweep(sent := Sent(), now=later) == 1 and sent == [(item.pk, None)]
     assert schedule.run(item.pk, now=later) == State.DONE
@@ -193,3 +194,25 @@ def test_the_beat_task_publishes_through_a_real_worker(bw: BrickworksClient, pau
     assert item.state == State.DONE, [e.message for e in item.events.all()]
     assert item.picked_up_at >= item.due_at - schedule.EARLY
     assert bw.get_record("home-banners", "spring-teaser").status == "PUBLISHED"
+
+
+def test_an_action_whose_worker_died_after_claiming_it_runs_again_within_a_minute(
+    bw: BrickworksClient, paula: User
+) -> None:
+    due = timezone.now()
+    item = plan(bw, paula, "spring-teaser", due)
+    # A worker claimed it at its time and was killed; beat sweeps every 10 s from then on.
+    ScheduledAction.objects.filter(pk=item.pk).update(state=State.RUNNING, lease_until=due + schedule.LEASE)
+    sweeps = [due + timedelta(seconds=s) for s in range(10, 61, 10)]
+    handed_out = next(at for at in sweeps if schedule.sweep(Sent(), now=at))
+    assert handed_out - due <= timedelta(seconds=50)
+    assert schedule.run(item.pk, now=handed_out) == State.DONE
+
+
+def test_a_running_action_keeps_its_lease_while_its_worker_lives(bw: BrickworksClient, paula: User) -> None:
+    item = plan(bw, paula, "spring-teaser", timezone.now())
+    ScheduledAction.objects.filter(pk=item.pk).update(state=State.RUNNING, lease_until=timezone.now())
+    with heartbeat.every(0.05, lambda: schedule.renew_lease(item.pk)):
+        time.sleep(0.3)
+    item.refresh_from_db()
+    assert item.lease_until > timezone.now() + schedule.LEASE - timedelta(seconds=5)

@@ -245,3 +245,31 @@ def test_the_client_has_explicit_timeouts() -> None:
     with http.build_http(BASE, timeout=4.0) as client:
         assert client.timeout == httpx.Timeout(4.0)
         assert str(client.base_url) == BASE + "/"
+
+
+class _BrokenBody(httpx.SyncByteStream):
+    """Headers arrived, then the connection dropped halfway through the body."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield b'{"partial":'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+def _dropped_mid_body(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Length": "1000"}, stream=_BrokenBody())
+
+
+def test_a_get_dropped_while_its_body_is_read_is_retried(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_callback(_dropped_mid_body)
+    httpx_mock.add_response(json={"ok": True})
+    assert client.request("GET", "/things").json() == {"ok": True}
+    assert len(httpx_mock.get_requests()) == 2
+
+
+def test_a_post_dropped_while_its_body_is_read_is_not_retried(
+    client: ApiClient, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_callback(_dropped_mid_body)
+    with pytest.raises(ApiUnavailable):
+        client.request("POST", "/things")
+    assert len(httpx_mock.get_requests()) == 1

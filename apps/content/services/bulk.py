@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 
+from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import BulkRun, DeletedRecord
@@ -21,7 +22,7 @@ from apps.content.services import deleted, schedule
 from apps.content.services.records import bring_to, missing_required
 from apps.content.services.workspace import client_of
 from apps.core import audit
-from apps.core.http import ApiNotFound
+from apps.core.http import RETRYABLE, ApiError, ApiNotFound, ApiUnavailable
 from apps.core.paging import REMOTE_PAGE_MAX
 from apps.jobs import runner
 from apps.jobs import services as jobs
@@ -153,13 +154,29 @@ def create_job(
 
 
 def run(job_id: int) -> None:
-    """The job: every item not yet done (a retry takes the failed and the never-started ones)."""
+    """The job: every item not yet done (a retry takes the failed and the never-started ones).
+
+    The schema is read before the job is claimed, without transport retries: a transient failure
+    there propagates to the task, which tries again (autoretry_for) and fails the job if it gives up.
+    """
+    job = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).first()
+    if job is None:
+        return  # done, cancelled or taken: `running` says so
+    bulk = BulkRun.objects.select_related("connection").get(job=job)
+    try:
+        with BrickworksClient(connections.http_for(bulk.connection, retries=0)) as first:
+            schema = first.get_schema(bulk.schema_id)
+    except RETRYABLE as exc:
+        jobs.log(job, f"Could not start: {exc.title}: {exc.message}; trying again", level="warning")
+        raise
+    except ApiError as exc:
+        jobs.fail(job, f"{exc.title}: {exc.message}")
+        return
     with jobs.running(job_id) as job:
         if job is None:
             return
-        bulk = BulkRun.objects.select_related("connection").get(job=job)
         with client_of(bulk.connection) as api:
-            runner.run(job, BulkWork(job, bulk, api, api.get_schema(bulk.schema_id)))
+            runner.run(job, BulkWork(job, bulk, api, schema))
 
 
 class BulkWork:
@@ -194,6 +211,13 @@ class BulkWork:
         except ApiNotFound:
             # A retried DELETE whose first answer was lost lands here; either way the record is gone.
             return "Deleted (it was already gone)"
+        except ApiUnavailable:
+            # Every answer was lost or refused: whether it is gone decides if the snapshot (Undo) stays.
+            try:
+                self.api.get_record(self.schema.id, record_id)
+            except ApiNotFound:
+                return "Deleted (the answer was lost, the record is gone); Undo re-creates it for 7 days"
+            raise
         return "Deleted; Undo re-creates it for 7 days"
 
     def ended(self, item: JobItem, *, ok: bool, message: str) -> None:

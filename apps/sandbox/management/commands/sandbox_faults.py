@@ -8,7 +8,10 @@ from apps.sandbox.models import FaultSettings
 
 
 class Command(BaseCommand):
-    help = "Make the sandbox slow or flaky: latency and a share of 5xx / 429 / dropped connections."
+    help = (
+        "Make the sandbox slow or flaky: latency and a share of 5xx / 429 / dropped connections / "
+        "lost answers (the write is made, then the connection drops)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--latency-ms", type=int, default=0)
