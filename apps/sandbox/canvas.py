@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader
 
+from apps.sandbox import inputs
 from apps.sandbox.models import CanvasKey
 
 api = NinjaAPI(
@@ -15,6 +16,7 @@ api = NinjaAPI(
     urls_namespace="sandbox-canvas",
     docs_url=None,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 @api.exception_handler(AuthenticationError)

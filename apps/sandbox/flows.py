@@ -10,6 +10,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from apps.sandbox import inputs
 from apps.sandbox.models import Flow, FlowsToken
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="sandbox-flows",
     docs_url=None,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 @api.exception_handler(AuthenticationError)
@@ -79,6 +81,9 @@ def _encode(value: str) -> str:
 
 def _decode(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        value = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, UnicodeDecodeError):
         raise HttpError(422, "Invalid cursor") from None
+    if "\x00" in value:  # no flow id holds one, and PostgreSQL can't compare with it
+        raise HttpError(422, "Invalid cursor")
+    return value

@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from apps.sandbox import tokens
+from apps.sandbox import inputs, tokens
 from apps.sandbox.models import SyneriseUser, Workspace
 
 api = NinjaAPI(
@@ -25,6 +25,7 @@ api = NinjaAPI(
     urls_namespace="sandbox-synerise",
     docs_url=None,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 def error_response(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

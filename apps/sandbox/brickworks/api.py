@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from apps.sandbox import synerise
+from apps.sandbox import inputs, synerise
 from apps.sandbox.brickworks import errors, generation_routes, record_routes, schema_routes
 from apps.sandbox.brickworks.errors import BkwError
 
@@ -25,6 +25,7 @@ api = NinjaAPI(
     docs_url=None,
     auth=synerise.workspace_token,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 def error_body(request: HttpRequest, exc: BkwError) -> HttpResponse:
