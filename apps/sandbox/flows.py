@@ -6,14 +6,24 @@ import base64
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
-from apps.sandbox import inputs
+from apps.sandbox import inputs, openapi
 from apps.sandbox.models import Flow, FlowsToken
 
-api = NinjaAPI(
+
+def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
+    """FastAPI's answers: 401 without a valid token, 422 for parameters it can't take."""
+    answers: openapi.Errors = {401: openapi.FastApiError}
+    if openapi.has_input(operation):
+        answers[422] = openapi.FastApiError
+    return answers
+
+
+api = openapi.SandboxApi(
+    errors=error_answers,
     title="Flows API (synadmin sandbox)",
     version="1",
     urls_namespace="sandbox-flows",
