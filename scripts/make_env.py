@@ -15,5 +15,6 @@ path.write_text(
     "# Generated for the embedded default; see .env.example for every variable.\n"
     f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
     f"SYNADMIN_ENCRYPTION_KEYS={fernet_key}\n"
+    f"SYNADMIN_SANDBOX_DEMO_PASSWORD={secrets.token_urlsafe(18)}\n"
 )
-print(f"wrote {path} with fresh SECRET_KEY and SYNADMIN_ENCRYPTION_KEYS")  # noqa: T201 -- a script
+print(f"wrote {path} with fresh SECRET_KEY, SYNADMIN_ENCRYPTION_KEYS and SYNADMIN_SANDBOX_DEMO_PASSWORD")  # noqa: T201 -- a script

@@ -46,6 +46,12 @@ SANDBOX_API_KEY = env.str("SYNADMIN_SANDBOX_API_KEY", default="") or _derived_uu
 SANDBOX_CANVAS_CONSUMER = _derived_hex(SANDBOX_API_KEY, "canvas-consumer").upper()
 SANDBOX_CANVAS_SECRET = _derived_uuid(SANDBOX_API_KEY, "canvas-secret")
 SANDBOX_FLOWS_TOKEN = _derived_uuid(SANDBOX_API_KEY, "flows-token")
+# The password of the sandbox's demo Synerise user: generated into .env, derived from SECRET_KEY when
+# unset (a .env older than it), so each install has its own and `seed_sandbox` prints it.
+SANDBOX_DEMO_PASSWORD = (
+    env.str("SYNADMIN_SANDBOX_DEMO_PASSWORD", default="")
+    or _derived_hex(SECRET_KEY, "sandbox-demo-password")[:24]
+)
 # Whether the sandbox's Brickworks external sources may call loopback and private-network addresses
 # (link-local and cloud metadata addresses are refused always): on by default with the embedded
 # SQLite database, where sources on this machine are handy; off once DATABASE_URL is set.
@@ -161,6 +167,14 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Which address a failure counts against (django-ipware). By default REMOTE_ADDR: right when browsers
+# connect directly. Behind a reverse proxy REMOTE_ADDR is the proxy's, so five failures by anyone would
+# lock out everyone: read the client's address from a header the proxy overwrites (a header a client
+# can add itself would let it choose its address). README, "Behind a proxy".
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_ORDER = env.str("AXES_IPWARE_PROXY_ORDER", default="left-most")
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=None)
 
 SESSION_COOKIE_HTTPONLY = True
 # SECURE_COOKIES=1 says "served over HTTPS": secure cookies, and by default HTTPS redirects and HSTS.

@@ -94,3 +94,26 @@ def test_the_proxy_header_is_named_as_the_proxy_sends_it(value: str) -> None:
     code = "from synadmin import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
     result = run_python("-c", code, SECURE_PROXY_SSL_HEADER=value)
     assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", result.stderr
+
+
+def test_the_sandbox_demo_password_is_derived_from_the_secret_key_when_unset() -> None:
+    code = "from synadmin import settings; print(settings.SANDBOX_DEMO_PASSWORD)"
+    first, second = (run_python("-c", code, SYNADMIN_SANDBOX_DEMO_PASSWORD="") for _ in range(2))
+    assert first.returncode == 0, first.stderr
+    passwords = {first.stdout.strip(), second.stdout.strip()}  # each run has its own SECRET_KEY
+    assert len(passwords) == 2 and all(len(p) == 24 for p in passwords)
+    given = run_python("-c", code, SYNADMIN_SANDBOX_DEMO_PASSWORD="my-demo-password")
+    assert given.stdout.strip() == "my-demo-password", given.stderr
+
+
+def test_a_new_env_file_has_its_own_sandbox_demo_password(tmp_path: Path) -> None:
+    for name in ("a.env", "b.env"):
+        run_python("scripts/make_env.py", str(tmp_path / name))
+    lines = [
+        line
+        for name in ("a.env", "b.env")
+        for line in (tmp_path / name).read_text().splitlines()
+        if line.startswith("SYNADMIN_SANDBOX_DEMO_PASSWORD=")
+    ]
+    assert len(lines) == 2 and lines[0] != lines[1]
+    assert len(lines[0].partition("=")[2]) >= 20

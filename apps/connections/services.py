@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
@@ -16,7 +17,7 @@ from pydantic import BaseModel, StrictBool, TypeAdapter
 
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
-from apps.core import audit
+from apps.core import audit, fields
 from apps.core.auth import SyneriseAuth, Token
 from apps.core.http import ApiClient, ApiError, build_http
 from apps.jobs import services as jobs
@@ -54,7 +55,9 @@ def http_options(*, retries: int | None = None) -> dict[str, Any]:
 class CacheTokenStore:
     """Keeps a connection's JWT in Django's cache, shared by web and workers.
 
-    The key includes a digest of the credentials, so editing them starts with a fresh token.
+    The key includes a digest of the credentials, so editing them starts with a fresh token. The token
+    is encrypted with the keys of the connection secrets: whoever reads the cache (Redis) can't use it.
+    One that no key decrypts (a rotated key, an entry written before encryption) is no token.
     """
 
     def __init__(self, connection: Connection) -> None:
@@ -73,11 +76,16 @@ class CacheTokenStore:
 
     def get(self) -> Token | None:
         value = cache.get(self.key)
-        return Token(**value) if value else None
+        if not value:
+            return None
+        try:
+            return Token(value=fields.decrypt(value["value"]), expires_at=value["expires_at"])
+        except InvalidToken:
+            return None
 
     def set(self, token: Token) -> None:
         ttl = max(1, int(token.expires_at - timezone.now().timestamp()))
-        cache.set(self.key, {"value": token.value, "expires_at": token.expires_at}, ttl)
+        cache.set(self.key, {"value": fields.encrypt(token.value), "expires_at": token.expires_at}, ttl)
 
     def clear(self) -> None:
         cache.delete(self.key)
@@ -270,5 +278,5 @@ def create_demo_connections(
         ),
         ("Demo flows (sandbox)", Connection.Kind.FLOWS, {"base_url": f"{base}/flows/api/v1", "token": token}),
     ]
-    for name, kind, fields in demo:
-        Connection.objects.update_or_create(name=name, defaults={"kind": kind, **fields})
+    for name, kind, values in demo:
+        Connection.objects.update_or_create(name=name, defaults={"kind": kind, **values})

@@ -22,6 +22,16 @@ def _fernet() -> MultiFernet:
         ) from exc
 
 
+def encrypt(text: str) -> str:
+    """`text` encrypted with the newest of SYNADMIN_ENCRYPTION_KEYS (connection secrets, cached tokens)."""
+    return _fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(ciphertext: str) -> str:
+    """The text `encrypt` gave `ciphertext` for, with any key; InvalidToken if none decrypts it."""
+    return _fernet().decrypt(ciphertext.encode()).decode()
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted with Fernet; reads decrypt with any key in SYNADMIN_ENCRYPTION_KEYS."""
 
@@ -29,13 +39,13 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if not value:
             return ""
-        return _fernet().encrypt(str(value).encode()).decode()
+        return encrypt(str(value))
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str:
         if not value:
             return ""
         try:
-            return _fernet().decrypt(value.encode()).decode()
+            return decrypt(value)
         except InvalidToken as exc:
             raise ImproperlyConfigured(
                 "A stored secret cannot be decrypted: "

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader
 
+from apps.sandbox import inputs, openapi
 from apps.sandbox.models import CanvasKey
 
-api = NinjaAPI(
+
+def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
+    return {401: None}  # wrong or missing keys, with an empty body
+
+
+api = openapi.SandboxApi(
+    errors=error_answers,
     title="Canvas REST API (synadmin sandbox)",
     version="1",
     urls_namespace="sandbox-canvas",
     docs_url=None,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 @api.exception_handler(AuthenticationError)

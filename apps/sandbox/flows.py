@@ -6,18 +6,30 @@ import base64
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from apps.sandbox import inputs, openapi
 from apps.sandbox.models import Flow, FlowsToken
 
-api = NinjaAPI(
+
+def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
+    """FastAPI's answers: 401 without a valid token, 422 for parameters it can't take."""
+    answers: openapi.Errors = {401: openapi.FastApiError}
+    if openapi.has_input(operation):
+        answers[422] = openapi.FastApiError
+    return answers
+
+
+api = openapi.SandboxApi(
+    errors=error_answers,
     title="Flows API (synadmin sandbox)",
     version="1",
     urls_namespace="sandbox-flows",
     docs_url=None,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 @api.exception_handler(AuthenticationError)
@@ -79,6 +91,9 @@ def _encode(value: str) -> str:
 
 def _decode(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        value = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, UnicodeDecodeError):
         raise HttpError(422, "Invalid cursor") from None
+    if "\x00" in value:  # no flow id holds one, and PostgreSQL can't compare with it
+        raise HttpError(422, "Invalid cursor")
+    return value

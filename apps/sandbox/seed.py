@@ -1,7 +1,8 @@
 """Demo data of the sandbox. Safe to run again.
 
 The demo keys come from settings (SANDBOX_API_KEY and the keys derived from it), which is how the
-dashboard's demo connections know them without importing the sandbox.
+dashboard's demo connections know them without importing the sandbox; so does the demo user's password
+(SANDBOX_DEMO_PASSWORD), which a run of the seed sets again when it changed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from apps.sandbox.brickworks import seed as brickworks
 from apps.sandbox.models import CanvasKey, Flow, FlowsToken, SyneriseUser, Workspace
 
 DEMO_USER_EMAIL = "demo@synadmin.test"
-DEMO_USER_PASSWORD = "sandbox-demo"  # a user of the fake remote service, documented in README
 
 DEMO_FLOWS = [
     ("welcome-series", "Welcome series", "automation"),
@@ -36,10 +36,11 @@ def seed() -> Seeded:
     workspace, _ = Workspace.objects.get_or_create(name="Demo workspace", defaults={"subdomain": "demo"})
     _keep(workspace, api_key=settings.SANDBOX_API_KEY)
     second, _ = Workspace.objects.get_or_create(name="Staging workspace", defaults={"subdomain": "staging"})
-    user = SyneriseUser.objects.filter(email=DEMO_USER_EMAIL).first()
-    if user is None:
-        user = SyneriseUser(email=DEMO_USER_EMAIL, name="Demo User")
-        user.set_password(DEMO_USER_PASSWORD)
+    user = SyneriseUser.objects.filter(email=DEMO_USER_EMAIL).first() or SyneriseUser(
+        email=DEMO_USER_EMAIL, name="Demo User"
+    )
+    if user.pk is None or not user.check_password(settings.SANDBOX_DEMO_PASSWORD):
+        user.set_password(settings.SANDBOX_DEMO_PASSWORD)
         user.save()
     user.workspaces.add(workspace, second)
     canvas, _ = CanvasKey.objects.get_or_create(organization="Demo organization")

@@ -12,19 +12,34 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from apps.sandbox import tokens
+from apps.sandbox import inputs, openapi, tokens
 from apps.sandbox.models import SyneriseUser, Workspace
 
-api = NinjaAPI(
+
+def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
+    """400 for bad input, 401 for a wrong key, password or token, 403 for the wrong kind of token."""
+    answers: openapi.Errors = {401: openapi.SyneriseError}
+    if openapi.has_input(operation):
+        answers[400] = openapi.SyneriseError
+    if operation.get("security"):
+        answers[403] = openapi.SyneriseError
+    if openapi.path_parameters(operation):
+        answers[404] = openapi.SyneriseError
+    return answers
+
+
+api = openapi.SandboxApi(
+    errors=error_answers,
     title="Synerise (synadmin sandbox)",
     version="1",
     urls_namespace="sandbox-synerise",
     docs_url=None,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 def error_response(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -91,7 +92,7 @@ def test_it_signs_in_as_a_user_after_choosing_a_workspace(admin_client: Client, 
         base_url=demo_base(sandbox),
         auth_mode="user",
         username=seed.DEMO_USER_EMAIL,
-        password=seed.DEMO_USER_PASSWORD,
+        password=settings.SANDBOX_DEMO_PASSWORD,
     )
     job = run_test(admin_client, connection)
     assert job.state == Job.State.FAILED

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
@@ -166,7 +167,7 @@ def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, 
         base_url=demo["synerise"].base_url,
         auth_mode="user",
         username=seed.DEMO_USER_EMAIL,
-        password=seed.DEMO_USER_PASSWORD,
+        password=settings.SANDBOX_DEMO_PASSWORD,
     )
     job = Job.objects.create(kind="test", label="A job", task_name="x", state=Job.State.FAILED)
     scheduled = schedule.schedule(

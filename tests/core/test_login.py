@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -52,3 +54,33 @@ def test_it_signs_out_with_post(admin_client: Client) -> None:
     response = admin_client.post(reverse("logout"))
     assert response.status_code == 302
     assert admin_client.get(reverse("dashboard:home")).status_code == 302
+
+
+def test_behind_a_proxy_it_locks_out_the_client_not_everyone(
+    client: Client, alice: User, settings: Any
+) -> None:
+    # The proxy (10.0.0.1) sets X-Real-IP to the address it sees, as README says.
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP"]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for attempt in range(5):
+        client.post(
+            reverse("login"),
+            {"username": f"guess{attempt}", "password": "nope"},
+            HTTP_X_REAL_IP="203.0.113.5",
+            **proxy,
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        HTTP_X_REAL_IP="203.0.113.5",
+        **proxy,
+    )
+    assert response.status_code == 429
+    # Another client behind the same proxy is not affected.
+    response = client.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        HTTP_X_REAL_IP="198.51.100.7",
+        **proxy,
+    )
+    assert response.status_code == 302

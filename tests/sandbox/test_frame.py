@@ -154,3 +154,15 @@ def test_the_sandbox_can_be_turned_off(settings: Any, api: Client, db: None) -> 
         settings.SANDBOX_ENABLED = True
         importlib.reload(synadmin.urls)
         clear_url_caches()
+
+
+def test_the_openapi_documents_declare_the_error_answers(api: Client, db: None) -> None:
+    brickworks = api.get("/sandbox/synerise/brickworks/v1/openapi.json").json()
+    create = brickworks["paths"]["/sandbox/synerise/brickworks/v1/schemas"]["post"]["responses"]
+    assert set(create) == {"201", "400", "401", "403", "409"}
+    body = create["409"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"errorCode", "httpStatus", "traceId"} <= set(
+        brickworks["components"]["schemas"][body]["required"]
+    )
+    flows = api.get("/sandbox/flows/api/v1/openapi.json").json()
+    assert set(flows["paths"]["/sandbox/flows/api/v1/flows"]["get"]["responses"]) == {"200", "401", "422"}

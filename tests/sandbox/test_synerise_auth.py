@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import jwt
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from apps.sandbox import seed, tokens
@@ -118,7 +121,11 @@ def user_login(api: Client) -> dict[str, Any]:
     response = post(
         api,
         "/uauth/auth/login/user",
-        {"username": seed.DEMO_USER_EMAIL, "password": seed.DEMO_USER_PASSWORD, "deviceId": "synadmin"},
+        {
+            "username": seed.DEMO_USER_EMAIL,
+            "password": settings.SANDBOX_DEMO_PASSWORD,
+            "deviceId": "synadmin",
+        },
     )
     assert response.status_code == 200, response.content
     return response.json()
@@ -173,5 +180,23 @@ def test_refresh_refuses_a_user_token_without_a_workspace(api: Client, seeded: s
 
 def test_passwords_are_stored_hashed(seeded: seed.Seeded) -> None:
     user = SyneriseUser.objects.get(email=seed.DEMO_USER_EMAIL)
-    assert seed.DEMO_USER_PASSWORD not in user.password
-    assert user.check_password(seed.DEMO_USER_PASSWORD)
+    assert settings.SANDBOX_DEMO_PASSWORD not in user.password
+    assert user.check_password(settings.SANDBOX_DEMO_PASSWORD)
+
+
+def test_the_demo_user_gets_the_password_from_settings_on_every_seed(db: None, settings: Any) -> None:
+    settings.SANDBOX_DEMO_PASSWORD = "first-password"
+    seed.seed()
+    settings.SANDBOX_DEMO_PASSWORD = "second-password"
+    seed.seed()
+    user = SyneriseUser.objects.get(email=seed.DEMO_USER_EMAIL)
+    assert user.check_password("second-password")
+    assert not user.check_password("first-password")
+    assert not user.check_password("sandbox-demo")
+
+
+def test_seed_sandbox_prints_the_demo_user_and_password(db: None, settings: Any) -> None:
+    settings.SANDBOX_DEMO_PASSWORD = "printed-password"
+    out = io.StringIO()
+    call_command("seed_sandbox", stdout=out)
+    assert f"{seed.DEMO_USER_EMAIL} with password printed-password" in out.getvalue()

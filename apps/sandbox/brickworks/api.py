@@ -8,23 +8,43 @@ import their shared helpers from `common` (never from here).
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from apps.sandbox import synerise
+from apps.sandbox import inputs, openapi, synerise
 from apps.sandbox.brickworks import errors, generation_routes, record_routes, schema_routes
 from apps.sandbox.brickworks.errors import BkwError
 
-api = NinjaAPI(
+# The operations that can meet a conflict: a taken appId or slug, a stale lastUpdatedAt, a newer version.
+CONFLICTING = ("create_schema", "add_record", "update_record", "upsert", "upsert_partial", "duplicate_record")
+
+
+def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
+    """Token problems in the gateway's body (401, 403); the rest in the Brickworks body."""
+    answers: openapi.Errors = {
+        400: openapi.BrickworksError,
+        401: openapi.SyneriseError,
+        403: openapi.SyneriseError,
+    }
+    if openapi.path_parameters(operation):
+        answers[404] = openapi.BrickworksError
+    if operation["operationId"].endswith(tuple(f"_{name}" for name in CONFLICTING)):
+        answers[409] = openapi.BrickworksError
+    return answers
+
+
+api = openapi.SandboxApi(
+    errors=error_answers,
     title="Brickworks (synadmin sandbox)",
     version="1",
     urls_namespace="sandbox-brickworks",
     docs_url=None,
     auth=synerise.workspace_token,
 )
+api.add_decorator(inputs.refuse_unstorable)
 
 
 def error_body(request: HttpRequest, exc: BkwError) -> HttpResponse:

@@ -12,6 +12,8 @@ from apps.sandbox.brickworks.models import ContentSchema, ExternalSource, Record
 from apps.sandbox.brickworks.records import iso
 
 StatusName = Literal["DRAFT", "SCHEDULED", "PUBLISHED", "UNPUBLISHED"]
+# The largest Java int: the bound of every number we read into an integer column or an offset.
+INT_MAX = 2_147_483_647
 
 
 class Body(Schema):
@@ -83,19 +85,19 @@ class SourceCreate(Body):
     name: str = Field(min_length=1, max_length=255)
     description: str = Field("", max_length=255)
     properties: dict[str, Any]
-    ttl: int | None = Field(None, ge=0)
+    ttl: int | None = Field(None, ge=0, le=INT_MAX)
 
 
 class SourceUpdate(Body):
     name: str | None = Field(None, min_length=1, max_length=255)
     description: str | None = Field(None, max_length=255)
     properties: dict[str, Any] | None = None
-    ttl: int | None = Field(None, ge=0)
+    ttl: int | None = Field(None, ge=0, le=INT_MAX)
 
 
 class Page(Schema):
     limit: int = Field(50, ge=1, le=1000)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=INT_MAX)
     sortBy: str | None = None
 
 

@@ -17,3 +17,7 @@ class Command(BaseCommand):
             return
         seeded = seed.seed()
         self.stdout.write(f"Sandbox seeded: {seeded.workspace}, {seeded.canvas}, {seeded.flows}")
+        self.stdout.write(
+            f"Sandbox demo Synerise user: {seed.DEMO_USER_EMAIL} with password "
+            f"{settings.SANDBOX_DEMO_PASSWORD}  (SYNADMIN_SANDBOX_DEMO_PASSWORD)"
+        )
