@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -229,6 +229,10 @@ class TestProfileForm(PreviewProfileForm):
 PreviewProfiles = forms.formset_factory(PreviewProfileForm, extra=0, max_num=3, min_num=1, absolute_max=3)
 
 
+# How far ahead a publishing action may be planned: beyond it a typo (year 9999) is likelier than a plan.
+SCHEDULE_HORIZON = timedelta(days=5 * 365 + 1)
+
+
 class WhenForm(forms.Form):
     """A moment in the person's own time zone (Django reads naive input in the active zone)."""
 
@@ -242,6 +246,8 @@ class WhenForm(forms.Form):
         at = self.cleaned_data["at"]
         if at <= timezone.now():
             raise forms.ValidationError("Pick a time in the future.")
+        if at > timezone.now() + SCHEDULE_HORIZON:
+            raise forms.ValidationError("Pick a time within the next 5 years.")
         return at
 
 
