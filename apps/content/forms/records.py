@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
 from apps.content.models import ScheduledAction
+from apps.core.forms import JSONField
 
 TEXT_TYPES = ("text", "longtext", "richtext")
 STATUSES = [
@@ -131,7 +132,7 @@ def _field_for(definition: dict[str, Any]) -> forms.Field:
         )
         widget = forms.Textarea(attrs={"rows": 3}) if definition.get("multiple") else forms.TextInput
         return forms.CharField(widget=widget, **options)
-    return forms.JSONField(widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}), **options)
+    return JSONField(widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}), **options)
 
 
 class ValuesForm(forms.Form):
