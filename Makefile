@@ -11,7 +11,7 @@ PORT := $(or $(SYNADMIN_PORT),8000)
 endif
 export SYNADMIN_PORT := $(PORT)
 
-.PHONY: run test test-embedded setup lint
+.PHONY: run test test-embedded fuzz setup lint
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,13 @@ XDIST ?= 2
 test: $(BIN)/.installed .env
 	mkdir -p var
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) $(PYTEST_ARGS)
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) -m "not fuzz" $(PYTEST_ARGS)
+
+# The generated bad-input pass (tests/fuzz/, marker `fuzz`): bounded and seeded, a few minutes on 2 cores.
+fuzz: $(BIN)/.installed .env
+	mkdir -p var
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 # The short pass against the embedded defaults (SQLite, filesystem broker), whatever the environment says.
 test-embedded: $(BIN)/.installed .env
