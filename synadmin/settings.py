@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.core.middleware.ActorMiddleware",
     "apps.core.middleware.LoginRequiredMiddleware",
+    "apps.core.middleware.BadInputMiddleware",
     "apps.core.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -6,13 +6,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from apps.connections import views as connection_views
+from apps.core.forms import LoginForm
 from apps.dashboard import views as dashboard_views
 
 urlpatterns = [
     path("", include("apps.dashboard.urls")),
     path("", include("apps.core.urls")),
     path("healthz", dashboard_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("content/", include("apps.content.urls")),
     path("operations/", include("apps.jobs.urls")),

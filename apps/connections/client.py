@@ -96,8 +96,9 @@ class SyneriseAuthClient(ApiClient):
 
     def select_workspace(self, user_token: str, workspace_uuid: str) -> UserLoginResponse:
         # Reference: §1.3 A3, POST /uauth/auth/login/user/profile/{businessProfileUUID}.
-        path = f"uauth/auth/login/user/profile/{workspace_uuid}"
-        return self.parse(UserLoginResponse, self.request("POST", path, headers=_bearer(user_token)))
+        path = "uauth/auth/login/user/profile/{}"
+        response = self.request("POST", path, workspace_uuid, headers=_bearer(user_token))
+        return self.parse(UserLoginResponse, response)
 
     def list_workspaces(self, user_token: str) -> list[Workspace]:
         # Reference: §1.3 A4, GET /uauth/business-profile/ (trailing slash as in the doc).

@@ -6,13 +6,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from apps.connections import forms, services, tasks
 from apps.connections.models import Connection
-from apps.core.htmx import HtmxHttpRequest, partial
+from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.jobs import services as job_services
 from apps.jobs import tasks as job_tasks
@@ -128,7 +127,4 @@ def workspace_switch(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, f"Now working in {form.cleaned_data['workspace']}.")
     else:
         messages.error(request, "Choose one of the listed workspaces.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("dashboard:home")
-    return redirect(target)
+    return redirect_next(request, reverse("dashboard:home"))

@@ -141,9 +141,9 @@ def _body(**values: Any) -> dict[str, Any]:
 
 
 class BrickworksClient(ApiClient):
-    def _call(self, target: type[M], method: str, path: str, **kwargs: Any) -> M:
+    def _call(self, target: type[M], method: str, path: str, *segments: str | int, **kwargs: Any) -> M:
         """One request under the Brickworks prefix, its answer read as `target` (see ApiClient.parse)."""
-        return self.parse(target, self.request(method, f"{PREFIX}/{path}", **kwargs))
+        return self.parse(target, self.request(method, f"{PREFIX}/{path}", *segments, **kwargs))
 
     # Schemas (spec §2.1)
 
@@ -162,7 +162,7 @@ class BrickworksClient(ApiClient):
 
     def get_schema(self, key: str) -> Schema:
         # Reference: brickworks.md S1 (appId) and S2 (id).
-        return self._call(Schema, "GET", f"schemas/{key}")
+        return self._call(Schema, "GET", "schemas/{}", key)
 
     def create_schema(
         self,
@@ -201,11 +201,11 @@ class BrickworksClient(ApiClient):
             fields=fields,
             displayConfiguration=display_configuration,
         )
-        return self._call(Schema, "PUT", f"schemas/{schema_id}", json=body)
+        return self._call(Schema, "PUT", "schemas/{}", schema_id, json=body)
 
     def delete_schema(self, schema_id: str) -> None:
         # Reference: brickworks.md S4.
-        self.request("DELETE", f"{PREFIX}/schemas/{schema_id}")
+        self.request("DELETE", f"{PREFIX}/schemas/{{}}", schema_id)
 
     # Records (spec §2.2)
 
@@ -225,14 +225,14 @@ class BrickworksClient(ApiClient):
         params = _query(
             page=page, limit=limit, filters=filters, search=search, sortBy=sort_by, ids=ids, statuses=statuses
         )
-        return self._call(Page[Record], "GET", f"schemas/{schema}/records", params=params)
+        return self._call(Page[Record], "GET", "schemas/{}/records", schema, params=params)
 
     def get_record(
         self, schema: str, record: str, *, fields: list[str] | None = None, statuses: list[str] | None = None
     ) -> Record:
         # Reference: brickworks.md R5 / R6 (by id) and R7 (by slug).
         params = _query(fields=fields, statuses=statuses)
-        return self._call(Record, "GET", f"schemas/{schema}/records/{record}", params=params)
+        return self._call(Record, "GET", "schemas/{}/records/{}", schema, record, params=params)
 
     def create_record(
         self,
@@ -248,7 +248,7 @@ class BrickworksClient(ApiClient):
         body = _body(values=values, status=status, slug=slug, name=name, schedule=schedule)
         if schedule:
             body["actionOnSchedule"] = "PUBLISH"
-        return self._call(Record, "POST", f"schemas/{schema}/records", json=body)
+        return self._call(Record, "POST", "schemas/{}/records", schema, json=body)
 
     def update_record(
         self,
@@ -277,15 +277,15 @@ class BrickworksClient(ApiClient):
         )
         if schedule:
             body["actionOnSchedule"] = "PUBLISH"
-        return self._call(Record, "PUT", f"schemas/{schema}/records/{record_id}", json=body)
+        return self._call(Record, "PUT", "schemas/{}/records/{}", schema, record_id, json=body)
 
     def delete_record(self, schema: str, record_id: str) -> None:
         # Reference: brickworks.md R10 / R11.
-        self.request("DELETE", f"{PREFIX}/schemas/{schema}/records/{record_id}")
+        self.request("DELETE", f"{PREFIX}/schemas/{{}}/records/{{}}", schema, record_id)
 
     def duplicate_record(self, schema: str, record_id: str) -> Record:
         # Reference: brickworks.md R12 / R13.
-        return self._call(Record, "POST", f"schemas/{schema}/records/{record_id}/duplicate")
+        return self._call(Record, "POST", "schemas/{}/records/{}/duplicate", schema, record_id)
 
     # Async upserts (spec §2.3): simple schemas only
 
@@ -294,7 +294,7 @@ class BrickworksClient(ApiClient):
     ) -> UpsertResult | None:
         # Reference: brickworks.md A1 (PUT) / A2 (PATCH). The doc shows no success body: an empty one is None.
         method = "PATCH" if partial else "PUT"
-        response = self.request(method, f"{PREFIX}/schemas/{schema_id}/records/upsert", json=item)
+        response = self.request(method, f"{PREFIX}/schemas/{{}}/records/upsert", schema_id, json=item)
         return self.parse(UpsertResult, response) if response.content else None
 
     def upsert_records(
@@ -302,7 +302,7 @@ class BrickworksClient(ApiClient):
     ) -> list[UpsertResult]:
         # Reference: brickworks.md A3 (PUT) / A4 (PATCH): one result per item, in order.
         method = "PATCH" if partial else "PUT"
-        response = self.request(method, f"{PREFIX}/schemas/{schema_id}/records/upsert/batch", json=items)
+        response = self.request(method, f"{PREFIX}/schemas/{{}}/records/upsert/batch", schema_id, json=items)
         return self.parse(_upsert_results, response)
 
     # Preview and generation (spec §2.4, §2.5)
@@ -319,13 +319,13 @@ class BrickworksClient(ApiClient):
         field_context: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         # Reference: brickworks.md P1 / P2 (as a profile) and P3 / P4 (as any consumer).
-        path = f"schemas/{app_id}/records/{record}/preview"
+        path, segments = "schemas/{}/records/{}/preview", [app_id, record]
         if identifier_type:
-            path += f"/by/{identifier_type}"
+            path, segments = path + "/by/{}", [*segments, identifier_type]
         body = _body(
             values=values, identifierValue=identifier_value, context=context, fieldContext=field_context
         )
-        return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", json=body))
+        return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", *segments, json=body))
 
     def generate(
         self,
@@ -338,11 +338,11 @@ class BrickworksClient(ApiClient):
         field_context: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         # Reference: brickworks.md G1 / G2 (as a profile) and G3 / G4 (as any consumer).
-        path = f"schemas/{app_id}/records/{record}/generate"
+        path, segments = "schemas/{}/records/{}/generate", [app_id, record]
         if identifier_type:
-            path += f"/by/{identifier_type}"
+            path, segments = path + "/by/{}", [*segments, identifier_type]
         body = _body(identifierValue=identifier_value, context=context, fieldContext=field_context)
-        return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", json=body))
+        return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", *segments, json=body))
 
     # Versions (spec §2.6)
 
@@ -357,12 +357,13 @@ class BrickworksClient(ApiClient):
     ) -> Page[RecordVersion]:
         # Reference: brickworks.md V3 / V4.
         params = _query(page=page, limit=limit, statuses=statuses)
-        path = f"schemas/{schema_id}/records/{record}/versions"
-        return self._call(Page[RecordVersion], "GET", path, params=params)
+        path = "schemas/{}/records/{}/versions"
+        return self._call(Page[RecordVersion], "GET", path, schema_id, record, params=params)
 
     def get_version(self, schema_id: str, record_id: str, version: str | int) -> RecordVersion:
         # Reference: brickworks.md V1 (version id) / V2 (version number).
-        return self._call(RecordVersion, "GET", f"schemas/{schema_id}/records/{record_id}/versions/{version}")
+        path = "schemas/{}/records/{}/versions/{}"
+        return self._call(RecordVersion, "GET", path, schema_id, record_id, version)
 
     # External sources (spec §2.7)
 
@@ -375,7 +376,7 @@ class BrickworksClient(ApiClient):
 
     def get_external_source(self, source_id: str) -> ExternalSource:
         # Reference: brickworks.md X3.
-        return self._call(ExternalSource, "GET", f"external-sources/{source_id}")
+        return self._call(ExternalSource, "GET", "external-sources/{}", source_id)
 
     def create_external_source(
         self, *, name: str, properties: dict[str, Any], description: str = "", ttl: int | None = None
@@ -395,8 +396,8 @@ class BrickworksClient(ApiClient):
     ) -> ExternalSource:
         # Reference: brickworks.md X4.
         body = _body(name=name, properties=properties, description=description, ttl=ttl)
-        return self._call(ExternalSource, "PUT", f"external-sources/{source_id}", json=body)
+        return self._call(ExternalSource, "PUT", "external-sources/{}", source_id, json=body)
 
     def delete_external_source(self, source_id: str) -> None:
         # Reference: brickworks.md X5.
-        self.request("DELETE", f"{PREFIX}/external-sources/{source_id}")
+        self.request("DELETE", f"{PREFIX}/external-sources/{{}}", source_id)

@@ -1,12 +1,77 @@
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from apps.core.http import ApiError
 from apps.core.models import AuditEntry
+
+# Deeper than this, JSON typed into a form is a mistake or an attack; Python's parser gives up near 1,000.
+MAX_JSON_DEPTH = 32
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return number
+
+
+class StrictJSONDecoder(json.JSONDecoder):
+    """JSON as the remote services take it: no NaN or Infinity, finite numbers, at most MAX_JSON_DEPTH deep.
+
+    Every refusal is a `json.JSONDecodeError`, the one error Django's JSONField turns into a form error
+    (a RecursionError, an integer of 5,000 digits or a NaN used to be a 500 or a broken request body).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(parse_constant=_refuse_constant, parse_float=_finite, **kwargs)
+
+    def decode(self, s: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            value = super().decode(s, *args, **kwargs)
+        except json.JSONDecodeError:
+            raise
+        except (ValueError, RecursionError) as exc:
+            raise json.JSONDecodeError(str(exc) or "too deeply nested", s, 0) from None
+        if _depth(value) > MAX_JSON_DEPTH:
+            raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", s, 0)
+        return value
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and objects nest in `value` (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def load_json(text: str) -> Any:
+    """`text` read by StrictJSONDecoder; raises json.JSONDecodeError (a ValueError) when it is not."""
+    return json.loads(text, cls=StrictJSONDecoder)
+
+
+class JSONField(forms.JSONField):
+    """Django's JSONField reading with StrictJSONDecoder: bad JSON is a form error, never a 500."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("decoder", StrictJSONDecoder)
+        super().__init__(**kwargs)
 
 
 class AuditFilterForm(forms.Form):
@@ -20,6 +85,20 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", "The end date is before the start date.")
         return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's before anyone sees it.
+
+    Django sets the field's `max_length` for the browser only; without the check a 10,000-character
+    username reached django-axes, whose failure record holds 255 (a 500 on PostgreSQL).
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["username"]
+        if field.max_length:
+            field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class Place(NamedTuple):

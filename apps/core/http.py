@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeVar, overload
+from urllib.parse import quote
 
 import httpx
 from httpx_retries import Retry, RetryTransport
@@ -155,6 +157,38 @@ def build_http(
     )
 
 
+# A path template is written in code: letters, digits, `-_.~/`, and `{}` where a value goes.
+_TEMPLATE = re.compile(r"(?:[A-Za-z0-9\-_.~/]|\{\})*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def segment(value: str | int) -> str:
+    """`value` as one percent-encoded path segment: it can name a thing, never move to another endpoint.
+
+    Refuses what no remote id can be and what a server or proxy may read as a step in the path: an
+    empty value, `.`, `..` and control characters. Everything else, `/`, `%`, `?` and `#` included, is
+    encoded, so the remote service receives the value and nothing but the value. A refusal is an
+    ApiNotFound without a request: nothing on the remote service can have that name.
+    """
+    text = str(value)
+    if text in ("", ".", "..") or _CONTROL.search(text):
+        raise ApiNotFound(f"Nothing on the remote service is named {text!r}", status=404)
+    return quote(text, safe="")
+
+
+def fill(template: str, values: tuple[str | int, ...]) -> str:
+    """The path `template` with each `{}` replaced by one encoded segment (see `segment`).
+
+    The template must be a constant: a value formatted into it with an f-string is refused when it
+    brings a character, a `%` escape or a `.`/`..` step that a constant path never has.
+    """
+    if not _TEMPLATE.fullmatch(template) or {".", ".."} & set(template.split("/")):
+        raise ValueError(f"A remote path is a constant template, values go in as segments: {template!r}")
+    if template.count("{}") != len(values):
+        raise ValueError(f"{template!r} has {template.count('{}')} places for {len(values)} values")
+    return template.format(*(segment(value) for value in values))
+
+
 class ApiClient:
     """Base of every remote client: owns one httpx.Client and maps every failure to an ApiError."""
 
@@ -170,8 +204,13 @@ class ApiClient:
     def close(self) -> None:
         self.http.close()
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send one request; return the response, or raise the ApiError that fits the failure."""
+    def request(self, method: str, path: str, *segments: str | int, **kwargs: Any) -> httpx.Response:
+        """Send one request; return the response, or raise the ApiError that fits the failure.
+
+        `path` is a constant template and `segments` fill its `{}`s, each encoded as one segment:
+        `request("GET", "schemas/{}/records/{}", schema, record)`. See `fill`.
+        """
+        path = fill(path, segments)
         try:
             response = self.http.request(method, path.lstrip("/"), **kwargs)
         except httpx.TimeoutException as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
 from apps.content.models import ScheduledAction
+from apps.core.forms import JSONField
 
 TEXT_TYPES = ("text", "longtext", "richtext")
 STATUSES = [
@@ -131,7 +132,7 @@ def _field_for(definition: dict[str, Any]) -> forms.Field:
         )
         widget = forms.Textarea(attrs={"rows": 3}) if definition.get("multiple") else forms.TextInput
         return forms.CharField(widget=widget, **options)
-    return forms.JSONField(widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}), **options)
+    return JSONField(widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}), **options)
 
 
 class ValuesForm(forms.Form):
@@ -143,6 +144,7 @@ class ValuesForm(forms.Form):
         kwargs.setdefault("prefix", "values")
         super().__init__(*args, initial=_initial(schema, values or {}), **kwargs)
         self.schema = schema
+        self.loaded = values or {}
         for name, definition in schema.fields.items():
             field = _field_for(definition)
             default = definition.get("default")
@@ -158,9 +160,16 @@ class ValuesForm(forms.Form):
             self.fields[name] = field
 
     def values(self) -> dict[str, Any]:
-        """The cleaned data as Brickworks values; empty fields are left out (not set)."""
+        """The cleaned data as Brickworks values; empty fields are left out (not set).
+
+        A field sent back as it was shown keeps the value it was loaded with: the form shows a time to
+        the minute, a number as a float, list items stripped, and saving must not change them.
+        """
         out: dict[str, Any] = {}
         for name, definition in self.schema.fields.items():
+            if self.loaded.get(name) is not None and self.untouched(name):
+                out[name] = self.loaded[name]
+                continue
             value = self.cleaned_data.get(name)
             if value in (None, "", []):
                 continue
@@ -181,6 +190,27 @@ class ValuesForm(forms.Form):
                 value = value.strip()
             out[name] = value
         return out
+
+    def untouched(self, name: str) -> bool:
+        """Whether the field came back as the form showed it (read the same way, as a browser sends it)."""
+        field = self.fields[name]
+        shown = field.widget.format_value(field.prepare_value(self.get_initial_for_field(field, name)))
+        sent = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        return _read(field, shown) == _read(field, sent)
+
+
+_UNREADABLE = object()
+
+
+def _read(field: forms.Field, raw: Any) -> Any:
+    """`raw` as the field reads it, with the browser's CRLF line ends made LF; _UNREADABLE if it cannot."""
+    if isinstance(raw, str):
+        raw = raw.replace("\r\n", "\n")
+    try:
+        value = field.clean(raw)
+    except forms.ValidationError:
+        return _UNREADABLE
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _initial(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
@@ -229,6 +259,10 @@ class TestProfileForm(PreviewProfileForm):
 PreviewProfiles = forms.formset_factory(PreviewProfileForm, extra=0, max_num=3, min_num=1, absolute_max=3)
 
 
+# How far ahead a publishing action may be planned: beyond it a typo (year 9999) is likelier than a plan.
+SCHEDULE_HORIZON = timedelta(days=5 * 365 + 1)
+
+
 class WhenForm(forms.Form):
     """A moment in the person's own time zone (Django reads naive input in the active zone)."""
 
@@ -242,6 +276,8 @@ class WhenForm(forms.Form):
         at = self.cleaned_data["at"]
         if at <= timezone.now():
             raise forms.ValidationError("Pick a time in the future.")
+        if at > timezone.now() + SCHEDULE_HORIZON:
+            raise forms.ValidationError("Pick a time within the next 5 years.")
         return at
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django import forms
+
+from apps.core.forms import load_json
 
 TYPES = [
     ("text", "Text"),
@@ -93,7 +96,7 @@ class FieldRowForm(forms.Form):
     def definition(self) -> dict[str, Any]:
         data = self.cleaned_data
         kind = data["type"]
-        original = json.loads(data.get("original") or "{}")
+        original = _original(data.get("original") or "")
         kept = {k: v for k, v in original.items() if k not in MANAGED} if original.get("type") == kind else {}
         out: dict[str, Any] = {"type": kind, **kept}
         for key, value in (("label", data["label"]), ("help", data["help"])):
@@ -129,6 +132,15 @@ class FieldRowForm(forms.Form):
         return out
 
 
+def _original(text: str) -> dict[str, Any]:
+    """The definition the row was loaded from (a hidden field): a JSON object, else nothing to keep."""
+    try:
+        original = load_json(text) if text else {}
+    except ValueError:
+        return {}
+    return original if isinstance(original, dict) else {}
+
+
 def _needed(value: str, what: str) -> str:
     if not value.strip():
         raise ValueError(f"Fill in Target with {what}.")
@@ -151,6 +163,8 @@ def _number(raw: str, *, whole: bool) -> int | float:
         number = float(raw)
     except ValueError:
         raise ValueError(f"{raw!r} is not a number.") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{raw!r} is not a number we can store: use a finite one.")
     if whole or number.is_integer():
         return int(number)
     return number
@@ -165,7 +179,7 @@ def _default(kind: str, raw: str, *, multiple: bool) -> Any:
         return raw.lower() in ("true", "yes")
     if kind in ("json", "list", "object"):
         try:
-            return json.loads(raw)
+            return load_json(raw)
         except json.JSONDecodeError as exc:
             raise ValueError(f"The default is not valid JSON: {exc.msg}.") from None
     if kind == "select" and multiple:
@@ -208,7 +222,8 @@ def row_initial(name: str, definition: dict[str, Any], order: int) -> dict[str, 
 
 class BaseFieldRows(forms.BaseFormSet):
     def clean(self) -> None:
-        if any(self.errors):
+        # Without its management form (an empty or forged POST) the formset is already refused.
+        if any(self.errors) or not self.management_form.is_valid():
             return
         names = [f.cleaned_data["name"] for f in self.live_forms()]
         if len(set(names)) != len(names):

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from apps.content.client import ExternalSource
+from apps.core.forms import JSONField
 
 
 class SourceForm(forms.Form):
@@ -19,13 +20,17 @@ class SourceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
         help_text="One per line, Name: value. Sent with every call.",
     )
-    body = forms.JSONField(
+    body = JSONField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
         help_text="POST only: a JSON object; the field's parameters are merged into it.",
     )
     ttl = forms.IntegerField(
-        label="Cache for (seconds)", required=False, min_value=0, help_text="Empty: not cached."
+        label="Cache for (seconds)",
+        required=False,
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text="Empty: not cached.",
     )
 
     def clean_headers(self) -> dict[str, str]:

@@ -33,7 +33,15 @@ IDS_PER_CALL = 100
 Operation = BulkRun.Operation
 
 
-class TooMany(Exception):
+# Record ids are UUIDs; our rows keep up to 100 characters of one (ScheduledAction.record_id).
+MAX_ID_LENGTH = 100
+
+
+class BadSelection(Exception):
+    """The chosen records cannot make a bulk job; the message says why."""
+
+
+class TooMany(BadSelection):
     """The selection is larger than one bulk job takes."""
 
 
@@ -57,6 +65,11 @@ def select(
     """The chosen records, or every record the filter finds (one row per record, live version first)."""
     found: list[Record] = []
     if ids:
+        ids = list(dict.fromkeys(ids))
+        if len(ids) > MAX_RECORDS:
+            raise TooMany(f"{len(ids)} records are chosen; one bulk action takes up to {MAX_RECORDS}.")
+        if any(len(record_id) > MAX_ID_LENGTH for record_id in ids):
+            raise BadSelection("Some of the chosen ids are longer than any record id; choose records again.")
         for start in range(0, len(ids), IDS_PER_CALL):
             chunk = ids[start : start + IDS_PER_CALL]
             found += api.list_records(schema.id, ids=chunk, limit=len(chunk)).data

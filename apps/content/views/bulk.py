@@ -47,7 +47,7 @@ def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
                 search=data.get("q") or None,
                 status=data.get("status") or None,
             )
-        except bulk.TooMany as exc:
+        except bulk.BadSelection as exc:
             messages.error(request, str(exc))
             return redirect("content:records", app_id=app_id)
         verdicts = bulk.readiness(api, schema, operation, records)

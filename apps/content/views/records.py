@@ -101,7 +101,7 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
         meta = _meta_for(schema, record)
         return _editor(request, schema, record, meta, forms.ValuesForm(schema, values=record.values))
     meta = forms.RecordMetaForm(request.POST)
-    values = forms.ValuesForm(schema, request.POST)
+    values = forms.ValuesForm(schema, request.POST, values=record.values)
     if action == "unpublish":
         records.unpublish_record(request.user, schema, record)
         messages.success(request, f"{record.name} unpublished.")

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,9 +20,9 @@ from apps.content.forms import records as forms
 from apps.content.models import ScheduledAction
 from apps.content.services import schedule
 from apps.content.services.workspace import client_for
-from apps.core.htmx import HtmxHttpRequest, partial
+from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.paging import LOCAL_PAGE_SIZE
-from apps.core.templatetags.times import both_times
+from apps.core.templatetags.times import both_times, localtime
 from apps.jobs import services as jobs_services
 
 State = ScheduledAction.State
@@ -85,7 +85,7 @@ def scheduled_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "events": item.events.all(),
         "can_publish": request.user.has_perm("content.publish_content"),
-        "when_form": forms.WhenForm(initial={"at": timezone.localtime(item.due_at)}),
+        "when_form": forms.WhenForm(initial={"at": localtime(item.due_at)}),  # None: empty
     }
     return render(request, "content/scheduled/detail.html", context)
 
@@ -98,7 +98,7 @@ def scheduled_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Cancelled: {item}.")
     else:
         messages.error(request, f"{item} is already running or finished; it cannot be cancelled.")
-    return redirect(_next(request) or "content:scheduled")
+    return redirect_next(request, reverse("content:scheduled"))
 
 
 @require_POST
@@ -156,7 +156,7 @@ def scheduled_calendar(request: HtmxHttpRequest) -> HttpResponse:
     )
     by_day: dict[date, list[ScheduledAction]] = {}
     for item in items:
-        by_day.setdefault(timezone.localtime(item.due_at).date(), []).append(item)
+        by_day.setdefault((localtime(item.due_at) or item.due_at).date(), []).append(item)
     context = {
         "title": title,
         "weeks": [[(day, by_day.get(day, [])) for day in days] for days in weeks],
@@ -170,11 +170,17 @@ def scheduled_calendar(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "content/scheduled/calendar.html", context)
 
 
+# The calendar shows whole weeks around a month, and links to the one before and after: it keeps a year
+# away from both ends of what Python dates can hold. A month or week outside is today's.
+SHOWN = (date(2, 1, 1), date(9998, 12, 31))
+
+
 def _parse_month(value: str) -> date | None:
     try:
-        return datetime.strptime(value, "%Y-%m").date()
+        month = datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         return None
+    return month if SHOWN[0] <= month <= SHOWN[1] else None
 
 
 def _parse_week(value: str) -> date | None:
@@ -182,14 +188,7 @@ def _parse_week(value: str) -> date | None:
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    return day - timedelta(days=day.weekday())
-
-
-def _next(request: HtmxHttpRequest) -> str:
-    """The page to go back to, when it is one of ours."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if safe else ""
+    return day - timedelta(days=day.weekday()) if SHOWN[0] <= day <= SHOWN[1] else None
 
 
 def _plain(at: datetime) -> str:

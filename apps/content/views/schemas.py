@@ -162,7 +162,10 @@ def _rows(request: HtmxHttpRequest, *, initial: list[dict[str, Any]]) -> Any:
     data: QueryDict = request.POST
     if "add" in data:
         data = data.copy()
-        data["fields-TOTAL_FORMS"] = str(int(data.get("fields-TOTAL_FORMS") or 0) + 1)
+        total = data.get("fields-TOTAL_FORMS", "")
+        # A count that is not one is left for the formset to refuse ("ManagementForm data is missing").
+        if total.isascii() and total.isdigit() and len(total) < 5:
+            data["fields-TOTAL_FORMS"] = str(int(total) + 1)
     return FieldRows(data, initial=initial, prefix="fields")
 
 

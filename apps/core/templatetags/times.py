@@ -17,9 +17,14 @@ def both_times(value: datetime | None) -> str:
     """`25 Nov 2026, 14:00 CET · 13:00 UTC` in a <time> element; only local when the zone is UTC."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
+    try:
+        local = timezone.localtime(value)
+    except OverflowError:
+        # The person's zone would pass the year 9999 (or 1): UTC alone, and said so.
+        shown = date_format(value.astimezone(UTC), "j M Y, H:i") + " UTC"
+        return format_html('<time datetime="{}">{}</time>', _iso(value), shown)
     shown = date_format(local, "j M Y, H:i T")
-    iso = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    iso = _iso(value)
     if (
         local.utcoffset() == value.astimezone(UTC).utcoffset()
         and timezone.get_current_timezone_name() == "UTC"
@@ -36,3 +41,15 @@ def zone_label() -> str:
     """The person's zone and its current offset, e.g. `Europe/Warsaw (UTC+01:00)`."""
     offset = timezone.localtime().strftime("%z")
     return f"{timezone.get_current_timezone_name()} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def localtime(value: datetime) -> datetime | None:
+    """`value` in the person's zone, or None where that zone would pass the year 9999 (or 1)."""
+    try:
+        return timezone.localtime(value)
+    except OverflowError:
+        return None

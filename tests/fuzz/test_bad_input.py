@@ -1,0 +1,202 @@
+"""A generated bad-input pass (issue 14): hostile path segments on every URL, hostile values in every form.
+
+Bounded and seeded (`derandomize=True`): `make fuzz` runs it after `make test` in CI. It asserts that no
+answer is a 500 and that a refused request changes nothing, here or in the sandbox (same database).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote, quote_from_bytes
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.core.test_access import (
+    ARGUMENTS,
+    PK_AFTER_SEGMENT,
+    ROUTES,
+    Route,
+    allowed_methods,
+    shared_state,
+)
+
+pytestmark = pytest.mark.fuzz
+
+# Segments that try to leave the URL they are put into, or cannot be decoded or stored.
+SEGMENTS = [
+    ".",
+    "..",
+    "%2e%2e",
+    "%252e%252e",
+    "%00",
+    "%01",
+    "a%2Fb",
+    "%2F",
+    "%ff%fe",
+    "a" * 3000,
+    "%0a",
+    "'\"<>",
+]
+HUGE_NUMBER = "9" * 25
+SKIPPED = {"logout", "login"}  # signing out ends the session the pass runs in; login has its own tests
+
+HOSTILE = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "1e309",
+    "Infinity",
+    "-1",
+    "0",
+    HUGE_NUMBER,
+    "9" * 5000,
+    "[]",
+    "{}",
+    "null",
+    "[" * 5000 + "]" * 5000,
+    '{"a": NaN}',
+    "../..",
+    "%00",
+    "<script>x</script>",
+    "9999-12-31T23:59",
+    "0001-01-01T00:00",
+    "9999-12",
+    "true",
+    "on",
+    "home-banners",
+    "\u202e\ufeff",
+]
+values = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=40),
+    st.integers(min_value=1, max_value=200_000).map(lambda n: "x" * n),
+    st.binary(min_size=1, max_size=8).filter(lambda b: not _utf8(b)),  # not UTF-8
+    st.lists(st.sampled_from(HOSTILE), min_size=2, max_size=3),  # a list where one value goes
+)
+COMMON_NAMES = [
+    "next",
+    "action",
+    "confirm",
+    "id",
+    "ids",
+    "operation",
+    "at",
+    "query",
+    "name",
+    "workspace",
+    "all",
+]
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def route_kwargs(route: Route, objects: dict[str, str]) -> dict[str, str]:
+    """The arguments `Route.fill` puts into the route (see tests/core/test_access.py)."""
+    kwargs = {}
+    for argument in route.arguments:
+        if argument == "pk":
+            segment = re.search(r"([\w-]+)/<int:pk>", route.route)
+            key = PK_AFTER_SEGMENT[segment.group(1) if segment else ""]
+        else:
+            key = ARGUMENTS[argument]
+        kwargs[argument] = objects[key[1:]] if key.startswith("@") else key
+    return kwargs
+
+
+def hostile_paths(route: Route, objects: dict[str, str]) -> list[str]:
+    """The route with each argument in turn replaced by each hostile segment (a huge number for an int)."""
+    paths = []
+    for argument in route.arguments:
+        kwargs = route_kwargs(route, objects)
+        if f"<int:{argument}>" in route.route:
+            paths.append(reverse(route.name, kwargs={**kwargs, argument: HUGE_NUMBER}))
+            continue
+        marker = "zzhostilezz"
+        template = reverse(route.name, kwargs={**kwargs, argument: marker})
+        paths += [template.replace(marker, segment) for segment in SEGMENTS]
+    return paths
+
+
+def form_names(client: Client, path: str) -> list[str]:
+    """The names of the inputs, selects and textareas of the page at `path` (nothing if it has no GET)."""
+    response = client.get(path)
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return []
+    names = re.findall(r'<(?:input|select|textarea)[^>]* name="([^"]+)"', response.content.decode())
+    return sorted({name for name in names if name != "csrfmiddlewaretoken"})
+
+
+def encoded(data: dict[str, Any]) -> str:
+    parts = []
+    for name, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            text = quote_from_bytes(item) if isinstance(item, bytes) else quote(item, safe="")
+            parts.append(f"{quote(name, safe='')}={text}")
+    return "&".join(parts)
+
+
+def check(client: Client, me: User, method: str, path: str, body: str = "") -> None:
+    before = shared_state(me)
+    if method == "GET":
+        response = client.get(path)
+    else:
+        response = client.post(path, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500, f"{method} {path} {body[:300]!r} answered {response.status_code}"
+    if response.status_code >= 400 or (method == "POST" and response.status_code == 200):
+        assert shared_state(me) == before, f"{method} {path} {body[:300]!r} was refused but changed state"
+
+
+def test_no_url_answers_500_to_a_hostile_path_segment(
+    admin_client: Client, alice: User, objects: dict[str, str]
+) -> None:
+    for route in ROUTES:
+        if route.name in SKIPPED or not route.arguments:
+            continue
+        methods = allowed_methods(admin_client, route.fill(objects))
+        for path in hostile_paths(route, objects):
+            for method in ("GET", "POST"):
+                if method in methods:
+                    check(admin_client, alice, method, path)
+
+
+POST_ROUTES = [route for route in ROUTES if route.name not in SKIPPED]
+
+
+@pytest.mark.parametrize("route", POST_ROUTES, ids=[route.name for route in POST_ROUTES])
+def test_no_form_answers_500_to_hostile_values(
+    admin_client: Client, alice: User, objects: dict[str, str], route: Route
+) -> None:
+    path = route.fill(objects)
+    if "POST" not in allowed_methods(admin_client, path):
+        pytest.skip("takes no POST")
+    names = form_names(admin_client, path) + COMMON_NAMES
+
+    @settings(
+        max_examples=12,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.dictionaries(st.sampled_from(names), values, max_size=len(names)))
+    def post(data: dict[str, Any]) -> None:
+        check(admin_client, alice, "POST", path, encoded(data))
+
+    post()
