@@ -3,6 +3,8 @@ dashboard repeats must still happen exactly once."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -20,6 +22,12 @@ from apps.sandbox.brickworks.models import RecordVersion
 from apps.sandbox.models import FaultSettings
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
+
+
+@pytest.fixture(autouse=True)
+def _short_read_timeout(settings: Any) -> None:
+    """A cut-off answer is noticed when the read times out: keep that wait short here."""
+    settings.REMOTE_TIMEOUT = 1.5
 
 
 def lose_every_write_answer() -> None:

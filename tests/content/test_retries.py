@@ -21,6 +21,14 @@ from apps.jobs.models import Job, JobItem
 from apps.sandbox.models import FaultSettings
 
 BOUND = 4
+
+
+@pytest.fixture(autouse=True)
+def _short_read_timeout(settings: Any) -> None:
+    """A cut-off answer is noticed when the read times out: keep that wait short here."""
+    settings.REMOTE_TIMEOUT = 1.5
+
+
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
 
