@@ -9,6 +9,7 @@ keeps dying); Ctrl-C (or SIGTERM) stops them all. Every start and exit is printe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,7 +26,8 @@ def say(name: str, message: str) -> None:
 
 
 def start(name: str, command: str) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(command, shell=True, start_new_session=True)
+    # `exec`: the shell becomes the process, so a signal to the pid reaches the program itself.
+    process = subprocess.Popen(f"exec {command}", shell=True, start_new_session=True)
     say(name, f"started (pid {process.pid}): {command}")
     return process
 
@@ -53,6 +55,7 @@ def main(procfile: str) -> None:
                 if code is None:
                     continue
                 del running[name]
+                _kill_group(process)  # what it started (a worker's pool) goes with it
                 if time.monotonic() - started[name] > STEADY:
                     pause[name] = 1.0
                 how = f"killed by signal {-code}" if code < 0 else f"exited with code {code}"
@@ -74,6 +77,11 @@ def main(procfile: str) -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
             say(name, "stopped")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":
