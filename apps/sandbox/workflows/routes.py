@@ -64,13 +64,80 @@ class LogParams(Schema):
     limit: int = Field(500, ge=0, le=5000, description="The maximum number of log lines in each stage")
 
 
-@router.get("/automation-brain/diagrams", tags=["automation"], summary="List workflows")
+class ListingAuthorOut(Schema):
+    userId: int
+    clientId: int
+    clientApiHash: str
+    businessProfileApiHash: str
+
+
+class WorkflowOut(Schema):
+    diagramId: str
+    author: str
+    listingAuthor: ListingAuthorOut
+    name: str
+    created: float
+    updated: float
+    status: str
+    configuration: dict[str, Any]
+    catalogId: str | None
+    directoryId: str | None
+    context: str
+    tags: list[dict[str, Any]]
+    description: str
+    hasTransformation: bool
+    businessProfileId: int
+
+
+class MetaOut(Schema):
+    limit: int
+    page: int
+    totalPages: int
+    totalCount: int
+
+
+class WorkflowPageOut(Schema):
+    data: list[WorkflowOut]
+    meta: MetaOut
+
+
+class StageOut(Schema):
+    status: str
+    runDate: str
+    logs: list[str]
+    logsSize: int
+    failedRecordsFileId: str | None
+    successCount: int
+    failureCount: int
+
+
+class PipelineOut(Schema):
+    importData: StageOut
+    transformData: StageOut
+    exportData: StageOut
+
+
+class LastRunOut(Schema):
+    startTime: float
+    runId: str
+    pipelineResponse: PipelineOut
+    overallRunStatus: str
+
+
+@router.get(
+    "/automation-brain/diagrams", response=WorkflowPageOut, tags=["automation"], summary="List workflows"
+)
 def list_workflows(request: HttpRequest, params: Query[ListParamsV1]) -> dict[str, Any]:
     # Spec §2.1 W1.
     return _page(request, params)
 
 
-@router.get("/automation-brain/v2/diagrams", tags=["automation"], summary="List workflows (v2)")
+@router.get(
+    "/automation-brain/v2/diagrams",
+    response=WorkflowPageOut,
+    tags=["automation"],
+    summary="List workflows (v2)",
+)
 def list_workflows_v2(request: HttpRequest, params: Query[ListParamsV2]) -> dict[str, Any]:
     # Spec §2.1 W2: as W1 but for the default limit.
     return _page(request, params)
@@ -138,6 +205,7 @@ def stop_workflow(request: HttpRequest, diagramId: str) -> Status:
 
 @router.get(
     "/morph/logs/automation/{automationWorkflowId}/last-run/with-stages",
+    response=LastRunOut,
     tags=["automation"],
     summary="Last run of a workflow with its stages",
 )
