@@ -122,3 +122,4 @@ from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     Record,
     RecordVersion,
 )
+from apps.sandbox.workflows.models import Workflow, WorkflowRun  # noqa: E402, F401

@@ -29,6 +29,8 @@ def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.
         answers[403] = openapi.SyneriseError
     if openapi.path_parameters(operation):
         answers[404] = openapi.SyneriseError
+    if operation["operationId"].endswith(("_run_workflow", "_pause_workflow", "_stop_workflow")):
+        answers[409] = openapi.SyneriseError
     return answers
 
 
@@ -274,3 +276,9 @@ def _uuid_or_404(value: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise HttpError(404, "Workspace not found") from None
+
+
+# Automation workflows (spec §2), with this API's token and error bodies.
+from apps.sandbox.workflows import routes as workflows  # noqa: E402
+
+api.add_router("", workflows.router, auth=workspace_token)

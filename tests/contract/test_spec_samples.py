@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, TypeAdapter
 
-from apps.automations.client import Action, Flow, FlowPage, Trigger
+from apps.automations.client import Action, Flow, FlowPage, LastRun, Trigger, WorkflowPage
 from apps.canvas.client import AuthenticateResponse
 from apps.connections.client import CurrentWorkspace, TokenResponse, UserLoginResponse
 from apps.content.client import ExternalSource, Generated, Page, Record, RecordVersion, Schema
@@ -109,8 +109,8 @@ SAMPLES = [
     s(AUTH, "1.7 Auth samples", 4, TokenResponse),  # A6 login_workspace, refresh_workspace_token
     s(AUTH, "1.7 Auth samples", 5, CurrentWorkspace),  # A5 current_workspace
     s(AUTH, "2.2 W3 / W4 / W5", 0, ERROR),
-    s(AUTH, "2.4 Automation samples", 0, NO_CLIENT),  # W1
-    s(AUTH, "2.4 Automation samples", 1, NO_CLIENT),  # W6
+    s(AUTH, "2.4 Automation samples", 0, WorkflowPage),  # W1/W2 list_workflows_v1, list_workflows
+    s(AUTH, "2.4 Automation samples", 1, LastRun),  # W6 last_run
     s(AUTH, "3.5 Catalog samples", 0, NO_CLIENT),  # C3
     s(AUTH, "3.5 Catalog samples", 1, REQUEST),  # C10
     s(AUTH, "3.5 Catalog samples", 2, NO_CLIENT),  # C9
@@ -124,7 +124,7 @@ SAMPLES = [
 
 # Counted by hand from the spec files; a change here should come with a row above.
 EXPECTED_SAMPLES = 65
-EXPECTED_PARSED = 14
+EXPECTED_PARSED = 16
 
 
 def spec_dir() -> Path:

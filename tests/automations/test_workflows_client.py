@@ -1,0 +1,85 @@
+"""The dashboard's workflows client against the sandbox over real HTTP, signed in as the demo connection."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from apps.automations.client import Workflow, WorkflowsClient
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError
+
+
+@pytest.fixture
+def wf(demo: dict[str, Connection]) -> Iterator[WorkflowsClient]:
+    with WorkflowsClient(connections.http_for(demo["synerise"])) as client:
+        yield client
+
+
+def named(client: WorkflowsClient, name: str) -> Workflow:
+    (workflow,) = [w for w in client.list_workflows(search=name).data if w.name == name]
+    return workflow
+
+
+def test_it_lists_the_demo_workflows_with_their_paging(wf: WorkflowsClient) -> None:
+    page = wf.list_workflows(sort="Name", order="Asc")
+    assert [w.name for w in page.data][:2] == ["Black Friday countdown", "Nightly product import"]
+    assert (page.meta.limit, page.meta.total_count, page.meta.total_pages) == (50, 6, 1)
+    first = wf.list_workflows_v1(limit=4)
+    assert (len(first.data), first.meta.total_pages) == (4, 2)
+    assert [w.name for w in wf.list_workflows(status="Inactive", sort_by="name:asc").data] == [
+        "Old newsletter",
+        "Spring promotion",
+    ]
+    welcome = named(wf, "Welcome journey")
+    assert (welcome.status, welcome.author, welcome.can_run) == ("Active", "demo@synadmin.test", False)
+    assert welcome.created is not None and welcome.updated is not None and welcome.created < welcome.updated
+
+
+def test_a_workflow_pauses_resumes_and_once_stopped_cannot_run(wf: WorkflowsClient) -> None:
+    welcome = named(wf, "Welcome journey")
+    wf.pause_workflow(welcome.diagram_id)
+    assert named(wf, "Welcome journey").status == "Paused"
+    wf.run_workflow(welcome.diagram_id)
+    assert named(wf, "Welcome journey").status == "Active"
+    wf.stop_workflow(welcome.diagram_id)
+    stopped = named(wf, "Welcome journey")
+    assert (stopped.status, stopped.can_run) == ("Stopped", False)
+    with pytest.raises(ApiConflict) as refused:
+        wf.run_workflow(welcome.diagram_id)
+    assert "can't be restarted" in str(refused.value)
+
+
+def test_the_last_run_goes_through_its_stages(wf: WorkflowsClient, settings: Any) -> None:
+    settings.SANDBOX_STAGE_SECONDS = 0.2
+    spring = named(wf, "Spring promotion")
+    before = wf.last_run(spring.diagram_id)
+    assert before.overall_run_status == "Success"
+    wf.run_workflow(spring.diagram_id)
+    seen = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        run = wf.last_run(spring.diagram_id)
+        seen.append(run.overall_run_status)
+        if run.overall_run_status == "Success":
+            break
+        time.sleep(0.05)
+    assert run.run_id != before.run_id
+    assert seen[-1] == "Success" and seen[0] in ("Pending", "Running")
+    stages = [run.pipeline.import_data, run.pipeline.transform_data, run.pipeline.export_data]
+    assert [s.status for s in stages if s] == ["Success"] * 3
+    export = run.pipeline.export_data
+    assert export is not None and export.logs[-1].endswith("Job finished with success!")
+
+
+def test_missing_runs_and_workflows_are_not_found_and_bad_limits_refused(wf: WorkflowsClient) -> None:
+    with pytest.raises(ApiNotFound):
+        wf.last_run(named(wf, "Winback campaign").diagram_id)
+    with pytest.raises(ApiNotFound):
+        wf.stop_workflow("00000000-0000-0000-0000-000000000000")
+    with pytest.raises(ApiValidationError):
+        wf.list_workflows(limit=1000)
