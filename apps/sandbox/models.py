@@ -122,3 +122,4 @@ from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     Record,
     RecordVersion,
 )
+from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping  # noqa: E402, F401

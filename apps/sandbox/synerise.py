@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from apps.sandbox import inputs, openapi, tokens
+from apps.sandbox.catalogs import routes as catalogs
 from apps.sandbox.models import SyneriseUser, Workspace
 
 
@@ -274,3 +275,7 @@ def _uuid_or_404(value: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise HttpError(404, "Workspace not found") from None
+
+
+# Catalogs (spec §3): every operation takes a token scoped to a workspace.
+api.add_router("/catalogs", catalogs.router, auth=workspace_token)
