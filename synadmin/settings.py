@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "apps.jobs",
     "apps.canvas",
     "apps.automations",
+    "apps.catalogs",
     "apps.sandbox",
 ]
 

@@ -122,4 +122,5 @@ from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     Record,
     RecordVersion,
 )
+from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping  # noqa: E402, F401
 from apps.sandbox.workflows.models import Workflow, WorkflowRun  # noqa: E402, F401

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from apps.sandbox.brickworks import seed as brickworks
+from apps.sandbox.catalogs import seed as catalogs
 from apps.sandbox.models import CanvasKey, Flow, FlowsToken, SyneriseUser, Workspace
 from apps.sandbox.workflows import seed as workflows
 
@@ -52,6 +53,7 @@ def seed() -> Seeded:
         Flow.objects.get_or_create(id=flow_id, defaults={"title": title, "type": kind})
     brickworks.seed(workspace)
     workflows.seed(workspace)
+    catalogs.seed(workspace)
     return Seeded(workspace=workspace, canvas=canvas, flows=flows_token)
 
 

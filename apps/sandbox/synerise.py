@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from apps.sandbox import inputs, openapi, tokens
+from apps.sandbox.catalogs import routes as catalogs
 from apps.sandbox.models import SyneriseUser, Workspace
 
 
@@ -282,3 +283,6 @@ def _uuid_or_404(value: str) -> str:
 from apps.sandbox.workflows import routes as workflows  # noqa: E402
 
 api.add_router("", workflows.router, auth=workspace_token)
+
+# Catalogs (spec §3): every operation takes a token scoped to a workspace.
+api.add_router("/catalogs", catalogs.router, auth=workspace_token)

@@ -1,0 +1,267 @@
+"""The Synerise catalogs API: catalogs ("bags"), their items, CSV, filtering and event mappings.
+
+Reference: shared/spec/synerise-auth-automation-catalogs.md §3; what the doc leaves open (paths, paging
+limits, upserts) is decided in docs/api-decisions.md ("Synerise catalogs").
+Build it on a signed client: `CatalogsClient(connections.services.http_for(connection))`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from apps.core.http import ApiClient
+
+T = TypeVar("T")
+OrderBy = Literal["id", "author", "lastModified", "creationDate"]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Catalog(Wire):
+    """§3.1 Catalog (Bag)."""
+
+    id: int
+    name: str
+    business_profile_id: int = Field(alias="businessProfileId")
+    author: str = ""
+    last_modified: str = Field("", alias="lastModified")
+    creation_date: str = Field("", alias="creationDate")
+
+
+class Item(Wire):
+    """§3.1 Item; `value` comes as a JSON string, `properties` reads it."""
+
+    bag: Catalog
+    item_key: str = Field(alias="itemKey")
+    id: int
+    value: str = "{}"
+    creation_date: str = Field("", alias="creationDate")
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        parsed = json.loads(self.value) if self.value else {}
+        return parsed if isinstance(parsed, dict) else {}
+
+
+class Mapping(Wire):
+    """§3.1 Mapping; `enrichmentFields` is the sandbox's addition (docs/api-decisions.md)."""
+
+    bp_action_param_key: str = Field(alias="bpActionParamKey")
+    bag_id: int = Field(alias="bagId")
+    business_profile_id: int = Field(alias="businessProfileId")
+    action: str
+    param_key: str = Field(alias="paramKey")
+    enrichment_fields: list[str] = Field(default_factory=list, alias="enrichmentFields")
+
+
+class DeleteResult(Wire):
+    """One entry of C5's answer."""
+
+    id: int
+    result: bool
+
+
+class ItemDetail(Wire):
+    """C24: the item's properties flattened beside `itemId` (its key)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    item_id: str = Field(alias="itemId")
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class MetaData(Wire):
+    total_count: int = Field(0, alias="totalCount")
+    request_time: str = Field("", alias="requestTime")
+
+
+class Envelope(Wire, Generic[T]):
+    """§3.1: `{data, metaData: {totalCount, requestTime}}`."""
+
+    data: T
+    meta_data: MetaData = Field(default_factory=MetaData, alias="metaData")
+
+
+CatalogPage = Envelope[list[Catalog]]
+ItemPage = Envelope[list[Item]]
+_true = TypeAdapter(bool)
+_zero = TypeAdapter(int)
+
+
+def _query(**params: Any) -> dict[str, Any]:
+    return {name: value for name, value in params.items() if value is not None}
+
+
+class CatalogsClient(ApiClient):
+    # Catalogs
+
+    def list_catalogs(
+        self,
+        *,
+        search: str | None = None,
+        order_by: OrderBy | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+    ) -> CatalogPage:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C3 (order is always ascending).
+        params = _query(searchBy=search, orderBy=order_by, offset=offset, limit=limit)
+        return self.parse(CatalogPage, self.request("GET", "catalogs/bags", params=params))
+
+    def create_catalog(self, name: str) -> Catalog:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C4.
+        response = self.request("POST", "catalogs/bags", json={"name": name})
+        return self.parse(Envelope[Catalog], response).data
+
+    def delete_catalogs(self, ids: list[int]) -> list[DeleteResult]:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C5: a result per id.
+        response = self.request("DELETE", "catalogs/bags", content=json.dumps(ids), headers=_JSON)
+        return self.parse(Envelope[list[DeleteResult]], response).data
+
+    def catalog_keys(self, catalog_id: int) -> list[str]:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C6.
+        response = self.request("GET", "catalogs/bags/{}/keys", catalog_id)
+        return self.parse(Envelope[list[str]], response).data
+
+    def get_catalog(self, catalog_id: int) -> Catalog:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C7.
+        response = self.request("GET", "catalogs/bags/{}", catalog_id)
+        return self.parse(Envelope[Catalog], response).data
+
+    def delete_catalog(self, catalog_id: int) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C8 (irreversible).
+        response = self.request("DELETE", "catalogs/bags/{}", catalog_id)
+        return self.parse(Envelope[bool], response).data
+
+    # CSV
+
+    def download_csv(self, catalog_id: int, *, delimiter: str | None = None) -> str:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C1.
+        response = self.request(
+            "GET",
+            "catalogs/bags/{}/csv",
+            catalog_id,
+            params=_query(delimiter=delimiter),
+            headers={"Accept": "text/csv"},
+        )
+        return response.text
+
+    def upload_csv(
+        self, catalog_id: int, *, item_key: str, content: bytes, filename: str = "items.csv"
+    ) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C2 (multipart: itemKey, file).
+        response = self.request(
+            "POST",
+            "catalogs/bags/{}/items/upload",
+            catalog_id,
+            data={"itemKey": item_key},
+            files={"file": (filename, content, "text/csv")},
+        )
+        return self.parse(_true, response)
+
+    # Items
+
+    def list_items(
+        self,
+        catalog_id: int,
+        *,
+        item_key: str | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+    ) -> ItemPage:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C9 (itemKey: exact match).
+        params = _query(itemKey=item_key, offset=offset, limit=limit)
+        return self.parse(ItemPage, self.request("GET", "catalogs/bags/{}/items", catalog_id, params=params))
+
+    def add_item(self, catalog_id: int, *, item_key: str, value: dict[str, Any]) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C10 (an existing key is replaced).
+        body = {"itemKey": item_key, "value": value}
+        return self.parse(_true, self.request("POST", "catalogs/bags/{}/items", catalog_id, json=body))
+
+    def add_items(self, catalog_id: int, items: dict[str, dict[str, Any]]) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C11 (at most 1000: docs/api-decisions.md).
+        body = [{"itemKey": key, "value": value} for key, value in items.items()]
+        return self.parse(_true, self.request("POST", "catalogs/bags/{}/items/batch", catalog_id, json=body))
+
+    def get_item_by_key(self, catalog_id: int, item_key: str) -> Item:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C15.
+        response = self.request("GET", "catalogs/bags/{}/items/itemKey/{}", catalog_id, item_key)
+        return self.parse(Envelope[Item], response).data
+
+    def delete_item_by_key(self, catalog_id: int, item_key: str) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C16.
+        response = self.request("DELETE", "catalogs/bags/{}/items/itemKey/{}", catalog_id, item_key)
+        return self.parse(Envelope[bool], response).data
+
+    def get_item(self, catalog_id: int, item_id: int) -> Item:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C17.
+        response = self.request("GET", "catalogs/bags/{}/items/{}", catalog_id, item_id)
+        return self.parse(Envelope[Item], response).data
+
+    def update_item(self, catalog_id: int, item_id: int, properties: dict[str, Any]) -> Item:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C18: a full replacement.
+        response = self.request("PUT", "catalogs/bags/{}/items/{}", catalog_id, item_id, json=properties)
+        return self.parse(Envelope[Item], response).data
+
+    def delete_item(self, catalog_id: int, item_id: int) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C19.
+        response = self.request("DELETE", "catalogs/bags/{}/items/{}", catalog_id, item_id)
+        return self.parse(Envelope[bool], response).data
+
+    def list_all_items(self, *, offset: int | None = None, limit: int | None = None) -> ItemPage:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C20.
+        params = _query(offset=offset, limit=limit)
+        return self.parse(ItemPage, self.request("GET", "catalogs/items", params=params))
+
+    def item_detail(self, catalog_name: str, key: str) -> ItemDetail:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C24.
+        params = {"catalogName": catalog_name, "key": key}
+        return self.parse(
+            Envelope[ItemDetail], self.request("GET", "catalogs/itemDetail", params=params)
+        ).data
+
+    # Filtering
+
+    def enable_filtering(self, catalog_id: int, fields: list[str]) -> int:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C13.
+        response = self.request(
+            "PATCH", "catalogs/bags/{}/enable/filtering", catalog_id, json={"fields": fields}
+        )
+        return self.parse(_zero, response)
+
+    def disable_filtering(self, catalog_id: int, fields: list[str] | None = None) -> int:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C14; no fields disables them all.
+        body = {"json": {"fields": fields}} if fields is not None else {}
+        response = self.request("PATCH", "catalogs/bags/{}/disable/filtering", catalog_id, **body)
+        return self.parse(_zero, response)
+
+    # Mappings
+
+    def add_mapping(self, catalog_id: int, *, action: str, param_key: str) -> Mapping:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C21.
+        body = {"action": action, "paramKey": param_key}
+        response = self.request("POST", "catalogs/bags/{}/mappings", catalog_id, json=body)
+        return self.parse(Envelope[Mapping], response).data
+
+    def change_enrichment(self, catalog_id: int, *, action: str, param_key: str, fields: list[str]) -> int:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C12 (path: docs/api-decisions.md).
+        body = {"action": action, "paramKey": param_key, "enrichmentFields": fields}
+        return self.parse(_zero, self.request("PATCH", "catalogs/bags/{}/mappings", catalog_id, json=body))
+
+    def list_mappings(self) -> list[Mapping]:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C22 (no paging).
+        return self.parse(Envelope[list[Mapping]], self.request("GET", "catalogs/mappings")).data
+
+    def delete_mapping(self, key: str) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C23.
+        return self.parse(Envelope[bool], self.request("DELETE", "catalogs/mappings/{}", key)).data
+
+
+_JSON = {"Content-Type": "application/json"}

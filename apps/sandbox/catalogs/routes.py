@@ -1,0 +1,459 @@
+"""The Synerise catalogs of the sandbox (spec §3), mounted at /sandbox/synerise/catalogs/.
+
+Reference: shared/spec/synerise-auth-automation-catalogs.md §3; what the doc leaves open is decided in
+docs/api-decisions.md ("Synerise catalogs"). Errors are raised as ninja's HttpError and answered by
+`apps.sandbox.synerise` in the v4 body {timestamp, status, error, message, path}.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from typing import Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Body, File, Form, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import Field, field_validator
+
+from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
+from apps.sandbox.models import Workspace
+
+router = Router(tags=["catalogs"])
+
+LIMIT_DEFAULT = 100
+LIMIT_MAX = 1000
+BATCH_MAX = 1000
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+KEY_MAX = 255
+DELIMITERS = (",", ";", "|", "\t")
+ORDER = {"id": "id", "author": "author", "lastModified": "modified", "creationDate": "created"}
+
+
+# Wire models of the requests
+
+
+class Paging(Schema):
+    offset: int = Field(0, ge=0, le=2**31 - 1)
+    limit: int = Field(LIMIT_DEFAULT, ge=1, le=LIMIT_MAX)
+
+
+class CatalogQuery(Paging):
+    searchBy: str | None = Field(None, max_length=255)
+    orderBy: Literal["id", "author", "lastModified", "creationDate"] = "id"
+
+
+class ItemQuery(Paging):
+    itemKey: str | None = Field(None, max_length=KEY_MAX)
+
+
+class DetailQuery(Schema):
+    catalogName: str = Field(min_length=1, max_length=255)
+    key: str = Field(min_length=1, max_length=KEY_MAX)
+
+
+class CsvQuery(Schema):
+    delimiter: str = ","
+
+    @field_validator("delimiter")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in DELIMITERS:
+            raise ValueError("must be one of , ; | or a tab")
+        return value
+
+
+class CatalogIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+def _item_key(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+class ItemIn(Schema):
+    itemKey: str = Field(min_length=1, max_length=KEY_MAX)
+    value: dict[str, Any]
+
+    _key = field_validator("itemKey")(_item_key)
+
+
+class MappingIn(Schema):
+    action: str = Field(min_length=1, max_length=255)
+    paramKey: str = Field(min_length=1, max_length=255)
+
+
+class EnrichmentIn(MappingIn):
+    enrichmentFields: list[str] = Field(max_length=100)
+
+
+class FieldsIn(Schema):
+    fields: list[str] = Field(min_length=1, max_length=100)
+
+
+class DisableIn(Schema):
+    fields: list[str] | None = Field(None, max_length=100)
+
+
+# Answers
+
+
+def iso(moment: Any) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def envelope(request: HttpRequest, data: Any, total: int = 0) -> dict[str, Any]:
+    """{data, metaData: {totalCount, requestTime}}; totalCount is 0 on single objects, as the samples show."""
+    took = time.monotonic() - getattr(request, "_catalogs_started", time.monotonic())
+    return {"data": data, "metaData": {"totalCount": total, "requestTime": f"{took:.3f} [s]"}}
+
+
+def catalog_json(catalog: Catalog) -> dict[str, Any]:
+    return {
+        "id": catalog.pk,
+        "name": catalog.name,
+        "businessProfileId": catalog.workspace_id,
+        "author": catalog.author,
+        "lastModified": iso(catalog.modified),
+        "creationDate": iso(catalog.created),
+    }
+
+
+def item_json(item: CatalogItem, catalog: Catalog | None = None) -> dict[str, Any]:
+    return {
+        "bag": catalog_json(catalog or item.catalog),
+        "itemKey": item.key,
+        "id": item.pk,
+        "value": json.dumps(item.value, separators=(",", ":")),
+        "creationDate": iso(item.created),
+    }
+
+
+def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
+    return {
+        "bpActionParamKey": mapping.key,
+        "bagId": mapping.catalog_id,
+        "businessProfileId": mapping.catalog.workspace_id,
+        "action": mapping.action,
+        "paramKey": mapping.param_key,
+        "enrichmentFields": mapping.enrichment_fields,
+    }
+
+
+# Lookups and shared rules
+
+
+def workspace(request: HttpRequest) -> Workspace:
+    request._catalogs_started = time.monotonic()  # type: ignore[attr-defined]
+    return request.auth.workspace  # type: ignore[attr-defined]
+
+
+def author(request: HttpRequest) -> str:
+    principal = request.auth  # type: ignore[attr-defined]
+    return principal.user.name if principal.user is not None else "API"
+
+
+def find_catalog(request: HttpRequest, catalog_id: int) -> Catalog:
+    catalog = Catalog.objects.filter(workspace=workspace(request), pk=catalog_id).first()
+    if catalog is None:
+        raise HttpError(404, f"Catalog {catalog_id} not found")
+    return catalog
+
+
+def find_item(catalog: Catalog, **lookup: Any) -> CatalogItem:
+    item = catalog.items.filter(**lookup).first()
+    if item is None:
+        what = f"key {lookup['key']!r}" if "key" in lookup else f"id {lookup['pk']}"
+        raise HttpError(404, f"Item with {what} not found in catalog {catalog.pk}")
+    return item
+
+
+def page(queryset: QuerySet[Any], params: Paging) -> tuple[list[Any], int]:
+    """The rows from `offset` (0-based, counting items), at most `limit` of them, and the total."""
+    return list(queryset[params.offset : params.offset + params.limit]), queryset.count()
+
+
+def touch(catalog: Catalog, new_keys: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Record the catalog's new column names, and that it changed (lastModified)."""
+    catalog.keys = catalog.keys + [key for key in dict.fromkeys(new_keys) if key not in catalog.keys]
+    catalog.save(update_fields=["keys", "modified"])
+
+
+def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
+    """Add the items, replacing the value of a key the catalog has (C10, C11, C2 upsert; last one wins)."""
+    latest = dict(items)
+    with transaction.atomic():
+        existing = {i.key: i for i in catalog.items.filter(key__in=list(latest))}
+        for key, value in latest.items():
+            if key in existing:
+                existing[key].value = value
+        CatalogItem.objects.bulk_update(list(existing.values()), ["value"], batch_size=500)
+        CatalogItem.objects.bulk_create(
+            [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items() if k not in existing],
+            batch_size=500,
+        )
+        touch(catalog, [name for value in latest.values() for name in value])
+
+
+# Catalogs (C3–C8)
+
+
+@router.get("/bags", summary="Retrieve all catalogs (C3)")
+def list_catalogs(request: HttpRequest, params: Query[CatalogQuery]) -> dict[str, Any]:
+    catalogs = Catalog.objects.filter(workspace=workspace(request))
+    if params.searchBy:
+        catalogs = catalogs.filter(Q(name__icontains=params.searchBy) | Q(author__icontains=params.searchBy))
+    rows, total = page(catalogs.order_by(ORDER[params.orderBy], "id"), params)
+    return envelope(request, [catalog_json(c) for c in rows], total)
+
+
+@router.post("/bags", summary="Create a new, empty catalog (C4)")
+def create_catalog(request: HttpRequest, payload: CatalogIn) -> dict[str, Any]:
+    try:
+        with transaction.atomic():
+            catalog = Catalog.objects.create(
+                workspace=workspace(request), name=payload.name, author=author(request)
+            )
+    except IntegrityError:
+        raise HttpError(409, f"A catalog named {payload.name!r} exists") from None
+    return envelope(request, catalog_json(catalog))
+
+
+@router.delete("/bags", summary="Delete several catalogs (C5)")
+def delete_catalogs(request: HttpRequest, ids: Body[list[int]]) -> dict[str, Any]:
+    if len(ids) > BATCH_MAX:
+        raise HttpError(400, f"At most {BATCH_MAX} catalogs can be deleted at once")
+    catalogs = Catalog.objects.filter(workspace=workspace(request))
+    found = set(catalogs.filter(pk__in=ids).values_list("pk", flat=True))
+    catalogs.filter(pk__in=found).delete()
+    results = [{"id": pk, "result": pk in found} for pk in ids]
+    return envelope(request, results, len(results))
+
+
+@router.get("/bags/{catalogId}/keys", summary="Retrieve the list of keys from a catalog (C6)")
+def catalog_keys(request: HttpRequest, catalogId: int) -> dict[str, Any]:
+    keys = find_catalog(request, catalogId).keys
+    return envelope(request, keys, len(keys))
+
+
+@router.get("/bags/{catalogId}", summary="Retrieve the metadata of a catalog (C7)")
+def get_catalog(request: HttpRequest, catalogId: int) -> dict[str, Any]:
+    return envelope(request, catalog_json(find_catalog(request, catalogId)))
+
+
+@router.delete("/bags/{catalogId}", summary="Delete a single catalog (C8)")
+def delete_catalog(request: HttpRequest, catalogId: int) -> dict[str, Any]:
+    find_catalog(request, catalogId).delete()
+    return envelope(request, True)
+
+
+# CSV (C1, C2)
+
+
+@router.get("/bags/{catalogId}/csv", summary="Download a catalog as CSV (C1)")
+def download_csv(request: HttpRequest, catalogId: int, params: Query[CsvQuery]) -> HttpResponse:
+    catalog = find_catalog(request, catalogId)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=params.delimiter, lineterminator="\n")
+    writer.writerow(["itemKey", *catalog.keys])
+    for key, value in catalog.items.order_by("id").values_list("key", "value").iterator(chunk_size=2000):
+        writer.writerow([key, *(_cell(value.get(name)) for name in catalog.keys)])
+    return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+@router.post("/bags/{catalogId}/items/upload", summary="Upload items to a catalog from a CSV file (C2)")
+def upload_csv(request: HttpRequest, catalogId: int, itemKey: Form[str], file: File[UploadedFile]) -> bool:
+    catalog = find_catalog(request, catalogId)
+    if file.size is not None and file.size > UPLOAD_MAX_BYTES:
+        raise HttpError(413, f"The CSV file is larger than {UPLOAD_MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HttpError(400, "The CSV file must be encoded in UTF-8") from None
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters="".join(DELIMITERS))
+        rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    except csv.Error:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or itemKey not in rows[0]:
+        raise HttpError(400, f"The CSV file has no column {itemKey!r}")
+    items = []
+    for line, row in enumerate(rows, start=2):
+        key = (row.get(itemKey) or "").strip()
+        if not key or len(key) > KEY_MAX or "\x00" in key:
+            raise HttpError(400, f"Line {line}: the value of {itemKey!r} must be 1 to {KEY_MAX} characters")
+        items.append((key, {name: cell for name, cell in row.items() if name is not None}))
+    store(catalog, items)
+    return True
+
+
+# Items (C9–C11, C15–C20, C24)
+
+
+@router.get("/bags/{catalogId}/items", summary="Retrieve the entries from a single catalog (C9)")
+def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -> dict[str, Any]:
+    catalog = find_catalog(request, catalogId)
+    items = catalog.items.order_by("id")
+    if params.itemKey is not None:
+        items = items.filter(key=params.itemKey)
+    rows, total = page(items, params)
+    return envelope(request, [item_json(i, catalog) for i in rows], total)
+
+
+@router.post("/bags/{catalogId}/items", summary="Add a single item to the catalog (C10)")
+def add_item(request: HttpRequest, catalogId: int, payload: ItemIn) -> bool:
+    store(find_catalog(request, catalogId), [(payload.itemKey, payload.value)])
+    return True
+
+
+@router.post("/bags/{catalogId}/items/batch", summary="Add a number of items at once (C11)")
+def add_items(request: HttpRequest, catalogId: int, payload: Body[list[ItemIn]]) -> bool:
+    if not 1 <= len(payload) <= BATCH_MAX:
+        raise HttpError(400, f"A batch holds 1 to {BATCH_MAX} items, not {len(payload)}")
+    store(find_catalog(request, catalogId), [(item.itemKey, item.value) for item in payload])
+    return True
+
+
+@router.get("/bags/{catalogId}/items/itemKey/{path:itemKey}", summary="Get an item by item key (C15)")
+def get_item_by_key(request: HttpRequest, catalogId: int, itemKey: str) -> dict[str, Any]:
+    catalog = find_catalog(request, catalogId)
+    return envelope(request, item_json(find_item(catalog, key=itemKey), catalog))
+
+
+@router.delete("/bags/{catalogId}/items/itemKey/{path:itemKey}", summary="Delete an item by item key (C16)")
+def delete_item_by_key(request: HttpRequest, catalogId: int, itemKey: str) -> dict[str, Any]:
+    catalog = find_catalog(request, catalogId)
+    find_item(catalog, key=itemKey).delete()
+    touch(catalog)
+    return envelope(request, True)
+
+
+@router.get("/bags/{catalogId}/items/{itemId}", summary="Get an item by its ID (C17)")
+def get_item(request: HttpRequest, catalogId: int, itemId: int) -> dict[str, Any]:
+    catalog = find_catalog(request, catalogId)
+    return envelope(request, item_json(find_item(catalog, pk=itemId), catalog))
+
+
+@router.put("/bags/{catalogId}/items/{itemId}", summary="Update an item by its ID (C18)")
+def update_item(
+    request: HttpRequest, catalogId: int, itemId: int, payload: Body[dict[str, Any]]
+) -> dict[str, Any]:
+    catalog = find_catalog(request, catalogId)
+    item = find_item(catalog, pk=itemId)
+    item.value = payload  # a full replacement: an omitted property is removed (§3.3 C18)
+    item.save(update_fields=["value"])
+    touch(catalog, list(payload))
+    return envelope(request, item_json(item, catalog))
+
+
+@router.delete("/bags/{catalogId}/items/{itemId}", summary="Delete an item by its ID (C19)")
+def delete_item(request: HttpRequest, catalogId: int, itemId: int) -> dict[str, Any]:
+    catalog = find_catalog(request, catalogId)
+    find_item(catalog, pk=itemId).delete()
+    touch(catalog)
+    return envelope(request, True)
+
+
+@router.get("/items", summary="Retrieve all items from all catalogs (C20)")
+def list_all_items(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
+    items = CatalogItem.objects.filter(catalog__workspace=workspace(request)).order_by("id")
+    rows, total = page(items.select_related("catalog"), params)
+    return envelope(request, [item_json(i) for i in rows], total)
+
+
+@router.get("/itemDetail", summary="Get an item by catalog name and key (C24)")
+def item_detail(request: HttpRequest, params: Query[DetailQuery]) -> dict[str, Any]:
+    catalog = Catalog.objects.filter(workspace=workspace(request), name=params.catalogName).first()
+    if catalog is None:
+        raise HttpError(404, f"Catalog {params.catalogName!r} not found")
+    item = find_item(catalog, key=params.key)
+    return envelope(request, {**item.value, "itemId": item.key})
+
+
+# Mappings and filtering (C12–C14, C21–C23)
+
+
+@router.post("/bags/{catalogId}/mappings", summary="Add a new mapping (C21)")
+def add_mapping(request: HttpRequest, catalogId: int, payload: MappingIn) -> dict[str, Any]:
+    catalog = find_catalog(request, catalogId)
+    try:
+        with transaction.atomic():
+            mapping = CatalogMapping.objects.create(
+                catalog=catalog, action=payload.action, param_key=payload.paramKey
+            )
+    except IntegrityError:
+        mapped = f"{payload.action}.{payload.paramKey}"
+        raise HttpError(409, f"Catalog {catalogId} already maps {mapped}") from None
+    return envelope(request, mapping_json(mapping))
+
+
+@router.patch("/bags/{catalogId}/mappings", summary="Change enrichment fields for given mapping (C12)")
+def change_enrichment(request: HttpRequest, catalogId: int, payload: EnrichmentIn) -> int:
+    catalog = find_catalog(request, catalogId)
+    mapping = catalog.mappings.filter(action=payload.action, param_key=payload.paramKey).first()
+    if mapping is None:
+        raise HttpError(404, f"Catalog {catalogId} has no mapping of {payload.action}.{payload.paramKey}")
+    _known_keys(catalog, payload.enrichmentFields, "enrichmentFields")
+    mapping.enrichment_fields = list(dict.fromkeys(payload.enrichmentFields))
+    mapping.save(update_fields=["enrichment_fields"])
+    return 0
+
+
+@router.get("/mappings", summary="Retrieve all mappings from the Workspace (C22)")
+def list_mappings(request: HttpRequest) -> dict[str, Any]:
+    mappings = CatalogMapping.objects.filter(catalog__workspace=workspace(request))
+    rows = [mapping_json(m) for m in mappings.select_related("catalog").order_by("catalog_id", "id")]
+    return envelope(request, rows, len(rows))
+
+
+@router.delete("/mappings/{bpActionParamKey}", summary="Delete a single mapping (C23)")
+def delete_mapping(request: HttpRequest, bpActionParamKey: str) -> dict[str, Any]:
+    mappings = CatalogMapping.objects.filter(catalog__workspace=workspace(request))
+    deleted, _ = mappings.filter(key=bpActionParamKey).delete()
+    if not deleted:
+        raise HttpError(404, f"Mapping {bpActionParamKey} not found")
+    return envelope(request, True)
+
+
+@router.patch("/bags/{catalogId}/enable/filtering", summary="Enable filtering on selected fields (C13)")
+def enable_filtering(request: HttpRequest, catalogId: int, payload: FieldsIn) -> int:
+    catalog = find_catalog(request, catalogId)
+    _known_keys(catalog, payload.fields, "fields")
+    catalog.filtering = list(dict.fromkeys([*catalog.filtering, *payload.fields]))
+    catalog.save(update_fields=["filtering", "modified"])
+    return 0
+
+
+@router.patch("/bags/{catalogId}/disable/filtering", summary="Disable filtering on fields (C14)")
+def disable_filtering(request: HttpRequest, catalogId: int, payload: Body[DisableIn | None] = None) -> int:
+    catalog = find_catalog(request, catalogId)
+    fields = None if payload is None else payload.fields
+    catalog.filtering = [] if fields is None else [f for f in catalog.filtering if f not in fields]
+    catalog.save(update_fields=["filtering", "modified"])
+    return 0
+
+
+def _known_keys(catalog: Catalog, names: list[str], field: str) -> None:
+    unknown = [name for name in names if name not in catalog.keys]
+    if unknown:
+        raise HttpError(400, f"{field}: catalog {catalog.pk} has no column {', '.join(map(repr, unknown))}")

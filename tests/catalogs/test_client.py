@@ -1,0 +1,107 @@
+"""The dashboard's catalogs client against the sandbox over real HTTP, signed in as the demo connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from pytest_httpx import HTTPXMock
+
+from apps.catalogs.client import CatalogsClient
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.core.http import ApiConflict, ApiNotFound, ApiProtocolError, ApiValidationError
+
+
+@pytest.fixture
+def cat(demo: dict[str, Connection]) -> Iterator[CatalogsClient]:
+    with CatalogsClient(connections.http_for(demo["synerise"])) as client:
+        yield client
+
+
+@pytest.fixture
+def books(cat: CatalogsClient) -> int:
+    return cat.create_catalog("books").id
+
+
+def test_it_reads_the_demo_catalogs(cat: CatalogsClient) -> None:
+    page = cat.list_catalogs(order_by="id")
+    assert [c.name for c in page.data] == ["products", "stores"]
+    assert page.meta_data.total_count == 2
+    products = page.data[0]
+    assert cat.get_catalog(products.id).name == "products"
+    assert cat.catalog_keys(products.id)[:3] == ["sku", "name", "category"]
+    items = cat.list_items(products.id, offset=0, limit=3)
+    assert [i.item_key for i in items.data] == ["SKU-00001", "SKU-00002", "SKU-00003"]
+    assert items.data[0].properties["sku"] == "SKU-00001"
+    assert items.meta_data.total_count == 300
+    detail = cat.item_detail("stores", "ST-003")
+    assert (detail.item_id, detail.properties["city"]) == ("ST-003", "Wrocław")
+
+
+def test_a_catalog_holds_items_through_their_life(cat: CatalogsClient, books: int) -> None:
+    assert cat.add_item(books, item_key="1357", value={"title": "Dune", "year": 1965}) is True
+    assert cat.add_items(books, {"2468": {"title": "Emma"}, "a/b": {"title": "Odd key"}}) is True
+    assert cat.get_item_by_key(books, "a/b").properties == {"title": "Odd key"}
+    dune = cat.get_item_by_key(books, "1357")
+    assert cat.get_item(books, dune.id).item_key == "1357"
+    updated = cat.update_item(books, dune.id, {"title": "Dune"})
+    assert updated.properties == {"title": "Dune"}
+    assert cat.list_items(books, item_key="2468").meta_data.total_count == 1
+    assert cat.delete_item_by_key(books, "2468") is True
+    assert cat.delete_item(books, dune.id) is True
+    with pytest.raises(ApiNotFound):
+        cat.get_item(books, dune.id)
+    assert [i.item_key for i in cat.list_items(books).data] == ["a/b"]
+    assert cat.list_all_items(limit=1).meta_data.total_count == 341
+
+
+def test_csv_goes_out_and_comes_back_in(cat: CatalogsClient, books: int) -> None:
+    assert cat.upload_csv(books, item_key="isbn", content=b"isbn;title\n111;Dune\n222;Emma\n") is True
+    text = cat.download_csv(books, delimiter=";")
+    assert text.splitlines() == ["itemKey;isbn;title", "111;111;Dune", "222;222;Emma"]
+    with pytest.raises(ApiValidationError):
+        cat.upload_csv(books, item_key="sku", content=b"isbn\n1\n")
+
+
+def test_mappings_and_filtering_are_kept(cat: CatalogsClient, books: int) -> None:
+    cat.add_item(books, item_key="1", value={"isbn": "1", "title": "T"})
+    mapping = cat.add_mapping(books, action="product.buy", param_key="isbn")
+    assert (mapping.bag_id, mapping.param_key) == (books, "isbn")
+    with pytest.raises(ApiConflict):
+        cat.add_mapping(books, action="product.buy", param_key="isbn")
+    assert cat.change_enrichment(books, action="product.buy", param_key="isbn", fields=["title"]) == 0
+    mine = [m for m in cat.list_mappings() if m.bp_action_param_key == mapping.bp_action_param_key]
+    assert mine[0].enrichment_fields == ["title"]
+    assert cat.delete_mapping(mapping.bp_action_param_key) is True
+    assert cat.enable_filtering(books, ["title"]) == 0
+    assert cat.disable_filtering(books, ["title"]) == 0
+    assert cat.disable_filtering(books) == 0
+    with pytest.raises(ApiValidationError) as refused:
+        cat.enable_filtering(books, ["nope"])
+    assert "nope" in str(refused.value)
+
+
+def test_catalogs_are_deleted_one_or_several_at_a_time(cat: CatalogsClient, books: int) -> None:
+    other = cat.create_catalog("magazines").id
+    assert cat.delete_catalog(other) is True
+    results = cat.delete_catalogs([books, other])
+    assert [(r.id, r.result) for r in results] == [(books, True), (other, False)]
+    with pytest.raises(ApiNotFound):
+        cat.get_catalog(books)
+
+
+def test_a_name_taken_is_a_conflict_with_the_remote_message(cat: CatalogsClient, books: int) -> None:
+    with pytest.raises(ApiConflict) as taken:
+        cat.create_catalog("books")
+    assert "books" in str(taken.value)
+
+
+def test_an_answer_that_does_not_fit_is_a_protocol_error(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url="https://api.test/catalogs/bags/1", json={"data": {"id": "x"}})
+    with (
+        CatalogsClient(httpx.Client(base_url="https://api.test/")) as client,
+        pytest.raises(ApiProtocolError),
+    ):
+        client.get_catalog(1)
