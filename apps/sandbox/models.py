@@ -56,6 +56,9 @@ class CanvasKey(models.Model):
     organization = models.CharField(max_length=200)
     consumer = models.CharField(max_length=64, unique=True, default=new_consumer_key)
     secret_key = models.CharField(max_length=36, default=new_api_key)
+    # Canvas: the key owner's account (data without ManagedAccountId) and the organization's id.
+    account_id = models.UUIDField(default=uuid.uuid4)
+    organization_id = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self) -> str:
         return self.organization
@@ -121,4 +124,13 @@ from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     Profile,
     Record,
     RecordVersion,
+)
+
+# Canvas (ConnectMyApps) keeps its models in its own module too.
+from apps.sandbox.connectmyapps.models import (  # noqa: E402, F401
+    CanvasAccount,
+    CanvasApplication,
+    CanvasRegApplication,
+    CanvasTemplate,
+    CanvasWorkflow,
 )

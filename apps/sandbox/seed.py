@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from apps.sandbox.brickworks import seed as brickworks
+from apps.sandbox.connectmyapps import seed as canvas_seed
 from apps.sandbox.models import CanvasKey, Flow, FlowsToken, SyneriseUser, Workspace
 
 DEMO_USER_EMAIL = "demo@synadmin.test"
@@ -50,6 +51,7 @@ def seed() -> Seeded:
     for flow_id, title, kind in DEMO_FLOWS:
         Flow.objects.get_or_create(id=flow_id, defaults={"title": title, "type": kind})
     brickworks.seed(workspace)
+    canvas_seed.seed(canvas)
     return Seeded(workspace=workspace, canvas=canvas, flows=flows_token)
 
 
