@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader
 from pydantic import Field
@@ -78,6 +78,12 @@ def on_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(CanvasError)
 def on_refused(request: HttpRequest, exc: CanvasError) -> HttpResponse:
     return api.create_response(request, {"State": exc.state, "Msg": exc.message}, status=exc.status)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own refusals (a body that is not JSON) in Canvas's shape too.
+    return api.create_response(request, {"State": exc.status_code, "Msg": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(NinjaValidationError)
