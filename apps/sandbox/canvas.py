@@ -1,19 +1,56 @@
-"""The Canvas REST API of the sandbox, mounted at /sandbox/canvas/api/. Reference: shared/spec/canvas.md."""
+"""The Canvas REST API of the sandbox, mounted at /sandbox/canvas/api/. Reference: shared/spec/canvas.md.
+
+The state and rules live in apps/sandbox/connectmyapps/; the choices the doc leaves open are in
+docs/api-decisions.md ("Canvas").
+"""
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja.errors import AuthenticationError
+from django.utils import timezone
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader
+from pydantic import Field
 
 from apps.sandbox import inputs, openapi
+from apps.sandbox.connectmyapps import quartz, runs, wire
+from apps.sandbox.connectmyapps.describe import DESCRIPTIONS
+from apps.sandbox.connectmyapps.models import (
+    CanvasAccount,
+    CanvasApplication,
+    CanvasRegApplication,
+    CanvasTemplate,
+    CanvasWorkflow,
+)
+from apps.sandbox.connectmyapps.seed import data
 from apps.sandbox.models import CanvasKey
 
 
+class CanvasErrorBody(Schema):
+    """The `{"State": …, "Msg": …}` body of §7.4, which we use for every refusal."""
+
+    State: int
+    Msg: str
+
+
+OPEN = {"/sandbox/canvas/api/GetMetaData", "/sandbox/canvas/api/Describe"}
+
+
 def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
-    return {401: None}  # wrong or missing keys, with an empty body
+    if path in OPEN:
+        return {400: CanvasErrorBody, 404: CanvasErrorBody}
+    # 401: wrong or missing keys, with an empty body; 403: an unknown ManagedAccountId.
+    errors: openapi.Errors = {401: None, 403: CanvasErrorBody}
+    if openapi.has_input(operation):
+        errors.update({400: CanvasErrorBody, 404: CanvasErrorBody, 409: CanvasErrorBody})
+    return errors
 
 
 api = openapi.SandboxApi(
@@ -26,14 +63,40 @@ api = openapi.SandboxApi(
 api.add_decorator(inputs.refuse_unstorable)
 
 
+class CanvasError(Exception):
+    def __init__(self, status: int, message: str, *, state: int | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.state = status, message, state or status
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     # Spec §2.2: the doc shows no 401 body; we answer 401 with an empty body (docs/api-decisions.md).
     return HttpResponse(status=401)
 
 
+@api.exception_handler(CanvasError)
+def on_refused(request: HttpRequest, exc: CanvasError) -> HttpResponse:
+    return api.create_response(request, {"State": exc.state, "Msg": exc.message}, status=exc.status)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own refusals (a body that is not JSON) in Canvas's shape too.
+    return api.create_response(request, {"State": exc.status_code, "Msg": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = [
+        f"{'.'.join(str(part) for part in error['loc'][2:] or error['loc'])}: {error['msg']}"
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"State": 400, "Msg": "; ".join(problems)}, status=400)
+
+
 class CanvasKeys(APIKeyHeader):
-    """The Consumer and SecretKey headers (spec §2); ManagedAccountId is read by the actions."""
+    """The Consumer and SecretKey headers (spec §2); ManagedAccountId is read by `scope`."""
 
     param_name = "Consumer"
 
@@ -47,7 +110,315 @@ class CanvasKeys(APIKeyHeader):
 keys = CanvasKeys()
 
 
+def scope(request: HttpRequest) -> tuple[CanvasKey, uuid.UUID]:
+    """The organization's key and the account acted for: ManagedAccountId, else the key's owner."""
+    key: CanvasKey = request.auth  # type: ignore[attr-defined]
+    managed = request.headers.get("ManagedAccountId", "").strip()
+    if not managed:
+        return key, key.account_id
+    try:
+        account_id = uuid.UUID(managed)
+    except ValueError:
+        raise CanvasError(403, f"Unknown managed account {managed}") from None
+    if not CanvasAccount.objects.filter(key=key, id=account_id, activated=True).exists():
+        raise CanvasError(403, f"Unknown managed account {account_id}")
+    return key, account_id
+
+
+def text(answer: str) -> HttpResponse:
+    """The doc prints these answers without quotes: plain text (docs/api-decisions.md)."""
+    return HttpResponse(answer, content_type="text/plain; charset=utf-8")
+
+
+# --- help (§4) -------------------------------------------------------------------------------------
+
+
+@api.get("/GetMetaData", summary="Returns controllers actions")
+def get_metadata(request: HttpRequest) -> list[dict[str, Any]]:
+    return data()["metadata"]
+
+
+@api.get("/Describe", summary="Describes object properties")
+def describe(request: HttpRequest, name: str) -> list[dict[str, Any]]:
+    for known, properties in DESCRIPTIONS.items():
+        if known.lower() == name.lower():
+            return properties
+    raise CanvasError(404, f"Unknown object {name}")
+
+
 @api.get("/Authenticate", response=bool, auth=keys, summary="Checks authentification")
 def authenticate(request: HttpRequest) -> bool:
     # Spec §2.1: "true" for valid keys; wrong or missing keys get the 401 above.
     return True
+
+
+# --- accounts (§5) ---------------------------------------------------------------------------------
+
+
+class AddAccount(Schema):
+    firstName: str | None = Field(None, max_length=200)
+    lastName: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=320)
+    phone: str | None = Field(None, max_length=50)
+    roleName: str | None = Field(None, max_length=50)
+    countryKey: str | None = Field(None, max_length=2)
+    globalNotifications: bool = False
+    defaultNotificationEmail: str | None = Field(None, max_length=320)
+    activated: bool = True
+
+
+ROLES = ("SuperPartner", "User")
+
+
+@api.get("/Accounts", auth=keys, summary="Returns list of accounts in the organization")
+def accounts(request: HttpRequest) -> list[dict[str, Any]]:
+    key, _ = scope(request)
+    return [wire.account(a) for a in CanvasAccount.objects.filter(key=key, activated=True)]
+
+
+@api.post("/Account", auth=keys, summary="Account registration")
+def add_account(request: HttpRequest, body: AddAccount) -> str:
+    key, _ = scope(request)
+    missing = [name for name in ("firstName", "lastName", "email", "roleName") if not getattr(body, name)]
+    if missing:
+        raise CanvasError(400, f"{', '.join(missing)} must be given")
+    email = str(body.email).strip()
+    if "@" not in email:
+        raise CanvasError(400, f"{email} is not an email address")
+    if body.roleName not in ROLES:
+        raise CanvasError(400, f"Role {body.roleName} is not supported. Please use SuperPartner or User")
+    if CanvasAccount.objects.filter(key=key, email__iexact=email).exists():
+        raise CanvasError(409, "Account has already been created")
+    account = CanvasAccount.objects.create(
+        key=key,
+        first_name=body.firstName or "",
+        last_name=body.lastName or "",
+        email=email,
+        phone=body.phone or "",
+        role=body.roleName,
+        country_key=body.countryKey or "",
+        global_notifications=body.globalNotifications,
+        default_notification_email=body.defaultNotificationEmail or "",
+        activated=body.activated,
+        organization_id=key.organization_id,
+        organization_name=key.organization,
+    )
+    return str(account.id)
+
+
+# --- applications (§6) -----------------------------------------------------------------------------
+
+
+class AddRegApplication(Schema):
+    applicationId: uuid.UUID
+    tagText: str = Field("", max_length=500)
+    credentialsJson: str = Field(max_length=100_000)
+
+
+@api.get("/Applications", auth=keys, summary="Returns Canvas applications")
+def applications(request: HttpRequest) -> list[dict[str, Any]]:
+    scope(request)
+    return [wire.application(a) for a in CanvasApplication.objects.all()]
+
+
+@api.get("/RegApplications", auth=keys, summary="Returns account registerred applications")
+def reg_applications(request: HttpRequest) -> list[dict[str, Any]]:
+    key, account_id = scope(request)
+    rows = CanvasRegApplication.objects.filter(key=key, account_id=account_id).select_related("application")
+    return [wire.reg_application(r) for r in rows]
+
+
+@api.post("/RegApplication", auth=keys, summary="Registers a new application and returns Id")
+def add_reg_application(request: HttpRequest, body: AddRegApplication) -> str:
+    key, account_id = scope(request)
+    application = CanvasApplication.objects.filter(id=body.applicationId).first()
+    if application is None:
+        raise CanvasError(404, f"Unknown application {body.applicationId}")
+    try:
+        credentials = json.loads(body.credentialsJson)
+    except ValueError:
+        credentials = None
+    if not isinstance(credentials, dict):
+        raise CanvasError(400, "credentialsJson must be a string holding a JSON object")
+    problems = credential_problems(application.credential_fields, credentials)
+    if problems:
+        raise CanvasError(400, "Authentication Error: " + "\n".join(problems))
+    now = timezone.now()
+    row = CanvasRegApplication.objects.create(
+        key=key,
+        account_id=account_id,
+        application=application,
+        tag_text=body.tagText,
+        credentials=credentials,
+        date_modified=now,
+        date_authenticated=now,
+        date_for_reauth=now,
+    )
+    return str(row.id)
+
+
+def credential_problems(fields: list[dict[str, Any]], credentials: dict[str, Any]) -> list[str]:
+    """One line per required field left empty, and per select value that is not one of its options."""
+    problems = []
+    for field in fields:
+        value = credentials.get(field["ShortName"])
+        if value is None or value == "":
+            if not field.get("Optional"):
+                problems.append(f"You must enter a value for {field['Name']}.")
+            continue
+        if field.get("Type") == "select":
+            options = [option.split("|", 1)[0] for option in str(field.get("Options", "")).split(",")]
+            if str(value) not in options:
+                problems.append(f"{field['Name']} must be one of: {', '.join(options)}.")
+    return problems
+
+
+# --- workflows (§7) --------------------------------------------------------------------------------
+
+
+class ChainBlock(Schema):
+    uniqueBlockId: uuid.UUID
+    variables: dict[str, Any] = {}
+
+
+class AddWorkflow(Schema):
+    workflowTemplateId: uuid.UUID
+    name: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, max_length=1000)
+    applications: dict[str, uuid.UUID]
+    chain: list[ChainBlock] = []
+
+
+class RunMetadata(Schema):
+    workflowId: uuid.UUID
+    runFromBlock: int | None = Field(None, ge=-(2**31), lt=2**31)
+    runTillBlock: int | None = Field(None, ge=-(2**31), lt=2**31)
+
+
+class UpdateScheduler(Schema):
+    workflowId: uuid.UUID
+    isScheduled: bool
+    scheduleFrequency: str | None = Field(None, max_length=1000)
+
+
+def templates_for(key: CanvasKey) -> QuerySet[CanvasTemplate]:
+    return CanvasTemplate.objects.filter(Q(key__isnull=True) | Q(key=key)).select_related("key")
+
+
+def workflows_for(request: HttpRequest) -> QuerySet[CanvasWorkflow]:
+    key, account_id = scope(request)
+    return CanvasWorkflow.objects.filter(key=key, account_id=account_id).select_related("key")
+
+
+def workflow_or_404(request: HttpRequest, workflow_id: uuid.UUID) -> CanvasWorkflow:
+    workflow = workflows_for(request).filter(id=workflow_id).first()
+    if workflow is None:
+        raise CanvasError(404, f"Unknown workflow {workflow_id}")
+    return runs.settle(workflow)
+
+
+@api.get("/WorkflowTemplates", auth=keys, summary="Returns list of workflow templates")
+def workflow_templates(request: HttpRequest) -> list[dict[str, Any]]:
+    key, _ = scope(request)
+    return [wire.template(t) for t in templates_for(key)]
+
+
+@api.get("/Workflows", auth=keys, summary="Returns list of registered workflows")
+def workflows(request: HttpRequest) -> list[dict[str, Any]]:
+    now = timezone.now()
+    return [wire.workflow(runs.settle(w, now)) for w in workflows_for(request)]
+
+
+@api.get("/Workflow", auth=keys, summary="Returns registered workflow by id")
+def get_workflow(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
+    return wire.workflow(workflow_or_404(request, id))
+
+
+@api.post("/Workflow", auth=keys, summary="Registers a new workflow based on template and returns Id")
+def add_workflow(request: HttpRequest, body: AddWorkflow) -> str:
+    key, account_id = scope(request)
+    template = templates_for(key).filter(id=body.workflowTemplateId).first()
+    if template is None:
+        # The doc's body says State 500; we answer HTTP 400 with it (docs/api-decisions.md).
+        raise CanvasError(400, f"Unknown workflow template {body.workflowTemplateId}", state=500)
+    wanted, given = set(template.applications), set(body.applications)
+    if wanted != given:
+        missing = ", ".join(sorted(wanted - given)) or "none"
+        extra = ", ".join(sorted(given - wanted)) or "none"
+        raise CanvasError(
+            400,
+            f"applications must map exactly {', '.join(template.applications)}: "
+            f"missing {missing}, unknown {extra}",
+        )
+    for short_name, reg_id in body.applications.items():
+        if not CanvasRegApplication.objects.filter(
+            key=key, account_id=account_id, id=reg_id, application__short_name=short_name
+        ).exists():
+            raise CanvasError(
+                400, f"Registered application {reg_id} is not a {short_name} application of this account"
+            )
+    chain = [dict(block, variables=dict(block.get("variables") or {})) for block in template.chain]
+    by_id = {block["uniqueBlockId"]: block for block in chain}
+    for override in body.chain:
+        block = by_id.get(str(override.uniqueBlockId))
+        if block is None:
+            raise CanvasError(
+                400, f"Unknown block {override.uniqueBlockId} in workflow template {template.id}"
+            )
+        block["variables"].update(override.variables)
+    workflow = CanvasWorkflow.objects.create(
+        key=key,
+        account_id=account_id,
+        name=body.name or template.name,
+        description=body.description or template.description,
+        workflow_template_id=template.id,
+        reg_application_ids=[str(body.applications[name]) for name in template.applications],
+        chain=chain,
+    )
+    return str(workflow.id)
+
+
+@api.get("/DeleteWorkflow", auth=keys, response=bool, summary="Deletes workflow by Id")
+def delete_workflow(request: HttpRequest, id: uuid.UUID) -> bool:
+    deleted, _ = workflows_for(request).filter(id=id).delete()
+    return deleted > 0
+
+
+@api.post("/RunWorkflow", auth=keys, summary="Runs workflow")
+def run_workflow(request: HttpRequest, body: RunMetadata) -> HttpResponse:
+    workflow = workflow_or_404(request, body.workflowId)
+    if runs.running(workflow):
+        raise CanvasError(409, f"Workflow {workflow.id} is already running")
+    try:
+        first, last = runs.block_range(workflow, body.runFromBlock, body.runTillBlock)
+    except runs.RangeError as exc:
+        raise CanvasError(400, str(exc)) from None
+    runs.start(workflow, first, last, timezone.now())
+    workflow.save()
+    return text("Workflow will now run")
+
+
+@api.post("/WorkflowScheduler", auth=keys, summary="Updates the workflow scheduler")
+def workflow_scheduler(request: HttpRequest, body: UpdateScheduler) -> HttpResponse:
+    workflow = workflow_or_404(request, body.workflowId)
+    if body.scheduleFrequency is not None:
+        try:
+            cron = quartz.parse(runs.cron_of(body.scheduleFrequency))
+        except quartz.CronError as exc:
+            raise CanvasError(400, f"Invalid cron expression: {exc}") from None
+        except ValueError as exc:
+            raise CanvasError(400, str(exc)) from None
+        workflow.scheduler_frequency = body.scheduleFrequency
+    elif body.isScheduled:
+        raise CanvasError(400, "scheduleFrequency must be given to enable the scheduler")
+    else:
+        cron = None
+    workflow.is_scheduled = body.isScheduled
+    if body.isScheduled and cron is not None:
+        fire = cron.next_after(timezone.now())
+        if fire is None:
+            raise CanvasError(400, "Invalid cron expression: it never fires again")
+        workflow.date_next_schedule = fire
+    workflow.date_modified = timezone.now()
+    workflow.save()
+    return text(f"Workflow Scheduler {'enabled' if body.isScheduled else 'disabled'}")

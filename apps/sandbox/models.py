@@ -56,6 +56,9 @@ class CanvasKey(models.Model):
     organization = models.CharField(max_length=200)
     consumer = models.CharField(max_length=64, unique=True, default=new_consumer_key)
     secret_key = models.CharField(max_length=36, default=new_api_key)
+    # Canvas: the key owner's account (data without ManagedAccountId) and the organization's id.
+    account_id = models.UUIDField(default=uuid.uuid4)
+    organization_id = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self) -> str:
         return self.organization
@@ -123,4 +126,13 @@ from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     RecordVersion,
 )
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping  # noqa: E402, F401
+
+# Canvas (ConnectMyApps) keeps its models in its own module too.
+from apps.sandbox.connectmyapps.models import (  # noqa: E402, F401
+    CanvasAccount,
+    CanvasApplication,
+    CanvasRegApplication,
+    CanvasTemplate,
+    CanvasWorkflow,
+)
 from apps.sandbox.workflows.models import Workflow, WorkflowRun  # noqa: E402, F401

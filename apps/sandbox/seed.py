@@ -14,6 +14,7 @@ from django.db import models, transaction
 
 from apps.sandbox.brickworks import seed as brickworks
 from apps.sandbox.catalogs import seed as catalogs
+from apps.sandbox.connectmyapps import seed as canvas_seed
 from apps.sandbox.models import CanvasKey, Flow, FlowsToken, SyneriseUser, Workspace
 from apps.sandbox.workflows import seed as workflows
 
@@ -54,6 +55,7 @@ def seed() -> Seeded:
     brickworks.seed(workspace)
     workflows.seed(workspace)
     catalogs.seed(workspace)
+    canvas_seed.seed(canvas)
     return Seeded(workspace=workspace, canvas=canvas, flows=flows_token)
 
 

@@ -19,6 +19,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 
 from apps.automations.client import Action, Flow, FlowPage, LastRun, Trigger, WorkflowPage
+from apps.canvas import client as canvas
 from apps.canvas.client import AuthenticateResponse
 from apps.catalogs.client import CatalogPage, DeleteResult, Envelope, ItemDetail, ItemPage, Mapping
 from apps.connections.client import CurrentWorkspace, TokenResponse, UserLoginResponse
@@ -70,27 +71,27 @@ SAMPLES = [
     s(BW, "8.7 External source", 0, ExternalSource),  # X2–X4 get/create/update_external_source
     s(BW, "8.7 External source", 1, REQUEST),  # X2
     s(CANVAS, "2.1 Credential check", 0, AuthenticateResponse),  # authenticate
-    s(CANVAS, "4.2 Describe", 0, NO_CLIENT),
+    s(CANVAS, "4.2 Describe", 0, canvas.Description),  # describe
     s(CANVAS, "5.2 Account", 0, REQUEST),
-    s(CANVAS, "5.2 Account", 1, NO_CLIENT),
+    s(CANVAS, "5.2 Account", 1, canvas.NewId),  # create_account
     s(CANVAS, "6.3 RegApplication", 0, REQUEST),
     s(CANVAS, "6.3 RegApplication", 1, REQUEST),
-    s(CANVAS, "6.3 RegApplication", 2, NO_CLIENT),
+    s(CANVAS, "6.3 RegApplication", 2, canvas.NewId),  # register_application
     s(CANVAS, "7.4 Workflow (post)", 0, REQUEST),
-    s(CANVAS, "7.4 Workflow (post)", 1, NO_CLIENT),
+    s(CANVAS, "7.4 Workflow (post)", 1, canvas.NewId),  # create_workflow
     s(CANVAS, "7.4 Workflow (post)", 2, ERROR),
-    s(CANVAS, "7.5 DeleteWorkflow", 0, NO_CLIENT),
+    s(CANVAS, "7.5 DeleteWorkflow", 0, canvas.Deleted),  # delete_workflow
     s(CANVAS, "7.6 RunWorkflow", 0, REQUEST),
     s(CANVAS, "7.6 RunWorkflow", 1, REQUEST),
     s(CANVAS, "7.6 RunWorkflow", 2, REQUEST),
     s(CANVAS, "7.7 WorkflowScheduler", 0, REQUEST),
-    s(CANVAS, "12.1 An application", 0, NO_CLIENT),
-    s(CANVAS, "12.2 A workflow template", 0, NO_CLIENT),
-    s(CANVAS, "12.3 A workflow", 0, NO_CLIENT),
-    s(CANVAS, "A.1 GetMetaData", 0, NO_CLIENT),
-    s(CANVAS, "A.2 Accounts", 0, NO_CLIENT),
-    s(CANVAS, "A.5 WorkflowTemplates", 0, NO_CLIENT),
-    s(CANVAS, "A.6 Workflows", 0, NO_CLIENT),
+    s(CANVAS, "12.1 An application", 0, canvas.Application),  # list_applications' items
+    s(CANVAS, "12.2 A workflow template", 0, canvas.WorkflowTemplate),  # list_templates' items
+    s(CANVAS, "12.3 A workflow", 0, canvas.Workflow),  # get_workflow
+    s(CANVAS, "A.1 GetMetaData", 0, canvas.MetaData),  # get_metadata
+    s(CANVAS, "A.2 Accounts", 0, canvas.Accounts),  # list_accounts
+    s(CANVAS, "A.5 WorkflowTemplates", 0, canvas.WorkflowTemplates),  # list_templates
+    s(CANVAS, "A.6 Workflows", 0, canvas.Workflows),  # list_workflows
     s(FLOWS, "3.4 Trigger", 0, Trigger),  # inside Flow.triggers
     s(FLOWS, "3.7 Action", 0, Action),  # inside Flow.actions
     s(FLOWS, "5.2 Response `ApplyResult`", 0, NO_CLIENT),
@@ -125,7 +126,7 @@ SAMPLES = [
 
 # Counted by hand from the spec files; a change here should come with a row above.
 EXPECTED_SAMPLES = 65
-EXPECTED_PARSED = 14 + 2 + 5  # + the automation and catalog samples
+EXPECTED_PARSED = 14 + 2 + 5 + 12  # + the automation, catalog and Canvas samples
 
 
 def spec_dir() -> Path:
@@ -190,7 +191,7 @@ def test_the_sample_parses_with_the_clients_model(sample: Sample) -> None:
     for target in sample.targets:
         assert not isinstance(target, str)
         if isinstance(target, TypeAdapter):
-            target.validate_python(body)
+            assert_keeps_every_key(target.validate_python(body), body, where=str(target))
         else:
             assert_keeps_every_key(target.model_validate(body), body, where=target.__name__)
 
@@ -235,3 +236,25 @@ def test_headings_name_one_section_each() -> None:
     for file, marker in {(sample.file, sample.heading) for sample in SAMPLES}:
         headings = {heading for heading, _ in samples_in(folder / file)}
         assert len([h for h in headings if re.search(re.escape(marker), h)]) == 1, (file, marker)
+
+
+# canvas.md A.3 and A.4 are not valid JSON as printed (an `...,` elision, a trailing comma); read with
+# those two defects fixed, as docs/api-decisions.md says, they parse with the clients' models.
+CANVAS_UNPRINTABLE = [
+    ("A.3 Applications", canvas.Applications),
+    ("A.4 RegApplications", canvas.RegApplications),
+]
+
+
+@pytest.mark.parametrize(("heading", "target"), CANVAS_UNPRINTABLE, ids=[h for h, _ in CANVAS_UNPRINTABLE])
+def test_the_canvas_samples_printed_as_invalid_json_parse_once_fixed(
+    heading: str, target: TypeAdapter[Any]
+) -> None:
+    text = (spec_dir() / CANVAS).read_text(encoding="utf-8").split(f"### {heading}", 1)[1]
+    printed = text.split("```", 2)[1].strip()
+    with pytest.raises(ValueError):
+        json.loads(printed)
+    fixed = re.sub(r",\s*\]\s*$", "]", re.sub(r"\n\.\.\.,\n", "\n", printed))
+    body = json.loads(fixed)
+    assert len(body) >= 3
+    assert_keeps_every_key(target.validate_python(body), body, where=heading)

@@ -1,0 +1,133 @@
+"""Canvas answers as the doc prints them: camelCase, PascalCase credential fields, three datetime styles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from apps.sandbox.connectmyapps import runs
+from apps.sandbox.connectmyapps.models import (
+    CanvasAccount,
+    CanvasApplication,
+    CanvasRegApplication,
+    CanvasTemplate,
+    CanvasWorkflow,
+)
+
+ROLE_IDS = {
+    "User": "349889ad-4277-42d0-a268-5cd27230cfc5",  # observed (§5.1)
+    "Admin": "9c525665-df99-4aee-9e52-1a55853db03b",  # observed (§5.1)
+    "SuperPartner": "5a3c2f71-9e0b-4f3e-8d1c-2b7a6e4d9c10",  # ours: the doc shows none
+}
+
+
+def plain(moment: datetime | None) -> str | None:
+    """No offset, trailing zeros of the fraction trimmed: "2020-05-07T19:10:36.69" (§10)."""
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC)
+    fraction = f"{moment.microsecond:06d}".rstrip("0")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "")
+
+
+def with_offset(moment: datetime | None) -> str | None:
+    """Milliseconds trimmed, "+00:00": "2021-09-15T14:59:02.95+00:00" (`dateLastRun`)."""
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC)
+    fraction = f"{moment.microsecond // 1000:03d}".rstrip("0")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "+00:00"
+
+
+def whole_seconds(moment: datetime | None) -> str | None:
+    """No fraction, "+00:00": "2022-05-03T02:00:00+00:00" (`dateNextSchedule`)."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def account(row: CanvasAccount) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "firstName": row.first_name,
+        "lastName": row.last_name,
+        "email": row.email,
+        "organizationId": str(row.organization_id),
+        "organizationName": row.organization_name,
+        "roleId": ROLE_IDS.get(row.role, ROLE_IDS["User"]),
+        "role": row.role,
+        "dateCreated": plain(row.date_created),
+    }
+
+
+def application(row: CanvasApplication) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "name": row.name,
+        "shortName": row.short_name,
+        "description": row.description,
+        "vendorUrl": row.vendor_url,
+        "credentialFields": row.credential_fields,
+        "credentialsJson": {field["ShortName"]: None for field in row.credential_fields},
+        "tag": row.tag,
+        "sessionTimeMins": row.session_time_mins,
+        "sessionSlidingExpiry": row.session_sliding_expiry,
+    }
+
+
+def reg_application(row: CanvasRegApplication) -> dict[str, Any]:
+    app = row.application
+    return {
+        "id": str(row.id),
+        "shortName": app.short_name,
+        "accountId": str(row.account_id),
+        "applicationId": str(app.id),
+        "name": app.name,
+        "tagText": row.tag_text,
+        "description": app.description,
+        "isAuthenticated": row.is_authenticated,
+        "isOAuthApp": row.is_oauth_app,
+        "dateModified": plain(row.date_modified),
+        "dateTimeUtcAuthenticated": plain(row.date_authenticated),
+        "dateTimeForReAuth": plain(row.date_for_reauth),
+        "sessionTimeMins": app.session_time_mins,
+        "sessionSlidingExpiry": app.session_sliding_expiry,
+        "faulted": row.faulted,
+    }
+
+
+def template(row: CanvasTemplate) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "name": row.name,
+        "description": row.description,
+        "dateCreated": plain(row.date_created),
+        "dateModified": plain(row.date_modified),
+        "state": row.state,
+        "version": row.version,
+        "draftIsCommitted": row.draft_is_committed,
+        "dateCommitted": plain(row.date_committed),
+        "organizationId": str(row.key.organization_id) if row.key else None,
+        "applications": row.applications,
+        "chain": row.chain,
+    }
+
+
+def workflow(row: CanvasWorkflow) -> dict[str, Any]:
+    now = runs.progress(row)
+    return {
+        "id": str(row.id),
+        "name": row.name,
+        "description": row.description,
+        "status": now.status,
+        "isScheduled": row.is_scheduled,
+        "schedulerFrequency": row.scheduler_frequency,
+        "workflowTemplateId": str(row.workflow_template_id) if row.workflow_template_id else None,
+        "isCustomizedStructure": row.is_customized_structure,
+        "accountId": str(row.account_id),
+        "organizationId": str(row.key.organization_id),
+        "dateCreated": plain(row.date_created),
+        "dateModified": plain(row.date_modified),
+        "dateLastRun": with_offset(row.date_last_run),
+        "dateNextSchedule": whole_seconds(row.date_next_schedule),
+        "regApplicationIds": row.reg_application_ids,
+        "currentBlock": now.current_block,
+    }
