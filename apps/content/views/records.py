@@ -62,7 +62,7 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("content.view_content", raise_exception=True)
+@permission_required("content.edit_content", raise_exception=True)
 def record_new(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     publish = request.POST.get("action") == "publish"
     if request.method == "POST":
