@@ -18,3 +18,31 @@ def test_a_viewer_is_refused_the_new_record_page_like_every_other_create_page(
 def test_an_editor_still_opens_the_new_record_page(editor_client: Client, bw: BrickworksClient) -> None:
     response = editor_client.get(reverse("content:record_new", args=["home-banners"]))
     assert response.status_code == 200
+
+
+def shown_form(client: Client, url: str) -> dict[str, object]:
+    """The editor's form as the browser would send it back untouched."""
+    context = client.get(url).context
+    data: dict[str, object] = {}
+    for form in (context["meta"], context["values"]):
+        for field in form:
+            value = field.value()
+            if value not in (None, ""):
+                data[field.html_name] = (
+                    field.field.widget.format_value(value) if not isinstance(value, list) else value
+                )
+    return data
+
+
+def test_publishing_an_unchanged_live_record_says_already_live_and_changes_nothing(
+    publisher_client: Client, bw: BrickworksClient
+) -> None:
+    live = bw.get_record("home-banners", "winter-sale")
+    versions = bw.list_versions("home-banners", live.id).meta.total
+    url = reverse("content:record", args=["home-banners", live.id])
+    response = publisher_client.post(
+        url, {**shown_form(publisher_client, url), "action": "publish"}, follow=True
+    )
+    assert "already live" in response.content.decode()
+    assert bw.list_versions("home-banners", live.id).meta.total == versions
+    assert bw.get_record("home-banners", live.id).record_version == live.record_version

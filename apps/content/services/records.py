@@ -61,14 +61,32 @@ def save_record(
     """Save an editor's content, and publish it when asked; `last_updated_at` guards against
     overwriting someone else's save (ApiConflict BKW-029).
 
-    Raises PermissionDenied when the save changes live content and the person may not publish.
+    Raises PermissionDenied when the save changes live content and the person may not publish, and
+    AlreadyLive when asked to publish the live version with nothing changed (no new version is made).
     """
+    if publish and record.status == "PUBLISHED" and _unchanged(schema, record, content):
+        raise AlreadyLive(f"{record.name} is already live; nothing changed.")
     live = changes_live(schema, record, publish=publish)
     if live and not (user is not None and user.has_perm("content.publish_content")):
         raise PermissionDenied("Changing live content is publishing.")
     action = "record.publish" if live else "record.update"
     with audit.action(user, action, record_ref(schema, record)), client_for(user) as api:
         return write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
+
+
+class AlreadyLive(Exception):
+    """Publishing was asked for a live version whose content is what the editor sent back."""
+
+
+def _unchanged(schema: Schema, record: Record, content: dict[str, Any]) -> bool:
+    def filled(values: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in values.items() if value not in (None, "", [])}
+
+    return (
+        filled(content.get("values") or {}) == filled(record.values)
+        and (content.get("name") or None) == (name_initial(schema, record.name, record.values) or None)
+        and (content.get("slug") or None) == (record.slug or None)
+    )
 
 
 def unpublish_record(user: User, schema: Schema, record: Record) -> Record:

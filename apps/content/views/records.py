@@ -123,6 +123,9 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
             last_updated_at=meta.cleaned_data.get("last_updated_at") or None,
             **mine,
         )
+    except records.AlreadyLive as exc:
+        messages.info(request, str(exc))
+        return redirect("content:record", app_id=schema.app_id, record_id=record.id)
     except ApiConflict as exc:
         if exc.code != "BKW-029":
             raise
