@@ -73,3 +73,18 @@ def test_a_scheduled_unpublish_is_named_after_the_live_version(
     url = reverse("content:record_schedule", args=["home-banners", live.id])
     publisher_client.post(url, {"action": "unpublish", "at": "2030-07-01T09:30"})
     assert ScheduledAction.objects.get(record_id=live.id).record_name == live.name
+
+
+def test_the_editor_of_a_draft_over_a_live_version_says_so_and_can_unpublish_it(
+    publisher_client: Client, bw: BrickworksClient
+) -> None:
+    live = bw.get_record("home-banners", "winter-sale")
+    draft = bw.update_record("home-banners", live.id, status="DRAFT", values={"headline": "Spring arrives"})
+    url = reverse("content:record", args=["home-banners", live.id])
+    html = publisher_client.get(url).content.decode()
+    assert f"Live: version {live.record_version} · Draft: version {draft.record_version}" in html
+    assert f"Version {live.record_version} is live" in html
+    assert 'value="unpublish"' in html
+    publisher_client.post(url, {"action": "unpublish"})
+    assert bw.get_record("home-banners", live.id, statuses=["DRAFT"]).record_version == draft.record_version
+    assert not bw.list_records("home-banners", ids=[live.id], statuses=["PUBLISHED"]).data

@@ -24,6 +24,19 @@ def working_version(api: BrickworksClient, schema: Schema, record_id: str) -> Re
     return api.get_record(schema.id, record_id)
 
 
+def live_version(api: BrickworksClient, schema: Schema, version: Record) -> Record | None:
+    """The version customers see, beside the one being edited: itself when it is live, else the
+    published version under a draft, or None when nothing is live."""
+    if version.status == "PUBLISHED":
+        return version
+    if schema.is_simple:
+        return None
+    try:
+        return api.get_record(schema.id, version.id, statuses=["PUBLISHED"])
+    except ApiNotFound:
+        return None
+
+
 def changed_since_published(api: BrickworksClient, schema: Schema, records: list[Record]) -> set[str]:
     """Published records among these that also have a newer draft (one call for all of them)."""
     live = [r.id for r in records if r.status == "PUBLISHED"]
