@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
+from tests.content.test_schemas import page_rows
 
 
 def test_a_viewer_is_refused_the_new_record_page_like_every_other_create_page(
@@ -88,3 +89,18 @@ def test_the_editor_of_a_draft_over_a_live_version_says_so_and_can_unpublish_it(
     publisher_client.post(url, {"action": "unpublish"})
     assert bw.get_record("home-banners", live.id, statuses=["DRAFT"]).record_version == draft.record_version
     assert not bw.list_records("home-banners", ids=[live.id], statuses=["PUBLISHED"]).data
+
+
+def test_add_a_field_gives_a_fresh_row_without_errors_which_may_be_left_empty(
+    admin_client: Client, bw: BrickworksClient
+) -> None:
+    url = reverse("content:schema_new")
+    form = {"app_id": "promos", "display_name": "Promos", "versioned": "1"}
+    shown = page_rows(admin_client.get(url).content.decode())
+    added = admin_client.post(url, {**form, **shown, "add": "1"})
+    page = added.content.decode()
+    assert 'name="fields-1-name"' in page
+    assert "This field is required" not in page
+    response = admin_client.post(url, {**form, **page_rows(page)})
+    assert response.status_code == 302
+    assert list(bw.get_schema("promos").fields) == ["title"]
