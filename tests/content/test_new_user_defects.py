@@ -104,3 +104,35 @@ def test_add_a_field_gives_a_fresh_row_without_errors_which_may_be_left_empty(
     response = admin_client.post(url, {**form, **page_rows(page)})
     assert response.status_code == 302
     assert list(bw.get_schema("promos").fields) == ["title"]
+
+
+SOURCE = {
+    "name": "Weather",
+    "url": "https://weather.example.test/today",
+    "method": "get",
+    "headers": "Authorization: Bearer s3cret-token\nAccept: application/json",
+}
+
+
+def test_a_new_source_starts_with_an_empty_body_not_null(admin_client: Client, bw: BrickworksClient) -> None:
+    html = admin_client.get(reverse("content:source_new")).content.decode()
+    body = html[html.index('name="body"') :]
+    assert body[body.index(">") + 1 : body.index("</textarea>")].strip() == ""
+
+
+def test_source_header_values_are_secrets_kept_unless_replaced(
+    admin_client: Client, bw: BrickworksClient
+) -> None:
+    admin_client.post(reverse("content:source_new"), SOURCE)
+    (source,) = bw.list_external_sources().data
+    url = reverse("content:source_edit", args=[source.id])
+    html = admin_client.get(url).content.decode()
+    assert "s3cret-token" not in html and "application/json" not in html
+    assert "Set: Authorization, Accept." in html
+    admin_client.post(url, {**SOURCE, "headers": "Authorization:\nAccept: text/plain"})
+    assert bw.get_external_source(source.id).properties["headers"] == {
+        "Authorization": "Bearer s3cret-token",
+        "Accept": "text/plain",
+    }
+    refused = admin_client.post(url, {**SOURCE, "headers": "Authorization:\nX-New:"})
+    assert refused.status_code == 400 and "Line 2: give X-New a value." in refused.content.decode()
