@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
+from apps.core.models import AuditEntry
 from tests.content.test_schemas import page_rows
 
 
@@ -136,3 +139,20 @@ def test_source_header_values_are_secrets_kept_unless_replaced(
     }
     refused = admin_client.post(url, {**SOURCE, "headers": "Authorization:\nX-New:"})
     assert refused.status_code == 400 and "Line 2: give X-New a value." in refused.content.decode()
+
+
+def test_the_audit_log_names_the_created_record_the_zone_and_the_action_in_words(
+    admin_client: Client, bw: BrickworksClient
+) -> None:
+    admin_client.cookies["tz"] = "Europe/Warsaw"
+    admin_client.post(
+        reverse("content:record_new", args=["home-banners"]),
+        {"values-headline": "Autumn picks", "slug": "autumn-picks", "action": "save"},
+    )
+    created = bw.get_record("home-banners", "autumn-picks")
+    entry = AuditEntry.objects.get(action="record.create")
+    assert entry.target_type == "brickworks.record" and entry.target_id == created.id
+    html = admin_client.get(reverse("core:audit")).content.decode()
+    row = html[html.index("<tbody") :]
+    assert "Record created" in row and "home-banners/Autumn picks" in row
+    assert re.search(r"\d{2}:\d{2} CES?T", row)  # the time in the person's zone, named

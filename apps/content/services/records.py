@@ -49,11 +49,17 @@ def changed_since_published(api: BrickworksClient, schema: Schema, records: list
 def create_record(
     user: User, schema: Schema, *, values: dict[str, Any], status: str, **fields: Any
 ) -> Record:
-    ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
-    with audit.action(user, "record.create", ref, status=status) as detail, client_for(user) as api:
-        record = api.create_record(schema.id, values=values, status=status, **fields)
-        detail["record"] = record.id
-    return record
+    created: list[Record] = []
+
+    def target() -> audit.Target:
+        if created:
+            return record_ref(schema, created[0])
+        return audit.Ref("brickworks.schema", schema.id, schema.app_id)
+
+    with audit.action(user, "record.create", target, status=status) as detail, client_for(user) as api:
+        created.append(api.create_record(schema.id, values=values, status=status, **fields))
+        detail["record"] = created[0].id
+    return created[0]
 
 
 def changes_live(schema: Schema, version: Record, *, publish: bool) -> bool:
