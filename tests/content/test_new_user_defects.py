@@ -89,7 +89,8 @@ def test_the_editor_of_a_draft_over_a_live_version_says_so_and_can_unpublish_it(
     assert f"Live: version {live.record_version} · Draft: version {draft.record_version}" in html
     assert f"Version {live.record_version} is live" in html
     assert 'value="unpublish"' in html
-    publisher_client.post(url, {"action": "unpublish"})
+    done = publisher_client.post(url, {"action": "unpublish"}, follow=True).content.decode()
+    assert "Winter sale, {{ customer.firstName }} unpublished." in done
     assert bw.get_record("home-banners", live.id, statuses=["DRAFT"]).record_version == draft.record_version
     assert not bw.list_records("home-banners", ids=[live.id], statuses=["PUBLISHED"]).data
 

@@ -106,8 +106,8 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
     meta = forms.RecordMetaForm(request.POST)
     values = forms.ValuesForm(schema, request.POST, values=record.values)
     if action == "unpublish":
-        records.unpublish_record(request.user, schema, live or record)
-        messages.success(request, f"{record.name} unpublished.")
+        taken_down = records.unpublish_record(request.user, schema, live or record)
+        messages.success(request, f"{taken_down.name} unpublished.")
         return redirect("content:record", app_id=schema.app_id, record_id=record.id)
     if not (meta.is_valid() and values.is_valid()):
         return _editor(request, schema, record, meta, values, status=400, live=live)
