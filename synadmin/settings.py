@@ -263,6 +263,7 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_without_traceback": {"()": "apps.core.logs.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx logs every request line at INFO; keep that out of production logs.
@@ -270,5 +271,7 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Every 403 carried a traceback into the log; it stays one line (5xx keep theirs).
+        "django.request": {"filters": ["refusal_without_traceback"]},
     },
 }

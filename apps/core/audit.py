@@ -77,24 +77,31 @@ def record(
 
 
 @contextmanager
-def action(user: User, name: str, target: Target = None, **detail: Any) -> Iterator[dict[str, Any]]:
+def action(
+    user: User, name: str, target: Target | Callable[[], Target] = None, **detail: Any
+) -> Iterator[dict[str, Any]]:
     """Record `name` as succeeded, or as failed with the error when the block raises.
 
     Use it outside `transaction.atomic`, so a failure's entry is not rolled back with the work.
-    The yielded dict is merged into the entry's detail.
+    The yielded dict is merged into the entry's detail. A block that creates its own target passes a
+    callable, asked once the block has ended: the new thing when it exists, else what it was made in.
     """
     extra: dict[str, Any] = {}
     try:
         yield extra
     except ApiError as exc:
-        record(user, name, target, outcome=AuditEntry.Outcome.FAILED, error=exc.message, **detail, **extra)
+        failed = {"outcome": AuditEntry.Outcome.FAILED, "error": exc.message}
+        record(user, name, _named(target), **failed, **detail, **extra)
         raise
     except Exception as exc:
-        record(
-            user, name, target, outcome=AuditEntry.Outcome.FAILED, error=type(exc).__name__, **detail, **extra
-        )
+        failed = {"outcome": AuditEntry.Outcome.FAILED, "error": type(exc).__name__}
+        record(user, name, _named(target), **failed, **detail, **extra)
         raise
-    record(user, name, target, **detail, **extra)
+    record(user, name, _named(target), **detail, **extra)
+
+
+def _named(target: Target | Callable[[], Target]) -> Target:
+    return target() if callable(target) else target
 
 
 def _label(target: Target) -> str:

@@ -3,6 +3,42 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+# The verb of an action name (`noun.verb`) in plain words; an unknown one is shown with spaces.
+VERBS = {
+    "create": "created",
+    "update": "changed",
+    "change": "changed",
+    "delete": "deleted",
+    "save": "saved",
+    "publish": "published",
+    "unpublish": "unpublished",
+    "duplicate": "duplicated",
+    "restore": "restored from an earlier version",
+    "undo_delete": "brought back after a delete",
+    "schedule_publish": "publish scheduled",
+    "schedule_unpublish": "unpublish scheduled",
+    "schedule_cancel": "scheduled action cancelled",
+    "schedule_retry": "scheduled action retried",
+    "reschedule": "rescheduled",
+    "cancel": "cancelled",
+    "retry": "retried",
+    "test": "tested",
+    "switch": "switched",
+    "choose_workspace": "workspace chosen",
+    "password": "password changed",
+    "groups": "roles changed",
+    "permissions": "permissions changed",
+}
+
+
+def describe(action: str) -> str:
+    """An action's code name in plain words: `record.create` is "Record created"."""
+    noun, _, verb = action.partition(".")
+    words = noun.replace("_", " ").capitalize()
+    if not verb:
+        return words
+    return f"{words} {VERBS.get(verb, verb.replace('_', ' '))}"
+
 
 class AuditEntry(models.Model):
     """One mutation a person made: who, when, what, on which target, and how it ended."""
@@ -28,3 +64,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.target_repr}"
+
+    @property
+    def action_words(self) -> str:
+        return describe(self.action)

@@ -7,4 +7,5 @@ from apps.core import views
 app_name = "core"
 urlpatterns = [
     path("settings/audit/", views.audit_list, name="audit"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -37,3 +39,14 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(entries, LOCAL_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "filtered": filtered}
     return render(request, partial(request, "core/audit_list.html"), context)
+
+
+@require_GET
+@login_not_required
+@cache_control(max_age=86400, public=True)
+def favicon(request: HtmxHttpRequest) -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page links: the site's SVG icon."""
+    found = finders.find("favicon.svg")
+    if not found:
+        raise Http404
+    return FileResponse(open(found, "rb"), content_type="image/svg+xml")  # noqa: SIM115 -- closed by Django

@@ -110,7 +110,7 @@ def test_our_and_the_remote_errors_show_on_the_rows(admin_client: Client, bw: Br
     page = admin_client.post(
         url, {**form, **rows({"name": "a", "type": "text"}, {"name": "a", "type": "number"})}
     ).content.decode()
-    assert "Two fields have the same name." in page
+    assert "Two fields have the same name: a." in page
     # The remote refuses a searchable JSON field: the error lands on that row.
     response = admin_client.post(url, {**form, **rows({"name": "blob", "type": "json", "searchable": "on"})})
     assert response.status_code == 400 and "searchable:" in response.content.decode()

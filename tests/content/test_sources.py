@@ -37,7 +37,7 @@ def test_create_edit_and_list(admin_client: Client, bw: BrickworksClient) -> Non
     assert "Weather" in page and "POST https://weather.example.test/today" in page and "secret" not in page
 
     edit = admin_client.get(reverse("content:source_edit", args=[source.id])).content.decode()
-    assert "X-Api-Key: secret" in edit and "{&quot;units&quot;: &quot;metric&quot;}" in edit
+    assert "X-Api-Key: \nAccept: " in edit and "{&quot;units&quot;: &quot;metric&quot;}" in edit
     admin_client.post(
         reverse("content:source_edit", args=[source.id]), {**FORM, "method": "get", "ttl": "", "headers": ""}
     )

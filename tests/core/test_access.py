@@ -36,12 +36,12 @@ from apps.sandbox import seed
 from tests.conftest import client_for
 
 # Names an anonymous person may open. Anything else must send them to sign in.
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "core:favicon"}
 # POSTs a viewer may make, because they change only the viewer's own session, workspace or saved filters.
 PERSONAL = {"login", "logout", "workspace_switch", "content:filter_save", "content:filter_delete"}
 # What an admin's GET answers where it is not 200 (for a view that takes GET) or 405 (one that does not).
 ADMIN_GET = {"login": 302}  # a signed-in person is sent on from the sign-in page
-NOT_HTML = {"healthz"}  # JSON for the load balancer
+NOT_HTML = {"healthz", "core:favicon"}  # JSON for the load balancer; the icon
 
 # The query a GET needs to show its page (the readiness page goes back to the list without a choice).
 QUERY: dict[str, dict[str, str]] = {"content:bulk_ready": {"operation": "publish", "id": "@record"}}

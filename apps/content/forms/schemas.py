@@ -226,8 +226,9 @@ class BaseFieldRows(forms.BaseFormSet):
         if any(self.errors) or not self.management_form.is_valid():
             return
         names = [f.cleaned_data["name"] for f in self.live_forms()]
-        if len(set(names)) != len(names):
-            raise forms.ValidationError("Two fields have the same name.")
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise forms.ValidationError(f"Two fields have the same name: {', '.join(twice)}.")
         if sum(bool(f.cleaned_data.get("use_as_name")) for f in self.live_forms()) > 1:
             raise forms.ValidationError("Only one field can be used as the record name.")
         if not names:

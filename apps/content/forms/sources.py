@@ -10,6 +10,13 @@ from apps.content.client import ExternalSource
 from apps.core.forms import JSONField
 
 
+class BodyField(JSONField):
+    """An empty body shows as an empty box, not `null`."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+
 class SourceForm(forms.Form):
     name = forms.CharField(max_length=255)
     description = forms.CharField(required=False, max_length=255)
@@ -17,10 +24,14 @@ class SourceForm(forms.Form):
     method = forms.ChoiceField(choices=[("get", "GET"), ("post", "POST")], initial="get")
     headers = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
-        help_text="One per line, Name: value. Sent with every call.",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "mono", "autocomplete": "off"}),
+        help_text=(
+            "One per line, Name: value. Sent with every call. Values are secrets and never shown again: "
+            "a name left without a value keeps its stored value, a value replaces it, "
+            "a removed line removes the header."
+        ),
     )
-    body = JSONField(
+    body = BodyField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
         help_text="POST only: a JSON object; the field's parameters are merged into it.",
@@ -33,15 +44,26 @@ class SourceForm(forms.Form):
         help_text="Empty: not cached.",
     )
 
+    def __init__(self, *args: Any, stored_headers: dict[str, str] | None = None, **kwargs: Any) -> None:
+        """`stored_headers`: the source's headers as saved, kept for a name sent without a value."""
+        super().__init__(*args, **kwargs)
+        self.stored_headers = stored_headers or {}
+        if self.stored_headers:
+            names = ", ".join(self.stored_headers)
+            self.fields["headers"].help_text = f"Set: {names}. {self.fields['headers'].help_text}"
+
     def clean_headers(self) -> dict[str, str]:
         headers = {}
         for number, line in enumerate(self.cleaned_data["headers"].splitlines(), start=1):
             if not line.strip():
                 continue
             name, colon, value = line.partition(":")
-            if not colon or not name.strip():
+            name, value = name.strip(), value.strip()
+            if not colon or not name:
                 raise forms.ValidationError(f"Line {number}: write it as Name: value.")
-            headers[name.strip()] = value.strip()
+            if not value and name not in self.stored_headers:
+                raise forms.ValidationError(f"Line {number}: give {name} a value.")
+            headers[name] = value or self.stored_headers[name]
         return headers
 
     def clean(self) -> dict[str, Any]:
@@ -67,7 +89,8 @@ class SourceForm(forms.Form):
             "description": source.description,
             "url": properties.get("url", ""),
             "method": properties.get("method", "get"),
-            "headers": "\n".join(f"{k}: {v}" for k, v in (properties.get("headers") or {}).items()),
+            # Names only: the values are secrets, kept when a name is sent back without one.
+            "headers": "\n".join(f"{name}: " for name in properties.get("headers") or {}),
             "body": properties.get("body"),
             "ttl": source.ttl,
         }

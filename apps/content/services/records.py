@@ -24,6 +24,19 @@ def working_version(api: BrickworksClient, schema: Schema, record_id: str) -> Re
     return api.get_record(schema.id, record_id)
 
 
+def live_version(api: BrickworksClient, schema: Schema, version: Record) -> Record | None:
+    """The version customers see, beside the one being edited: itself when it is live, else the
+    published version under a draft, or None when nothing is live."""
+    if version.status == "PUBLISHED":
+        return version
+    if schema.is_simple:
+        return None
+    try:
+        return api.get_record(schema.id, version.id, statuses=["PUBLISHED"])
+    except ApiNotFound:
+        return None
+
+
 def changed_since_published(api: BrickworksClient, schema: Schema, records: list[Record]) -> set[str]:
     """Published records among these that also have a newer draft (one call for all of them)."""
     live = [r.id for r in records if r.status == "PUBLISHED"]
@@ -36,11 +49,17 @@ def changed_since_published(api: BrickworksClient, schema: Schema, records: list
 def create_record(
     user: User, schema: Schema, *, values: dict[str, Any], status: str, **fields: Any
 ) -> Record:
-    ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
-    with audit.action(user, "record.create", ref, status=status) as detail, client_for(user) as api:
-        record = api.create_record(schema.id, values=values, status=status, **fields)
-        detail["record"] = record.id
-    return record
+    created: list[Record] = []
+
+    def target() -> audit.Target:
+        if created:
+            return record_ref(schema, created[0])
+        return audit.Ref("brickworks.schema", schema.id, schema.app_id)
+
+    with audit.action(user, "record.create", target, status=status) as detail, client_for(user) as api:
+        created.append(api.create_record(schema.id, values=values, status=status, **fields))
+        detail["record"] = created[0].id
+    return created[0]
 
 
 def changes_live(schema: Schema, version: Record, *, publish: bool) -> bool:
@@ -61,14 +80,32 @@ def save_record(
     """Save an editor's content, and publish it when asked; `last_updated_at` guards against
     overwriting someone else's save (ApiConflict BKW-029).
 
-    Raises PermissionDenied when the save changes live content and the person may not publish.
+    Raises PermissionDenied when the save changes live content and the person may not publish, and
+    AlreadyLive when asked to publish the live version with nothing changed (no new version is made).
     """
+    if publish and record.status == "PUBLISHED" and _unchanged(schema, record, content):
+        raise AlreadyLive(f"{record.name} is already live; nothing changed.")
     live = changes_live(schema, record, publish=publish)
     if live and not (user is not None and user.has_perm("content.publish_content")):
         raise PermissionDenied("Changing live content is publishing.")
     action = "record.publish" if live else "record.update"
     with audit.action(user, action, record_ref(schema, record)), client_for(user) as api:
         return write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
+
+
+class AlreadyLive(Exception):
+    """Publishing was asked for a live version whose content is what the editor sent back."""
+
+
+def _unchanged(schema: Schema, record: Record, content: dict[str, Any]) -> bool:
+    def filled(values: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in values.items() if value not in (None, "", [])}
+
+    return (
+        filled(content.get("values") or {}) == filled(record.values)
+        and (content.get("name") or None) == (name_initial(schema, record.name, record.values) or None)
+        and (content.get("slug") or None) == (record.slug or None)
+    )
 
 
 def unpublish_record(user: User, schema: Schema, record: Record) -> Record:

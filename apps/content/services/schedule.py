@@ -22,7 +22,7 @@ from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient, Record
 from apps.content.models import ScheduledAction, ScheduleEvent
-from apps.content.services.records import bring_to
+from apps.content.services.records import bring_to, working_version
 from apps.content.services.workspace import workspace_for
 from apps.core import audit, heartbeat
 from apps.core.http import RETRYABLE, ApiError
@@ -54,9 +54,19 @@ def note(action: ScheduledAction, message: str, *, level: str = "info") -> None:
     ScheduleEvent.objects.create(action=action, message=message, level=level)
 
 
+def version_acted_on(api: BrickworksClient, schema: Any, record_id: str, action: str) -> Record:
+    """The version a scheduled action will act on, whose name the schedule shows: a publish takes the
+    draft (or scheduled, unpublished) version live, an unpublish takes down the live one."""
+    if action == "publish":
+        return working_version(api, schema, record_id)
+    return api.get_record(schema.id, record_id)
+
+
 def schedule(
     user: AbstractBaseUser, *, schema: Any, record: Record, action: str, at: datetime
 ) -> ScheduledAction:
+    """Schedule an action on a record; `record` is the version it acts on (`version_acted_on`),
+    whose name the schedule keeps."""
     connection = workspace_for(user)
     if ScheduledAction.objects.filter(
         connection=connection, record_id=record.id, action=action, state__in=ScheduledAction.OPEN

@@ -62,7 +62,7 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("content.view_content", raise_exception=True)
+@permission_required("content.edit_content", raise_exception=True)
 def record_new(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     publish = request.POST.get("action") == "publish"
     if request.method == "POST":
@@ -95,25 +95,28 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
     with client_for(request.user) as api:
         schema = api.get_schema(app_id)
         record = records.working_version(api, schema, record_id)
+        live = records.live_version(api, schema, record)
     if request.method == "POST" and records.changes_live(schema, record, publish=action == "publish"):
         _require(request, "content.publish_content")  # a save into a simple schema's live record
     if request.method == "GET":
         meta = _meta_for(schema, record)
-        return _editor(request, schema, record, meta, forms.ValuesForm(schema, values=record.values))
+        return _editor(
+            request, schema, record, meta, forms.ValuesForm(schema, values=record.values), live=live
+        )
     meta = forms.RecordMetaForm(request.POST)
     values = forms.ValuesForm(schema, request.POST, values=record.values)
     if action == "unpublish":
-        records.unpublish_record(request.user, schema, record)
-        messages.success(request, f"{record.name} unpublished.")
+        taken_down = records.unpublish_record(request.user, schema, live or record)
+        messages.success(request, f"{taken_down.name} unpublished.")
         return redirect("content:record", app_id=schema.app_id, record_id=record.id)
     if not (meta.is_valid() and values.is_valid()):
-        return _editor(request, schema, record, meta, values, status=400)
+        return _editor(request, schema, record, meta, values, status=400, live=live)
     mine = {"values": values.values(), **_meta_fields(meta)}
     if meta.cleaned_data["theirs"]:
         keep = {key.removeprefix("keep-") for key, pick in request.POST.items() if pick == "theirs"}
         mine = merge.merge(mine, meta.cleaned_data["theirs"], keep)
     if not _ready(schema, values, mine["values"], publish=action == "publish"):
-        return _editor(request, schema, record, meta, values, status=400)
+        return _editor(request, schema, record, meta, values, status=400, live=live)
     try:
         saved = records.save_record(
             request.user,
@@ -123,13 +126,16 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
             last_updated_at=meta.cleaned_data.get("last_updated_at") or None,
             **mine,
         )
+    except records.AlreadyLive as exc:
+        messages.info(request, str(exc))
+        return redirect("content:record", app_id=schema.app_id, record_id=record.id)
     except ApiConflict as exc:
         if exc.code != "BKW-029":
             raise
         return _conflict(request, schema, record_id, meta.cleaned_data["base"], mine)
     except ApiValidationError as exc:
         _remote_errors(exc, meta, values)
-        return _editor(request, schema, record, meta, values, status=400)
+        return _editor(request, schema, record, meta, values, status=400, live=live)
     messages.success(request, f"{saved.name} {'published' if action == 'publish' else 'saved'}.")
     return redirect("content:record", app_id=schema.app_id, record_id=record.id)
 
@@ -239,6 +245,7 @@ def _editor(
         **extra,
         "schema": schema,
         "record": record,
+        "live": extra.get("live") or (record if record and record.status == "PUBLISHED" else None),
         "meta": meta,
         "values": values,
         "can_edit": request.user.has_perm("content.edit_content"),

@@ -42,10 +42,10 @@ def record_schedule(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
         for error in form.errors.values():
             messages.error(request, f"Not scheduled: {error[0]}")
         return redirect("content:record", app_id=app_id, record_id=record_id)
+    action, at = form.cleaned_data["action"], form.cleaned_data["at"]
     with client_for(request.user) as api:
         schema = api.get_schema(app_id)
-        record = api.get_record(schema.id, record_id)
-    action, at = form.cleaned_data["action"], form.cleaned_data["at"]
+        record = schedule.version_acted_on(api, schema, record_id, action)
     try:
         schedule.schedule(request.user, schema=schema, record=record, action=action, at=at)
     except schedule.AlreadyScheduled as exc:

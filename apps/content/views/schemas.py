@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.content.client import Schema
 from apps.content.forms.records import SchemaFilterForm
-from apps.content.forms.schemas import FieldRows, SchemaForm, row_initial
+from apps.content.forms.schemas import FieldRowForm, FieldRows, SchemaForm, row_initial
 from apps.content.services import schemas
 from apps.content.services.workspace import client_for
 from apps.core.forms import Place, place_remote_errors
@@ -166,6 +166,9 @@ def _rows(request: HtmxHttpRequest, *, initial: list[dict[str, Any]]) -> Any:
         # A count that is not one is left for the formset to refuse ("ManagementForm data is missing").
         if total.isascii() and total.isdigit() and len(total) < 5:
             data["fields-TOTAL_FORMS"] = str(int(total) + 1)
+            # The fresh row as the browser would send it untouched (type preselected), so the formset
+            # sees it unchanged: no errors on it now, and left empty it is skipped on save.
+            data[f"fields-{total}-type"] = FieldRowForm.base_fields["type"].initial
     return FieldRows(data, initial=initial, prefix="fields")
 
 

@@ -60,7 +60,11 @@ def _edit(request: HtmxHttpRequest, source_id: str | None) -> HttpResponse:
     """Create (no id) or edit a source; remote refusals land on the form's fields."""
     with client_for(request.user) as api:
         source = api.get_external_source(source_id) if source_id else None
-    form = SourceForm(request.POST or None, initial=SourceForm.initial_for(source) if source else None)
+    form = SourceForm(
+        request.POST or None,
+        initial=SourceForm.initial_for(source) if source else None,
+        stored_headers=source.properties.get("headers") if source else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = schemas.save_source(request.user, source, **_payload(form))

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 register = template.Library()
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    """`5 minutes ago`, and `just now` under a minute (never `0 minutes ago`)."""
+    if value is None:
+        return ""
+    if timezone.now() - value < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value)} ago"
 
 
 @register.simple_tag
