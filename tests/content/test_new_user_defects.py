@@ -132,7 +132,8 @@ def test_source_header_values_are_secrets_kept_unless_replaced(
     url = reverse("content:source_edit", args=[source.id])
     html = admin_client.get(url).content.decode()
     assert "s3cret-token" not in html and "application/json" not in html
-    assert "Set: Authorization, Accept." in html
+    # PostgreSQL's jsonb keeps object keys in its own order, so either order is the same headers.
+    assert "Set: Authorization, Accept." in html or "Set: Accept, Authorization." in html
     admin_client.post(url, {**SOURCE, "headers": "Authorization:\nAccept: text/plain"})
     assert bw.get_external_source(source.id).properties["headers"] == {
         "Authorization": "Bearer s3cret-token",
