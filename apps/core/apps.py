@@ -14,5 +14,4 @@ class CoreConfig(AppConfig):
 
         accounts.connect()
 
-        # Permissions exist only after every app's post_migrate, so roles are synced after them all.
         post_migrate.connect(roles.sync_roles, dispatch_uid="core.sync_roles")

@@ -41,8 +41,18 @@ ROLES: dict[str, list[str]] = {
 
 
 def sync_roles(**kwargs: Any) -> None:
-    """Create the role groups and give each exactly its permissions (run after every migrate)."""
+    """Create the role groups and give each exactly its permissions (run after every migrate).
+
+    post_migrate is sent once per app, and each app's permissions are created by its own signal, so
+    the roles are synced once, after the last app's: earlier runs would set partial permissions and
+    fill the audit log with changes nobody made.
+    """
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+
+    app_config = kwargs.get("app_config")
+    if app_config is not None and app_config is not list(apps.get_app_configs())[-1]:
+        return
 
     for name, perms in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
