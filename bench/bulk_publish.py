@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import serve_apart, setup
+from harness import demo_schema, serve_apart, setup
 
 APP_ID = "bench-bulk"
 
@@ -76,35 +76,20 @@ def main() -> None:
     args = parser.parse_args()
     setup("synadmin_bench")
 
-    from django.contrib.auth.models import User
-    from django.core.management import call_command
-
     from apps.connections import services as connections
     from apps.content.client import BrickworksClient
     from apps.content.services.records import bring_to
-    from apps.content.services.workspace import workspace_for
     from apps.jobs import runner
     from apps.jobs import tasks as jobs_tasks
     from apps.jobs.models import JobItem
-    from apps.sandbox.brickworks.models import ContentSchema, RecordVersion
-    from apps.sandbox.brickworks.seed import BANNER_FIELDS
-    from apps.sandbox.models import Workspace
-    from apps.sandbox.seed import seed
+    from apps.sandbox.brickworks.models import RecordVersion
     from synadmin.celery import app as celery_app
 
     celery_app.conf.task_always_eager = True
     log = Path(tempfile.gettempdir()) / "bench-bulk-server.log"
     base = serve_apart(log)
     faults(0)
-    seed()
-    call_command("create_demo_connections", base_url=f"{base}/sandbox")
-    workspace = Workspace.objects.get(name="Demo workspace")
-    ContentSchema.objects.filter(workspace=workspace, app_id=APP_ID).delete()
-    schema = ContentSchema(workspace=workspace, app_id=APP_ID, display_name="Bench bulk")
-    schema.fields = BANNER_FIELDS
-    schema.save()
-    user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
-    connection = workspace_for(user)
+    schema, user, connection = demo_schema(base, APP_ID, "Bench bulk")
     sequential_ids = drafts(schema, args.sequential, "Sequential")
     bulk_ids = drafts(schema, args.records, "Bulk")
     faulty_ids = drafts(schema, args.records, "Faulty")

@@ -131,3 +131,28 @@ def percentile(values: list[float], share: float) -> float:
 
 def summary(times_ms: list[float]) -> str:
     return f"median {statistics.median(times_ms):6.1f} ms   p95 {percentile(times_ms, 0.95):6.1f} ms"
+
+
+def demo_schema(base: str, app_id: str, display_name: str) -> tuple[Any, Any, Any]:
+    """The seeded sandbox at `base`, the demo connections pointing at it, and a fresh banner schema.
+
+    Returns (the sandbox's schema row, the bench user, the user's workspace connection).
+    """
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from apps.content.services.workspace import workspace_for
+    from apps.sandbox.brickworks.models import ContentSchema
+    from apps.sandbox.brickworks.seed import BANNER_FIELDS
+    from apps.sandbox.models import Workspace
+    from apps.sandbox.seed import seed
+
+    seed()
+    call_command("create_demo_connections", base_url=f"{base}/sandbox")
+    workspace = Workspace.objects.get(name="Demo workspace")
+    ContentSchema.objects.filter(workspace=workspace, app_id=app_id).delete()
+    schema = ContentSchema(workspace=workspace, app_id=app_id, display_name=display_name)
+    schema.fields = BANNER_FIELDS
+    schema.save()
+    user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
+    return schema, user, workspace_for(user)

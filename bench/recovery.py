@@ -32,7 +32,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from harness import ROOT, serve_apart, setup
+from harness import ROOT, demo_schema, serve_apart, setup
 
 BROKER = "redis://127.0.0.1:6379/14"
 APP_ID = "bench-recovery"
@@ -130,8 +130,6 @@ def main() -> None:
 
     import redis
     from bulk_publish import drafts, faults
-    from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
 
@@ -140,25 +138,13 @@ def main() -> None:
     from apps.content.client import BrickworksClient
     from apps.content.models import ScheduledAction
     from apps.content.services import bulk, schedule
-    from apps.content.services.workspace import workspace_for
     from apps.jobs.models import Job, JobItem
-    from apps.sandbox.brickworks.models import ContentSchema, RecordVersion
-    from apps.sandbox.brickworks.seed import BANNER_FIELDS
-    from apps.sandbox.models import Workspace
-    from apps.sandbox.seed import seed
+    from apps.sandbox.brickworks.models import RecordVersion
 
     redis.Redis.from_url(BROKER).flushdb()  # no message left over from an earlier run
     base = serve_apart(LOGS / "server.log")
     faults(0)
-    seed()
-    call_command("create_demo_connections", base_url=f"{base}/sandbox")
-    workspace = Workspace.objects.get(name="Demo workspace")
-    ContentSchema.objects.filter(workspace=workspace, app_id=APP_ID).delete()
-    schema = ContentSchema(workspace=workspace, app_id=APP_ID, display_name="Bench recovery")
-    schema.fields = BANNER_FIELDS
-    schema.save()
-    user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
-    connection = workspace_for(user)
+    schema, user, connection = demo_schema(base, APP_ID, "Bench recovery")
     bulk_ids = drafts(schema, args.records, "Recovery")
     [scheduled_id] = drafts(schema, 1, "Scheduled")
 
