@@ -19,7 +19,7 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import BulkRun, DeletedRecord
 from apps.content.services import deleted, schedule
-from apps.content.services.records import bring_to, missing_required
+from apps.content.services.records import IDS_PER_CALL, bring_to, missing_required, newer_drafts
 from apps.content.services.workspace import client_of
 from apps.core import audit
 from apps.core.http import RETRYABLE, ApiError, ApiNotFound, ApiUnavailable
@@ -29,7 +29,6 @@ from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
 
 MAX_RECORDS = 5000
-IDS_PER_CALL = 100
 Operation = BulkRun.Operation
 
 
@@ -102,7 +101,7 @@ def readiness(api: BrickworksClient, schema: Schema, operation: str, records: li
             Verdict(r, "ready", "Live now: it goes offline too" if r.status == "PUBLISHED" else "")
             for r in records
         ]
-    drafts = _drafts(api, schema, [r.id for r in records if r.status == "PUBLISHED"])
+    drafts = newer_drafts(api, schema, records)
     verdicts = []
     for record in records:
         candidate = drafts.get(record.id, record)
@@ -115,18 +114,6 @@ def readiness(api: BrickworksClient, schema: Schema, operation: str, records: li
                 Verdict(record, "ready", "Publishes the draft" if candidate is not record else "")
             )
     return verdicts
-
-
-def _drafts(api: BrickworksClient, schema: Schema, live_ids: list[str]) -> dict[str, Record]:
-    """The newer drafts of live records of a versioned schema, by record id."""
-    if schema.is_simple:
-        return {}
-    drafts: dict[str, Record] = {}
-    for start in range(0, len(live_ids), IDS_PER_CALL):
-        chunk = live_ids[start : start + IDS_PER_CALL]
-        page = api.list_records(schema.id, ids=chunk, statuses=["DRAFT", "SCHEDULED"], limit=len(chunk))
-        drafts.update((record.id, record) for record in page.data)
-    return drafts
 
 
 @transaction.atomic

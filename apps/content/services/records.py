@@ -37,13 +37,20 @@ def live_version(api: BrickworksClient, schema: Schema, version: Record) -> Reco
         return None
 
 
-def changed_since_published(api: BrickworksClient, schema: Schema, records: list[Record]) -> set[str]:
-    """Published records among these that also have a newer draft (one call for all of them)."""
+IDS_PER_CALL = 100
+
+
+def newer_drafts(api: BrickworksClient, schema: Schema, records: list[Record]) -> dict[str, Record]:
+    """The newer drafts of the live records among these, by record id (one call per 100 records)."""
     live = [r.id for r in records if r.status == "PUBLISHED"]
-    if schema.is_simple or not live:
-        return set()
-    drafts = api.list_records(schema.id, ids=live, statuses=["DRAFT", "SCHEDULED"], limit=len(live))
-    return {r.id for r in drafts.data}
+    if schema.is_simple:
+        return {}
+    drafts: dict[str, Record] = {}
+    for start in range(0, len(live), IDS_PER_CALL):
+        chunk = live[start : start + IDS_PER_CALL]
+        page = api.list_records(schema.id, ids=chunk, statuses=["DRAFT", "SCHEDULED"], limit=len(chunk))
+        drafts.update((record.id, record) for record in page.data)
+    return drafts
 
 
 def create_record(

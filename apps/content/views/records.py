@@ -46,7 +46,7 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
             statuses=[filters["status"]] if filters.get("status") else None,
             sort_by=filters.get("sort") or None,
         )
-        changed = records.changed_since_published(api, schema, result.data)
+        changed = set(records.newer_drafts(api, schema, result.data))
     page = RemotePage.of(result.data, number=number, limit=PAGE_SIZE, total=result.meta.total)
     context = {
         "schema": schema,
