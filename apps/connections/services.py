@@ -182,6 +182,33 @@ def current_workspace(user: User) -> Connection | None:
     return Connection.objects.filter(kind=Connection.Kind.SYNERISE).first()
 
 
+class NoConnection(ApiError):
+    """There is no connection of the kind a page needs (shown like a remote error, with its own title)."""
+
+    @property
+    def title(self) -> str:
+        return "No connection to work with"
+
+
+KIND_HINTS = {
+    Connection.Kind.SYNERISE: "Add a Synerise workspace under Settings → Connections first.",
+    Connection.Kind.CANVAS: "Add a Canvas account under Settings → Connections first.",
+    Connection.Kind.FLOWS: "Add a flows API connection under Settings → Connections first.",
+}
+
+
+def connection_for(user: User, kind: str) -> Connection:
+    """The connection of `kind` the person works with: their current workspace for Synerise, else the
+    first one of the kind. Raises NoConnection, saying what to add, when there is none."""
+    if kind == Connection.Kind.SYNERISE:
+        connection = current_workspace(user)
+    else:
+        connection = Connection.objects.filter(kind=kind).order_by("pk").first()
+    if connection is None:
+        raise NoConnection(KIND_HINTS[kind])
+    return connection
+
+
 def set_current_workspace(user: User, connection: Connection) -> None:
     with audit.action(user, "workspace.switch", connection):
         Preference.objects.update_or_create(user_id=user.pk, defaults={"workspace": connection})

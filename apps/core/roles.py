@@ -8,14 +8,20 @@ VIEWER = [
     "connections.view_connection",
     "jobs.view_job",
     "content.view_content",
+    "automations.view_workflows",
+    "canvas.view_integrations",
+    "catalogs.view_catalogs",
 ]
-EDITOR = [*VIEWER, "content.edit_content"]
+EDITOR = [*VIEWER, "content.edit_content", "catalogs.edit_items"]
 PUBLISHER = [*EDITOR, "content.publish_content"]
 OPERATOR = [
     *VIEWER,
     "connections.test_connection",
     "jobs.cancel_job",
     "jobs.retry_job",
+    "automations.operate_workflows",
+    "automations.manage_flows",
+    "canvas.operate_integrations",
 ]
 ADMIN = [
     *PUBLISHER,
@@ -24,6 +30,8 @@ ADMIN = [
     "connections.change_connection",
     "connections.delete_connection",
     "content.manage_schemas",
+    "canvas.manage_integrations",
+    "catalogs.manage_catalogs",
     "core.view_auditentry",
     "auth.view_user",
     "auth.add_user",

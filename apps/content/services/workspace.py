@@ -8,25 +8,13 @@ from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.core import audit
-from apps.core.http import ApiError
 
 User = AbstractBaseUser | AnonymousUser
 
 
-class NoWorkspace(ApiError):
-    """There is no Synerise connection to work in (shown like a remote error, with its own title)."""
-
-    @property
-    def title(self) -> str:
-        return "No workspace to work in"
-
-
 def workspace_for(user: User) -> Connection:
-    """The person's current Synerise connection; raises NoWorkspace when there is none."""
-    connection = connections.current_workspace(user)
-    if connection is None:
-        raise NoWorkspace("Add a Synerise workspace under Settings → Connections first.")
-    return connection
+    """The person's current Synerise connection; raises NoConnection when there is none."""
+    return connections.connection_for(user, Connection.Kind.SYNERISE)
 
 
 def client_for(user: User) -> BrickworksClient:
