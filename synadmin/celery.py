@@ -23,4 +23,4 @@ def _sweep_on_start(sender: object, **kwargs: object) -> None:
     """A worker that (re)starts sweeps at once: what a dead worker left is made up for without waiting
     for beat (only what is stale or past its lease is taken, so a live worker's work is left alone)."""
     app.send_task("apps.jobs.tasks.requeue_stale_jobs")
-    app.send_task("apps.content.tasks.sweep_schedule")
+    app.send_task("apps.jobs.tasks.sweep_schedules")

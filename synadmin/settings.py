@@ -255,7 +255,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "apps.jobs.tasks.beat_heartbeat", "schedule": 60.0},
     # Both sweeps run every 10 s, so a worker that died is made up for within a minute (architecture.md).
-    "publishing-schedule": {"task": "apps.content.tasks.sweep_schedule", "schedule": 10.0},
+    "schedule": {"task": "apps.jobs.tasks.sweep_schedules", "schedule": 10.0},
     "purge-deleted-records": {"task": "apps.content.tasks.purge_deleted", "schedule": 3600.0},
     "requeue-stale-jobs": {"task": "apps.jobs.tasks.requeue_stale_jobs", "schedule": 10.0},
 }

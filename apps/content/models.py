@@ -6,7 +6,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+
+from apps.core.audit import Ref
+from apps.jobs.models import ScheduledBase, ScheduleEventBase
 
 
 class Content(models.Model):
@@ -26,21 +30,14 @@ class Content(models.Model):
         return "content"
 
 
-class ScheduledAction(models.Model):
-    """Publish or unpublish one record at a time; the beat sweep runs the due ones (see schedule.py)."""
+class ScheduledAction(ScheduledBase):
+    """Publish or unpublish one record at a time; `apps.jobs.scheduling` runs the due ones."""
 
     class Action(models.TextChoices):
         PUBLISH = "publish", "Publish"
         UNPUBLISH = "unpublish", "Unpublish"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Scheduled"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-
-    OPEN = (State.PENDING, State.RUNNING)
+    audit_noun = "record"
 
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
     schema_id = models.CharField(max_length=100)
@@ -48,19 +45,8 @@ class ScheduledAction(models.Model):
     record_id = models.CharField(max_length=100)
     record_name = models.CharField(max_length=300, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
-    due_at = models.DateTimeField(help_text="When the person asked for it.")
-    run_at = models.DateTimeField(help_text="When the next attempt is due: due_at, later after a failure.")
-    lease_until = models.DateTimeField(null=True, blank=True, help_text="Handed to a worker until then.")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    picked_up_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["due_at", "pk"]
+    class Meta(ScheduledBase.Meta):
         indexes = [models.Index(fields=["state", "run_at"], name="scheduled_due")]
         constraints = [
             models.UniqueConstraint(
@@ -74,23 +60,23 @@ class ScheduledAction(models.Model):
         return f"{self.get_action_display()} {self.record_name or self.record_id}"
 
     @property
-    def is_open(self) -> bool:
-        return self.state in self.OPEN
+    def target_name(self) -> str:
+        return self.record_name or self.record_id
+
+    @property
+    def target_detail(self) -> str:
+        return self.app_id
+
+    @property
+    def target_url(self) -> str:
+        return reverse("content:record", args=[self.app_id, self.record_id])
+
+    def audit_ref(self) -> Ref:
+        return Ref("brickworks.record", self.record_id, f"{self.app_id}/{self.record_name}")
 
 
-class ScheduleEvent(models.Model):
-    """One line of an action's trace: what happened when, so "why didn't it publish" has an answer."""
-
+class ScheduleEvent(ScheduleEventBase):
     action = models.ForeignKey(ScheduledAction, related_name="events", on_delete=models.CASCADE)
-    at = models.DateTimeField(default=timezone.now)
-    message = models.TextField()
-    level = models.CharField(max_length=10, default="info")
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class DeletedRecord(models.Model):

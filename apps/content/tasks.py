@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from celery import shared_task
 
 from apps.content.services import bulk, deleted, schedule
@@ -12,18 +10,9 @@ from apps.jobs.tasks import STARTUP_RETRIES, JobTask
 
 
 @shared_task(ignore_result=True)
-def sweep_schedule() -> int:
-    """Run by beat every 10 s and when a worker starts: hand what is due in the next minute to workers."""
-    return schedule.sweep(_send)
-
-
-def _send(pk: int, eta: datetime | None) -> None:
-    run_scheduled.apply_async((pk,), eta=eta)
-
-
-@shared_task(ignore_result=True)
 def run_scheduled(pk: int) -> str | None:
-    """Sent by the sweep with the action's time as ETA; the claim makes a second delivery a no-op."""
+    """Sent by the shared sweep (`apps.jobs.tasks.sweep_schedules`) with the action's time as ETA; the
+    claim makes a second delivery a no-op."""
     return schedule.run(pk)
 
 

@@ -5,6 +5,8 @@ from django.urls import path
 from apps.content.views import bulk, deleted, preview, records, schedule, schemas, sources, versions
 
 app_name = "content"
+
+
 urlpatterns = [
     path("", schemas.schema_list, name="schemas"),
     path("schemas/new/", schemas.schema_new, name="schema_new"),
@@ -43,12 +45,6 @@ urlpatterns = [
     path("sources/new/", sources.source_new, name="source_new"),
     path("sources/<str:source_id>/", sources.source_edit, name="source_edit"),
     path("sources/<str:source_id>/delete/", sources.source_delete, name="source_delete"),
-    path("scheduled/", schedule.scheduled_list, name="scheduled"),
-    path("scheduled/calendar/", schedule.scheduled_calendar, name="scheduled_calendar"),
-    path("scheduled/<int:pk>/", schedule.scheduled_detail, name="scheduled_detail"),
-    path("scheduled/<int:pk>/cancel/", schedule.scheduled_cancel, name="scheduled_cancel"),
-    path("scheduled/<int:pk>/move/", schedule.scheduled_move, name="scheduled_move"),
-    path("scheduled/<int:pk>/retry/", schedule.scheduled_retry, name="scheduled_retry"),
     path("deleted/", deleted.deleted_list, name="deleted"),
     path("deleted/<int:pk>/undo/", deleted.deleted_undo, name="deleted_undo"),
     path("bulk/<int:pk>/", bulk.bulk_detail, name="bulk_detail"),

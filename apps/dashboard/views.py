@@ -12,29 +12,32 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from apps.connections import services as connections
-from apps.content.models import ScheduledAction
 from apps.core.htmx import HtmxHttpRequest
+from apps.jobs import scheduling
 from apps.jobs import services as jobs_services
-from apps.jobs.models import Job
+from apps.jobs.models import Job, ScheduledBase
 from synadmin.celery import app as celery_app
 
 SHOWN = 10
+State = ScheduledBase.State
 
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=7)
-    workspace = connections.current_workspace(request.user)
-    schedule = ScheduledAction.objects.filter(connection=workspace)
+    sources = scheduling.visible(request.user)
+    scheduled = scheduling.items_for(
+        request.user, sources, lambda rows: rows.filter(state__in=ScheduledBase.OPEN)[:8]
+    )
+    failed_schedule = scheduling.items_for(
+        request.user, sources, lambda rows: rows.filter(state=State.FAILED, finished_at__gte=since)[:SHOWN]
+    )
     context = {
         "running": Job.objects.active().select_related("created_by")[:SHOWN],
         "failed": Job.objects.failed().filter(created_at__gte=since).select_related("created_by")[:SHOWN],
         "beat_is_late": jobs_services.beat_is_late(),
-        "scheduled": schedule.filter(state__in=ScheduledAction.OPEN)[:8],
-        "failed_schedule": schedule.filter(state=ScheduledAction.State.FAILED, finished_at__gte=since)[
-            :SHOWN
-        ],
+        "scheduled": sorted(scheduled, key=lambda item: item.due_at)[:8],
+        "failed_schedule": sorted(failed_schedule, key=lambda item: item.finished_at, reverse=True)[:SHOWN],
     }
     return render(request, "dashboard/home.html", context)
 

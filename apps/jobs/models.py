@@ -159,3 +159,66 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at}"
+
+
+class ScheduledBase(models.Model):
+    """One thing to do at a time (publish a record, pause a workflow): a domain's table extends this, and
+    `apps.jobs.scheduling` sweeps, claims, retries and traces every such table the same way."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Scheduled"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN = (State.PENDING, State.RUNNING)
+    # What the audit log calls the target ("record", "workflow"): `<noun>.schedule_cancel` and so on.
+    audit_noun = ""
+
+    due_at = models.DateTimeField(help_text="When the person asked for it.")
+    run_at = models.DateTimeField(help_text="When the next attempt is due: due_at, later after a failure.")
+    lease_until = models.DateTimeField(null=True, blank=True, help_text="Handed to a worker until then.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["due_at", "pk"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN
+
+    # A domain's table names its target for people and the audit log.
+    @property
+    def target_name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def target_url(self) -> str:
+        raise NotImplementedError
+
+    def audit_ref(self) -> object:
+        raise NotImplementedError
+
+
+class ScheduleEventBase(models.Model):
+    """One line of an action's trace: what happened when, so "why didn't it run" has an answer. A domain's
+    event table adds `action = ForeignKey(<its table>, related_name="events")`."""
+
+    at = models.DateTimeField(default=timezone.now)
+    message = models.TextField()
+    level = models.CharField(max_length=10, default="info")
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.message

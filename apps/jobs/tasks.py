@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
 from apps.core.http import ApiError
-from apps.jobs import services
+from apps.jobs import scheduling, services
 from apps.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -68,3 +68,14 @@ def requeue_stale_jobs() -> int:
 def _send_after_commit(job: Job) -> None:
     """Send a requeued job's task again (a registered task is called directly, so eager mode applies)."""
     transaction.on_commit(lambda: current_app.signature(job.task_name, args=[job.pk]).delay())
+
+
+@shared_task(ignore_result=True)
+def sweep_schedules() -> int:
+    """Run by beat every 10 s and when a worker starts: hand what is due in the next minute, in every
+    domain's scheduled table, to that domain's task with the action's time as its ETA."""
+    return scheduling.sweep_all(_send_scheduled)
+
+
+def _send_scheduled(source: scheduling.Source, pk: int, eta: Any) -> None:
+    current_app.tasks[source.task].apply_async((pk,), eta=eta)

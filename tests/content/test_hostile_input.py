@@ -59,7 +59,7 @@ def test_it_refuses_to_move_an_action_past_five_years(
     publisher_client: Client, demo: dict[str, Connection], spring: tuple[str, str], paula: User
 ) -> None:
     item = stored_at(demo, spring, datetime(2030, 1, 1, tzinfo=UTC), paula)
-    url = reverse("content:scheduled_move", args=[item.pk])
+    url = reverse("jobs:scheduled_move", args=["records", item.pk])
     page = publisher_client.post(url, {"at": "9999-12-31T23:59"}, follow=True)
     assert "Not moved: Pick a time within the next 5 years." in page.content.decode()
     item.refresh_from_db()
@@ -76,16 +76,18 @@ def test_it_shows_a_time_at_the_end_of_the_calendar_east_of_utc(
     publisher_client.cookies["tz"] = "Asia/Tokyo"
     pages = [
         reverse("dashboard:home"),
-        reverse("content:scheduled"),
-        reverse("content:scheduled") + "?show=cancelled",
-        reverse("content:scheduled_detail", args=[item.pk]),
+        reverse("jobs:scheduled"),
+        reverse("jobs:scheduled") + "?show=cancelled",
+        reverse("jobs:scheduled_detail", args=["records", item.pk]),
         reverse("content:record", args=["home-banners", spring[1]]),
-        reverse("content:scheduled_calendar") + "?month=9999-12",
+        reverse("jobs:scheduled_calendar") + "?month=9999-12",
     ]
     for page in pages:
         response = publisher_client.get(page)
         assert response.status_code == 200, page
-    detail = publisher_client.get(reverse("content:scheduled_detail", args=[item.pk])).content.decode()
+    detail = publisher_client.get(
+        reverse("jobs:scheduled_detail", args=["records", item.pk])
+    ).content.decode()
     assert "31 Dec 9999, 23:59 UTC" in detail
 
 
@@ -96,8 +98,10 @@ def test_it_cancels_and_goes_to_the_list_when_next_is_not_a_local_path(
     publisher_client: Client, demo: dict[str, Connection], spring: tuple[str, str], paula: User, target: str
 ) -> None:
     item = stored_at(demo, spring, datetime(2030, 1, 1, tzinfo=UTC), paula)
-    response = publisher_client.post(reverse("content:scheduled_cancel", args=[item.pk]), {"next": target})
-    assert response.status_code == 302 and response["Location"] == reverse("content:scheduled")
+    response = publisher_client.post(
+        reverse("jobs:scheduled_cancel", args=["records", item.pk]), {"next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:scheduled")
     item.refresh_from_db()
     assert item.state == State.CANCELLED
 
@@ -106,8 +110,10 @@ def test_it_cancels_and_goes_back_to_a_local_next(
     publisher_client: Client, demo: dict[str, Connection], spring: tuple[str, str], paula: User
 ) -> None:
     item = stored_at(demo, spring, datetime(2030, 1, 1, tzinfo=UTC), paula)
-    back = reverse("content:scheduled_detail", args=[item.pk])
-    response = publisher_client.post(reverse("content:scheduled_cancel", args=[item.pk]), {"next": back})
+    back = reverse("jobs:scheduled_detail", args=["records", item.pk])
+    response = publisher_client.post(
+        reverse("jobs:scheduled_cancel", args=["records", item.pk]), {"next": back}
+    )
     assert response["Location"] == back
 
 
@@ -125,7 +131,7 @@ def test_it_cancels_and_goes_back_to_a_local_next(
 def test_it_shows_the_calendar_at_either_end_of_time(
     publisher_client: Client, demo: dict[str, Connection], query: str
 ) -> None:
-    response = publisher_client.get(reverse("content:scheduled_calendar") + "?" + query)
+    response = publisher_client.get(reverse("jobs:scheduled_calendar") + "?" + query)
     assert response.status_code == 200
 
 

@@ -47,5 +47,5 @@ def test_a_record_and_a_bulk_job_mark_content_and_the_schedule_marks_scheduled(
     publisher_client.post(bulk, {"operation": "publish", "ids": teaser.id})
     job = Job.objects.get()
     assert active_section(admin_client, reverse("content:bulk_detail", args=[job.pk])) == "Content"
-    assert active_section(admin_client, reverse("content:scheduled")) == "Scheduled"
-    assert active_section(admin_client, reverse("content:scheduled_calendar")) == "Scheduled"
+    assert active_section(admin_client, reverse("jobs:scheduled")) == "Scheduled"
+    assert active_section(admin_client, reverse("jobs:scheduled_calendar")) == "Scheduled"

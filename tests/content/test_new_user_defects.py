@@ -63,9 +63,11 @@ def test_a_scheduled_publish_is_named_after_the_draft_that_will_go_live(
     assert "Spring arrives will publish at" in page.content.decode()
     item = ScheduledAction.objects.get(record_id=live.id)
     assert item.record_name == "Spring arrives"
-    listed = publisher_client.get(reverse("content:scheduled")).content.decode()
+    listed = publisher_client.get(reverse("jobs:scheduled")).content.decode()
     assert "Spring arrives" in listed and "Winter sale" not in listed
-    detail = publisher_client.get(reverse("content:scheduled_detail", args=[item.pk])).content.decode()
+    detail = publisher_client.get(
+        reverse("jobs:scheduled_detail", args=["records", item.pk])
+    ).content.decode()
     assert "Spring arrives" in detail
 
 

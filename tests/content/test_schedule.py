@@ -9,12 +9,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.content.services import schedule
 from apps.core import heartbeat
 from apps.core.models import AuditEntry
+from apps.jobs import tasks as jobs_tasks
 from apps.sandbox.models import FaultSettings
 
 State = ScheduledAction.State
@@ -186,7 +186,7 @@ def test_one_open_action_of_a_kind_per_record(bw: BrickworksClient, paula: User)
 @pytest.mark.usefixtures("celery_worker")
 def test_the_beat_task_publishes_through_a_real_worker(bw: BrickworksClient, paula: User) -> None:
     item = plan(bw, paula, "spring-teaser", timezone.now() + timedelta(seconds=2))
-    tasks.sweep_schedule.delay()
+    jobs_tasks.sweep_schedules.delay()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and ScheduledAction.objects.get(pk=item.pk).is_open:
         time.sleep(0.2)

@@ -69,7 +69,7 @@ def test_a_viewer_sees_no_schedule_form_and_is_refused(
         == 403
     )
     item = schedule_spring(publisher_client, "2030-07-01T09:30")
-    assert viewer_client.post(reverse("content:scheduled_cancel", args=[item.pk])).status_code == 403
+    assert viewer_client.post(reverse("jobs:scheduled_cancel", args=["records", item.pk])).status_code == 403
     item.refresh_from_db()
     assert item.state == State.PENDING
 
@@ -78,32 +78,34 @@ def test_the_scheduled_list_cancels_and_goes_back(
     publisher_client: Client, demo: dict[str, Connection]
 ) -> None:
     item = schedule_spring(publisher_client, "2030-07-01T09:30")
-    page = publisher_client.get(reverse("content:scheduled")).content.decode()
+    page = publisher_client.get(reverse("jobs:scheduled")).content.decode()
     assert "Spring is coming" in page and "1 Jul 2030, 09:30 CEST" in page
     response = publisher_client.post(
-        reverse("content:scheduled_cancel", args=[item.pk]),
-        {"next": reverse("content:scheduled") + "?show=open"},
+        reverse("jobs:scheduled_cancel", args=["records", item.pk]),
+        {"next": reverse("jobs:scheduled") + "?show=open"},
     )
-    assert response["Location"] == reverse("content:scheduled") + "?show=open"
+    assert response["Location"] == reverse("jobs:scheduled") + "?show=open"
     item.refresh_from_db()
     assert item.state == State.CANCELLED
     assert (
         "Spring is coming"
-        in publisher_client.get(reverse("content:scheduled"), {"show": "cancelled"}).content.decode()
+        in publisher_client.get(reverse("jobs:scheduled"), {"show": "cancelled"}).content.decode()
     )
 
 
 def test_cancel_never_redirects_off_site(publisher_client: Client, demo: dict[str, Connection]) -> None:
     item = schedule_spring(publisher_client, "2030-07-01T09:30")
     response = publisher_client.post(
-        reverse("content:scheduled_cancel", args=[item.pk]), {"next": "https://evil.test/"}
+        reverse("jobs:scheduled_cancel", args=["records", item.pk]), {"next": "https://evil.test/"}
     )
-    assert response["Location"] == reverse("content:scheduled")
+    assert response["Location"] == reverse("jobs:scheduled")
 
 
 def test_reschedule_moves_the_time(publisher_client: Client, demo: dict[str, Connection]) -> None:
     item = schedule_spring(publisher_client, "2030-07-01T09:30")
-    publisher_client.post(reverse("content:scheduled_move", args=[item.pk]), {"at": "2030-07-02T18:00"})
+    publisher_client.post(
+        reverse("jobs:scheduled_move", args=["records", item.pk]), {"at": "2030-07-02T18:00"}
+    )
     item.refresh_from_db()
     assert item.due_at == item.run_at == datetime(2030, 7, 2, 16, 0, tzinfo=UTC)
     assert "Moved to 2030-07-02 16:00 UTC by paula" in [e.message for e in item.events.all()]
@@ -119,12 +121,12 @@ def test_a_failed_action_says_why_and_can_be_tried_again(
     ScheduledAction.objects.filter(pk=item.pk).update(attempts=schedule.MAX_ATTEMPTS - 1)
     assert schedule.run(item.pk, now=item.run_at) == State.FAILED
     FaultSettings.objects.all().delete()
-    page = publisher_client.get(reverse("content:scheduled_detail", args=[item.pk])).content.decode()
+    page = publisher_client.get(reverse("jobs:scheduled_detail", args=["records", item.pk])).content.decode()
     assert "Why it did not publish" in page
     assert "Service unavailable (injected)" in page and f"Picked up (attempt {schedule.MAX_ATTEMPTS}" in page
     home = publisher_client.get(reverse("dashboard:home")).content.decode()
     assert "Failed this week" in home and "Publish Spring is coming" in home
-    publisher_client.post(reverse("content:scheduled_retry", args=[item.pk]))
+    publisher_client.post(reverse("jobs:scheduled_retry", args=["records", item.pk]))
     item.refresh_from_db()
     assert item.state == State.PENDING
 
@@ -134,16 +136,14 @@ def test_the_calendar_puts_items_on_the_persons_day(
 ) -> None:
     item = schedule_spring(publisher_client, "2030-12-02T00:30")  # 1 Dec, 23:30 UTC
     assert item.due_at == datetime(2030, 12, 1, 23, 30, tzinfo=UTC)
-    month = publisher_client.get(reverse("content:scheduled_calendar"), {"month": "2030-12"}).content.decode()
+    month = publisher_client.get(reverse("jobs:scheduled_calendar"), {"month": "2030-12"}).content.decode()
     assert "December 2030" in month
     day_cells = month.split('<div class="day">')
     assert any(cell.startswith("2<") and "Publish Spring is coming" in cell for cell in day_cells)
     assert not any(cell.startswith("1<") and "Spring is coming" in cell for cell in day_cells)
-    week = publisher_client.get(
-        reverse("content:scheduled_calendar"), {"week": "2030-12-04"}
-    ).content.decode()
+    week = publisher_client.get(reverse("jobs:scheduled_calendar"), {"week": "2030-12-04"}).content.decode()
     assert "Week of 2 December 2030" in week and "00:30" in week and "Publish Spring is coming" in week
-    other = publisher_client.get(reverse("content:scheduled_calendar"), {"month": "2030-11"}).content.decode()
+    other = publisher_client.get(reverse("jobs:scheduled_calendar"), {"month": "2030-11"}).content.decode()
     assert "Spring is coming" not in other  # its grid ends on Sunday 1 December
 
 

@@ -69,11 +69,11 @@ def test_the_schedule_belongs_to_its_workspace(
     at = timezone.now() + timezone.timedelta(days=1)
     item = schedule.schedule(paula, schema=schema, record=record, action="publish", at=at)
     client = signed_in(paula)
-    assert "Spring is coming" in client.get(reverse("content:scheduled")).content.decode()
+    assert "Spring is coming" in client.get(reverse("jobs:scheduled")).content.decode()
 
     connections.set_current_workspace(paula, staging)
-    for name in ("content:scheduled", "content:scheduled_calendar", "dashboard:home"):
+    for name in ("jobs:scheduled", "jobs:scheduled_calendar", "dashboard:home"):
         assert "Spring is coming" not in client.get(reverse(name)).content.decode(), name
-    assert client.get(reverse("content:scheduled_detail", args=[item.pk])).status_code == 404
-    assert client.post(reverse("content:scheduled_cancel", args=[item.pk])).status_code == 404
+    assert client.get(reverse("jobs:scheduled_detail", args=["records", item.pk])).status_code == 404
+    assert client.post(reverse("jobs:scheduled_cancel", args=["records", item.pk])).status_code == 404
     assert ScheduledAction.objects.get().state == ScheduledAction.State.PENDING

@@ -57,6 +57,7 @@ ARGUMENTS: dict[str, str] = {
     "source_id": "@source",
     "kind": "synerise",
     "number": "1",
+    "source": "records",
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",
@@ -80,7 +81,7 @@ class Route:
         kwargs = {}
         for argument in self.arguments:
             if argument == "pk":
-                segment = re.search(r"([\w-]+)/<int:pk>", self.route)
+                segment = re.search(r"([\w-]+)/(?:<[^>]+>/)*<int:pk>", self.route)
                 key = PK_AFTER_SEGMENT.get(segment.group(1) if segment else "")
                 if key is None:
                     pytest.fail(f"{self.name} ({self.route}): add its `pk` segment to PK_AFTER_SEGMENT")

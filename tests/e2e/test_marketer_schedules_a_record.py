@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
+from apps.jobs import tasks as jobs_tasks
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
@@ -70,7 +70,7 @@ def test_a_marketer_schedules_a_new_banner(
     bw = BrickworksClient(connections.http_for(demo["synerise"]))
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
-        tasks.sweep_schedule()
+        jobs_tasks.sweep_schedules()
         item.refresh_from_db()
         if item.state in (ScheduledAction.State.DONE, ScheduledAction.State.FAILED):
             break

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
 from apps.content.models import ScheduledAction
 from apps.core.forms import JSONField
+from apps.jobs.forms import WhenForm
 
 TEXT_TYPES = ("text", "longtext", "richtext")
 STATUSES = [
@@ -257,28 +257,6 @@ class TestProfileForm(PreviewProfileForm):
 
 
 PreviewProfiles = forms.formset_factory(PreviewProfileForm, extra=0, max_num=3, min_num=1, absolute_max=3)
-
-
-# How far ahead a publishing action may be planned: beyond it a typo (year 9999) is likelier than a plan.
-SCHEDULE_HORIZON = timedelta(days=5 * 365 + 1)
-
-
-class WhenForm(forms.Form):
-    """A moment in the person's own time zone (Django reads naive input in the active zone)."""
-
-    at = forms.DateTimeField(
-        label="When",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-    def clean_at(self) -> datetime:
-        at = self.cleaned_data["at"]
-        if at <= timezone.now():
-            raise forms.ValidationError("Pick a time in the future.")
-        if at > timezone.now() + SCHEDULE_HORIZON:
-            raise forms.ValidationError("Pick a time within the next 5 years.")
-        return at
 
 
 class ScheduleForm(WhenForm):

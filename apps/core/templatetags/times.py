@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.timesince import timesince
 
 register = template.Library()
@@ -64,3 +64,8 @@ def localtime(value: datetime) -> datetime | None:
         return timezone.localtime(value)
     except OverflowError:
         return None
+
+
+def plain_times(value: datetime) -> str:
+    """The both_times text without markup, for messages."""
+    return strip_tags(both_times(value))
