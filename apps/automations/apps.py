@@ -7,3 +7,19 @@ class AutomationsConfig(AppConfig):
     name = "apps.automations"
     label = "automations"
     verbose_name = "Workflows and flows"
+
+    def ready(self) -> None:
+        from apps.automations.models import ScheduledWorkflowAction
+        from apps.automations.services.schedule import in_workspace
+        from apps.jobs import scheduling
+
+        scheduling.register(
+            scheduling.Source(
+                key="workflows",
+                model=ScheduledWorkflowAction,
+                task="apps.automations.tasks.run_scheduled",
+                view_permission="automations.view_workflows",
+                act_permission="automations.operate_workflows",
+                scope=in_workspace,
+            )
+        )

@@ -11,9 +11,11 @@ from django_htmx.http import trigger_client_event
 
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import LOCAL_PAGE_SIZE
-from apps.jobs import services, tasks
+from apps.jobs import runner, services, tasks
 from apps.jobs.forms import JobFilterForm
-from apps.jobs.models import Job
+from apps.jobs.models import Job, JobItem
+
+ITEMS_PAGE = 100
 
 
 @require_GET
@@ -38,10 +40,21 @@ def job_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("jobs.view_job", raise_exception=True)
+@vary_on_headers("HX-Request")
 def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return render(
-        request, "jobs/job_detail.html", services.status_context(get_object_or_404(Job, pk=pk), request.user)
-    )
+    job = get_object_or_404(Job, pk=pk)
+    context = services.status_context(job, request.user)
+    if not job.result_url and job.items.exists():
+        # A batch job without a page of its own in its domain: its items are listed here.
+        show = request.GET.get("show", "")
+        items = job.items.filter(state=show) if show in JobItem.State.values else job.items.all()
+        context |= {
+            **runner.status(job),
+            "show": show,
+            "states": JobItem.State.choices,
+            "page": Paginator(items, ITEMS_PAGE).get_page(request.GET.get("page")),
+        }
+    return render(request, partial(request, "jobs/job_detail.html"), context)
 
 
 @require_GET

@@ -1,0 +1,172 @@
+"""Pause or resume many workflows at once (an emergency "pause everything tagged X") as one batch job.
+
+The readiness check says first what will happen to each workflow; the job then sends up to 8 calls at a
+time over one connection pool. Pausing a paused workflow and resuming a running one change nothing on the
+remote side, so an item repeated after a lost answer does no harm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
+
+from apps.automations.client import LIST_LIMIT_MAX, Workflow, WorkflowsClient
+from apps.automations.models import WorkflowBulkRun
+from apps.automations.services.control import workflow_ref
+from apps.automations.services.workspace import workflows_client_of
+from apps.connections.models import Connection
+from apps.core import audit
+from apps.jobs import runner
+from apps.jobs import services as jobs
+from apps.jobs.models import Job, JobItem
+
+Operation = WorkflowBulkRun.Operation
+MAX_WORKFLOWS = 5000
+# The workflow statuses each operation acts on, and why it leaves the others alone.
+READY = {Operation.PAUSE: {"Active"}, Operation.RESUME: {"Paused"}}
+NOTHING_TO_DO = {
+    Operation.PAUSE: {"Paused": "already paused"},
+    Operation.RESUME: {"Active": "already running"},
+}
+WOULD_FAIL = {
+    "Stopped": "stopped for good: it cannot run or pause again",
+    "Draft": "not started yet: start it with Run",
+    "Scheduled": "not started yet: start it with Run",
+}
+
+
+class BadSelection(Exception):
+    """The selection cannot make a bulk job; the message says why."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Every workflow matching these, when no workflows were picked one by one."""
+
+    status: str | None = None
+    search: str | None = None
+    directory_id: str | None = None
+    tag: str | None = None  # W1/W2 have no tag parameter: matched on the tags of each listed workflow
+
+
+@dataclass
+class Verdict:
+    """What will happen to one workflow: `ready`, `skip` (nothing to do) or `fail` (it would fail)."""
+
+    workflow: Workflow
+    outcome: str
+    reason: str = ""
+
+
+def select(
+    api: WorkflowsClient, *, ids: list[str] | None = None, where: Filter | None = None
+) -> list[Workflow]:
+    """The picked workflows (`ids`), or every one matching `where`, read page by page."""
+    where = where or Filter()
+    wanted = set(ids) if ids is not None else None
+    found: list[Workflow] = []
+    page = 1
+    while True:
+        answer = api.list_workflows(
+            page=page,
+            limit=LIST_LIMIT_MAX,
+            status=None if wanted is not None else where.status,  # type: ignore[arg-type]
+            search=None if wanted is not None else where.search,
+            directory_id=None if wanted is not None else where.directory_id,
+        )
+        for workflow in answer.data:
+            if wanted is not None and workflow.diagram_id not in wanted:
+                continue
+            if wanted is None and where.tag and where.tag not in {t.value for t in workflow.tags}:
+                continue
+            found.append(workflow)
+        if len(found) > MAX_WORKFLOWS:
+            raise BadSelection(f"More than {MAX_WORKFLOWS} workflows match; narrow the filter first.")
+        if not answer.data or page >= (answer.meta.total_pages or page):
+            break
+        page += 1
+    if wanted is not None and not found:
+        raise BadSelection("None of the chosen workflows is in this workspace any more.")
+    return found
+
+
+def readiness(operation: str, workflows: list[Workflow]) -> list[Verdict]:
+    verdicts = []
+    for workflow in workflows:
+        if workflow.status in READY[Operation(operation)]:
+            verdicts.append(Verdict(workflow, "ready"))
+        elif workflow.status in NOTHING_TO_DO[Operation(operation)]:
+            verdicts.append(Verdict(workflow, "skip", NOTHING_TO_DO[Operation(operation)][workflow.status]))
+        else:
+            verdicts.append(
+                Verdict(workflow, "fail", WOULD_FAIL.get(workflow.status, f"it is {workflow.status}"))
+            )
+    return verdicts
+
+
+def create_job(
+    user: AbstractBaseUser,
+    connection: Connection,
+    operation: str,
+    workflows: list[Workflow],
+    *,
+    task_name: str,
+) -> Job:
+    """One queued job with an item per workflow; the caller sends `task_name` after commit."""
+    count = len(workflows)
+    job = jobs.create_job(
+        kind=f"automations.bulk_{operation}",
+        label=f"{Operation(operation).label} {count} workflow{'s' if count != 1 else ''}",
+        task_name=task_name,
+        user=user,
+        permission="automations.operate_workflows",
+    )
+    WorkflowBulkRun.objects.create(job=job, connection=connection, operation=operation)
+    JobItem.objects.bulk_create(
+        JobItem(
+            job=job,
+            key=workflow.diagram_id,
+            name=workflow.name[:300],
+            url=reverse("automations:workflow", args=[workflow.diagram_id]),
+        )
+        for workflow in workflows
+    )
+    return job
+
+
+def run(job_id: int) -> None:
+    """The job: every item not yet done (a retry takes the failed and the never-started ones)."""
+    with jobs.running(job_id) as job:
+        if job is None:
+            return
+        bulk = WorkflowBulkRun.objects.select_related("connection").get(job=job)
+        with workflows_client_of(bulk.connection) as api:
+            runner.run(job, BulkWork(job, bulk, api))
+
+
+class BulkWork:
+    """One call per workflow, for the jobs runner."""
+
+    def __init__(self, job: Job, bulk: WorkflowBulkRun, api: WorkflowsClient) -> None:
+        self.job, self.bulk, self.api = job, bulk, api
+
+    def first(self, item: JobItem) -> runner.Step:
+        if self.bulk.operation == Operation.PAUSE:
+            return self.api.pause_workflow
+        return self.api.run_workflow
+
+    def settle(self, item: JobItem, answer: Any) -> runner.Step | str:
+        return "Paused" if self.bulk.operation == Operation.PAUSE else "Running again"
+
+    def ended(self, item: JobItem, *, ok: bool, message: str) -> None:
+        audit.record(
+            self.job.run_by,  # the creator, or whoever retried the job
+            f"workflow.{self.bulk.operation}",
+            workflow_ref(item.key, item.name),
+            outcome="ok" if ok else "failed",
+            error="" if ok else message,
+            bulk=self.job.pk,
+        )

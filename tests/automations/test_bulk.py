@@ -1,0 +1,113 @@
+"""Pausing and resuming many workflows at once, as a job on the shared runner, against the sandbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from apps.automations.client import WorkflowsClient
+from apps.automations.services import bulk
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.core.models import AuditEntry
+from apps.jobs.models import Job, JobItem
+from apps.sandbox.models import FaultSettings, Workspace
+from apps.sandbox.workflows.models import Workflow, WorkflowStatus
+
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
+
+@pytest.fixture
+def wf(demo: dict[str, Connection]) -> Iterator[WorkflowsClient]:
+    with WorkflowsClient(connections.http_for(demo["synerise"])) as client:
+        yield client
+
+
+def tagged(count: int, tag: str, status: str = WorkflowStatus.ACTIVE) -> list[str]:
+    """Sandbox workflows carrying `tag`, straight into the sandbox's own tables."""
+    workspace = Workspace.objects.first()
+    made = [
+        Workflow.objects.create(
+            workspace=workspace,
+            name=f"{tag} journey {n:02}",
+            author="ops@synadmin.test",
+            status=status,
+            tags=[{"hash": uuid.uuid4().hex, "value": tag, "color": "#c00", "description": "", "icon": ""}],
+            has_transformation=False,
+        )
+        for n in range(count)
+    ]
+    return [str(workflow.diagram_id) for workflow in made]
+
+
+def statuses(wf: WorkflowsClient, ids: list[str]) -> set[str]:
+    listed = {w.diagram_id: w.status for w in bulk.select(wf, ids=ids)}
+    return {listed[i] for i in ids}
+
+
+def test_readiness_says_what_happens_to_each_workflow(operator_client: Client, wf: WorkflowsClient) -> None:
+    page = operator_client.get(reverse("automations:bulk"), {"operation": "pause", "all": "1"})
+    assert page.status_code == 200
+    verdicts = {v.workflow.name: (v.outcome, v.reason) for v in page.context["verdicts"]}
+    assert verdicts["Welcome journey"] == ("ready", "")
+    assert verdicts["Spring promotion"] == ("skip", "already paused")
+    assert verdicts["Old newsletter"][0] == "fail" and "stopped for good" in verdicts["Old newsletter"][1]
+    assert verdicts["Winback campaign"] == ("fail", "not started yet: start it with Run")
+    assert not Job.objects.exists()  # a GET starts nothing
+
+
+def test_pause_everything_tagged_and_resume_it_again(
+    operator_client: Client, wf: WorkflowsClient, olive: User
+) -> None:
+    ids = tagged(12, "black-friday")
+    tagged(3, "evergreen")
+    response = operator_client.post(
+        reverse("automations:bulk"), {"operation": "pause", "all": "1", "tag": "black-friday"}
+    )
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and job.items.count() == 12
+    assert statuses(wf, ids) == {"Paused"}
+    assert {w.status for w in wf.list_workflows(search="evergreen").data} == {"Active"}
+    page = operator_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "12</strong> of 12 done" in page and "black-friday journey 00" in page
+
+    operator_client.post(reverse("automations:bulk"), {"operation": "resume", "ids": ",".join(ids)})
+    assert statuses(wf, ids) == {"Active"}
+    assert AuditEntry.objects.filter(action="workflow.resume", username="olive").count() == 12
+
+
+def test_under_injected_faults_each_workflow_is_paused_once(
+    operator_client: Client, wf: WorkflowsClient
+) -> None:
+    ids = tagged(40, "flash-sale")
+    FaultSettings.objects.create(pk=1, error_rate=0.1, faults=["5xx", "lost"])
+    operator_client.post(reverse("automations:bulk"), {"operation": "pause", "ids": ",".join(ids)})
+    FaultSettings.objects.all().delete()
+    job = Job.objects.get()
+    for _ in range(3):  # "Retry the failed" until everything is done
+        job.refresh_from_db()
+        if job.state == Job.State.SUCCEEDED:
+            break
+        operator_client.post(reverse("jobs:retry", args=[job.pk]))
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert set(job.items.values_list("state", flat=True)) == {JobItem.State.DONE}
+    assert statuses(wf, ids) == {"Paused"}
+    done = AuditEntry.objects.filter(action="workflow.pause", outcome="ok")
+    assert sorted(done.values_list("target_id", flat=True)) == sorted(ids)  # one success each
+
+
+def test_only_operators_pause_in_bulk(
+    viewer_client: Client, publisher_client: Client, wf: WorkflowsClient
+) -> None:
+    for client in (viewer_client, publisher_client):
+        url = reverse("automations:bulk")
+        assert client.get(url, {"operation": "pause", "all": "1"}).status_code == 403
+        assert client.post(url, {"operation": "pause", "all": "1"}).status_code == 403
+    assert not Job.objects.exists()
