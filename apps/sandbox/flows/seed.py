@@ -9,24 +9,26 @@ from apps.sandbox.models import Flow, FlowEntity, Suggestion
 WHO = "demo@synadmin.test"
 
 
-def _when(resource: str, *actions: str, **equals: str) -> dict[str, Any]:
+def _when(resource: str, *actions: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:
     return {
         "type": "onEvent",
         "conditions": [
-            {"field": f, "expression": False, "operator": "eq", "value": v} for f, v in equals.items()
+            {"field": f, "expression": False, "operator": "eq"} for f in fields
         ],
         "event": {"resource": resource, "action": list(actions)},
     }
 
 
-def _do(action_id: str, title: str, kind: str = "upsertResource", **equals: str) -> dict[str, Any]:
+def _do(
+    action_id: str, title: str, kind: str = "upsertResource", fields: tuple[str, ...] = ()
+) -> dict[str, Any]:
     return {
         "type": kind,
         "id": action_id,
         "title": title,
         "description": None,
         "conditions": [
-            {"field": f, "expression": False, "operator": "eq", "value": v} for f, v in equals.items()
+            {"field": f, "expression": False, "operator": "eq"} for f in fields
         ],
     }
 
@@ -103,12 +105,12 @@ def _body(n: int, kind: str, row: tuple[str, str, str, str]) -> dict[str, Any]:
         "tags": [{"key": "team", "value": TEAMS[n % 4]}, {"key": "region", "value": ["eu", "us"][n % 2]}],
     }
     if kind == "automation":
-        body["triggers"] = [_when("entity", "create", "update", type=flow_id.split("-")[0])]
-        body["actions"] = [_do("send", f"Send {title.lower()}", channel="email")]
+        body["triggers"] = [_when("entity", "create", "update", fields=("profile.marketingAgreement",))]
+        body["actions"] = [_do("send", f"Send {title.lower()}", fields=("profile.email",))]
         body["secrets"] = {"apiKey": f"demo-secret-{n}"}
     elif kind == "selfServiceAction":
         body["arguments"] = {"profileId": {"type": "string", "required": True}}
-        body["actions"] = [_do("apply", title, status="verified")]
+        body["actions"] = [_do("apply", title, fields=("profile.verified",))]
         body["outputs"] = {"message": "Done"}
     elif kind == "scorecard":
         body["triggers"] = [_when("entity", "update")]
