@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from apps.sandbox.flows import schemas
 from apps.sandbox.flows.api import Token, api, cursor_page, invalid, stamp
@@ -107,9 +107,25 @@ def delete_flow(request: HttpRequest, id_: str) -> None:
 
 
 def _fill_flow(flow: Flow, payload: schemas.FlowIn, who: str) -> None:
+    _check_action_ids(payload)
     flow.id, flow.title, flow.type, flow.is_active = payload.id, payload.title, payload.type, payload.isActive
     flow.data = payload.model_dump(mode="json", exclude=FLOW_COLUMNS)
     flow.updated_by = who
+
+
+def _check_action_ids(payload: schemas.FlowIn) -> None:
+    """An action's id names it within its flow (§3.7, inferred), so two actions can't share one."""
+    seen: set[str] = set()
+    problems = []
+    for n, action in enumerate(payload.actions or []):
+        if action.id is None:
+            continue
+        if action.id in seen:
+            message = "Action ids must be unique within a flow"
+            problems.append({"loc": ("body", "actions", n, "id"), "msg": message, "type": "value_error"})
+        seen.add(action.id)
+    if problems:
+        raise ValidationError(problems)
 
 
 @api.get("/suggestions", response=schemas.SuggestionPage, auth=Token(), summary="Get Suggestions")

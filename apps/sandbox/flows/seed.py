@@ -12,9 +12,7 @@ WHO = "demo@synadmin.test"
 def _when(resource: str, *actions: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:
     return {
         "type": "onEvent",
-        "conditions": [
-            {"field": f, "expression": False, "operator": "eq"} for f in fields
-        ],
+        "conditions": [{"field": f, "expression": False, "operator": "eq"} for f in fields],
         "event": {"resource": resource, "action": list(actions)},
     }
 
@@ -27,9 +25,7 @@ def _do(
         "id": action_id,
         "title": title,
         "description": None,
-        "conditions": [
-            {"field": f, "expression": False, "operator": "eq"} for f in fields
-        ],
+        "conditions": [{"field": f, "expression": False, "operator": "eq"} for f in fields],
     }
 
 

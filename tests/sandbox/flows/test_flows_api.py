@@ -124,6 +124,11 @@ def test_a_flow_is_created_with_its_id_read_replaced_whole_and_deleted(api: Api)
             ["body", "actions", 0, "conditions"],
             "list_type",
         ),
+        (
+            {"id": "a", "title": "x", "type": "automation", "actions": [{"id": "s"}, {"id": "s"}]},
+            ["body", "actions", 1, "id"],
+            "value_error",
+        ),
     ],
 )
 def test_invalid_flows_answer_422_in_fastapi_shape(
