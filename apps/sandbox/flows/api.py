@@ -48,6 +48,10 @@ def on_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's answer for a body that is not JSON; FastAPI's is a validation error.
+        detail = [{"loc": ["body", 0], "msg": "JSON decode error", "type": "json_invalid"}]
+        return api.create_response(request, {"detail": detail}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

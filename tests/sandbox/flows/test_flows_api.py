@@ -224,3 +224,11 @@ def test_the_openapi_document_lists_the_eleven_operations(api: Api) -> None:
     operations = [op["summary"] for ops in document["paths"].values() for op in ops.values()]
     assert len(operations) == 11
     assert "422" in document["paths"]["/sandbox/flows/api/v1/flows"]["post"]["responses"]
+
+
+def test_a_body_that_is_not_json_is_a_422(api: Api) -> None:
+    response = api.client.post(
+        f"{BASE}/flows", "{not json", content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
