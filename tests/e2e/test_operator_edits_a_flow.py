@@ -67,6 +67,7 @@ def test_an_operator_creates_a_flow_and_applies_a_suggestion(
     page.goto(f"{base}/workflows/suggestions/")
     shoot(page, "suggestions")
     page.click("a:has-text('Move profile 3307 to Gold')")
+    shoot(page, "suggestion")
     page.fill("#id_target_override", "profile-3308")
     page.click("button:has-text('Apply')")
     page.locator("h1", has_text="Applied").wait_for()
