@@ -1,4 +1,4 @@
-"""The flows and suggestions screens against the sandbox over HTTP: per role, the form's rows, 422s on fields."""
+"""The flows and suggestions screens over HTTP against the sandbox: roles, the form's rows, 422s on fields."""
 
 from __future__ import annotations
 
