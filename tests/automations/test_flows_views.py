@@ -250,3 +250,28 @@ def test_without_a_flows_connection_the_pages_say_so(viewer_client: Client) -> N
     response = viewer_client.get("/workflows/flows/")
     assert response.status_code == 502  # core.middleware's page for a missing connection
     assert "Add a flows API connection" in html(response)
+
+
+def test_add_rows_grows_every_list_without_saving(operator_client: Client) -> None:
+    data = form_data(id="grown", title="Grown", **{"conditions-0-field": "profile.city", "more": "1"})
+    response = operator_client.post("/workflows/flows/new/", data)
+    assert response.status_code == 200
+    page = html(response)
+    assert 'id="trigger-1"' in page and 'id="step-1"' in page and 'id="condition-1"' in page
+    assert 'value="profile.city"' in page
+    assert '<option value="trigger-1">Trigger 2</option>' in page
+    assert not Flow.objects.filter(id="grown").exists()
+
+
+def test_a_cursor_the_service_refuses_falls_back_to_the_first_page(viewer_client: Client) -> None:
+    response = viewer_client.get("/workflows/flows/?type=scorecard&cursor=stale")
+    assert response.status_code == 302 and response["Location"] == "/workflows/flows/?type=scorecard"
+    assert "no longer available" in html(viewer_client.get(response["Location"]))
+
+
+def test_suggestions_filter_by_the_flow_that_proposed_them(viewer_client: Client) -> None:
+    page = html(viewer_client.get("/workflows/suggestions/?flow=loyalty-tier-up"))
+    assert "Move profile 3307 to Gold" in page and "Fix the postcode" not in page
+    assert "New suggestion" not in page
+    detail = html(viewer_client.get("/workflows/suggestions/sugg-tier-3307/"))
+    assert 'action="/workflows/suggestions/sugg-tier-3307/apply/"' not in detail and "Edit" not in detail

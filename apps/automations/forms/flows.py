@@ -317,6 +317,16 @@ class FlowEditor:
         return None
 
 
+def with_more_rows(data: Any) -> Any:
+    """The posted form with one more empty row in each list ("Add rows", without JavaScript)."""
+    data = data.copy()
+    for prefix in ("tags", "triggers", "actions", "conditions"):
+        total = f"{prefix}-TOTAL_FORMS"
+        if str(data.get(total, "")).isdigit():
+            data[total] = str(min(MAX_ROWS, int(data[total]) + 1))
+    return data
+
+
 def _initial(flow: Flow | None) -> dict[str, Any] | None:
     if flow is None:
         return None

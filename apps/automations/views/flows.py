@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.automations.forms.flows import FlowEditor
+from apps.automations.forms.flows import FlowEditor, with_more_rows
 from apps.automations.services import flows
 from apps.automations.services.workspace import flows_client
-from apps.automations.views.paging import CursorList, cursor_of
+from apps.automations.views.paging import CursorList, cursor_of, first_page
 from apps.core.forms import place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
-from apps.core.http import ApiError
+from apps.core.http import ApiError, ApiValidationError
 from apps.core.paging import PAGE_SIZE
 
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
@@ -36,10 +36,15 @@ def flow_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = FlowFilters(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     active = {"yes": True, "no": False}.get(chosen.get("active", ""))
-    with flows_client(request.user) as api:
-        result = api.list_flows(
-            size=PAGE_SIZE, cursor=cursor_of(request), type=chosen.get("type") or None, is_active=active
-        )
+    try:
+        with flows_client(request.user) as api:
+            result = api.list_flows(
+                size=PAGE_SIZE, cursor=cursor_of(request), type=chosen.get("type") or None, is_active=active
+            )
+    except ApiValidationError:
+        if not cursor_of(request):
+            raise
+        return first_page(request)
     context = {
         "page": CursorList.of(result),
         "filters": filters,
@@ -75,8 +80,10 @@ def _edit(request: HtmxHttpRequest, flow_id: str | None) -> HttpResponse:
     if flow_id:
         with flows_client(request.user) as api:
             flow = api.get_flow(flow_id)
-    editor = FlowEditor(request.POST if request.method == "POST" else None, flow=flow)
-    if request.method == "POST" and editor.is_valid():
+    more = request.method == "POST" and "more" in request.POST
+    data = with_more_rows(request.POST) if more else request.POST if request.method == "POST" else None
+    editor = FlowEditor(data, flow=flow)
+    if request.method == "POST" and not more and editor.is_valid():
         try:
             saved = flows.save_flow(
                 request.user, editor.body(), existing=flow_id, secrets=editor.form.secrets_to_send()
@@ -88,7 +95,7 @@ def _edit(request: HtmxHttpRequest, flow_id: str | None) -> HttpResponse:
         else:
             messages.success(request, f"Flow {saved.title} saved.")
             return redirect("automations:flow", saved.id)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not more else 200
     context = {"editor": editor, "form": editor.form, "flow": flow, "tab": "flows"}
     return render(request, "automations/flows/form.html", context, status=status)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseRedirect
 
 
 @dataclass
@@ -34,3 +35,11 @@ class CursorList:
 
 def cursor_of(request: HttpRequest) -> str | None:
     return request.GET.get("cursor", "")[:2000] or None
+
+
+def first_page(request: HttpRequest) -> HttpResponseRedirect:
+    """A cursor the service no longer takes (an old link): the same list from its first page."""
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    messages.info(request, "That page of the list is no longer available; here is its first page.")
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)

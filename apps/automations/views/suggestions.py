@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -13,22 +14,34 @@ from apps.automations.client import ApplyResult
 from apps.automations.forms.suggestions import ApplyForm, SuggestionForm
 from apps.automations.services import suggestions
 from apps.automations.services.workspace import flows_client
-from apps.automations.views.paging import CursorList, cursor_of
+from apps.automations.views.paging import CursorList, cursor_of, first_page
 from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
-from apps.core.http import ApiError
+from apps.core.http import ApiError, ApiValidationError
 from apps.core.paging import PAGE_SIZE
 
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
+
+
+class SuggestionFilters(forms.Form):
+    flow = forms.CharField(label="Proposed by flow", required=False, max_length=200, help_text="A flow's id.")
 
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 @vary_on_headers("HX-Request")
 def suggestion_list(request: HtmxHttpRequest) -> HttpResponse:
-    with flows_client(request.user) as api:
-        result = api.list_suggestions(size=PAGE_SIZE, cursor=cursor_of(request))
-    context = {"page": CursorList.of(result), "tab": "suggestions"}
+    filters = SuggestionFilters(request.GET)
+    flow = filters.cleaned_data["flow"] if filters.is_valid() else ""
+    try:
+        with flows_client(request.user) as api:
+            result = api.list_suggestions(size=PAGE_SIZE, cursor=cursor_of(request), origin_id=flow or None)
+    except ApiValidationError:
+        if not cursor_of(request):
+            raise
+        return first_page(request)
+    page = CursorList.of(result)
+    context = {"page": page, "filters": filters, "filtered": bool(flow), "tab": "suggestions"}
     return render(request, partial(request, "automations/suggestions/list.html"), context)
 
 
