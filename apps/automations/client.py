@@ -13,7 +13,13 @@ T = TypeVar("T")
 
 
 class Condition(BaseModel):
-    """flows.md §3.6, known only from the example; `expression` is a boolean there."""
+    """flows.md §3.6, known only from the example; `expression` is a boolean there.
+
+    The nested objects keep keys the doc does not show (extra="allow"), so a flow replaced whole (an
+    upsert) sends them back instead of dropping them.
+    """
+
+    model_config = ConfigDict(extra="allow")
 
     field: str | None = None
     expression: Any = None
@@ -23,12 +29,16 @@ class Condition(BaseModel):
 class Event(BaseModel):
     """flows.md §3.5."""
 
+    model_config = ConfigDict(extra="allow")
+
     resource: str | None = None
     action: list[str] = []
 
 
 class Trigger(BaseModel):
     """flows.md §3.4: only `onEvent` is shown, and no field is marked required."""
+
+    model_config = ConfigDict(extra="allow")
 
     type: str | None = None
     conditions: list[Condition] = []
@@ -37,6 +47,8 @@ class Trigger(BaseModel):
 
 class Action(BaseModel):
     """flows.md §3.7: only `upsertResource` is shown, and no field is marked required."""
+
+    model_config = ConfigDict(extra="allow")
 
     type: str | None = None
     id: str | None = None

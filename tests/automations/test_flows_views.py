@@ -275,3 +275,38 @@ def test_suggestions_filter_by_the_flow_that_proposed_them(viewer_client: Client
     assert "New suggestion" not in page
     detail = html(viewer_client.get("/workflows/suggestions/sugg-tier-3307/"))
     assert 'action="/workflows/suggestions/sugg-tier-3307/apply/"' not in detail and "Edit" not in detail
+
+
+def test_an_edit_keeps_the_keys_the_form_does_not_show(
+    operator_client: Client, demo: dict[str, Connection]
+) -> None:
+    from apps.automations.client import FlowInput, FlowsClient
+    from apps.connections import services as connections
+
+    odd = {
+        "id": "hourly-sync",
+        "title": "Hourly sync",
+        "type": "automation",
+        "triggers": [
+            {
+                "type": "onSchedule",
+                "cron": "0 * * * *",
+                "conditions": [{"field": "x", "operator": "eq", "value": 3}],
+                "event": {"resource": "entity", "action": [], "scope": "all"},
+            }
+        ],
+        "actions": [{"type": "callWebhook", "id": "hook", "url": "https://example.test/h"}],
+    }
+    with FlowsClient(connections.http_for(demo["flows"])) as api:
+        api.create_flow(FlowInput.model_validate(odd))
+    url = "/workflows/flows/hourly-sync/edit/"
+    page = html(operator_client.get(url))
+    assert '<option value="onSchedule" selected>onSchedule</option>' in page  # an unknown type, kept
+    assert operator_client.post(url, {**_as_posted(operator_client, url), "title": "Sync"}).status_code == 302
+    stored = Flow.objects.get(id="hourly-sync").data
+    assert stored["triggers"][0]["cron"] == "0 * * * *" and stored["triggers"][0]["event"]["scope"] == "all"
+    assert stored["triggers"][0]["conditions"][0]["value"] == 3
+    assert (
+        stored["actions"][0]["url"] == "https://example.test/h"
+        and stored["actions"][0]["type"] == "callWebhook"
+    )

@@ -205,6 +205,12 @@ class FlowEditor:
             data, prefix="conditions", initial=rows, form_kwargs={"owners": owners}
         )
         self.rows: dict[tuple[str, int], forms.Form] = {}  # (list, its index in the body) -> the row shown
+        # What each stored row was, so keys the form does not show go back with it (an upsert replaces all).
+        self.originals: dict[str, list[Any]] = {
+            "triggers": triggers,
+            "actions": steps,
+            "conditions": [c for owned in (triggers, steps) for item in owned for c in item.conditions],
+        }
 
     def _owners(self, data: Any, triggers: list[Trigger], steps: list[Action]) -> list[tuple[str, str]]:
         """Every trigger and step row on the page, including the empty ones, as a condition's owner."""
@@ -258,6 +264,7 @@ class FlowEditor:
             self.rows[(f"{owner[0]}.{owner[1]}.conditions", len(owned))] = form
             owned.append(
                 Condition(
+                    **self._extra("conditions", form),
                     field=form.cleaned_data["field"],
                     operator=form.cleaned_data["operator"],
                     expression=form.cleaned_data["expression"],
@@ -281,14 +288,20 @@ class FlowEditor:
             tags=[Tag(key=f.cleaned_data["key"], value=f.cleaned_data["value"]) for _, f in self._tags],
             triggers=[
                 Trigger(
+                    **self._extra("triggers", f),
                     type=f.cleaned_data["type"],
-                    event=Event(resource=f.cleaned_data["resource"], action=f.cleaned_data["actions"]),
+                    event=Event(
+                        **self._extra("triggers", f, "event"),
+                        resource=f.cleaned_data["resource"],
+                        action=f.cleaned_data["actions"],
+                    ),
                     conditions=self._conditions.get(("triggers", n), []),
                 )
                 for n, f in self._triggers
             ],
             actions=[
                 Action(
+                    **self._extra("actions", f),
                     id=f.cleaned_data["id"] or None,
                     type=f.cleaned_data["type"],
                     title=f.cleaned_data["title"] or None,
@@ -298,6 +311,15 @@ class FlowEditor:
                 for n, f in self._actions
             ],
         )
+
+    def _extra(self, name: str, form: forms.Form, inner: str = "") -> dict[str, Any]:
+        """The keys of the stored row behind `form` that the form does not show (none for a new row)."""
+        index = getattr(self, name).forms.index(form)
+        stored = self.originals[name]
+        item = stored[index] if index < len(stored) else None
+        if item is not None and inner:
+            item = getattr(item, inner)
+        return dict(item.model_extra or {}) if item is not None else {}
 
     def place(self, path: str) -> Place | None:
         """Where a refusal's remote path (`title`, `actions.1.id`, `triggers.0.conditions.2.field`) goes."""

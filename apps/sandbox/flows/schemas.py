@@ -5,29 +5,42 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict
 
 FlowType = Literal["automation", "selfServiceAction", "scorecard", "reference"]  # §3.3
 
 
-class Condition(Schema):
+class Condition(BaseModel):
+    # §8: at least the fields shown; others are kept (ninja's Schema would drop them)
+    model_config = ConfigDict(extra="allow")
+
     field: str | None = None
     expression: Any = None
     operator: str | None = None
 
 
-class Event(Schema):
+class Event(BaseModel):
+    # §8: at least the fields shown; others are kept (ninja's Schema would drop them)
+    model_config = ConfigDict(extra="allow")
+
     resource: str | None = None
     action: list[str] = []
 
 
-class Trigger(Schema):
+class Trigger(BaseModel):
+    # §8: at least the fields shown; others are kept (ninja's Schema would drop them)
+    model_config = ConfigDict(extra="allow")
+
     # §8: unknown trigger and action types are accepted, only one of each is documented.
     type: str | None = None
     conditions: list[Condition] = []
     event: Event | None = None
 
 
-class Action(Schema):
+class Action(BaseModel):
+    # §8: at least the fields shown; others are kept (ninja's Schema would drop them)
+    model_config = ConfigDict(extra="allow")
+
     type: str | None = None
     id: str | None = None
     title: str | None = None
