@@ -2,10 +2,23 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.automations.views import bulk, schedule
+from apps.automations.views import bulk, flows, schedule, suggestions
 
 app_name = "automations"
 urlpatterns = [
     path("bulk/", bulk.bulk_ready, name="bulk"),
+    path("flows/", flows.flow_list, name="flows"),
+    path("flows/new/", flows.flow_new, name="flow_new"),
+    path("flows/<str:flow_id>/", flows.flow_detail, name="flow"),
+    path("flows/<str:flow_id>/edit/", flows.flow_edit, name="flow_edit"),
+    path("flows/<str:flow_id>/active/", flows.flow_active, name="flow_active"),
+    path("flows/<str:flow_id>/delete/", flows.flow_delete, name="flow_delete"),
+    path("suggestions/", suggestions.suggestion_list, name="suggestions"),
+    path("suggestions/new/", suggestions.suggestion_new, name="suggestion_new"),
+    path("suggestions/<str:suggestion_id>/", suggestions.suggestion_detail, name="suggestion"),
+    path("suggestions/<str:suggestion_id>/edit/", suggestions.suggestion_edit, name="suggestion_edit"),
+    path("suggestions/<str:suggestion_id>/apply/", suggestions.suggestion_apply, name="suggestion_apply"),
+    path("suggestions/<str:suggestion_id>/applied/", suggestions.suggestion_result, name="suggestion_result"),
+    path("suggestions/<str:suggestion_id>/delete/", suggestions.suggestion_delete, name="suggestion_delete"),
     path("<str:workflow_id>/schedule/", schedule.workflow_schedule, name="workflow_schedule"),
 ]

@@ -15,16 +15,11 @@ from django.db import models, transaction
 from apps.sandbox.brickworks import seed as brickworks
 from apps.sandbox.catalogs import seed as catalogs
 from apps.sandbox.connectmyapps import seed as canvas_seed
-from apps.sandbox.models import CanvasKey, Flow, FlowsToken, SyneriseUser, Workspace
+from apps.sandbox.flows import seed as flows_seed
+from apps.sandbox.models import CanvasKey, FlowsToken, SyneriseUser, Workspace
 from apps.sandbox.workflows import seed as workflows
 
 DEMO_USER_EMAIL = "demo@synadmin.test"
-
-DEMO_FLOWS = [
-    ("welcome-series", "Welcome series", "automation"),
-    ("abandoned-cart", "Abandoned cart reminder", "automation"),
-    ("update-consents", "Update my consents", "self-service"),
-]
 
 
 @dataclass
@@ -50,8 +45,7 @@ def seed() -> Seeded:
     _keep(canvas, consumer=settings.SANDBOX_CANVAS_CONSUMER, secret_key=settings.SANDBOX_CANVAS_SECRET)
     flows_token, _ = FlowsToken.objects.get_or_create(name="Demo token")
     _keep(flows_token, token=settings.SANDBOX_FLOWS_TOKEN)
-    for flow_id, title, kind in DEMO_FLOWS:
-        Flow.objects.get_or_create(id=flow_id, defaults={"title": title, "type": kind})
+    flows_seed.seed()
     brickworks.seed(workspace)
     workflows.seed(workspace)
     catalogs.seed(workspace)

@@ -18,7 +18,17 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, TypeAdapter
 
-from apps.automations.client import Action, Flow, FlowPage, LastRun, Trigger, WorkflowPage
+from apps.automations.client import (
+    Action,
+    ApplyResult,
+    Flow,
+    FlowPage,
+    LastRun,
+    Suggestion,
+    SuggestionPage,
+    Trigger,
+    WorkflowPage,
+)
 from apps.canvas import client as canvas
 from apps.canvas.client import AuthenticateResponse
 from apps.catalogs.client import CatalogPage, DeleteResult, Envelope, ItemDetail, ItemPage, Mapping
@@ -94,15 +104,15 @@ SAMPLES = [
     s(CANVAS, "A.6 Workflows", 0, canvas.Workflows),  # list_workflows
     s(FLOWS, "3.4 Trigger", 0, Trigger),  # inside Flow.triggers
     s(FLOWS, "3.7 Action", 0, Action),  # inside Flow.actions
-    s(FLOWS, "5.2 Response `ApplyResult`", 0, NO_CLIENT),
+    s(FLOWS, "5.2 Response `ApplyResult`", 0, ApplyResult),  # apply_suggestion
     s(FLOWS, "7. Validation error shape", 0, ERROR),
     s(FLOWS, "9.1 Get Flows response", 0, FlowPage),  # list_flows
-    s(FLOWS, "9.2 Flow: the response", 0, Flow),  # list_flows' items (no get_flow yet)
+    s(FLOWS, "9.2 Flow: the response", 0, Flow),  # create_flow, get_flow, upsert_flow
     s(FLOWS, "9.3 Create Flow and Upsert Flow request", 0, REQUEST),
-    s(FLOWS, "9.4 Get Suggestions response", 0, NO_CLIENT),
-    s(FLOWS, "9.5 Suggestion: the response", 0, NO_CLIENT),
+    s(FLOWS, "9.4 Get Suggestions response", 0, SuggestionPage),  # list_suggestions
+    s(FLOWS, "9.5 Suggestion: the response", 0, Suggestion),  # create/get/upsert_suggestion
     s(FLOWS, "9.6 Create Suggestion", 0, REQUEST),
-    s(FLOWS, "9.7 Apply Suggestion", 0, NO_CLIENT),
+    s(FLOWS, "9.7 Apply Suggestion", 0, ApplyResult),  # apply_suggestion
     s(FLOWS, "9.8 Validation error", 0, ERROR),
     s(AUTH, "1.7 Auth samples", 0, REQUEST),  # A1
     s(AUTH, "1.7 Auth samples", 1, UserLoginResponse),  # A1 login_user, A3 select_workspace
@@ -126,7 +136,7 @@ SAMPLES = [
 
 # Counted by hand from the spec files; a change here should come with a row above.
 EXPECTED_SAMPLES = 65
-EXPECTED_PARSED = 14 + 2 + 5 + 12  # + the automation, catalog and Canvas samples
+EXPECTED_PARSED = 14 + 2 + 5 + 12 + 4  # + the automation, catalog, Canvas and suggestion samples
 
 
 def spec_dir() -> Path:

@@ -40,7 +40,10 @@ PUBLIC = {"login", "healthz", "core:favicon"}
 # POSTs a viewer may make, because they change only the viewer's own session, workspace or saved filters.
 PERSONAL = {"login", "logout", "workspace_switch", "content:filter_save", "content:filter_delete"}
 # What an admin's GET answers where it is not 200 (for a view that takes GET) or 405 (one that does not).
-ADMIN_GET = {"login": 302}  # a signed-in person is sent on from the sign-in page
+ADMIN_GET = {
+    "login": 302,  # a signed-in person is sent on from the sign-in page
+    "automations:suggestion_result": 302,  # without an apply in this session: back to the suggestion
+}
 NOT_HTML = {"healthz", "core:favicon"}  # JSON for the load balancer; the icon
 
 # The query a GET needs to show its page (the readiness page goes back to the list without a choice).
@@ -58,6 +61,8 @@ ARGUMENTS: dict[str, str] = {
     "kind": "synerise",
     "number": "1",
     "source": "records",
+    "flow_id": "welcome-series",
+    "suggestion_id": "sugg-tier-3307",
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",

@@ -52,13 +52,13 @@ def flows_get(api: Client, token: str, **params: Any) -> Any:
 
 
 def test_flows_pages_with_a_cursor(api: Client, seeded: seed.Seeded) -> None:
-    first = flows_get(api, seeded.flows.token, size=2).json()
-    assert [f["id"] for f in first["items"]] == ["abandoned-cart", "update-consents"]
+    ids = sorted(Flow.objects.values_list("id", flat=True))
+    first = flows_get(api, seeded.flows.token, size=30).json()
+    assert [f["id"] for f in first["items"]] == ids[:30]
     assert first["next_page"]
-    second = flows_get(api, seeded.flows.token, size=2, cursor=first["next_page"]).json()
-    assert [f["id"] for f in second["items"]] == ["welcome-series"]
+    second = flows_get(api, seeded.flows.token, size=30, cursor=first["next_page"]).json()
+    assert [f["id"] for f in second["items"]] == ids[30:]
     assert second["next_page"] is None
-    assert Flow.objects.count() == 3
 
 
 def test_flows_refuses_a_wrong_token(api: Client, seeded: seed.Seeded) -> None:

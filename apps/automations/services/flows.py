@@ -1,0 +1,64 @@
+"""Flows of the flows API: save (create or replace whole), switch on and off, delete; every write audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from apps.automations.client import Flow, FlowInput
+from apps.automations.services.workspace import flows_client
+from apps.core import audit
+
+User = AbstractBaseUser | AnonymousUser
+
+KEEP = object()  # "leave the stored secrets as they are": the form never shows them back
+
+TYPE_LABELS = {
+    "automation": "Automation",
+    "selfServiceAction": "Self-service action",
+    "scorecard": "Scorecard",
+    "reference": "Reference",
+}
+
+
+def type_label(value: str) -> str:
+    return TYPE_LABELS.get(value, value)
+
+
+def flow_ref(flow_id: str, title: str = "") -> audit.Ref:
+    return audit.Ref("flows.flow", flow_id, title or flow_id)
+
+
+def input_of(flow: Flow) -> FlowInput:
+    """The body that replaces `flow` with itself (an upsert replaces every field, §3.1)."""
+    fields = FlowInput.model_fields
+    return FlowInput.model_validate({name: getattr(flow, name) for name in fields})
+
+
+def save_flow(user: User, body: FlowInput, *, existing: str | None = None, secrets: Any = KEEP) -> Flow:
+    """Create the flow (no `existing`), or replace the one with that id.
+
+    `secrets` is KEEP to send back what the server holds now (read just before the write), None to
+    remove them, or the new value.
+    """
+    name = "flow.update" if existing else "flow.create"
+    with audit.action(user, name, flow_ref(body.id, body.title)), flows_client(user) as api:
+        if existing is None:
+            return api.create_flow(body.model_copy(update={"secrets": None if secrets is KEEP else secrets}))
+        kept = api.get_flow(existing).secrets if secrets is KEEP else secrets
+        return api.upsert_flow(body.model_copy(update={"id": existing, "secrets": kept}))
+
+
+def set_active(user: User, flow_id: str, *, active: bool) -> Flow:
+    """Switch a flow on or off: re-read it, then replace it with only `isActive` changed."""
+    name = "flow.activate" if active else "flow.deactivate"
+    with audit.action(user, name, flow_ref(flow_id)) as detail, flows_client(user) as api:
+        current = api.get_flow(flow_id)
+        detail["title"] = current.title
+        return api.upsert_flow(input_of(current).model_copy(update={"is_active": active}))
+
+
+def delete_flow(user: User, flow: Flow) -> None:
+    with audit.action(user, "flow.delete", flow_ref(flow.id, flow.title)), flows_client(user) as api:
+        api.delete_flow(flow.id)
