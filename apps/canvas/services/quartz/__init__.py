@@ -1,0 +1,5 @@
+"""Quartz schedules: parse and evaluate (`expression`), say in words (`words`), presets (`presets`)."""
+
+from apps.canvas.services.quartz.expression import Cron, CronError, parse
+
+__all__ = ["Cron", "CronError", "parse"]
