@@ -256,7 +256,9 @@ def _number(token: Token, text: str, offset: int) -> int:
             kind += f" or a name {spec.names[0]}-{spec.names[-1]}"
         if re.fullmatch(r"\d*[LW]|LW|L-\d+|\w*#\w*", text):
             if token.field in (4, 6):
-                raise token.fail(f"'{text}' must stand alone in its field, not in a list, range or step", offset)
+                raise token.fail(
+                    f"'{text}' must stand alone in its field, not in a list, range or step", offset
+                )
             raise token.fail(f"'{text}': L, W and # are allowed only in day of month and day of week", offset)
         raise token.fail(f"'{text}' is not {kind}", offset)
     value = int(text)
@@ -297,6 +299,8 @@ def _day_of_week(token: Token) -> Days:
         weekday = _number(token, match.group(1), 0)
         nth = match.group(2)
         if not nth.isdigit() or not 1 <= int(nth) <= 5:
-            raise token.fail(f"'#' must be followed by a number from 1 to 5, not '{nth}'", text.index("#") + 1)
+            raise token.fail(
+                f"'#' must be followed by a number from 1 to 5, not '{nth}'", text.index("#") + 1
+            )
         return Days(nth_weekday=(weekday, int(nth)))
     return Days(dow=frozenset(_values(token)))

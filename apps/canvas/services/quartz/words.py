@@ -1,4 +1,4 @@
-"""A Quartz expression in plain words, by cron-descriptor (which reads Quartz's seconds, `?`, L, W, #, year)."""
+"""A Quartz expression in plain words, by cron-descriptor (it reads seconds, `?`, L, W, # and years)."""
 
 from __future__ import annotations
 
