@@ -331,7 +331,11 @@ def test_a_schedule_that_came_due_while_nobody_looked_still_ran(canvas: Canvas) 
     created = create_workflow(canvas)
     canvas.post(
         "WorkflowScheduler",
-        {"workflowId": created, "isScheduled": True, "scheduleFrequency": '{"cronSchedule":"0 0/10 * ? * *"}'},
+        {
+            "workflowId": created,
+            "isScheduled": True,
+            "scheduleFrequency": '{"cronSchedule":"0 0/10 * ? * *"}',
+        },
     )
     now = datetime.now(UTC)
     row = CanvasWorkflow.objects.get(id=created)
