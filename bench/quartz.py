@@ -94,7 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     expressions = FIXED + generated(100 - len(FIXED))
     print(
-        f"Next {args.fires} fire times of {len(expressions)} Quartz expressions, from {START:%Y-%m-%d %H:%M} UTC"
+        f"Next {args.fires} fire times of {len(expressions)} Quartz expressions, "
+        f"from {START:%Y-%m-%d %H:%M} UTC"
     )
     for name, parse in (
         ("Dashboard (apps.canvas)", quartz.parse),
@@ -103,7 +104,8 @@ def main() -> None:
         times, counts = time_each(parse, expressions, args.fires)
         slowest = max(range(len(times)), key=times.__getitem__)
         print(
-            f"  {name:24} median {statistics.median(times):6.2f} ms   p95 {percentile(times, 0.95):6.2f} ms   "
+            f"  {name:24} median {statistics.median(times):6.2f} ms   "
+            f"p95 {percentile(times, 0.95):6.2f} ms   "
             f"max {max(times):6.2f} ms ({expressions[slowest]})   "
             f"total {sum(times) / 1000:5.2f} s, {sum(counts)} fires"
         )
