@@ -17,8 +17,8 @@ class CronForm(forms.Form):
     cron = forms.CharField(
         label="Quartz expression",
         max_length=200,
-        help_text="seconds minutes hours day-of-month month day-of-week [year], evaluated in UTC. "
-        "Example: 0 0 5 ? * MON-FRI",
+        help_text="Six or seven fields: seconds minutes hours day-of-month month day-of-week [year], in UTC. "
+        "Example: 0 0 5 ? * MON-FRI (05:00 UTC on weekdays)",
         widget=forms.TextInput(attrs={"class": "mono", "autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -26,7 +26,7 @@ class CronForm(forms.Form):
 class PresetForm(forms.Form):
     """Fills the expression; nothing is saved until the expression form is."""
 
-    kind = forms.ChoiceField(label="Preset", choices=list(KINDS.items()))
+    kind = forms.ChoiceField(label="Preset", choices=list(KINDS.items()), initial="weekdays")
     every = forms.TypedChoiceField(
         label="Minutes", coerce=int, initial=5, choices=[(n, str(n)) for n in EVERY_MINUTES], required=False
     )

@@ -46,6 +46,10 @@ class Preview:
         return " " * (self.error.column - 1) + "^" if self.error and self.error.column else ""
 
     @property
+    def shows_seconds(self) -> bool:
+        return any(fire.utc.second for fire in self.fires)
+
+    @property
     def never_fires(self) -> bool:
         return self.cron is not None and not self.fires
 
