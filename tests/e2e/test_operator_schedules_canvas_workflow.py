@@ -82,6 +82,7 @@ def test_the_expression_preview_updates_as_the_operator_types(
     page.goto(f"{base}/integrations/workflows/{ORDERS}/schedule/")
     page.fill("#id_cron", "0 0 5 ? * MON#6")
     page.locator("#preview", has_text="must be followed by a number from 1 to 5").wait_for()
+    page.locator("#preview").screenshot(path=str(ARTIFACTS / "canvas-schedule-refused.png"))
     page.fill("#id_cron", "0 0 0 L * ?")
     page.locator("#preview", has_text="on the last day of the month").wait_for()
     page.screenshot(path=str(ARTIFACTS / "canvas-schedule-typing.png"), full_page=True)
