@@ -57,6 +57,7 @@ ARGUMENTS: dict[str, str] = {
     "source_id": "@source",
     "kind": "synerise",
     "number": "1",
+    "workflow_id": "b459cf22-ad18-44bf-80dc-6e8b78be1cc5",  # Canvas: the seeded "Order transferring"
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",
