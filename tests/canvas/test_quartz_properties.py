@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -184,3 +185,23 @@ def test_the_sandbox_and_the_dashboard_agree_on_the_next_three_fires(
     while len(theirs) < 3 and (moment := cron.next_after(moment)) is not None:
         theirs.append(moment)
     assert ours == theirs
+
+
+ZONES = st.sampled_from(["Europe/Warsaw", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(expression=expressions(), after=STARTS, zone_name=ZONES)
+def test_in_a_zone_each_fire_is_a_real_wall_time_that_matches_once(
+    expression: str, after: datetime, zone_name: str
+) -> None:
+    zone = ZoneInfo(zone_name)
+    fires = quartz.parse(expression).next_fires(after, 5, zone)
+    matcher = Matcher(expression)
+    walls = [fire.replace(tzinfo=None) for fire in fires]
+    for fire, wall in zip(fires, walls, strict=True):
+        assert fire.astimezone(UTC) > after
+        assert matcher(wall.replace(tzinfo=UTC)), f"{wall} does not match {expression}"
+        assert fire.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall  # not skipped by the clocks
+    assert walls == sorted(set(walls))  # in order, and a repeated hour fires once
+    assert [f.astimezone(UTC) for f in fires] == sorted({f.astimezone(UTC) for f in fires})

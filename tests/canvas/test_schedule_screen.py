@@ -123,3 +123,28 @@ def test_an_invalid_expression_is_not_saved(operator_client: Client) -> None:
     assert "cron=0+0+25" in response["Location"]
     assert remote().is_scheduled is False
     assert not AuditEntry.objects.filter(action__startswith="canvas.schedule").exists()
+
+
+def test_an_unknown_workflow_is_a_404_with_the_remote_message(operator_client: Client) -> None:
+    response = operator_client.get(page("00000000-0000-0000-0000-0000000000ff"))
+    assert response.status_code == 404
+    assert "Unknown workflow 00000000-0000-0000-0000-0000000000ff" in response.content.decode()
+
+
+def test_resume_without_any_expression_says_so_and_changes_nothing(operator_client: Client) -> None:
+    CanvasWorkflow.objects.filter(id=ORDERS).update(scheduler_frequency="", is_scheduled=False)
+    response = operator_client.post(control("resume"), follow=True)
+    assert "Order transferring has no schedule to resume: set one first." in response.content.decode()
+    assert remote().is_scheduled is False
+    assert not AuditEntry.objects.filter(action__startswith="canvas.schedule").exists()
+
+
+def test_save_keeping_the_scheduler_off_stores_the_expression_only(admin_client: Client) -> None:
+    admin_client.post(control("save"), {"cron": "0 0 12 ? * SAT", "turn_on": "0"})
+    workflow = remote()
+    assert (workflow.is_scheduled, workflow.scheduler_frequency) == (
+        False,
+        '{"cronSchedule":"0 0 12 ? * SAT"}',
+    )
+    entry = AuditEntry.objects.get(action="canvas.schedule.save_off")
+    assert (entry.target_id, entry.detail["cron"], entry.username) == (ORDERS, "0 0 12 ? * SAT", "alice")
