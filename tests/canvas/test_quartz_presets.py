@@ -66,6 +66,11 @@ def test_zones_with_summer_time_are_told_apart_from_those_without() -> None:
         ("0 0 0 LW * ?", "At 00:00, on the last weekday of the month"),
         ("0 0 0 ? * 6L", "At 00:00, on the last Friday of the month"),
         ("0 15 10 ? * 6#3 2027-2029", "At 10:15, on the third Friday of the month, 2027 through 2029"),
+        ("0 0 0 ? * L", "At 00:00, only on Saturday"),  # L alone in day of week
+        (
+            "0 0 0 1 1 ? 2030/5",
+            "At 00:00, on day 1 of the month, only in January, every 5 years, 2030 through 2099",
+        ),
     ],
 )
 def test_an_expression_is_said_in_plain_words(expression: str, words: str) -> None:
