@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from uuid import UUID
 
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from apps.canvas.models import ScheduleMemory
 from apps.canvas.services import quartz
 from apps.canvas.services.quartz.words import describe
 from apps.canvas.services.workspace import User, canvas_connection, client_of
+from apps.connections.models import Connection
 from apps.core import audit
 
 FIRES_SHOWN = 10
@@ -69,7 +71,7 @@ def ref(workflow: Workflow) -> audit.Ref:
     return audit.Ref("canvas.workflow", workflow.id, workflow.name)
 
 
-def read(user: User, workflow_id: object) -> Workflow:
+def read(user: User, workflow_id: UUID | str) -> Workflow:
     with client_of(canvas_connection(user)) as api:
         return api.get_workflow(str(workflow_id))
 
@@ -117,7 +119,7 @@ def resume(user: User, workflow: Workflow) -> str:
     return cron
 
 
-def _remember(connection: object, workflow_id: str, cron: str) -> None:
+def _remember(connection: Connection, workflow_id: str, cron: str) -> None:
     ScheduleMemory.objects.update_or_create(
         connection=connection, workflow_id=workflow_id, defaults={"cron": cron}
     )
