@@ -10,6 +10,7 @@ import pytest
 from apps.canvas.services import quartz
 from apps.canvas.services.quartz.presets import Preset, has_clock_changes, write
 from apps.canvas.services.quartz.words import describe
+from apps.canvas.services.schedule import in_words
 
 WINTER, SUMMER = date(2026, 11, 30), date(2027, 6, 14)  # both Mondays
 
@@ -75,3 +76,9 @@ def test_zones_with_summer_time_are_told_apart_from_those_without() -> None:
 )
 def test_an_expression_is_said_in_plain_words(expression: str, words: str) -> None:
     assert describe(quartz.parse(expression)) == words
+
+
+def test_a_stored_expression_is_summed_up_for_lists() -> None:
+    assert in_words("0 0 2,6 ? * TUE *") == "At 02:00 and 06:00, only on Tuesday (UTC)"
+    assert in_words("not a cron") == ""
+    assert in_words(None) == ""

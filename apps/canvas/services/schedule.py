@@ -67,6 +67,15 @@ def preview(text: str, zone: tzinfo, *, now: datetime | None = None, count: int 
     return Preview(text, cron, words=describe(cron), fires=[Fire(f, f.astimezone(zone)) for f in fires])
 
 
+def in_words(cron: str | None) -> str:
+    """`At 05:00, Monday through Friday (UTC)` for a list or a header; "" when there is no readable one."""
+    try:
+        parsed = quartz.parse(cron or "")
+    except quartz.CronError:
+        return ""
+    return f"{describe(parsed)} (UTC)"
+
+
 def ref(workflow: Workflow) -> audit.Ref:
     return audit.Ref("canvas.workflow", workflow.id, workflow.name)
 
