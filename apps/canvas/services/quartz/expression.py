@@ -5,8 +5,8 @@ lists, ranges, `a/b` steps, JAN-DEC and SUN-SAT (SUN=1 … SAT=7, any case), and
 `L`, `L-n`, `nW`, `LW` (day of month) and `L`, `nL`, `n#k` (day of week). A refusal names the field, the
 character where the trouble starts and the reason.
 
-croniter does not fit: it numbers weekdays from SUN=0, has no `W`, `LW`, `L-n` or `nL`, and puts seconds
-last. The sandbox has its own evaluator (apps/sandbox/connectmyapps/quartz.py); the two are written apart
+croniter (7.0.0) does not fit: it numbers weekdays from SUN=0 (`? * 1` is a Monday there) and refuses
+`LW`, `nL` and `L-n`. The sandbox has its own evaluator (apps/sandbox/connectmyapps/quartz.py); the two are written apart
 so the tests can check one against the other.
 """
 
