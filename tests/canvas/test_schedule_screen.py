@@ -148,3 +148,11 @@ def test_save_keeping_the_scheduler_off_stores_the_expression_only(admin_client:
     )
     entry = AuditEntry.objects.get(action="canvas.schedule.save_off")
     assert (entry.target_id, entry.detail["cron"], entry.username) == (ORDERS, "0 0 12 ? * SAT", "alice")
+
+
+def test_an_expression_too_long_to_store_is_refused_with_that_reason(operator_client: Client) -> None:
+    response = operator_client.post(
+        control("save"), {"cron": "0 0 5 ? * " + ",".join(["MON"] * 60)}, follow=True
+    )
+    assert "Not saved: Ensure this value has at most 200 characters" in response.content.decode()
+    assert remote().is_scheduled is False

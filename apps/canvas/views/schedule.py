@@ -56,7 +56,8 @@ def schedule_save(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
     form = CronForm(request.POST)
     preview = schedule.preview(form.data.get("cron", ""), timezone.get_current_timezone())
     if not form.is_valid() or preview.error or preview.never_fires:
-        reason = preview.error or "it never fires again"
+        errors = form.errors.get("cron")
+        reason = errors[0] if errors else preview.error or "it never fires again"
         messages.error(request, f"Not saved: {reason}")
         return redirect(_page(workflow_id, form.data.get("cron", "")))
     turn_on = request.POST.get("turn_on", "1") == "1"
