@@ -19,3 +19,23 @@ class Integrations(models.Model):
 
     def __str__(self) -> str:
         return "integrations"
+
+
+class ScheduleMemory(models.Model):
+    """The last Quartz expression we set on a Canvas workflow, so Resume can bring it back even if Canvas
+    dropped it while the scheduler was off (canvas.md §7.7 does not say it keeps it)."""
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
+    workflow_id = models.CharField(max_length=36)
+    cron = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "workflow_id"], name="one_schedule_memory_per_workflow"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_id}: {self.cron}"

@@ -63,6 +63,7 @@ ARGUMENTS: dict[str, str] = {
     "source": "records",
     "flow_id": "welcome-series",
     "suggestion_id": "sugg-tier-3307",
+    "workflow_id": "b459cf22-ad18-44bf-80dc-6e8b78be1cc5",  # Canvas: the seeded "Order transferring"
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",

@@ -325,3 +325,41 @@ def test_managed_account_id_selects_that_accounts_data(seeded: seed.Seeded) -> N
         403,
         "Unknown managed account 11111111-1111-1111-1111-111111111111",
     )
+
+
+def test_a_schedule_that_came_due_while_nobody_looked_still_ran(canvas: Canvas) -> None:
+    created = create_workflow(canvas)
+    canvas.post(
+        "WorkflowScheduler",
+        {
+            "workflowId": created,
+            "isScheduled": True,
+            "scheduleFrequency": '{"cronSchedule":"0 0/10 * ? * *"}',
+        },
+    )
+    now = datetime.now(UTC)
+    row = CanvasWorkflow.objects.get(id=created)
+    row.date_next_schedule = now - timedelta(days=3)
+    row.save()
+    workflow = canvas.get("Workflow", id=created).json()
+    last_fire = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0)
+    if now - last_fire < timedelta(seconds=runs.BLOCK_SECONDS * 2):  # that run is still going
+        assert workflow["status"] == "Running"
+    else:
+        assert (workflow["status"], workflow["currentBlock"]) == ("Ready", 2)
+    assert datetime.fromisoformat(workflow["dateLastRun"]) == last_fire
+    assert datetime.fromisoformat(workflow["dateNextSchedule"]) == last_fire + timedelta(minutes=10)
+
+
+def test_missed_fires_of_a_frequent_schedule_are_caught_up_in_a_few_steps(canvas: Canvas) -> None:
+    created = create_workflow(canvas)
+    canvas.post(
+        "WorkflowScheduler",
+        {"workflowId": created, "isScheduled": True, "scheduleFrequency": '{"cronSchedule":"* * * ? * *"}'},
+    )
+    row = CanvasWorkflow.objects.get(id=created)
+    row.date_next_schedule = datetime.now(UTC) - timedelta(days=400)
+    row.save()
+    workflow = canvas.get("Workflow", id=created).json()
+    assert datetime.now(UTC) - datetime.fromisoformat(workflow["dateLastRun"]) < timedelta(seconds=10)
+    assert workflow["status"] == "Running"

@@ -62,8 +62,13 @@ class Cron:
                 day = _first_of_next_month(day)
                 continue
             if self.day(day):
+                today = day == moment.date()
                 for hour in self.hours:
+                    if today and hour < moment.hour:
+                        continue  # skipping what has passed keeps a frequent cron cheap to step through
                     for minute in self.minutes:
+                        if today and hour == moment.hour and minute < moment.minute:
+                            continue
                         for second in self.seconds:
                             fire = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=UTC)
                             if fire > moment:

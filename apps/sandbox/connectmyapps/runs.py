@@ -7,8 +7,10 @@ whose name starts with "Fail" fails: the run stops there with `status` "Failed" 
 block. `dateLastRun` is the moment a run starts.
 
 A scheduled workflow starts a run of its whole chain at each fire of its Quartz cron (UTC); a fire that
-finds a run in progress is skipped, and fires older than one whole run are skipped too (a misfire).
-Nothing runs in the background: `settle` replays what happened up to now whenever a workflow is read.
+finds a run in progress is skipped. Nothing runs in the background: `settle` replays what happened up to
+now whenever a workflow is read. Fires that came while nobody read the workflow still ran: the last of
+them whose run has ended by now is replayed (the runs before it ended the same way and left no other
+trace), then every later one.
 """
 
 from __future__ import annotations
@@ -100,8 +102,6 @@ def settle(workflow: CanvasWorkflow, now: datetime | None = None) -> CanvasWorkf
     before = (workflow.run_started_at, workflow.date_next_schedule, workflow.current_block, workflow.status)
     whole = timedelta(seconds=BLOCK_SECONDS * max(len(workflow.chain), 1))
     fire = workflow.date_next_schedule if workflow.is_scheduled else None
-    if fire is not None and fire < now - whole:
-        fire = workflow.date_next_schedule = _next_or_none(workflow, now - whole)
     while True:
         ended = _end(workflow)
         if ended is not None and ended[0] <= now and (fire is None or ended[0] <= fire):
@@ -110,6 +110,7 @@ def settle(workflow: CanvasWorkflow, now: datetime | None = None) -> CanvasWorkf
             continue
         if fire is not None and fire <= now:
             if ended is None:  # a fire during a run is skipped
+                fire = _last_fire_until(workflow, fire, now - whole)
                 start(workflow, 1, len(workflow.chain), fire)
             fire = workflow.date_next_schedule = _next_or_none(workflow, fire)
             continue
@@ -122,6 +123,34 @@ def settle(workflow: CanvasWorkflow, now: datetime | None = None) -> CanvasWorkf
     ) != before:
         workflow.save()
     return workflow
+
+
+CATCH_UP_WINDOWS = (
+    timedelta(minutes=1),
+    timedelta(hours=1),
+    timedelta(days=1),
+    timedelta(days=32),
+    timedelta(days=367),
+    timedelta(days=366 * 100),
+)
+
+
+def _last_fire_until(workflow: CanvasWorkflow, fire: datetime, limit: datetime) -> datetime:
+    """The last fire in [fire, limit], or `fire` itself when it is after `limit`.
+
+    Looks back from `limit` in growing windows, so a frequent cron missed for months costs a few steps.
+    """
+    if fire > limit:
+        return fire
+    for window in CATCH_UP_WINDOWS:
+        start = max(fire, limit - window)
+        found = start if start == fire else _next_or_none(workflow, start - timedelta(microseconds=1))
+        if found is None or found > limit:
+            continue
+        while (following := _next_or_none(workflow, found)) is not None and following <= limit:
+            found = following
+        return found
+    return fire
 
 
 def _next_or_none(workflow: CanvasWorkflow, after: datetime) -> datetime | None:
