@@ -13,7 +13,10 @@ from apps.content.client import BrickworksClient
 from apps.content.services.preview import frame_style_source
 from tests.content.test_new_user_defects import shown_form
 
-HOSTILE = '<p>Hi {{ customer.firstName }}</p><script>alert(1)</script><img src="https://cdn.example/a.png" onerror="alert(2)">'
+HOSTILE = (
+    "<p>Hi {{ customer.firstName }}</p><script>alert(1)</script>"
+    '<img src="https://cdn.example/a.png" onerror="alert(2)">'
+)
 
 
 def side_panel(page: str) -> str:

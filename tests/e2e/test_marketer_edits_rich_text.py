@@ -22,7 +22,7 @@ SHOTS = Path(os.environ.get("SYNADMIN_SCREENSHOTS") or ARTIFACTS)
 
 
 def shoot(page: Any, name: str, width: int) -> None:
-    """The whole page at this width: a viewport as tall as the page (full-page captures leave frames blank)."""
+    """The whole page at this width, in a viewport as tall as the page (full-page captures blank frames)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": width, "height": 900})
     height = page.evaluate("document.documentElement.scrollHeight")
