@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.content.client import BrickworksClient
+from apps.content.models import ScheduledAction
 from apps.content.services.preview import frame_style_source
 from tests.content.test_new_user_defects import shown_form
 
@@ -144,3 +147,26 @@ def test_insert_tags_in_names_are_chips_in_the_list_the_editor_and_the_title(
     assert "<title>Winter sale, ‹customer.firstName› · Home banners · synadmin</title>" in page
     listed = editor_client.get(reverse("content:records", args=["home-banners"])).content.decode()
     assert ">customer.firstName</span></a></td>" in listed and "Winter sale, {{" not in listed
+
+
+def test_insert_tags_are_chips_in_the_schedule_the_calendar_the_audit_log_and_home(
+    admin_client: Client, bw: BrickworksClient
+) -> None:
+    live = bw.get_record("home-banners", "winter-sale")
+    at = (timezone.localtime() + timedelta(days=1)).replace(second=0, microsecond=0)
+    url = reverse("content:record_schedule", args=["home-banners", live.id])
+    admin_client.post(url, {"action": "unpublish", "at": at.strftime("%Y-%m-%dT%H:%M")}, follow=True)
+    item = ScheduledAction.objects.get(record_id=live.id)
+    chip = '<span class="insert" title="Filled in for each customer">customer.firstName</span>'
+    week = {"week": (at.date() - timedelta(days=at.weekday())).isoformat()}
+    pages = {
+        "scheduled": admin_client.get(reverse("content:scheduled")),
+        "calendar": admin_client.get(reverse("content:scheduled_calendar"), week),
+        "detail": admin_client.get(reverse("content:scheduled_detail", args=[item.pk])),
+        "audit": admin_client.get(reverse("core:audit")),
+        "home": admin_client.get(reverse("dashboard:home")),
+    }
+    for name, response in pages.items():
+        text = response.content.decode()
+        assert chip in text, name
+        assert "Winter sale, {{" not in text, name
