@@ -44,3 +44,25 @@ document.addEventListener("change", (event) => {
     }
   }
 });
+
+// An image field's thumbnail (.image-input) follows the address typed, once it is changed.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  const box = input instanceof HTMLInputElement ? input.closest(".image-input") : null;
+  if (!box) {
+    return;
+  }
+  const address = input.value.trim();
+  let thumb = box.querySelector("img.thumb");
+  if (!/^(https?:\/\/|\/(?!\/))/i.test(address)) {
+    thumb?.remove();
+    return;
+  }
+  if (!thumb) {
+    thumb = document.createElement("img");
+    thumb.className = "thumb";
+    thumb.alt = "";
+    box.append(thumb);
+  }
+  thumb.src = address;
+});
