@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "template_partials",
+    "django_prose_editor",  # the rich-text editor's scripts and styles (static files only)
     "apps.core",
     "apps.dashboard",
     "apps.connections",
@@ -207,7 +208,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # Content images live on the customer's CDN: the editor and preview show them.
+        "img-src": [SELF, "data:", "https:"],
         "connect-src": [SELF],
         "frame-src": [SELF],
         "frame-ancestors": [NONE],

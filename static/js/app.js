@@ -1,11 +1,12 @@
 // Small behaviours htmx does not cover. Every page works without this file.
 "use strict";
 
-// Ask before destructive submits: <form data-confirm="Delete this?">. Runs in the capture
-// phase so that a refusal also stops htmx from sending the form.
+// Ask before destructive submits: <form data-confirm="Delete this?">, or on the one button that sends
+// it. Runs in the capture phase so that a refusal also stops htmx from sending the form.
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
+  const question = event.submitter?.dataset.confirm
+    ?? (form instanceof HTMLFormElement ? form.dataset.confirm : undefined);
   if (question && !window.confirm(question)) {
     event.preventDefault();
     event.stopImmediatePropagation();
@@ -42,4 +43,26 @@ document.addEventListener("change", (event) => {
       other.checked = box.checked;
     }
   }
+});
+
+// An image field's thumbnail (.image-input) follows the address typed, once it is changed.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  const box = input instanceof HTMLInputElement ? input.closest(".image-input") : null;
+  if (!box) {
+    return;
+  }
+  const address = input.value.trim();
+  let thumb = box.querySelector("img.thumb");
+  if (!/^(https?:\/\/|\/(?!\/))/i.test(address)) {
+    thumb?.remove();
+    return;
+  }
+  if (!thumb) {
+    thumb = document.createElement("img");
+    thumb.className = "thumb";
+    thumb.alt = "";
+    box.append(thumb);
+  }
+  thumb.src = address;
 });

@@ -37,7 +37,7 @@ def test_a_marketer_schedules_a_new_banner(
     page.click("button:has-text('Save draft')")
     page.locator(".messages", has_text="saved").wait_for()
     record_url = page.url
-    assert page.locator(".page-head .badge").inner_text() == "Draft"
+    assert page.locator(".side-status .badge").inner_text() == "Draft"
 
     page.click("a:has-text('Preview')")
     page.fill("#id_form-0-identifier_value", "ann@example.test")
@@ -78,7 +78,7 @@ def test_a_marketer_schedules_a_new_banner(
     assert item.state == ScheduledAction.State.DONE, item.error
     assert item.finished_at - item.run_at < timedelta(seconds=60)
     page.goto(record_url)
-    assert page.locator(".page-head .badge").inner_text() == "Published"
+    assert page.locator(".side-status .badge").inner_text() == "Published"
     assert bw.get_record("home-banners", item.record_id).status == "PUBLISHED"
 
 

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from apps.content.client import Schema
 from apps.content.models import ScheduledAction
 from apps.core.forms import JSONField
+from apps.core.richtext import clean_html
 from apps.jobs.forms import WhenForm
 
 TEXT_TYPES = ("text", "longtext", "richtext")
@@ -84,6 +85,24 @@ def unsign_content(value: str | None) -> dict[str, Any]:
         return {}
 
 
+class RichTextarea(forms.Textarea):
+    """A textarea that static/js/richtext.js turns into an editor; without JavaScript it stays one.
+    It shows the HTML sanitized, whatever wrote it."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"rows": 10, "data-richtext": ""})
+
+    def format_value(self, value: Any) -> str | None:
+        return clean_html(value) if isinstance(value, str) else super().format_value(value)
+
+
+class RichTextField(forms.CharField):
+    """HTML from the editor (or typed without it), sanitized before it is stored."""
+
+    def to_python(self, value: Any) -> str:
+        return clean_html(super().to_python(value))
+
+
 def _field_for(definition: dict[str, Any]) -> forms.Field:
     kind = definition["type"]
     options: dict[str, Any] = {
@@ -92,10 +111,11 @@ def _field_for(definition: dict[str, Any]) -> forms.Field:
         "help_text": definition.get("help", ""),
     }
     if kind in TEXT_TYPES:
-        field = forms.CharField(
+        widgets = {"text": forms.TextInput, "longtext": forms.Textarea(attrs={"rows": 6})}
+        field = (RichTextField if kind == "richtext" else forms.CharField)(
             max_length=definition.get("maxLength", 1000 if kind == "text" else None),
             min_length=definition.get("minLength"),
-            widget=forms.TextInput if kind == "text" else forms.Textarea(attrs={"rows": 6}),
+            widget=widgets.get(kind) or RichTextarea(),
             strip=False,
             **options,
         )
@@ -157,7 +177,14 @@ class ValuesForm(forms.Form):
                     ]
             elif default is not None and not isinstance(default, dict | list | bool):
                 field.widget.attrs.setdefault("placeholder", f"Default: {default}")
+            field.kind = definition["type"]  # type: ignore[attr-defined]
+            # Drafts may leave it empty; publishing may not (the editor marks it).
+            field.required_to_publish = bool(definition.get("required"))  # type: ignore[attr-defined]
             self.fields[name] = field
+
+    @property
+    def has_richtext(self) -> bool:
+        return any(getattr(field, "kind", "") == "richtext" for field in self.fields.values())
 
     def values(self) -> dict[str, Any]:
         """The cleaned data as Brickworks values; empty fields are left out (not set).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any
 
@@ -10,6 +12,23 @@ from apps.content.models import TestProfile
 from apps.content.services.workspace import User, workspace_for
 from apps.core import audit
 from apps.core.http import ApiNotFound
+from apps.core.richtext import clean_html
+
+# The frame's own policy: no scripts, no requests but images; the iframe's `sandbox` already forbids
+# scripts, forms and navigation, this is the second lock.
+FRAME_POLICY = "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'"
+FRAME_STYLE = (
+    "body{margin:12px;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330}"
+    "img{max-width:100%;height:auto}a{color:#2f5bd3}"
+)
+
+
+def frame_style_source() -> str:
+    """The CSP source that lets the frames' one <style> block apply: a srcdoc frame also inherits the
+    page's policy, so the preview page allows exactly this block by its hash, and nothing else inline."""
+    digest = base64.b64encode(hashlib.sha256(FRAME_STYLE.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
 
 KINDS = {"email": "Email", "id": "Profile ID", "uuid": "UUID", "custom_identify": "Custom ID"}
 
@@ -38,7 +57,11 @@ def preview(
         {
             "name": name,
             "label": schema.fields.get(name, {}).get("label") or name,
+            "kind": schema.fields.get(name, {}).get("type", ""),
             "value": value,
+            "frame": frame_document(value)
+            if schema.fields.get(name, {}).get("type") == "richtext" and isinstance(value, str)
+            else "",
             "defaulted": name not in record.values,
         }
         for name, value in generated.items()
@@ -50,6 +73,16 @@ def preview(
         "fields": fields,
         "json": json.dumps(generated, indent=2, ensure_ascii=False),
     }
+
+
+def frame_document(html: str) -> str:
+    """A whole page for an `<iframe sandbox srcdoc>`: the HTML as the customer's page would render it,
+    sanitized, under its own restrictive policy."""
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{FRAME_POLICY}">'
+        f"<style>{FRAME_STYLE}</style></head><body>{clean_html(html)}</body></html>"
+    )
 
 
 def profiles_of(user: User) -> Any:

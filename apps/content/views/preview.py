@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -17,6 +18,7 @@ from apps.core.htmx import HtmxHttpRequest
 
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
+@csp_update({"style-src": [preview.frame_style_source()]})
 def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
     """The record as up to three profiles would get it, side by side, from the version being edited."""
     data = request.GET if "form-TOTAL_FORMS" in request.GET else None
