@@ -85,6 +85,19 @@ def filter_workflows(
     return sorted(rows, key=lambda w: (w.name.lower(), w.id))
 
 
+@dataclass(frozen=True)
+class Row:
+    workflow: Workflow
+    template_name: str
+
+
+def list_rows(api: CanvasClient, *, query: str = "", status: str = "", scheduled: str = "") -> list[Row]:
+    """The workflows of the list screen, filtered, with their template's name."""
+    names = {template.id: template.name for template in api.list_templates()}
+    found = filter_workflows(api.list_workflows(), query=query, status=status, scheduled=scheduled)
+    return [Row(workflow, names.get(workflow.workflow_template_id or "", "")) for workflow in found]
+
+
 def create_workflow(
     user: User,
     scope: Scope,
