@@ -42,8 +42,18 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
                     tasks.follow_run.delay_on_commit(run.job_id)
                     messages.success(request, f"{workflow.name} is running ({plan.blocks}).")
                     return redirect("canvas:workflow", workflow_id=workflow.id)
-    context = {"workflow": workflow, "chain": chain, "form": form, "plan": plan}
+    first, last = _shown(form)
+    context = {"workflow": workflow, "chain": chain, "form": form, "plan": plan, "first": first, "last": last}
     return page(request, "canvas/workflows/run.html", scope, "workflows", context)
+
+
+def _shown(form: RunForm) -> tuple[int | None, int | None]:
+    """The range to outline on the chain: what the form holds, when it is a range of numbers."""
+    values = []
+    for name in ("first", "last"):
+        value = form[name].value()
+        values.append(int(value) if str(value or "").isdigit() else None)
+    return (values[0], values[1]) if values[0] and values[1] else (None, None)
 
 
 def _initial(request: HtmxHttpRequest, chain: list[workflows.Block] | None) -> dict[str, object]:
