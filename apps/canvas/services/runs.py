@@ -56,7 +56,8 @@ def plan_run(workflow: Workflow, chain: list[Block] | None, *, first: int | None
             "Canvas does not show this workflow's blocks, so only the whole workflow can be run."
         )
     if length is not None:
-        first_n, last_n = first or 1, last or length
+        first_n = 1 if first is None else first
+        last_n = length if last is None else last
         for name, value in (("The first block", first_n), ("The last block", last_n)):
             if not 1 <= value <= length:
                 raise RangeError(f"{name} must be between 1 and {length}.")
@@ -183,7 +184,9 @@ def follow(job_id: int, *, sleep: float = POLL_SECONDS) -> None:
                     seen = run.current_block
                     done = max(0, min(total, run.current_block - first))
                     jobs.report(
-                        job, progress=round(100 * done / total), step=f"Block {run.current_block} of {last}"
+                        job,
+                        progress=round(100 * done / total),
+                        step=f"Block {run.current_block}: {done + 1} of {total} in this run",
                     )
                 if run.status != WorkflowRun.Status.RUNNING:
                     break
