@@ -326,7 +326,9 @@ def workflow_templates(request: HttpRequest) -> list[dict[str, Any]]:
 @api.get("/Workflows", auth=keys, summary="Returns list of registered workflows")
 def workflows(request: HttpRequest) -> list[dict[str, Any]]:
     now = timezone.now()
-    return [wire.workflow(runs.settle(w, now)) for w in workflows_for(request)]
+    key: CanvasKey = request.auth  # type: ignore[attr-defined]
+    rows = workflows_for(request).select_related(None)
+    return [wire.workflow(runs.settle(w, now), key.organization_id) for w in rows]
 
 
 @api.get("/Workflow", auth=keys, summary="Returns registered workflow by id")

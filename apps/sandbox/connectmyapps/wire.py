@@ -111,7 +111,8 @@ def template(row: CanvasTemplate) -> dict[str, Any]:
     }
 
 
-def workflow(row: CanvasWorkflow) -> dict[str, Any]:
+def workflow(row: CanvasWorkflow, organization_id: Any = None) -> dict[str, Any]:
+    """`organization_id` saves a list from loading each row's key."""
     now = runs.progress(row)
     return {
         "id": str(row.id),
@@ -123,7 +124,7 @@ def workflow(row: CanvasWorkflow) -> dict[str, Any]:
         "workflowTemplateId": str(row.workflow_template_id) if row.workflow_template_id else None,
         "isCustomizedStructure": row.is_customized_structure,
         "accountId": str(row.account_id),
-        "organizationId": str(row.key.organization_id),
+        "organizationId": str(organization_id or row.key.organization_id),
         "dateCreated": plain(row.date_created),
         "dateModified": plain(row.date_modified),
         "dateLastRun": with_offset(row.date_last_run),
