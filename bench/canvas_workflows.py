@@ -90,7 +90,7 @@ def main() -> None:
             [
                 f"/integrations/?page={rng.randint(1, pages)}",
                 f"/integrations/?scheduled=on&page={rng.randint(1, max(1, pages // 3))}",
-                f"/integrations/?status=Failed",
+                "/integrations/?status=Failed",
                 f"/integrations/?q={rng.randint(0, 1999):04d}",
             ]
         )
@@ -100,9 +100,8 @@ def main() -> None:
     times, queries, sandbox_queries = measure(client, urls, counter)
 
     print(f"\nIntegrations workflows list, {args.workflows} workflows, {args.pages} pages, PostgreSQL")
-    print(
-        f"  Workflows list   {summary(times)}   SQL/page: {queries:.1f} dashboard, {sandbox_queries:.1f} sandbox"
-    )
+    sql = f"SQL/page: {queries:.1f} dashboard, {sandbox_queries:.1f} sandbox"
+    print(f"  Workflows list   {summary(times)}   {sql}")
     p95 = sorted(times)[round(0.95 * (len(times) - 1))]
     print(f"  Target p95 < 150 ms: {'met' if p95 < 150 else 'NOT met'} ({p95:.1f} ms)")
 
