@@ -213,4 +213,5 @@ def test_registered_applications_name_the_workflows_that_use_them(admin_client: 
 
 def test_a_template_shows_its_chain_and_what_each_block_reads(viewer_client: Client) -> None:
     body = text(viewer_client.get(f"/integrations/templates/{CHAINED}/"))
-    assert "3. FTP Upload" in body and "Reads the output of block 2." in body
+    assert "3. FTP Upload" in body and "the output of block 2" in body
+    assert "[file from block 2]" in body and "{block:" not in body

@@ -6,7 +6,7 @@ from django import forms
 
 from apps.canvas.services.workflows import Block
 
-SCOPES = [("whole", "The whole workflow"), ("till", "From the start till block…"), ("range", "Blocks … to …")]
+SCOPES = [("whole", "The whole workflow"), ("till", "From the start till block"), ("range", "Blocks")]
 
 
 class RunForm(forms.Form):

@@ -15,7 +15,7 @@ from apps.canvas.client import CanvasClient, TemplateBlock, Workflow, WorkflowTe
 from apps.canvas.services.workspace import Scope, User
 from apps.core import audit
 
-READS = re.compile(r"\{block:(\d+)(?:\.[^}]*)?\}")
+READS = re.compile(r"\{block:(\d+)(?:\.([^}]*))?\}")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,12 @@ def plain(value: Any) -> str:
         return "; ".join(f"{key}: {plain(item)}" for key, item in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return READS.sub(_reference, str(value))
+
+
+def _reference(match: re.Match[str]) -> str:
+    number, name = match.groups()
+    return f"[{name} from block {number}]" if name else f"[output of block {number}]"
 
 
 def _texts(value: Any) -> list[str]:
@@ -56,7 +61,7 @@ def _texts(value: Any) -> list[str]:
 def blocks_of(chain: list[TemplateBlock]) -> list[Block]:
     blocks = []
     for number, block in enumerate(chain, start=1):
-        reads = {int(n) for text in _texts(block.variables) for n in READS.findall(text)}
+        reads = {int(m.group(1)) for text in _texts(block.variables) for m in READS.finditer(text)}
         blocks.append(
             Block(number, block.block_name, block.variables, tuple(sorted(n for n in reads if n < number)))
         )
