@@ -10,7 +10,9 @@ SQL queries per page on both sides. Target: p95 under 150 ms.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import time
 from datetime import UTC, datetime, timedelta
 
 from harness import QueryCounter, serve, setup, summary
@@ -97,11 +99,15 @@ def main() -> None:
         for _ in range(args.pages)
     ]
     measure(client, urls[:5], counter)  # warm up: connections, caches
+    cpu_before = time.process_time()
     times, queries, sandbox_queries = measure(client, urls, counter)
+    cpu_ms = (time.process_time() - cpu_before) * 1000 / len(urls)  # both sides: one process
 
     print(f"\nIntegrations workflows list, {args.workflows} workflows, {args.pages} pages, PostgreSQL")
     sql = f"SQL/page: {queries:.1f} dashboard, {sandbox_queries:.1f} sandbox"
     print(f"  Workflows list   {summary(times)}   {sql}")
+    load = os.getloadavg()[0]
+    print(f"  CPU per page, dashboard and sandbox together: {cpu_ms:.1f} ms; load average {load:.1f}")
     p95 = sorted(times)[round(0.95 * (len(times) - 1))]
     print(f"  Target p95 < 150 ms: {'met' if p95 < 150 else 'NOT met'} ({p95:.1f} ms)")
 

@@ -27,7 +27,7 @@ def plain(moment: datetime | None) -> str | None:
         return None
     moment = moment.astimezone(UTC)
     fraction = f"{moment.microsecond:06d}".rstrip("0")
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "")
+    return _seconds(moment) + (f".{fraction}" if fraction else "")
 
 
 def with_offset(moment: datetime | None) -> str | None:
@@ -36,12 +36,17 @@ def with_offset(moment: datetime | None) -> str | None:
         return None
     moment = moment.astimezone(UTC)
     fraction = f"{moment.microsecond // 1000:03d}".rstrip("0")
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "+00:00"
+    return _seconds(moment) + (f".{fraction}" if fraction else "") + "+00:00"
 
 
 def whole_seconds(moment: datetime | None) -> str | None:
     """No fraction, "+00:00": "2022-05-03T02:00:00+00:00" (`dateNextSchedule`)."""
-    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return None if moment is None else _seconds(moment.astimezone(UTC)) + "+00:00"
+
+
+def _seconds(moment: datetime) -> str:
+    """`2022-05-03T02:00:00` of a UTC moment (isoformat: strftime was a third of a long list's time)."""
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def account(row: CanvasAccount) -> dict[str, Any]:
