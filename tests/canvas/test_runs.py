@@ -192,3 +192,16 @@ def test_our_run_seen_by_the_poll_is_not_kept_twice(
     runs.poll()
     run = WorkflowRun.objects.get(workflow_id=workflow_id)
     assert (run.source, run.run_from, run.run_till, run.status) == ("ours", 1, 2, "Running")
+
+
+def test_a_second_run_is_warned_about_and_canvas_refusal_is_shown(
+    demo: dict[str, Connection], operator_client: Client
+) -> None:
+    workflow_id = create()
+    url = f"/integrations/workflows/{workflow_id}/run/"
+    assert operator_client.post(url, {"scope": "whole"}).status_code == 302
+    warned = operator_client.post(url, {"scope": "whole"}).content.decode()
+    assert "Run me is running now (block 1)" in warned and "Run anyway" in warned
+    refused = operator_client.post(url, {"scope": "whole", "confirmed": "on"}).content.decode()
+    assert f"Workflow {workflow_id} is already running" in refused
+    assert WorkflowRun.objects.filter(workflow_id=workflow_id).count() == 1

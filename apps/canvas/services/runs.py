@@ -88,7 +88,9 @@ def plan_run(workflow: Workflow, chain: list[Block] | None, *, first: int | None
     return plan
 
 
-def start_run(user: User, scope: Scope, workflow: Workflow, plan: Plan, *, task_name: str) -> WorkflowRun:
+def start_run(
+    user: User, scope: Scope, workflow: Workflow, plan: Plan, *, task_name: str, result_url: str
+) -> WorkflowRun:
     """Ask Canvas to run, record the run, and create the Job that follows it (the caller sends the task)."""
     with scope.client() as api, audit.action(user, "canvas.workflow.run", ref(workflow)) as detail:
         detail["blocks"] = plan.blocks
@@ -103,7 +105,7 @@ def start_run(user: User, scope: Scope, workflow: Workflow, plan: Plan, *, task_
         user=user,
         permission="canvas.operate_integrations",
     )
-    job.result_url = f"/integrations/workflows/{workflow.id}/"
+    job.result_url = result_url
     job.save(update_fields=["result_url"])
     WorkflowRun.objects.filter(pk=run.pk).update(job=job)
     run.job = job

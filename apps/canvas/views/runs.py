@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.canvas import tasks
@@ -35,9 +36,17 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         else:
             if not plan.warnings or form.cleaned_data["confirmed"]:
                 try:
-                    run = runs.start_run(request.user, scope, workflow, plan, task_name=tasks.follow_run.name)
+                    run = runs.start_run(
+                        request.user,
+                        scope,
+                        workflow,
+                        plan,
+                        task_name=tasks.follow_run.name,
+                        result_url=reverse("canvas:workflow", args=[workflow.id]),
+                    )
                 except (ApiConflict, ApiValidationError) as exc:
                     form.add_error(None, exc.message)
+                    plan = None
                 else:
                     tasks.follow_run.delay_on_commit(run.job_id)
                     messages.success(request, f"{workflow.name} is running ({plan.blocks}).")
