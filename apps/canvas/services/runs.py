@@ -212,11 +212,11 @@ def _length(api: CanvasClient, run: WorkflowRun) -> int | None:
 
 def record_seen(scope: Scope, workflows: list[Workflow]) -> int:
     """Keep every run the workflows show (a scheduled fire, a run started in Canvas); the new ones' count."""
-    known = set(
-        WorkflowRun.objects.filter(connection=scope.connection, account_id=scope.account_id).values_list(
-            "workflow_id", "started_at"
-        )
+    ids = [workflow.id for workflow in workflows]
+    mine = WorkflowRun.objects.filter(
+        connection=scope.connection, account_id=scope.account_id, workflow_id__in=ids
     )
+    known = set(mine.values_list("workflow_id", "started_at"))
     added = 0
     for workflow in workflows:
         if workflow.date_last_run is None:
@@ -225,9 +225,7 @@ def record_seen(scope: Scope, workflows: list[Workflow]) -> int:
             source = WorkflowRun.Source.SCHEDULER if workflow.is_scheduled else WorkflowRun.Source.ELSEWHERE
             _keep(scope, workflow, source=source)
             added += 1
-    open_runs = WorkflowRun.objects.unfinished().filter(
-        connection=scope.connection, account_id=scope.account_id, job__isnull=True
-    )
+    open_runs = mine.unfinished().filter(job__isnull=True)
     by_id = {w.id: w for w in workflows}
     for run in open_runs:
         workflow = by_id.get(run.workflow_id)

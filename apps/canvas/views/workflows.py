@@ -88,6 +88,7 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         if not request.htmx:
             registered = {r.id: r for r in api.list_reg_applications()}
     chain = workflows.chain_of(workflow, templates)
+    runs.record_seen(scope, [workflow])  # a run the scheduler started shows without waiting for the poll
     history = runs.history(scope, workflow.id)
     context = {
         "scope": scope,
