@@ -205,3 +205,22 @@ def test_a_second_run_is_warned_about_and_canvas_refusal_is_shown(
     refused = operator_client.post(url, {"scope": "whole", "confirmed": "on"}).content.decode()
     assert f"Workflow {workflow_id} is already running" in refused
     assert WorkflowRun.objects.filter(workflow_id=workflow_id).count() == 1
+
+
+def test_a_failed_scheduled_run_shows_on_the_home_page(
+    demo: dict[str, Connection], viewer_client: Client
+) -> None:
+    workflow_id = create(FAILING)
+    row = CanvasWorkflow.objects.get(id=workflow_id)
+    row.is_scheduled, row.scheduler_frequency = True, NEVER_AGAIN
+    row.date_next_schedule = datetime.now(UTC) - timedelta(seconds=1)
+    row.save()
+    runs.poll()
+    row = CanvasWorkflow.objects.get(id=workflow_id)
+    row.run_started_at -= timedelta(seconds=sandbox_runs.BLOCK_SECONDS * 5)
+    row.save()
+    runs.poll()
+    assert WorkflowRun.objects.get(workflow_id=workflow_id).status == "Failed"
+    home = viewer_client.get("/").content.decode()
+    assert f'href="/integrations/workflows/{workflow_id}/">Run me</a>' in home
+    assert "stopped at block 2" in home
