@@ -101,7 +101,9 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "canvas/workflows/detail.html#live", context)
-    context["connections"] = [registered.get(reg_id) for reg_id in workflow.reg_application_ids]
+    found = [registered[reg_id] for reg_id in workflow.reg_application_ids if reg_id in registered]
+    context["connections"] = [reg.tag_text or reg.name for reg in found]
+    context["other_connections"] = len(workflow.reg_application_ids) - len(found)
     return render(request, "canvas/workflows/detail.html", context)
 
 
