@@ -224,3 +224,18 @@ def test_a_failed_scheduled_run_shows_on_the_home_page(
     home = viewer_client.get("/").content.decode()
     assert f'href="/integrations/workflows/{workflow_id}/">Run me</a>' in home
     assert "stopped at block 2" in home
+
+
+def test_a_run_whose_job_ended_early_is_settled_by_the_poll(
+    demo: dict[str, Connection], operator_client: Client
+) -> None:
+    workflow_id = create()
+    operator_client.post(f"/integrations/workflows/{workflow_id}/run/", {"scope": "till", "till": 1})
+    run = WorkflowRun.objects.get(workflow_id=workflow_id)
+    Job.objects.filter(pk=run.job_id).update(state=Job.State.FAILED)  # as if the worker met an outage
+    row = CanvasWorkflow.objects.get(id=workflow_id)
+    row.run_started_at -= timedelta(seconds=sandbox_runs.BLOCK_SECONDS * 2)
+    row.save()
+    runs.poll()
+    run.refresh_from_db()
+    assert (run.status, run.current_block, run.source) == ("Ready", 1, "ours")

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.canvas.client import CanvasClient, Workflow
@@ -21,6 +22,7 @@ from apps.connections.models import Connection
 from apps.core import audit
 from apps.core.http import ApiError
 from apps.jobs import services as jobs
+from apps.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +227,8 @@ def record_seen(scope: Scope, workflows: list[Workflow]) -> int:
             source = WorkflowRun.Source.SCHEDULER if workflow.is_scheduled else WorkflowRun.Source.ELSEWHERE
             _keep(scope, workflow, source=source)
             added += 1
-    open_runs = mine.unfinished().filter(job__isnull=True)
+    # Runs no job follows any more (none, or one that ended early on an error) are settled here.
+    open_runs = mine.unfinished().filter(Q(job__isnull=True) | Q(job__state__in=Job.FINISHED))
     by_id = {w.id: w for w in workflows}
     for run in open_runs:
         workflow = by_id.get(run.workflow_id)
