@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
+from apps.canvas.forms.applications import CredentialsForm
 from apps.canvas.models import ActingAccount
-from apps.connections.models import Connection
+from apps.canvas.services import applications
+from apps.canvas.services.workspace import scope_of
+from apps.core.http import ApiValidationError
 from apps.core.models import AuditEntry
 from apps.sandbox.connectmyapps.models import CanvasAccount, CanvasRegApplication, CanvasWorkflow
 
@@ -113,19 +117,22 @@ def test_connect_renders_the_credential_fields_and_puts_the_remote_refusal_on_th
     assert "s3cret-value" not in str(entry.detail)
 
 
-def test_a_remote_authentication_error_lands_on_its_field(operator_client: Client) -> None:
-    from apps.canvas.forms.applications import CredentialsForm
-    from apps.canvas.services.workspace import client_of
-
-    with client_of(Connection.objects.get(kind="canvas")) as api:
+def test_a_remote_authentication_error_lands_on_its_field(olive: User) -> None:
+    scope = scope_of(olive)
+    with scope.client() as api:
         quinyx = next(a for a in api.list_applications() if a.id == QUINYX)
+    with pytest.raises(ApiValidationError) as refused:
+        applications.connect_application(
+            olive, scope, quinyx, tag_text="Q", credentials={"apikey": "", "environment": "prod"}
+        )
+    assert refused.value.message.startswith("Authentication Error: ")
     form = CredentialsForm(quinyx, {"cred_apikey": "x", "cred_environment": "live"})
     assert form.is_valid()
-    form.place_authentication_error(
-        "Authentication Error: You must enter a value for API key.\nEnvironment must be one of: live, test."
-    )
+    form.place_authentication_error(refused.value.message)
     assert form.errors["cred_apikey"] == ["You must enter a value for API key."]
     assert form.errors["cred_environment"] == ["Environment must be one of: live, test."]
+    entry = AuditEntry.objects.get(action="canvas.application.connect")
+    assert entry.outcome == AuditEntry.Outcome.FAILED
 
 
 def test_secrets_are_never_rendered_back(operator_client: Client) -> None:
