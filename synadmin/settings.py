@@ -260,6 +260,7 @@ CELERY_BEAT_SCHEDULE = {
     "schedule": {"task": "apps.jobs.tasks.sweep_schedules", "schedule": 10.0},
     "purge-deleted-records": {"task": "apps.content.tasks.purge_deleted", "schedule": 3600.0},
     "requeue-stale-jobs": {"task": "apps.jobs.tasks.requeue_stale_jobs", "schedule": 10.0},
+    "canvas-runs": {"task": "apps.canvas.tasks.poll_runs", "schedule": 30.0},
 }
 
 LOGGING = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -39,3 +40,83 @@ class ScheduleMemory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow_id}: {self.cron}"
+
+
+class ActingAccount(models.Model):
+    """The account a person acts as in a Canvas organization (the ManagedAccountId header)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    account_id = models.CharField(max_length=64)
+    label = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "connection"], name="canvas_one_acting_account")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class WorkflowRunQuerySet(models.QuerySet["WorkflowRun"]):
+    def of_workflow(self, connection_id: int, account_id: str, workflow_id: str) -> WorkflowRunQuerySet:
+        return self.filter(connection_id=connection_id, account_id=account_id, workflow_id=workflow_id)
+
+    def unfinished(self) -> WorkflowRunQuerySet:
+        return self.filter(status=WorkflowRun.Status.RUNNING)
+
+
+class WorkflowRun(models.Model):
+    """One run of a Canvas workflow, ours or one the poll saw start (Canvas keeps no list of runs).
+
+    A run is known by the moment it started (`dateLastRun`), so each is kept once however often it is seen.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "Running", "Running"
+        READY = "Ready", "Finished"
+        FAILED = "Failed", "Failed"
+
+    class Source(models.TextChoices):
+        OURS = "ours", "Started here"
+        SCHEDULER = "scheduler", "Scheduler"
+        ELSEWHERE = "elsewhere", "Started elsewhere"
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    account_id = models.CharField(max_length=64)
+    workflow_id = models.CharField(max_length=64)
+    workflow_name = models.CharField(max_length=500)
+    started_at = models.DateTimeField()
+    run_from = models.PositiveIntegerField(null=True, blank=True)
+    run_till = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    current_block = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkflowRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "account_id", "workflow_id", "started_at"], name="canvas_run_once"
+            )
+        ]
+        indexes = [models.Index(fields=["connection", "account_id", "workflow_id", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_name} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def blocks(self) -> str:
+        if self.run_from is None or self.run_till is None:
+            return "Whole workflow"
+        if self.run_from == self.run_till:
+            return f"Block {self.run_from}"
+        return f"Blocks {self.run_from} to {self.run_till}"

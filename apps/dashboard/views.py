@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.canvas.models import WorkflowRun
 from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import scheduling
 from apps.jobs import services as jobs_services
@@ -39,6 +40,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "scheduled": sorted(scheduled, key=lambda item: item.due_at)[:8],
         "failed_schedule": sorted(failed_schedule, key=lambda item: item.finished_at, reverse=True)[:SHOWN],
     }
+    if request.user.has_perm("canvas.view_integrations"):
+        # Ours fail their job, listed above; these are the runs Canvas's scheduler started.
+        failed_runs = WorkflowRun.objects.filter(status=WorkflowRun.Status.FAILED, job__isnull=True)
+        context["failed_runs"] = failed_runs.filter(started_at__gte=since)[:SHOWN]
     return render(request, "dashboard/home.html", context)
 
 

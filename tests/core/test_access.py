@@ -63,7 +63,10 @@ ARGUMENTS: dict[str, str] = {
     "source": "records",
     "flow_id": "welcome-series",
     "suggestion_id": "sugg-tier-3307",
-    "workflow_id": "b459cf22-ad18-44bf-80dc-6e8b78be1cc5",  # Canvas: the seeded "Order transferring"
+    "workflow_id": "b459cf22-ad18-44bf-80dc-6e8b78be1cc5",  # Canvas sample workflows and catalogue
+    "template_id": "bbe52876-aca2-4ece-ba31-11e0d98ddc19",
+    "application_id": "97cbc3b3-32c7-4e4a-b788-a332ea82aeff",
+    "reg_id": "1710ff47-f590-43db-b0de-015676e99615",
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",

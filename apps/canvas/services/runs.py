@@ -1,0 +1,267 @@
+"""Runs of a workflow: plan a block range with its warnings, start it, follow it as a Job, keep its history.
+
+Canvas keeps no list of runs; a run shows only through `status`, `currentBlock` and `dateLastRun`. Each run
+is kept once, by the moment it started, whether we started it or the poll saw it start.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.canvas.client import CanvasClient, Workflow
+from apps.canvas.models import ActingAccount, WorkflowRun
+from apps.canvas.services.workflows import Block, ref
+from apps.canvas.services.workspace import Scope, User
+from apps.connections.models import Connection
+from apps.core import audit
+from apps.core.http import ApiError
+from apps.jobs import services as jobs
+from apps.jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+# A run we follow that has not ended after this long is left to the poll (the job ends, the run stays open).
+FOLLOW_LIMIT_SECONDS = 6 * 3600
+
+
+class RangeError(ValueError):
+    """A block range that does not fit the chain."""
+
+
+@dataclass
+class Plan:
+    first: int | None  # None: the chain's ends, left to Canvas
+    last: int | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> str:
+        if self.first is None and self.last is None:
+            return "the whole workflow"
+        if self.first == self.last:
+            return f"block {self.first}"
+        return f"blocks {self.first or 1} to {self.last}"
+
+
+def plan_run(workflow: Workflow, chain: list[Block] | None, *, first: int | None, last: int | None) -> Plan:
+    """Check a range against the chain and say what could surprise: skipped outputs, a run in progress."""
+    length = len(chain) if chain is not None else None
+    if (first is not None or last is not None) and length is None:
+        raise RangeError(
+            "Canvas does not show this workflow's blocks, so only the whole workflow can be run."
+        )
+    if length is not None:
+        first_n = 1 if first is None else first
+        last_n = length if last is None else last
+        for name, value in (("The first block", first_n), ("The last block", last_n)):
+            if not 1 <= value <= length:
+                raise RangeError(f"{name} must be between 1 and {length}.")
+        if first_n > last_n:
+            raise RangeError(
+                f"Block {first_n} comes after block {last_n}: pick the first block of the range first."
+            )
+        if first_n == 1 and last_n == length:
+            first = last = None
+        else:
+            first, last = first_n, last_n
+    plan = Plan(first, last)
+    if chain is not None and first is not None and first > 1:
+        by_number = {block.number: block for block in chain}
+        for block in chain[first - 1 : last]:
+            for source in block.reads:
+                if source < first:
+                    plan.warnings.append(
+                        f"Block {block.number} ({block.name}) reads the output of block {source} "
+                        f"({by_number[source].name}), which this run skips: it gets what block {source} "
+                        "produced in an earlier run, if any."
+                    )
+    if workflow.status == "Running":
+        plan.warnings.append(
+            f"{workflow.name} is running now (block {workflow.current_block}). Canvas refuses a second run "
+            "until it ends, and has no call to stop the one in progress."
+        )
+    return plan
+
+
+def start_run(
+    user: User, scope: Scope, workflow: Workflow, plan: Plan, *, task_name: str, result_url: str
+) -> WorkflowRun:
+    """Ask Canvas to run, record the run, and create the Job that follows it (the caller sends the task)."""
+    with scope.client() as api, audit.action(user, "canvas.workflow.run", ref(workflow)) as detail:
+        detail["blocks"] = plan.blocks
+        api.run_workflow(workflow.id, run_from=plan.first, run_till=plan.last)
+        started = api.get_workflow(workflow.id)
+    run = _keep(scope, started, source=WorkflowRun.Source.OURS, first=plan.first, last=plan.last, user=user)
+    job = jobs.create_job(
+        kind="canvas.run",
+        label=f"Run {workflow.name} ({plan.blocks})",
+        task_name=task_name,
+        target=run,
+        user=user,
+        permission="canvas.operate_integrations",
+    )
+    job.result_url = result_url
+    job.save(update_fields=["result_url"])
+    WorkflowRun.objects.filter(pk=run.pk).update(job=job)
+    run.job = job
+    return run
+
+
+def _keep(
+    scope: Scope,
+    workflow: Workflow,
+    *,
+    source: str,
+    first: int | None = None,
+    last: int | None = None,
+    user: User | None = None,
+) -> WorkflowRun:
+    """The run that started at the workflow's `dateLastRun`, kept once; ours claims one the poll saw."""
+    assert workflow.date_last_run is not None
+    key = {
+        "connection": scope.connection,
+        "account_id": scope.account_id,
+        "workflow_id": workflow.id,
+        "started_at": workflow.date_last_run,
+    }
+    values = {"workflow_name": workflow.name, "source": source, "current_block": workflow.current_block}
+    if source == WorkflowRun.Source.OURS:
+        values.update(
+            run_from=first, run_till=last, started_by=user if user and user.is_authenticated else None
+        )
+        run, _ = WorkflowRun.objects.update_or_create(**key, defaults=values)
+        return run
+    try:
+        with transaction.atomic():
+            run, _ = WorkflowRun.objects.get_or_create(**key, defaults=values)
+    except IntegrityError:
+        run = WorkflowRun.objects.get(**key)
+    return run
+
+
+def settle(run: WorkflowRun, workflow: Workflow) -> WorkflowRun:
+    """Bring a run up to date with what the workflow shows now."""
+    if run.status != WorkflowRun.Status.RUNNING:
+        return run
+    if workflow.date_last_run != run.started_at:
+        # A later run began, so ours ended; Canvas no longer says how. The last block seen is kept.
+        status = WorkflowRun.Status.READY
+        current = run.current_block
+    elif workflow.status == "Running":
+        if workflow.current_block != run.current_block:
+            WorkflowRun.objects.filter(pk=run.pk).update(current_block=workflow.current_block)
+            run.current_block = workflow.current_block
+        return run
+    else:
+        status = WorkflowRun.Status.FAILED if workflow.status == "Failed" else WorkflowRun.Status.READY
+        current = workflow.current_block
+    run.status, run.current_block, run.finished_at = status, current, timezone.now()
+    WorkflowRun.objects.filter(pk=run.pk).update(
+        status=status, current_block=current, finished_at=run.finished_at
+    )
+    return run
+
+
+def follow(job_id: int, *, sleep: float = POLL_SECONDS) -> None:
+    """The job of a run: read the workflow until the run ends, reporting each block as it starts."""
+    with jobs.running(job_id) as job:
+        if job is None:
+            return
+        run = WorkflowRun.objects.select_related("connection").get(job_id=job.pk)
+        scope = Scope(run.connection, run.account_id, "")
+        first = run.run_from or 1
+        with scope.client() as api:
+            last = run.run_till or _length(api, run) or first
+            total = last - first + 1
+            deadline = time.monotonic() + FOLLOW_LIMIT_SECONDS
+            seen = -1
+            while True:
+                run = settle(run, api.get_workflow(run.workflow_id))
+                if run.current_block != seen and run.status == WorkflowRun.Status.RUNNING:
+                    seen = run.current_block
+                    done = max(0, min(total, run.current_block - first))
+                    jobs.report(
+                        job,
+                        progress=round(100 * done / total),
+                        step=f"Block {run.current_block}: {done + 1} of {total} in this run",
+                    )
+                if run.status != WorkflowRun.Status.RUNNING:
+                    break
+                if time.monotonic() > deadline:
+                    raise jobs.JobFailed(
+                        "The run has not ended after 6 hours; its history keeps following it."
+                    )
+                time.sleep(sleep)
+        if run.status == WorkflowRun.Status.FAILED:
+            raise jobs.JobFailed(f"Canvas reports the run failed at block {run.current_block}.")
+        jobs.log(job, f"Finished at block {run.current_block}")
+
+
+def _length(api: CanvasClient, run: WorkflowRun) -> int | None:
+    workflow = api.get_workflow(run.workflow_id)
+    if not workflow.workflow_template_id:
+        return None
+    template = next((t for t in api.list_templates() if t.id == workflow.workflow_template_id), None)
+    return len(template.chain) if template else None
+
+
+def record_seen(scope: Scope, workflows: list[Workflow]) -> int:
+    """Keep every run the workflows show (a scheduled fire, a run started in Canvas); the new ones' count."""
+    ids = [workflow.id for workflow in workflows]
+    mine = WorkflowRun.objects.filter(
+        connection=scope.connection, account_id=scope.account_id, workflow_id__in=ids
+    )
+    known = set(mine.values_list("workflow_id", "started_at"))
+    added = 0
+    for workflow in workflows:
+        if workflow.date_last_run is None:
+            continue
+        if (workflow.id, workflow.date_last_run) not in known:
+            source = WorkflowRun.Source.SCHEDULER if workflow.is_scheduled else WorkflowRun.Source.ELSEWHERE
+            _keep(scope, workflow, source=source)
+            added += 1
+    # Runs no job follows any more (none, or one that ended early on an error) are settled here.
+    open_runs = mine.unfinished().filter(Q(job__isnull=True) | Q(job__state__in=Job.FINISHED))
+    by_id = {w.id: w for w in workflows}
+    for run in open_runs:
+        workflow = by_id.get(run.workflow_id)
+        if workflow is not None:
+            settle(run, workflow)
+    return added
+
+
+def poll() -> int:
+    """Run by beat: read each Canvas connection's workflows, for its owner and for each account people act as.
+
+    Two runs that both start and end between two polls show as the later one only.
+    """
+    added = 0
+    for connection in Connection.objects.filter(kind=Connection.Kind.CANVAS):
+        accounts = {connection.managed_account_id or ""} | set(
+            ActingAccount.objects.filter(connection=connection).values_list("account_id", flat=True)
+        )
+        for account_id in sorted(accounts):
+            scope = Scope(connection, account_id, "")
+            try:
+                with scope.client(retries=0) as api:
+                    added += record_seen(scope, api.list_workflows())
+            except ApiError as exc:
+                logger.warning(
+                    "canvas poll of %s (%s) failed: %s", connection, account_id or "owner", exc.message
+                )
+    return added
+
+
+def history(scope: Scope, workflow_id: str) -> list[WorkflowRun]:
+    return list(
+        WorkflowRun.objects.of_workflow(scope.connection.pk, scope.account_id, workflow_id).select_related(
+            "started_by", "job"
+        )[:50]
+    )
