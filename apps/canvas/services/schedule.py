@@ -17,7 +17,7 @@ from apps.canvas.client import Workflow
 from apps.canvas.models import ScheduleMemory
 from apps.canvas.services import quartz
 from apps.canvas.services.quartz.words import describe
-from apps.canvas.services.workspace import User, canvas_connection, client_of
+from apps.canvas.services.workspace import User, canvas_connection, client_for
 from apps.connections.models import Connection
 from apps.core import audit
 
@@ -81,7 +81,7 @@ def ref(workflow: Workflow) -> audit.Ref:
 
 
 def read(user: User, workflow_id: UUID | str) -> Workflow:
-    with client_of(canvas_connection(user)) as api:
+    with client_for(user) as api:
         return api.get_workflow(str(workflow_id))
 
 
@@ -99,7 +99,7 @@ def save(user: User, workflow: Workflow, *, cron: str, turn_on: bool) -> None:
     """Set the expression (already checked by `preview`), and turn the scheduler on or leave it off."""
     connection = canvas_connection(user)
     name = "canvas.schedule.save" if turn_on else "canvas.schedule.save_off"
-    with audit.action(user, name, ref(workflow), cron=cron), client_of(connection) as api:
+    with audit.action(user, name, ref(workflow), cron=cron), client_for(user) as api:
         api.set_scheduler(workflow.id, enabled=turn_on, cron=cron)
     _remember(connection, workflow.id, cron)
 
@@ -109,7 +109,7 @@ def pause(user: User, workflow: Workflow) -> None:
     cron = remembered(user, workflow)
     with (
         audit.action(user, "canvas.schedule.pause", ref(workflow), cron=cron or ""),
-        client_of(connection) as api,
+        client_for(user) as api,
     ):
         api.set_scheduler(workflow.id, enabled=False, cron=cron)
     if cron:
@@ -122,7 +122,7 @@ def resume(user: User, workflow: Workflow) -> str:
         raise NothingToResume(f"{workflow.name} has no schedule to resume: set one first.")
     with (
         audit.action(user, "canvas.schedule.resume", ref(workflow), cron=cron),
-        client_of(canvas_connection(user)) as api,
+        client_for(user) as api,
     ):
         api.set_scheduler(workflow.id, enabled=True, cron=cron)
     return cron

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.canvas.forms.workflows import WorkflowForm
 from apps.canvas.models import WorkflowRun
-from apps.canvas.services import runs, workflows
+from apps.canvas.services import runs, schedule, workflows
 from apps.canvas.services.workspace import scope_of
 from apps.canvas.views.common import page
 from apps.core.htmx import HtmxHttpRequest, partial
@@ -103,6 +103,7 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         return render(request, "canvas/workflows/detail.html#live", context)
     found = [registered[reg_id] for reg_id in workflow.reg_application_ids if reg_id in registered]
     context["connections"] = [reg.tag_text or reg.name for reg in found]
+    context["schedule_words"] = schedule.in_words(workflow.cron)
     context["other_connections"] = len(workflow.reg_application_ids) - len(found)
     return render(request, "canvas/workflows/detail.html", context)
 
