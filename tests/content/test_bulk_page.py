@@ -1,4 +1,4 @@
-"""The bulk job's page: one poll moves the progress and the items table together, and leaves the buttons be."""
+"""The bulk job page: one poll moves the progress and the items table together, buttons left be."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WCAG AA contrast of the colours app.css gives the log panel and the focus ring, read from the stylesheet."""
+"""WCAG AA contrast of the log panel and the focus ring, with the colours read from app.css."""
 
 from __future__ import annotations
 
