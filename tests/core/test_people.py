@@ -59,7 +59,7 @@ def test_an_admin_without_is_staff_sees_the_list_and_settings_links_to_it(admin_
 def test_the_form_says_what_each_role_may_do(admin_only: Client) -> None:
     text = admin_only.get(reverse("core:person_new")).content.decode()
     for role in ["Viewer", "Editor", "Publisher", "Operator", "Admin"]:
-        assert re.search(rf"<strong>{role}</strong> — [A-Z][^<]+\.", text), role
+        assert re.search(rf'<strong>{role}</strong> <span class="muted">[A-Z][^<]+\.</span>', text), role
 
 
 def test_a_person_made_with_a_one_time_password_can_sign_in(admin_only: Client) -> None:

@@ -46,6 +46,11 @@ def test_the_main_pages_fit_a_phone(
         header = page.locator(".topbar").bounding_box()
         assert header["height"] <= 100, f"{path}: the header is {header['height']} px tall"
 
+    # The records list keeps its name and status in view: secondary columns fold away, nothing hides.
+    page.goto(f"{live_server.url}/content/records/home-banners/")
+    hidden = page.evaluate("(t => t.scrollWidth - t.clientWidth)(document.querySelector('.table'))")
+    assert hidden == 0, f"the records table hides {hidden} px"
+
     page.goto(f"{live_server.url}/content/scheduled/calendar/")
     entry = page.locator(".cal-item a", has_text="Midsummer").first
     style = entry.evaluate("a => [getComputedStyle(a).whiteSpace, getComputedStyle(a).textOverflow]")

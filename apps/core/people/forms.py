@@ -9,7 +9,7 @@ from apps.core.people.services import ROLE_SENTENCES
 
 def _role_choices() -> list[tuple[str, str]]:
     return [
-        (name, format_html("<strong>{}</strong> — {}", name.capitalize(), text))
+        (name, format_html('<strong>{}</strong> <span class="muted">{}</span>', name.capitalize(), text))
         for name, text in ROLE_SENTENCES.items()
     ]
 
