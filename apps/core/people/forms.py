@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
 from django.utils.html import format_html
 
@@ -42,3 +45,13 @@ class PersonForm(RolesForm):
             raise forms.ValidationError(f"Someone already signs in as “{username}”.")
         User.username_validator(username)
         return username
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """Django's form, with the validators' rules said in one line instead of a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 8 characters, not a common password, and not like your name or email."

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -90,7 +89,7 @@ def set_password(request: HtmxHttpRequest, uidb64: str, token: str) -> HttpRespo
     person = services.invited(uidb64, token)
     if person is None:
         return render(request, "core/people/link_dead.html", status=410)
-    form = SetPasswordForm(person, request.POST or None)
+    form = forms.ChoosePasswordForm(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your password is set. Sign in with it.")
