@@ -29,6 +29,7 @@ setup: $(BIN)/.installed .env
 	$(BIN)/python manage.py seed_sandbox
 	$(BIN)/python manage.py create_demo_connections
 	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py create_demo_schedule
 
 # scripts/run.py starts the three processes and starts again one that exits (honcho stopped them all);
 # settings.py reads .env itself and lets the environment win.

@@ -122,10 +122,16 @@ class BulkRun(models.Model):
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE)
     schema_id = models.CharField(max_length=100)
     app_id = models.CharField(max_length=200)
+    # The schema's display name when the job was made, for breadcrumbs; older rows have only the app id.
+    schema_name = models.CharField(max_length=200, blank=True, default="")
     operation = models.CharField(max_length=10, choices=Operation.choices)
 
     def __str__(self) -> str:
-        return f"{self.get_operation_display()} in {self.app_id}"
+        return f"{self.get_operation_display()} in {self.schema_label}"
+
+    @property
+    def schema_label(self) -> str:
+        return self.schema_name or self.app_id
 
 
 class SavedFilter(models.Model):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from apps.sandbox.brickworks import seed as brickworks
+from apps.sandbox.brickworks import showcase
 from apps.sandbox.catalogs import seed as catalogs
 from apps.sandbox.connectmyapps import seed as canvas_seed
 from apps.sandbox.flows import seed as flows_seed
@@ -30,7 +31,11 @@ class Seeded:
 
 
 @transaction.atomic
-def seed() -> Seeded:
+def seed(*, showcase_content: bool = False) -> Seeded:
+    """The demo keys and data; `showcase_content` adds the marketer's demo content (seed_sandbox does).
+
+    Tests seed without it: their fixture runs per test, and they count the small set exactly.
+    """
     workspace, _ = Workspace.objects.get_or_create(name="Demo workspace", defaults={"subdomain": "demo"})
     _keep(workspace, api_key=settings.SANDBOX_API_KEY)
     second, _ = Workspace.objects.get_or_create(name="Staging workspace", defaults={"subdomain": "staging"})
@@ -47,6 +52,8 @@ def seed() -> Seeded:
     _keep(flows_token, token=settings.SANDBOX_FLOWS_TOKEN)
     flows_seed.seed()
     brickworks.seed(workspace)
+    if showcase_content:
+        showcase.seed(workspace)
     workflows.seed(workspace)
     catalogs.seed(workspace)
     canvas_seed.seed(canvas)

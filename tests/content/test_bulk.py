@@ -99,7 +99,7 @@ def test_the_detail_page_shows_counts_rate_and_results(
     assert "<strong>3</strong> of 3 done" in page and "records/s" in page
     assert page.count("Published: version") == 3
     status = publisher_client.get(reverse("content:bulk_status", args=[job.pk])).content.decode()
-    assert 'id="bulk-status"' in status and "hx-get" not in status  # finished: no more polling
+    assert 'id="bulk-progress"' in status and "hx-get" not in status  # finished: no more polling
 
 
 def test_with_injected_5xx_and_429_every_record_is_published_once_and_failures_retry(

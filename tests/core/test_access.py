@@ -36,13 +36,16 @@ from apps.sandbox import seed
 from tests.conftest import client_for
 
 # Names an anonymous person may open. Anything else must send them to sign in.
-PUBLIC = {"login", "healthz", "core:favicon"}
+PUBLIC = {"login", "healthz", "core:favicon", "core:set_password"}
+# Signed links (an invite): a forged or used one is gone (410) for anyone, signed in or not.
+TOKEN_LINKS = {"core:set_password"}
 # POSTs a viewer may make, because they change only the viewer's own session, workspace or saved filters.
 PERSONAL = {"login", "logout", "workspace_switch", "content:filter_save", "content:filter_delete"}
 # What an admin's GET answers where it is not 200 (for a view that takes GET) or 405 (one that does not).
 ADMIN_GET = {
     "login": 302,  # a signed-in person is sent on from the sign-in page
     "automations:suggestion_result": 302,  # without an apply in this session: back to the suggestion
+    **dict.fromkeys(TOKEN_LINKS, 410),
 }
 NOT_HTML = {"healthz", "core:favicon"}  # JSON for the load balancer; the icon
 
@@ -67,6 +70,8 @@ ARGUMENTS: dict[str, str] = {
     "template_id": "bbe52876-aca2-4ece-ba31-11e0d98ddc19",
     "application_id": "97cbc3b3-32c7-4e4a-b788-a332ea82aeff",
     "reg_id": "1710ff47-f590-43db-b0de-015676e99615",
+    "uidb64": "MQ",
+    "token": "forged-token",
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",
@@ -76,6 +81,7 @@ PK_AFTER_SEGMENT: dict[str, str] = {
     "bulk": "@bulk",
     "filters": "@filter",
     "profiles": "@profile",
+    "users": "@person",
 }
 
 
@@ -216,6 +222,7 @@ def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, 
         "bulk": str(run.pk),  # a bulk run's pages are its job's
         "filter": str(saved.pk),
         "profile": str(profile.pk),
+        "person": str(paula.pk),
     }
 
 
@@ -252,6 +259,7 @@ def test_it_refuses_every_mutation_to_a_viewer(vera: User, objects: dict[str, st
         viewer = client_for(vera)  # afresh each time: a POST to logout signs the viewer out
         path = route.fill(objects)
         expected = None if route.name in PERSONAL else 403 if "POST" in allowed_methods(viewer, path) else 405
+        expected = 410 if route.name in TOKEN_LINKS else expected
         response = viewer.post(path, {"name": "x", "confirm": "home-banners", "action": "publish"})
         if expected is None and response.status_code >= 400:
             problems.append(f"{route.name}: a viewer's own POST answered {response.status_code}")

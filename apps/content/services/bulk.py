@@ -139,7 +139,12 @@ def create_job(
     job.result_url = reverse("content:bulk_detail", args=[job.pk])
     job.save(update_fields=["result_url"])
     BulkRun.objects.create(
-        job=job, connection=connection, schema_id=schema.id, app_id=schema.app_id, operation=operation
+        job=job,
+        connection=connection,
+        schema_id=schema.id,
+        app_id=schema.app_id,
+        schema_name=(schema.display_name or "")[:200],
+        operation=operation,
     )
     JobItem.objects.bulk_create(
         JobItem(

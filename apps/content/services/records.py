@@ -10,6 +10,7 @@ from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
 from apps.content.services.workspace import User, client_for, record_ref
 from apps.core import audit
 from apps.core.http import ApiNotFound
+from apps.core.models import AuditEntry
 
 EDITABLE = ["DRAFT", "SCHEDULED", "UNPUBLISHED"]
 
@@ -66,6 +67,7 @@ def create_record(
     with audit.action(user, "record.create", target, status=status) as detail, client_for(user) as api:
         created.append(api.create_record(schema.id, values=values, status=status, **fields))
         detail["record"] = created[0].id
+        detail["version"] = created[0].record_version
     return created[0]
 
 
@@ -96,8 +98,10 @@ def save_record(
     if live and not (user is not None and user.has_perm("content.publish_content")):
         raise PermissionDenied("Changing live content is publishing.")
     action = "record.publish" if live else "record.update"
-    with audit.action(user, action, record_ref(schema, record)), client_for(user) as api:
-        return write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
+    with audit.action(user, action, record_ref(schema, record)) as detail, client_for(user) as api:
+        saved = write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
+        detail["version"] = saved.record_version
+    return saved
 
 
 class AlreadyLive(Exception):
@@ -116,8 +120,11 @@ def _unchanged(schema: Schema, record: Record, content: dict[str, Any]) -> bool:
 
 
 def unpublish_record(user: User, schema: Schema, record: Record) -> Record:
-    with audit.action(user, "record.unpublish", record_ref(schema, record)), client_for(user) as api:
-        return api.update_record(schema.id, record.id, status="UNPUBLISHED", from_state="PUBLISHED")
+    ref = record_ref(schema, record)
+    with audit.action(user, "record.unpublish", ref) as detail, client_for(user) as api:
+        done = api.update_record(schema.id, record.id, status="UNPUBLISHED", from_state="PUBLISHED")
+        detail["version"] = done.record_version
+    return done
 
 
 def write(
@@ -208,8 +215,9 @@ def restore_version(user: User, schema: Schema, version: RecordVersion, latest: 
             "it before restoring another version, so that its changes are not lost."
         )
     ref = record_ref(schema, latest)
-    with audit.action(user, "record.restore", ref, version=version.record_version), client_for(user) as api:
-        return api.update_record(
+    restoring = audit.action(user, "record.restore", ref, restored=version.record_version)
+    with restoring as detail, client_for(user) as api:
+        draft = api.update_record(
             schema.id,
             latest.id,
             status="DRAFT",
@@ -217,6 +225,33 @@ def restore_version(user: User, schema: Schema, version: RecordVersion, latest: 
             slug=version.slug,
             last_updated_at=latest.updated_at,
         )
+        detail["version"] = draft.record_version
+    return draft
+
+
+def version_authors(record_id: str) -> dict[int, str]:
+    """The person in this dashboard whose write made each version of a record, where we know it.
+
+    Our audit entries of record writes name the version they left (`detail.version`); Brickworks
+    itself knows only the workspace key the dashboard signs in with. The latest write of a version wins.
+    """
+    entries = (
+        AuditEntry.objects.filter(
+            target_type="brickworks.record",
+            target_id=record_id,
+            outcome=AuditEntry.Outcome.OK,
+            detail__has_key="version",
+        )
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+    authors: dict[int, str] = {}
+    for entry in entries:
+        person = entry.user.get_full_name() or entry.user.get_username() if entry.user else entry.username
+        version = entry.detail.get("version")
+        if person and isinstance(version, int):
+            authors[version] = person
+    return authors
 
 
 def diff_versions(schema: Schema, a: RecordVersion, b: RecordVersion) -> list[dict[str, Any]]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,7 +17,7 @@ from apps.content import tasks
 from apps.content.models import BulkRun
 from apps.content.services import bulk
 from apps.content.services.workspace import client_for, workspace_for
-from apps.core.htmx import HtmxHttpRequest, partial
+from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import runner
 from apps.jobs import services as jobs_services
 from apps.jobs import tasks as jobs_tasks
@@ -84,24 +87,19 @@ def _run(request: HtmxHttpRequest, pk: int) -> BulkRun:
 @permission_required("content.view_content", raise_exception=True)
 @vary_on_headers("HX-Request")
 def bulk_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    show = request.GET.get("show", "")
-    items = run.job.items.all()
-    if show in JobItem.State.values:
-        items = items.filter(state=show)
-    context = {
-        **_status(run),
-        "show": show,
-        "states": JobItem.State.choices,
-        "page": Paginator(items, ITEMS_PAGE).get_page(request.GET.get("page")),
-    }
-    return render(request, partial(request, "content/bulk/detail.html"), context)
+    context = _context(request, _run(request, pk))
+    # Another page of items also moves the poll to that page (its progress comes out of band).
+    template = (
+        "content/bulk/page.html" if request.htmx and not request.htmx.boosted else "content/bulk/detail.html"
+    )
+    return render(request, template, context)
 
 
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
 def bulk_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return render(request, "content/bulk/detail.html#status", _status(_run(request, pk)))
+    """The poll: progress, and the items table of the same moment (the buttons only once it ends)."""
+    return render(request, "content/bulk/poll.html", _context(request, _run(request, pk)))
 
 
 @require_POST
@@ -122,5 +120,17 @@ def bulk_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("content:bulk_detail", pk=pk)
 
 
-def _status(run: BulkRun) -> dict[str, object]:
-    return {"run": run, **runner.status(run.job)}
+def _context(request: HtmxHttpRequest, run: BulkRun) -> dict[str, object]:
+    show = request.GET.get("show", "")
+    items = run.job.items.all()
+    if show in JobItem.State.values:
+        items = items.filter(state=show)
+    return {
+        "run": run,
+        **runner.status(run.job),
+        "show": show,
+        "states": JobItem.State.choices,
+        "page": Paginator(items, ITEMS_PAGE).get_page(request.GET.get("page")),
+        "detail_url": reverse("content:bulk_detail", args=[run.job_id]),
+        "query": urlencode({k: v for k, v in request.GET.items() if k in ("show", "page") and v}),
+    }

@@ -28,12 +28,14 @@ def record_versions(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
     by_number = {v.record_version: v for v in versions}
     live = next((v for v in versions if v.status == "PUBLISHED"), None)
     newest = versions[0]
+    authors = records.version_authors(newest.id)
     a = by_number.get(_int(request.GET.get("a"))) or live or newest
     b = by_number.get(_int(request.GET.get("b"))) or (newest if newest is not a else a)
     context = {
         "schema": schema,
         "record": newest,
         "versions": versions,
+        "history": [(v, authors.get(v.record_version)) for v in versions],
         "a": a,
         "b": b,
         "rows": records.diff_versions(schema, a, b),

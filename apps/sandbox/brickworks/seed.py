@@ -67,17 +67,17 @@ def seed(workspace: Workspace) -> None:
         Profile.objects.get_or_create(
             workspace=workspace, email=email, defaults={"custom_id": custom_id, "attributes": attributes}
         )
-    banners = _schema(workspace, "home-banners", "Home banners", BANNER_FIELDS, simple=False)
+    banners = create_schema(workspace, "home-banners", "Home banners", BANNER_FIELDS, simple=False)
     if banners is not None:
         for status, slug, values in BANNERS:
             records.create_record(banners, {"status": status, "slug": slug, "values": values}, by=SEEDER)
-    offers = _schema(workspace, "offers", "Offers", OFFER_FIELDS, simple=True)
+    offers = create_schema(workspace, "offers", "Offers", OFFER_FIELDS, simple=True)
     if offers is not None:
         for values in OFFERS:
             records.create_record(offers, {"status": "PUBLISHED", "values": values}, by=SEEDER)
 
 
-def _schema(
+def create_schema(
     workspace: Workspace, app_id: str, name: str, fields: dict[str, dict[str, Any]], *, simple: bool
 ) -> ContentSchema | None:
     """The new schema, or None when it exists already (its records are left as they are)."""

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         if not settings.SANDBOX_ENABLED:
             self.stdout.write("The sandbox is off (SYNADMIN_SANDBOX=0); nothing to seed.")
             return
-        seeded = seed.seed()
+        seeded = seed.seed(showcase_content=True)
         self.stdout.write(f"Sandbox seeded: {seeded.workspace}, {seeded.canvas}, {seeded.flows}")
         self.stdout.write(
             f"Sandbox demo Synerise user: {seed.DEMO_USER_EMAIL} with password "

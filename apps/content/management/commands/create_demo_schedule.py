@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
+
+from apps.connections.services import current_workspace
+from apps.content.services import schedule
+from apps.content.services.workspace import client_of
+from apps.core.http import ApiNotFound
+
+# What the demo has coming up: (schema, record slug, action, from now). All within a few days, so the
+# calendar's current week shows them; a draft over a live version shows the draft's name going live.
+DEMO = [
+    ("blog-articles", "coffee-at-home-done-well", "publish", timedelta(hours=6)),
+    ("homepage-heroes", "hero-2", "publish", timedelta(days=1, hours=2)),
+    ("store-announcements", "notice-5", "publish", timedelta(days=2, hours=1)),
+    ("product-promos", "boot-101", "unpublish", timedelta(days=3, hours=4)),
+]
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class Command(BaseCommand):
+    help = "Schedule a few publishes of the demo content this week, as the admin user (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--base-url", default="", help="A running sandbox; by default one is served in this process"
+        )
+
+    def handle(self, *args: Any, base_url: str, **options: Any) -> None:
+        if not settings.SANDBOX_ENABLED:
+            self.stdout.write("The sandbox is off (SYNADMIN_SANDBOX=0); nothing to schedule.")
+            return
+        admin = get_user_model().objects.filter(username="admin").first()
+        workspace = current_workspace(admin) if admin else None
+        if admin is None or workspace is None:
+            self.stdout.write(
+                "No admin user or demo workspace yet: run ensure_admin and create_demo_connections."
+            )
+            return
+        with self._sandbox(base_url) as url:
+            # The saved connection keeps its address (never saved here); this command's reads go to `url`.
+            workspace.base_url = url + workspace.base_url.partition("/sandbox")[2]
+            with client_of(workspace) as api:
+                made = sum(self._schedule(api, admin, *item) for item in DEMO)
+        self.stdout.write(f"Demo schedule: {made} new, {len(DEMO) - made} already there or not found")
+
+    def _schedule(self, api: Any, admin: Any, app_id: str, slug: str, action: str, later: timedelta) -> bool:
+        try:
+            schema = api.get_schema(app_id)
+            record = schedule.version_acted_on(api, schema, slug, action)
+        except ApiNotFound:
+            return False
+        at = (timezone.now() + later).replace(second=0, microsecond=0)
+        try:
+            schedule.schedule(admin, schema=schema, record=record, action=action, at=at)
+        except schedule.AlreadyScheduled:
+            return False
+        return True
+
+    @contextmanager
+    def _sandbox(self, base_url: str) -> Iterator[str]:
+        """The sandbox's address: the one given, else this process serving it on a free port (make setup
+        runs before the web server is up, and the dashboard reaches the sandbox over HTTP only)."""
+        if base_url:
+            yield base_url
+            return
+        server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_Quiet)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}/sandbox"
+        finally:
+            server.shutdown()
+            server.server_close()

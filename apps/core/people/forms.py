@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import User
+from django.utils.html import format_html
+
+from apps.core.people.services import ROLE_SENTENCES
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [
+        (name, format_html('<strong>{}</strong> <span class="muted">{}</span>', name.capitalize(), text))
+        for name, text in ROLE_SENTENCES.items()
+    ]
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles", required=False, widget=forms.CheckboxSelectMultiple, choices=_role_choices
+    )
+
+
+class PersonForm(RolesForm):
+    username = forms.CharField(max_length=150, help_text="What they type to sign in.")
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    email = forms.EmailField(required=False)
+    access = forms.ChoiceField(
+        label="How they get in",
+        widget=forms.RadioSelect,
+        initial="invite",
+        choices=[
+            ("invite", "An invite link: they choose their own password (the link works once, for 3 days)"),
+            ("password", "A one-time password, shown to you once"),
+        ],
+    )
+    field_order = ["username", "first_name", "last_name", "email", "roles", "access"]
+
+    def clean_username(self) -> str:
+        username = User.normalize_username(self.cleaned_data["username"].strip())
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(f"Someone already signs in as “{username}”.")
+        User.username_validator(username)
+        return username
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """Django's form, with the validators' rules said in one line instead of a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 8 characters, not a common password, and not like your name or email."

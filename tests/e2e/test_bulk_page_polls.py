@@ -1,0 +1,51 @@
+"""The bulk page in a browser: the poll moves progress and items together, keeps focus on Cancel, and
+stops at the end, when the buttons change once."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.content import tasks
+from apps.content.client import BrickworksClient
+from apps.content.services import bulk
+from apps.jobs.models import Job, JobItem
+from tests.e2e.test_sign_in_and_test_connection import sign_in
+
+pytestmark = pytest.mark.e2e
+POLLS = "performance.getEntriesByType('resource').filter(e => e.name.includes('/status/')).length"
+
+
+def test_the_poll_keeps_focus_and_stops_at_the_end(
+    page: Any, live_server: Any, demo: dict[str, Connection], paula: User
+) -> None:
+    bw = BrickworksClient(connections.http_for(demo["synerise"]))
+    schema = bw.get_schema("home-banners")
+    with transaction.atomic():  # queued, and no worker: the test moves it along
+        job = bulk.create_job(
+            paula, demo["synerise"], schema, "publish", [bw.get_record(schema.id, "spring-teaser")],
+            task_name=tasks.run_bulk.name,
+        )  # fmt: skip
+    sign_in(page, live_server.url, "paula")
+    page.goto(f"{live_server.url}/content/bulk/{job.pk}/")
+    page.focus("#bulk-actions button:has-text('Cancel')")
+    deadline = time.monotonic() + 10
+    while page.evaluate(POLLS) < 2 and time.monotonic() < deadline:  # wait_for_function needs eval: CSP
+        time.sleep(0.2)
+    assert page.evaluate(POLLS) >= 2
+    assert page.evaluate("document.activeElement.textContent") == "Cancel"
+
+    JobItem.objects.filter(job=job).update(state=JobItem.State.FAILED, message="Refused by Brickworks")
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
+    page.locator("#results", has_text="Refused by Brickworks").wait_for(timeout=10_000)
+    page.locator("#bulk-actions", has_text="Retry the 1 failed").wait_for(timeout=10_000)
+    assert "1 failed" in page.inner_text("#bulk-progress")
+    settled = page.evaluate(POLLS)
+    time.sleep(2.5)
+    assert page.evaluate(POLLS) == settled  # a final state stops the poll
