@@ -14,7 +14,7 @@ import time
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
@@ -50,6 +50,7 @@ class CatalogQuery(Paging):
 
 class ItemQuery(Paging):
     itemKey: str | None = Field(None, max_length=KEY_MAX)
+    searchBy: str | None = Field(None, max_length=KEY_MAX)
 
 
 class DetailQuery(Schema):
@@ -130,6 +131,7 @@ def catalog_json(catalog: Catalog) -> dict[str, Any]:
         "author": catalog.author,
         "lastModified": iso(catalog.modified),
         "creationDate": iso(catalog.created),
+        "filteredFields": catalog.filtering,
     }
 
 
@@ -182,15 +184,18 @@ def find_item(catalog: Catalog, **lookup: Any) -> CatalogItem:
     return item
 
 
-def page(queryset: QuerySet[Any], params: Paging) -> tuple[list[Any], int]:
+def page(queryset: QuerySet[Any], params: Paging, total: int | None = None) -> tuple[list[Any], int]:
     """The rows from `offset` (0-based, counting items), at most `limit` of them, and the total."""
-    return list(queryset[params.offset : params.offset + params.limit]), queryset.count()
+    rows = list(queryset[params.offset : params.offset + params.limit])
+    return rows, queryset.count() if total is None else total
 
 
-def touch(catalog: Catalog, new_keys: list[str] = ()) -> None:  # type: ignore[assignment]
-    """Record the catalog's new column names, and that it changed (lastModified)."""
+def touch(catalog: Catalog, new_keys: list[str] = (), *, added: int = 0) -> None:  # type: ignore[assignment]
+    """Record the catalog's new column names, its item count, and that it changed (lastModified)."""
     catalog.keys = catalog.keys + [key for key in dict.fromkeys(new_keys) if key not in catalog.keys]
     catalog.save(update_fields=["keys", "modified"])
+    if added:
+        Catalog.objects.filter(pk=catalog.pk).update(item_count=F("item_count") + added)
 
 
 def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
@@ -202,11 +207,9 @@ def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
             if key in existing:
                 existing[key].value = value
         CatalogItem.objects.bulk_update(list(existing.values()), ["value"], batch_size=500)
-        CatalogItem.objects.bulk_create(
-            [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items() if k not in existing],
-            batch_size=500,
-        )
-        touch(catalog, [name for value in latest.values() for name in value])
+        new = [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items() if k not in existing]
+        CatalogItem.objects.bulk_create(new, batch_size=500)
+        touch(catalog, [name for value in latest.values() for name in value], added=len(new))
 
 
 # Catalogs (C3–C8)
@@ -316,7 +319,10 @@ def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -
     items = catalog.items.order_by("id")
     if params.itemKey is not None:
         items = items.filter(key=params.itemKey)
-    rows, total = page(items, params)
+    if params.searchBy:
+        items = items.filter(key__icontains=params.searchBy)
+    whole = params.itemKey is None and not params.searchBy
+    rows, total = page(items, params, catalog.item_count if whole else None)
     return envelope(request, [item_json(i, catalog) for i in rows], total)
 
 
@@ -344,7 +350,7 @@ def get_item_by_key(request: HttpRequest, catalogId: int, itemKey: str) -> dict[
 def delete_item_by_key(request: HttpRequest, catalogId: int, itemKey: str) -> dict[str, Any]:
     catalog = find_catalog(request, catalogId)
     find_item(catalog, key=itemKey).delete()
-    touch(catalog)
+    touch(catalog, added=-1)
     return envelope(request, True)
 
 
@@ -370,14 +376,16 @@ def update_item(
 def delete_item(request: HttpRequest, catalogId: int, itemId: int) -> dict[str, Any]:
     catalog = find_catalog(request, catalogId)
     find_item(catalog, pk=itemId).delete()
-    touch(catalog)
+    touch(catalog, added=-1)
     return envelope(request, True)
 
 
 @router.get("/items", summary="Retrieve all items from all catalogs (C20)")
 def list_all_items(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
-    items = CatalogItem.objects.filter(catalog__workspace=workspace(request)).order_by("id")
-    rows, total = page(items.select_related("catalog"), params)
+    catalogs = Catalog.objects.filter(workspace=workspace(request))
+    items = CatalogItem.objects.filter(catalog__in=catalogs).order_by("id")
+    total = sum(catalogs.values_list("item_count", flat=True))
+    rows, total = page(items.select_related("catalog"), params, total)
     return envelope(request, [item_json(i) for i in rows], total)
 
 
