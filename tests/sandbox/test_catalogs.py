@@ -278,3 +278,14 @@ def test_items_are_searched_by_part_of_their_key(api: Api) -> None:
     _, body = api.call("GET", f"/bags/{products}/items", searchBy="sku-0004", limit=3)
     assert [i["itemKey"] for i in body["data"]] == ["SKU-00040", "SKU-00041", "SKU-00042"]
     assert body["metaData"]["totalCount"] == 10
+
+
+def test_a_property_name_must_be_short_and_not_blank(api: Api, books: int) -> None:
+    api.call("POST", f"/bags/{books}/items", {"itemKey": "a", "value": {"x": 1}})
+    item = CatalogItem.objects.get(catalog_id=books, key="a")
+    status, body = api.call("PUT", f"/bags/{books}/items/{item.pk}", {"x": 2, "n" * 256: 1})
+    assert status == 400
+    assert body["errors"] == [
+        {"field": "n" * 256, "message": "A property name is 1 to 255 characters, not blank"}
+    ]
+    assert api.call("POST", f"/bags/{books}/items", {"itemKey": "b", "value": {" ": 1}})[0] == 400

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, File, Form, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 from pydantic import Field, field_validator
 
@@ -86,11 +86,21 @@ def _item_key(value: str) -> str:
     return value
 
 
+NAME_RULE = f"A property name is 1 to {KEY_MAX} characters, not blank"
+
+
+def _names(value: dict[str, Any]) -> dict[str, Any]:
+    if any(not name.strip() or len(name) > KEY_MAX for name in value):
+        raise ValueError(NAME_RULE)
+    return value
+
+
 class ItemIn(Schema):
     itemKey: str = Field(min_length=1, max_length=KEY_MAX)
     value: dict[str, Any]
 
     _key = field_validator("itemKey")(_item_key)
+    _value = field_validator("value")(_names)
 
 
 class MappingIn(Schema):
@@ -366,6 +376,9 @@ def update_item(
 ) -> dict[str, Any]:
     catalog = find_catalog(request, catalogId)
     item = find_item(catalog, pk=itemId)
+    bad = [name for name in payload if not name.strip() or len(name) > KEY_MAX]
+    if bad:
+        raise ValidationError([{"loc": ("body", name), "msg": NAME_RULE} for name in bad])
     item.value = payload  # a full replacement: an omitted property is removed (§3.3 C18)
     item.save(update_fields=["value"])
     touch(catalog, list(payload))
