@@ -14,17 +14,6 @@ from apps.connections.models import Connection
 from apps.core.http import ApiConflict, ApiNotFound, ApiProtocolError, ApiValidationError
 
 
-@pytest.fixture
-def cat(demo: dict[str, Connection]) -> Iterator[CatalogsClient]:
-    with CatalogsClient(connections.http_for(demo["synerise"])) as client:
-        yield client
-
-
-@pytest.fixture
-def books(cat: CatalogsClient) -> int:
-    return cat.create_catalog("books").id
-
-
 def test_it_reads_the_demo_catalogs(cat: CatalogsClient) -> None:
     page = cat.list_catalogs(order_by="id")
     assert [c.name for c in page.data] == ["products", "stores", "promotions"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
 
 from apps.catalogs.client import Catalog, CatalogsClient, DeleteResult
 from apps.catalogs.services.workspace import User, client_for
@@ -17,6 +20,14 @@ COUNT_THREADS = 6
 class CatalogRow:
     catalog: Catalog
     items: int
+
+    @property
+    def created(self) -> datetime | None:
+        return parse_datetime(self.catalog.creation_date)
+
+    @property
+    def modified(self) -> datetime | None:
+        return parse_datetime(self.catalog.last_modified)
 
 
 def ref(catalog: Catalog) -> audit.Ref:
