@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
 from apps.catalogs.client import CatalogsClient
-from apps.connections import services as connections
-from apps.connections.models import Connection
 from apps.core.http import ApiConflict, ApiNotFound, ApiProtocolError, ApiValidationError
 
 

@@ -66,8 +66,9 @@ def test_several_catalogs_are_deleted_with_each_name_typed_and_a_result_each(
 def test_a_delete_reports_per_id_results_from_the_remote_answer(
     admin_client: Client, cat: CatalogsClient, catalog_ids: dict
 ) -> None:
-    from apps.catalogs.services import catalogs
     from django.contrib.auth.models import User
+
+    from apps.catalogs.services import catalogs
 
     a, b = cat.create_catalog("a"), cat.create_catalog("b")
     cat.delete_catalog(b.id)
