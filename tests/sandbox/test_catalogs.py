@@ -289,3 +289,23 @@ def test_a_property_name_must_be_short_and_not_blank(api: Api, books: int) -> No
         {"field": "n" * 256, "message": "A property name is 1 to 255 characters, not blank"}
     ]
     assert api.call("POST", f"/bags/{books}/items", {"itemKey": "b", "value": {" ": 1}})[0] == 400
+
+
+def test_deep_pages_are_the_same_as_counted_from_the_start(api: Api, books: int, settings: Any) -> None:
+    from apps.sandbox.catalogs import routes
+
+    routes.ANCHOR_STEP, step = 7, routes.ANCHOR_STEP
+    try:
+        batch = [{"itemKey": f"k{n:03d}", "value": {"n": n}} for n in range(60)]
+        api.call("POST", f"/bags/{books}/items/batch", batch)
+        keys = [f"k{n:03d}" for n in range(60)]
+        for offset in (0, 6, 7, 8, 20, 49, 55, 59, 60, 70):
+            _, body = api.call("GET", f"/bags/{books}/items", offset=offset, limit=5)
+            assert [i["itemKey"] for i in body["data"]] == keys[offset : offset + 5], offset
+        api.call("DELETE", f"/bags/{books}/items/itemKey/k010")  # the anchors follow the change
+        keys.remove("k010")
+        _, body = api.call("GET", f"/bags/{books}/items", offset=14, limit=3)
+        assert [i["itemKey"] for i in body["data"]] == keys[14:17]
+        assert body["metaData"]["totalCount"] == 59
+    finally:
+        routes.ANCHOR_STEP = step

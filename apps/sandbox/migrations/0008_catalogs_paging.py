@@ -10,6 +10,22 @@ def count_items(apps, schema_editor):
         Catalog.objects.filter(pk=catalog.pk).update(item_count=catalog.n)
 
 
+def key_search_index(apps, schema_editor):
+    """A trigram index for searchBy (the part of a key) on PostgreSQL; SQLite scans."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS catalog_item_key_trgm ON sandbox_catalogitem "
+        "USING gin (UPPER(key::text) gin_trgm_ops)"
+    )
+
+
+def drop_key_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS catalog_item_key_trgm")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -27,4 +43,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['catalog', 'id'], name='catalog_item_page'),
         ),
         migrations.RunPython(count_items, migrations.RunPython.noop),
+        migrations.RunPython(key_search_index, drop_key_search_index),
     ]
