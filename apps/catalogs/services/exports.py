@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.catalogs.client import Catalog
+from apps.catalogs.client import Catalog, ItemPage
 from apps.catalogs.models import Export
 from apps.catalogs.services.workspace import User, client_of, workspace_for
 from apps.core import audit
@@ -64,15 +65,25 @@ def run_export(job_id: int) -> None:
         folder().mkdir(parents=True, exist_ok=True)
         name = f"catalog-{export.catalog_id}-export-{export.pk}.csv"
         part = folder() / f"{name}.part"
-        with client_of(export.connection) as api, part.open("w", newline="", encoding="utf-8") as out:
+        with (
+            client_of(export.connection) as api,
+            part.open("w", newline="", encoding="utf-8") as out,
+            ThreadPoolExecutor(1) as ahead,
+        ):
             keys = api.catalog_keys(export.catalog_id)
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(["itemKey", *keys])
-            rows = 0
-            while True:
-                page = api.list_items(
-                    export.catalog_id, search=export.search, offset=rows, limit=REMOTE_PAGE_MAX
+
+            def fetch(offset: int) -> ItemPage:
+                return api.list_items(
+                    export.catalog_id, search=export.search, offset=offset, limit=REMOTE_PAGE_MAX
                 )
+
+            rows, coming = 0, ahead.submit(fetch, 0)
+            while True:
+                page = coming.result()
+                if len(page.data) == REMOTE_PAGE_MAX:  # the next page is read while this one is written
+                    coming = ahead.submit(fetch, rows + len(page.data))
                 for item in page.data:
                     properties = item.properties
                     writer.writerow([item.item_key, *(cell(properties.get(key)) for key in keys)])
@@ -81,7 +92,7 @@ def run_export(job_id: int) -> None:
                 jobs.report(
                     job, progress=rows * 100 // max(total, 1), step=f"{rows:,} of {total:,} rows written"
                 )
-                if not page.data or rows >= total:
+                if len(page.data) < REMOTE_PAGE_MAX or rows >= total:
                     break
         part.replace(folder() / name)
         Export.objects.filter(pk=export.pk).update(file_name=name, rows=rows)

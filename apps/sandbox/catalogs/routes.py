@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, File, Form, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -155,6 +156,20 @@ def item_json(item: CatalogItem, catalog: Catalog | None = None) -> dict[str, An
         "value": json.dumps(item.value, separators=(",", ":")),
         "creationDate": iso(item.created),
     }
+
+
+def items_json(items: QuerySet[CatalogItem], catalog: Catalog) -> list[dict[str, Any]]:
+    """A page of items as item_json has them, with `value` as the database's own JSON text.
+
+    A page of 1000 items is most of an export's time: decoding and encoding every value again, and
+    the catalog once per item, took three quarters of it.
+    """
+    bag = catalog_json(catalog)
+    rows = items.annotate(text=Cast("value", TextField())).values_list("id", "key", "text", "created")
+    return [
+        {"bag": bag, "itemKey": key, "id": pk, "value": text, "creationDate": iso(created)}
+        for pk, key, text, created in rows
+    ]
 
 
 def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
@@ -353,10 +368,11 @@ def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -
     whole = params.itemKey is None and not params.searchBy
     if whole and params.offset >= ANCHOR_STEP:
         after, skip = anchor(catalog, params.offset)
-        rows = list(items.filter(id__gt=after)[skip : skip + params.limit])
-        return envelope(request, [item_json(i, catalog) for i in rows], catalog.item_count)
-    rows, total = page(items, params, catalog.item_count if whole else None)
-    return envelope(request, [item_json(i, catalog) for i in rows], total)
+        rows = items_json(items.filter(id__gt=after)[skip : skip + params.limit], catalog)
+        return envelope(request, rows, catalog.item_count)
+    total = catalog.item_count if whole else items.count()
+    rows = items_json(items[params.offset : params.offset + params.limit], catalog)
+    return envelope(request, rows, total)
 
 
 @router.post("/bags/{catalogId}/items", summary="Add a single item to the catalog (C10)")
