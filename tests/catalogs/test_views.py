@@ -14,7 +14,7 @@ from apps.core.models import AuditEntry
 def test_the_list_shows_each_catalog_with_its_item_count(viewer_client: Client, catalog_ids: dict) -> None:
     page = viewer_client.get(reverse("catalogs:list")).content.decode()
     assert "products" in page and "stores" in page and "promotions" in page
-    assert ">5000<" in page and ">40<" in page and ">24<" in page
+    assert ">5,000<" in page and ">40<" in page and ">24<" in page
     assert 'href="/catalogs/"' in page  # the nav item
     assert "New catalog" not in page and "Delete the chosen" not in page
 
@@ -84,7 +84,7 @@ def test_the_catalog_page_shows_the_chosen_columns_and_searches_keys(
     products = catalog_ids["products"]
     url = reverse("catalogs:detail", args=[products])
     page = viewer_client.get(url).content.decode()
-    assert "5000 items" in page and "SKU-00001" in page and "<th>brand</th>" in page
+    assert "5,000 items" in page and "SKU-00001" in page and "<th>brand</th>" in page
     assert "Add item" not in page and "Delete…" not in page and "Export CSV" in page
     viewer_client.post(reverse("catalogs:columns", args=[products]), {"keys": ["price", "name"], "next": url})
     assert ColumnChoice.objects.get().columns == ["price", "name"]

@@ -34,13 +34,20 @@ class CatalogForm(forms.Form):
 class DeleteCatalogsForm(forms.Form):
     """One box per catalog: its name typed exactly, so nothing goes by a slip of the mouse."""
 
-    def __init__(self, catalogs: list[Catalog], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, catalogs: list[Catalog], *args: Any, counts: dict[int, int] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.catalogs = catalogs
         for catalog in catalogs:
+            items = (counts or {}).get(catalog.id)
             self.fields[f"confirm_{catalog.id}"] = forms.CharField(
                 label=f"Type {catalog.name} to confirm", max_length=255, strip=False
             )
+            if items is not None:
+                self.fields[
+                    f"confirm_{catalog.id}"
+                ].help_text = f"Its {items:,} item{'s' * (items != 1)} go with it."
             self.fields[f"confirm_{catalog.id}"].widget.attrs["autocomplete"] = "off"
 
     def clean(self) -> dict[str, Any]:

@@ -61,7 +61,7 @@ class ItemForm(forms.Form):
                 required=False,
                 strip=False,
                 widget=forms.TextInput(attrs={"class": "mono"} if as_json else {}),
-                help_text="JSON value" if as_json else "",
+                help_text="Not text: a number, true or false, or a list in [brackets]." if as_json else "",
             )
             if has:
                 self.fields[field_name(name) + "_remove"] = forms.BooleanField(label="Remove", required=False)

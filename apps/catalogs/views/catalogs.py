@@ -59,10 +59,11 @@ def catalog_delete(request: HtmxHttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("id") or request.GET.getlist("id") if v.isdigit()][:100]
     with client_for(request.user) as api:
         chosen = _existing(api, list(dict.fromkeys(ids)))
+        counts = {row.catalog.id: row.items for row in catalogs.with_counts(api, chosen)}
     if not chosen:
         messages.info(request, "Choose the catalogs to delete first.")
         return redirect("catalogs:list")
-    form = DeleteCatalogsForm(chosen, request.POST if "confirm" in request.POST else None)
+    form = DeleteCatalogsForm(chosen, request.POST if "confirm" in request.POST else None, counts=counts)
     if form.is_bound and form.is_valid():
         for catalog, deleted in catalogs.delete_catalogs(request.user, chosen):
             if deleted:

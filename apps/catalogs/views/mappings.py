@@ -50,7 +50,8 @@ def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
             messages.success(request, f"Mapping of {data['action']} / {data['param_key']} added.")
             return redirect("catalogs:mappings", catalog_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, "catalogs/mappings/form.html", {"catalog": catalog, "form": form}, status=status)
+    context = {"catalog": catalog, "form": form, "keys": keys}
+    return render(request, "catalogs/mappings/form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,7 +75,7 @@ def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpRes
             messages.success(request, "Enrichment fields saved.")
             return redirect("catalogs:mappings", catalog_id)
     status = 400 if request.method == "POST" else 200
-    context = {"catalog": catalog, "form": form, "mapping": mapping}
+    context = {"catalog": catalog, "form": form, "mapping": mapping, "keys": keys}
     return render(request, "catalogs/mappings/form.html", context, status=status)
 
 

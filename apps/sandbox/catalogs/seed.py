@@ -28,7 +28,7 @@ def product(n: int) -> dict[str, object]:
     category = list(CATEGORIES)[n % len(CATEGORIES)]
     names, base = CATEGORIES[category]
     brand = BRANDS[n * 3 % len(BRANDS)]
-    color = COLORS[n * 7 % len(COLORS)]
+    color = COLORS[n // len(CATEGORIES) * 3 % len(COLORS)]
     return {
         "sku": f"SKU-{n:05d}",
         "name": f"{brand} {names[n // len(CATEGORIES) % len(names)]} {color}",
