@@ -103,3 +103,22 @@ def test_an_export_of_another_workspace_is_not_found(viewer_client: Client, cata
 def test_a_stranger_may_not_export(stranger_client: Client, catalog_ids: dict) -> None:
     response = stranger_client.post(reverse("catalogs:export_start", args=[catalog_ids["stores"]]))
     assert response.status_code == 403 and not Export.objects.exists()
+
+
+def test_beat_purges_every_hour(settings: Any) -> None:
+    from apps.catalogs import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-catalog-exports"]
+    assert (entry["task"], entry["schedule"]) == (tasks.purge_exports.name, 3600.0)
+
+
+def test_the_export_page_follows_a_queued_job_and_htmx_gets_the_status_only(
+    viewer_client: Client, catalog_ids: dict
+) -> None:
+    made = export(viewer_client, catalog_ids["stores"])  # no worker: it stays queued
+    page = viewer_client.get(reverse("catalogs:export", args=[made.pk])).content.decode()
+    assert "Waiting for a worker" in page and 'hx-trigger="every 1s"' in page and "Download" not in page
+    fragment = viewer_client.get(reverse("catalogs:export", args=[made.pk]), headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<section id="export-status"')
+    early = viewer_client.get(reverse("catalogs:export_download", args=[made.pk]))
+    assert early["Location"] == reverse("catalogs:export", args=[made.pk])
