@@ -91,6 +91,9 @@ def test_the_catalog_page_shows_the_chosen_columns_and_searches_keys(
     page = viewer_client.get(url, {"q": "SKU-0004", "page": "1"}).content.decode()
     assert "<th>price</th><th>name</th>" in page.replace("\n", "") and "<th>brand</th>" not in page
     assert "10 items whose key contains" in page and "SKU-00040" in page and "SKU-00001<" not in page
+    # The search swaps the results by htmx; their export button carries it.
+    fragment = viewer_client.get(url, {"q": "SKU-0004"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Export these 10 items" in fragment and 'name="q" value="SKU-0004"' in fragment
 
 
 def test_an_item_is_viewed(viewer_client: Client, cat: CatalogsClient, catalog_ids: dict) -> None:
