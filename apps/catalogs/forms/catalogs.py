@@ -8,11 +8,11 @@ from django import forms
 
 from apps.catalogs.client import Catalog
 
+# C3 orders ascending only.
 ORDER = [
     ("id", "Oldest first"),
-    ("creationDate", "Created"),
-    ("lastModified", "Last changed"),
-    ("author", "Author"),
+    ("lastModified", "Least recently changed first"),
+    ("author", "Author, A to Z"),
 ]
 
 
