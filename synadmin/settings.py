@@ -261,7 +261,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-deleted-records": {"task": "apps.content.tasks.purge_deleted", "schedule": 3600.0},
     "requeue-stale-jobs": {"task": "apps.jobs.tasks.requeue_stale_jobs", "schedule": 10.0},
     "canvas-runs": {"task": "apps.canvas.tasks.poll_runs", "schedule": 30.0},
+    "purge-catalog-exports": {"task": "apps.catalogs.tasks.purge_exports", "schedule": 3600.0},
 }
+
+# Catalog exports are CSV files written here by a job and downloadable for CATALOG_EXPORT_DAYS.
+CATALOG_EXPORT_DIR = Path(env.str("CATALOG_EXPORT_DIR", default=str(VAR_DIR / "exports")))
+CATALOG_EXPORT_DAYS = 7
 
 LOGGING = {
     "version": 1,

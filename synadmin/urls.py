@@ -22,6 +22,7 @@ urlpatterns = [
     path("content/", include("apps.content.urls")),
     path("workflows/", include("apps.automations.urls")),
     path("integrations/", include("apps.canvas.urls")),
+    path("catalogs/", include("apps.catalogs.urls")),
     path("operations/", include("apps.jobs.urls")),
     path("settings/connections/", include("apps.connections.urls")),
     path("workspace/", connection_views.workspace_switch, name="workspace_switch"),

@@ -31,6 +31,8 @@ class Catalog(Wire):
     author: str = ""
     last_modified: str = Field("", alias="lastModified")
     creation_date: str = Field("", alias="creationDate")
+    # The sandbox's addition, so the fields of C13 and C14 can be read back (docs/api-decisions.md).
+    filtered_fields: list[str] = Field(default_factory=list, alias="filteredFields")
 
 
 class Item(Wire):
@@ -173,11 +175,13 @@ class CatalogsClient(ApiClient):
         catalog_id: int,
         *,
         item_key: str | None = None,
+        search: str | None = None,
         offset: int | None = None,
         limit: int | None = None,
     ) -> ItemPage:
-        # Reference: synerise-auth-automation-catalogs.md §3.3 C9 (itemKey: exact match).
-        params = _query(itemKey=item_key, offset=offset, limit=limit)
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C9 (itemKey: exact match; searchBy: part of
+        # the key, from php-sdk, docs/api-decisions.md).
+        params = _query(itemKey=item_key, searchBy=search or None, offset=offset, limit=limit)
         return self.parse(ItemPage, self.request("GET", "catalogs/bags/{}/items", catalog_id, params=params))
 
     def add_item(self, catalog_id: int, *, item_key: str, value: dict[str, Any]) -> bool:

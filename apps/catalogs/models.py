@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -19,3 +20,38 @@ class Catalogs(models.Model):
 
     def __str__(self) -> str:
         return "catalogs"
+
+
+class ColumnChoice(models.Model):
+    """The columns a person chose to see in a catalog's items table."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    catalog_id = models.BigIntegerField()
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "connection", "catalog_id"], name="one_column_choice")
+        ]
+
+    def __str__(self) -> str:
+        return f"columns of catalog {self.catalog_id}"
+
+
+class Export(models.Model):
+    """A CSV of a catalog's items (all, or those matching a key search), written by a job."""
+
+    job = models.OneToOneField("jobs.Job", on_delete=models.CASCADE, related_name="catalog_export")
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    catalog_id = models.BigIntegerField()
+    catalog_name = models.CharField(max_length=255)
+    search = models.CharField(max_length=255, blank=True)
+    file_name = models.CharField(max_length=300, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the file is removed (its 7 days ran out); the row stays so the link can say so.
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Export of {self.catalog_name}"

@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
 from apps.catalogs.client import CatalogsClient
-from apps.connections import services as connections
-from apps.connections.models import Connection
 from apps.core.http import ApiConflict, ApiNotFound, ApiProtocolError, ApiValidationError
-
-
-@pytest.fixture
-def cat(demo: dict[str, Connection]) -> Iterator[CatalogsClient]:
-    with CatalogsClient(connections.http_for(demo["synerise"])) as client:
-        yield client
-
-
-@pytest.fixture
-def books(cat: CatalogsClient) -> int:
-    return cat.create_catalog("books").id
 
 
 def test_it_reads_the_demo_catalogs(cat: CatalogsClient) -> None:
     page = cat.list_catalogs(order_by="id")
-    assert [c.name for c in page.data] == ["products", "stores"]
-    assert page.meta_data.total_count == 2
+    assert [c.name for c in page.data] == ["products", "stores", "promotions"]
+    assert page.meta_data.total_count == 3
     products = page.data[0]
     assert cat.get_catalog(products.id).name == "products"
-    assert cat.catalog_keys(products.id)[:3] == ["sku", "name", "category"]
+    assert cat.catalog_keys(products.id)[:3] == ["sku", "name", "brand"]
     items = cat.list_items(products.id, offset=0, limit=3)
     assert [i.item_key for i in items.data] == ["SKU-00001", "SKU-00002", "SKU-00003"]
     assert items.data[0].properties["sku"] == "SKU-00001"
-    assert items.meta_data.total_count == 300
+    assert items.meta_data.total_count == 5000
     detail = cat.item_detail("stores", "ST-003")
     assert (detail.item_id, detail.properties["city"]) == ("ST-003", "Wrocław")
 
@@ -54,7 +39,7 @@ def test_a_catalog_holds_items_through_their_life(cat: CatalogsClient, books: in
     with pytest.raises(ApiNotFound):
         cat.get_item(books, dune.id)
     assert [i.item_key for i in cat.list_items(books).data] == ["a/b"]
-    assert cat.list_all_items(limit=1).meta_data.total_count == 341
+    assert cat.list_all_items(limit=1).meta_data.total_count == 5065
 
 
 def test_csv_goes_out_and_comes_back_in(cat: CatalogsClient, books: int) -> None:

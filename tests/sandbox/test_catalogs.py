@@ -54,11 +54,12 @@ def books(api: Api) -> int:
     return body["data"]["id"]
 
 
-def test_the_demo_workspace_has_products_and_stores(api: Api) -> None:
+def test_the_demo_workspace_has_products_stores_and_promotions(api: Api) -> None:
     status, body = api.call("GET", "/bags", orderBy="id")
     assert status == 200
-    assert [c["name"] for c in body["data"]] == ["products", "stores"]
-    assert body["metaData"]["totalCount"] == 2
+    assert [c["name"] for c in body["data"]] == ["products", "stores", "promotions"]
+    assert body["metaData"]["totalCount"] == 3
+    assert body["data"][0]["filteredFields"] == []
     assert body["metaData"]["requestTime"].endswith(" [s]")
 
 
@@ -85,8 +86,8 @@ def test_catalogs_page_by_offset_and_limit(api: Api) -> None:
     for n in range(5):
         api.call("POST", "/bags", {"name": f"c{n}"})
     _, body = api.call("GET", "/bags", offset=2, limit=3)
-    assert [c["name"] for c in body["data"]] == ["c0", "c1", "c2"]
-    assert body["metaData"]["totalCount"] == 7
+    assert [c["name"] for c in body["data"]] == ["promotions", "c0", "c1"]
+    assert body["metaData"]["totalCount"] == 8
     status, _ = api.call("GET", "/bags", limit=1001)
     assert status == 400
 
@@ -127,7 +128,7 @@ def test_items_filter_by_exact_key_and_page_by_offset(api: Api) -> None:
     products = Catalog.objects.get(name="products").pk
     _, body = api.call("GET", f"/bags/{products}/items", offset=10, limit=5)
     assert [i["itemKey"] for i in body["data"]] == [f"SKU-{n:05d}" for n in range(11, 16)]
-    assert body["metaData"]["totalCount"] == 300
+    assert body["metaData"]["totalCount"] == 5000
     _, one = api.call("GET", f"/bags/{products}/items", itemKey="SKU-00042")
     assert [i["itemKey"] for i in one["data"]] == ["SKU-00042"]
 
@@ -158,9 +159,9 @@ def test_a_key_with_a_slash_is_found_by_key(api: Api, books: int) -> None:
 
 
 def test_all_items_of_the_workspace_carry_their_catalog(api: Api) -> None:
-    _, body = api.call("GET", "/items", offset=299, limit=2)
+    _, body = api.call("GET", "/items", offset=4999, limit=2)
     assert [i["bag"]["name"] for i in body["data"]] == ["products", "stores"]
-    assert body["metaData"]["totalCount"] == 340
+    assert body["metaData"]["totalCount"] == 5064
 
 
 def test_an_item_detail_flattens_its_properties_beside_the_key(api: Api) -> None:
@@ -183,7 +184,7 @@ def test_deleting_a_catalog_takes_its_items_and_mappings(api: Api) -> None:
     products = Catalog.objects.get(name="products").pk
     assert api.call("DELETE", f"/bags/{products}")[1]["data"] is True
     assert CatalogItem.objects.filter(catalog_id=products).count() == 0
-    assert api.call("GET", "/mappings")[1]["data"] == []
+    assert [m["action"] for m in api.call("GET", "/mappings")[1]["data"]] == ["promotion.view"]
 
 
 def test_a_mapping_is_added_enriched_listed_and_deleted(api: Api, books: int) -> None:
@@ -215,6 +216,7 @@ def test_filtering_is_enabled_on_known_fields_and_disabled(api: Api) -> None:
     assert api.call("PATCH", f"/bags/{products.pk}/disable/filtering", {"fields": ["color"]}) == (200, 0)
     products.refresh_from_db()
     assert products.filtering == ["category"]
+    assert api.call("GET", f"/bags/{products.pk}")[1]["data"]["filteredFields"] == ["category"]
     assert api.call("PATCH", f"/bags/{products.pk}/disable/filtering") == (200, 0)
     products.refresh_from_db()
     assert products.filtering == []
@@ -225,8 +227,8 @@ def test_a_catalog_downloads_as_csv_with_the_chosen_delimiter(api: Api) -> None:
     status, text = api.call("GET", f"/bags/{stores}/csv", delimiter=";")
     lines = text.splitlines()
     assert status == 200
-    assert lines[0] == "itemKey;storeId;city;name;open"
-    assert lines[1] == "ST-001;ST-001;Warszawa;Warszawa 1;true"
+    assert lines[0] == "itemKey;storeId;city;name;address;open"
+    assert lines[1] == "ST-001;ST-001;Warszawa;Warszawa 1;ul. Floriańska 8;true"
     assert len(lines) == 41
     assert api.call("GET", f"/bags/{stores}/csv", delimiter="x")[0] == 400
 
@@ -260,3 +262,50 @@ def test_a_catalog_call_without_a_token_answers_401(api: Api) -> None:
     response = Client().get(f"{BASE}/bags")
     assert response.status_code == 401
     assert response.json()["status"] == 401
+
+
+def test_item_counts_are_kept_through_adds_and_deletes(api: Api, books: int) -> None:
+    batch = [{"itemKey": f"k{n}", "value": {"n": n}} for n in range(5)]
+    api.call("POST", f"/bags/{books}/items/batch", batch)
+    api.call("POST", f"/bags/{books}/items/batch", batch[:2])  # upserts add nothing
+    api.call("DELETE", f"/bags/{books}/items/itemKey/k0")
+    _, body = api.call("GET", f"/bags/{books}/items", limit=1)
+    assert body["metaData"]["totalCount"] == 4 == CatalogItem.objects.filter(catalog_id=books).count()
+
+
+def test_items_are_searched_by_part_of_their_key(api: Api) -> None:
+    products = Catalog.objects.get(name="products").pk
+    _, body = api.call("GET", f"/bags/{products}/items", searchBy="sku-0004", limit=3)
+    assert [i["itemKey"] for i in body["data"]] == ["SKU-00040", "SKU-00041", "SKU-00042"]
+    assert body["metaData"]["totalCount"] == 10
+
+
+def test_a_property_name_must_be_short_and_not_blank(api: Api, books: int) -> None:
+    api.call("POST", f"/bags/{books}/items", {"itemKey": "a", "value": {"x": 1}})
+    item = CatalogItem.objects.get(catalog_id=books, key="a")
+    status, body = api.call("PUT", f"/bags/{books}/items/{item.pk}", {"x": 2, "n" * 256: 1})
+    assert status == 400
+    assert body["errors"] == [
+        {"field": "n" * 256, "message": "A property name is 1 to 255 characters, not blank"}
+    ]
+    assert api.call("POST", f"/bags/{books}/items", {"itemKey": "b", "value": {" ": 1}})[0] == 400
+
+
+def test_deep_pages_are_the_same_as_counted_from_the_start(api: Api, books: int, settings: Any) -> None:
+    from apps.sandbox.catalogs import routes
+
+    routes.ANCHOR_STEP, step = 7, routes.ANCHOR_STEP
+    try:
+        batch = [{"itemKey": f"k{n:03d}", "value": {"n": n}} for n in range(60)]
+        api.call("POST", f"/bags/{books}/items/batch", batch)
+        keys = [f"k{n:03d}" for n in range(60)]
+        for offset in (0, 6, 7, 8, 20, 49, 55, 59, 60, 70):
+            _, body = api.call("GET", f"/bags/{books}/items", offset=offset, limit=5)
+            assert [i["itemKey"] for i in body["data"]] == keys[offset : offset + 5], offset
+        api.call("DELETE", f"/bags/{books}/items/itemKey/k010")  # the anchors follow the change
+        keys.remove("k010")
+        _, body = api.call("GET", f"/bags/{books}/items", offset=14, limit=3)
+        assert [i["itemKey"] for i in body["data"]] == keys[14:17]
+        assert body["metaData"]["totalCount"] == 59
+    finally:
+        routes.ANCHOR_STEP = step

@@ -1,7 +1,8 @@
 """What the sandbox's Synerise catalogs hold: catalogs ("bags"), their items and event mappings.
 
 Reference: shared/spec/synerise-auth-automation-catalogs.md §3.1; decisions in docs/api-decisions.md
-("Synerise catalogs"). Items are found by (catalog, itemKey) through a unique index, and listed by id.
+("Synerise catalogs"). Items are found by (catalog, itemKey) through a unique index, and listed by id
+(an index on (catalog, id)); each catalog keeps its item count.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class Catalog(models.Model):
     keys = models.JSONField(default=list)
     # The fields filtering is enabled on (C13, C14).
     filtering = models.JSONField(default=list)
+    # Kept with every write, so a page of a large catalog never counts its rows.
+    item_count = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -41,6 +44,7 @@ class CatalogItem(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["catalog", "key"], name="catalog_item_key_unique")]
+        indexes = [models.Index(fields=["catalog", "id"], name="catalog_item_page")]
 
     def __str__(self) -> str:
         return self.key

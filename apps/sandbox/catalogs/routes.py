@@ -11,147 +11,46 @@ import csv
 import io
 import json
 import time
-from typing import Any, Literal
+from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, File, Form, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Body, File, Form, Query, Router
+from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
-from pydantic import Field, field_validator
 
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
+from apps.sandbox.catalogs.wire import (
+    BATCH_MAX,
+    DELIMITERS,
+    KEY_MAX,
+    NAME_RULE,
+    UPLOAD_MAX_BYTES,
+    CatalogIn,
+    CatalogQuery,
+    CsvQuery,
+    DetailQuery,
+    DisableIn,
+    EnrichmentIn,
+    FieldsIn,
+    ItemIn,
+    ItemQuery,
+    MappingIn,
+    Paging,
+    catalog_json,
+    envelope,
+    item_json,
+    items_json,
+    mapping_json,
+)
 from apps.sandbox.models import Workspace
 
 router = Router(tags=["catalogs"])
 
-LIMIT_DEFAULT = 100
-LIMIT_MAX = 1000
-BATCH_MAX = 1000
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-KEY_MAX = 255
-DELIMITERS = (",", ";", "|", "\t")
+ANCHOR_STEP = 5000
 ORDER = {"id": "id", "author": "author", "lastModified": "modified", "creationDate": "created"}
-
-
-# Wire models of the requests
-
-
-class Paging(Schema):
-    offset: int = Field(0, ge=0, le=2**31 - 1)
-    limit: int = Field(LIMIT_DEFAULT, ge=1, le=LIMIT_MAX)
-
-
-class CatalogQuery(Paging):
-    searchBy: str | None = Field(None, max_length=255)
-    orderBy: Literal["id", "author", "lastModified", "creationDate"] = "id"
-
-
-class ItemQuery(Paging):
-    itemKey: str | None = Field(None, max_length=KEY_MAX)
-
-
-class DetailQuery(Schema):
-    catalogName: str = Field(min_length=1, max_length=255)
-    key: str = Field(min_length=1, max_length=KEY_MAX)
-
-
-class CsvQuery(Schema):
-    delimiter: str = ","
-
-    @field_validator("delimiter")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in DELIMITERS:
-            raise ValueError("must be one of , ; | or a tab")
-        return value
-
-
-class CatalogIn(Schema):
-    name: str = Field(min_length=1, max_length=255)
-
-    @field_validator("name")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
-
-
-def _item_key(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
-
-
-class ItemIn(Schema):
-    itemKey: str = Field(min_length=1, max_length=KEY_MAX)
-    value: dict[str, Any]
-
-    _key = field_validator("itemKey")(_item_key)
-
-
-class MappingIn(Schema):
-    action: str = Field(min_length=1, max_length=255)
-    paramKey: str = Field(min_length=1, max_length=255)
-
-
-class EnrichmentIn(MappingIn):
-    enrichmentFields: list[str] = Field(max_length=100)
-
-
-class FieldsIn(Schema):
-    fields: list[str] = Field(min_length=1, max_length=100)
-
-
-class DisableIn(Schema):
-    fields: list[str] | None = Field(None, max_length=100)
-
-
-# Answers
-
-
-def iso(moment: Any) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def envelope(request: HttpRequest, data: Any, total: int = 0) -> dict[str, Any]:
-    """{data, metaData: {totalCount, requestTime}}; totalCount is 0 on single objects, as the samples show."""
-    took = time.monotonic() - getattr(request, "_catalogs_started", time.monotonic())
-    return {"data": data, "metaData": {"totalCount": total, "requestTime": f"{took:.3f} [s]"}}
-
-
-def catalog_json(catalog: Catalog) -> dict[str, Any]:
-    return {
-        "id": catalog.pk,
-        "name": catalog.name,
-        "businessProfileId": catalog.workspace_id,
-        "author": catalog.author,
-        "lastModified": iso(catalog.modified),
-        "creationDate": iso(catalog.created),
-    }
-
-
-def item_json(item: CatalogItem, catalog: Catalog | None = None) -> dict[str, Any]:
-    return {
-        "bag": catalog_json(catalog or item.catalog),
-        "itemKey": item.key,
-        "id": item.pk,
-        "value": json.dumps(item.value, separators=(",", ":")),
-        "creationDate": iso(item.created),
-    }
-
-
-def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
-    return {
-        "bpActionParamKey": mapping.key,
-        "bagId": mapping.catalog_id,
-        "businessProfileId": mapping.catalog.workspace_id,
-        "action": mapping.action,
-        "paramKey": mapping.param_key,
-        "enrichmentFields": mapping.enrichment_fields,
-    }
 
 
 # Lookups and shared rules
@@ -182,15 +81,35 @@ def find_item(catalog: Catalog, **lookup: Any) -> CatalogItem:
     return item
 
 
-def page(queryset: QuerySet[Any], params: Paging) -> tuple[list[Any], int]:
+def page(queryset: QuerySet[Any], params: Paging, total: int | None = None) -> tuple[list[Any], int]:
     """The rows from `offset` (0-based, counting items), at most `limit` of them, and the total."""
-    return list(queryset[params.offset : params.offset + params.limit]), queryset.count()
+    rows = list(queryset[params.offset : params.offset + params.limit])
+    return rows, queryset.count() if total is None else total
 
 
-def touch(catalog: Catalog, new_keys: list[str] = ()) -> None:  # type: ignore[assignment]
-    """Record the catalog's new column names, and that it changed (lastModified)."""
+def anchor(catalog: Catalog, offset: int) -> tuple[int, int]:
+    """(an item id, the rows to skip after it) that reach `offset`, so a deep page walks at most
+    ANCHOR_STEP index entries instead of `offset` of them.
+
+    The ids at every ANCHOR_STEP-th place are read in one index-only scan and cached under the
+    catalog's `modified`, which every write of an item changes (`touch`), so they are never stale.
+    """
+    name = f"sandbox-catalog-anchors:{catalog.pk}:{catalog.modified.timestamp()}"
+    anchors = cache.get(name)
+    if anchors is None:
+        ids = catalog.items.order_by("id").values_list("id", flat=True).iterator(chunk_size=10_000)
+        anchors = [pk for place, pk in enumerate(ids, start=1) if place % ANCHOR_STEP == 0]
+        cache.set(name, anchors, 3600)
+    step = min(offset // ANCHOR_STEP, len(anchors))
+    return (anchors[step - 1] if step else 0), offset - step * ANCHOR_STEP
+
+
+def touch(catalog: Catalog, new_keys: list[str] = (), *, added: int = 0) -> None:  # type: ignore[assignment]
+    """Record the catalog's new column names, its item count, and that it changed (lastModified)."""
     catalog.keys = catalog.keys + [key for key in dict.fromkeys(new_keys) if key not in catalog.keys]
     catalog.save(update_fields=["keys", "modified"])
+    if added:
+        Catalog.objects.filter(pk=catalog.pk).update(item_count=F("item_count") + added)
 
 
 def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
@@ -202,11 +121,9 @@ def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
             if key in existing:
                 existing[key].value = value
         CatalogItem.objects.bulk_update(list(existing.values()), ["value"], batch_size=500)
-        CatalogItem.objects.bulk_create(
-            [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items() if k not in existing],
-            batch_size=500,
-        )
-        touch(catalog, [name for value in latest.values() for name in value])
+        new = [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items() if k not in existing]
+        CatalogItem.objects.bulk_create(new, batch_size=500)
+        touch(catalog, [name for value in latest.values() for name in value], added=len(new))
 
 
 # Catalogs (C3–C8)
@@ -316,8 +233,16 @@ def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -
     items = catalog.items.order_by("id")
     if params.itemKey is not None:
         items = items.filter(key=params.itemKey)
-    rows, total = page(items, params)
-    return envelope(request, [item_json(i, catalog) for i in rows], total)
+    if params.searchBy:
+        items = items.filter(key__icontains=params.searchBy)
+    whole = params.itemKey is None and not params.searchBy
+    if whole and params.offset >= ANCHOR_STEP:
+        after, skip = anchor(catalog, params.offset)
+        rows = items_json(items.filter(id__gt=after)[skip : skip + params.limit], catalog)
+        return envelope(request, rows, catalog.item_count)
+    total = catalog.item_count if whole else items.count()
+    rows = items_json(items[params.offset : params.offset + params.limit], catalog)
+    return envelope(request, rows, total)
 
 
 @router.post("/bags/{catalogId}/items", summary="Add a single item to the catalog (C10)")
@@ -343,8 +268,9 @@ def get_item_by_key(request: HttpRequest, catalogId: int, itemKey: str) -> dict[
 @router.delete("/bags/{catalogId}/items/itemKey/{path:itemKey}", summary="Delete an item by item key (C16)")
 def delete_item_by_key(request: HttpRequest, catalogId: int, itemKey: str) -> dict[str, Any]:
     catalog = find_catalog(request, catalogId)
-    find_item(catalog, key=itemKey).delete()
-    touch(catalog)
+    with transaction.atomic():
+        find_item(catalog, key=itemKey).delete()
+        touch(catalog, added=-1)
     return envelope(request, True)
 
 
@@ -360,6 +286,9 @@ def update_item(
 ) -> dict[str, Any]:
     catalog = find_catalog(request, catalogId)
     item = find_item(catalog, pk=itemId)
+    bad = [name for name in payload if not name.strip() or len(name) > KEY_MAX]
+    if bad:
+        raise ValidationError([{"loc": ("body", name), "msg": NAME_RULE} for name in bad])
     item.value = payload  # a full replacement: an omitted property is removed (§3.3 C18)
     item.save(update_fields=["value"])
     touch(catalog, list(payload))
@@ -369,15 +298,18 @@ def update_item(
 @router.delete("/bags/{catalogId}/items/{itemId}", summary="Delete an item by its ID (C19)")
 def delete_item(request: HttpRequest, catalogId: int, itemId: int) -> dict[str, Any]:
     catalog = find_catalog(request, catalogId)
-    find_item(catalog, pk=itemId).delete()
-    touch(catalog)
+    with transaction.atomic():
+        find_item(catalog, pk=itemId).delete()
+        touch(catalog, added=-1)
     return envelope(request, True)
 
 
 @router.get("/items", summary="Retrieve all items from all catalogs (C20)")
 def list_all_items(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
-    items = CatalogItem.objects.filter(catalog__workspace=workspace(request)).order_by("id")
-    rows, total = page(items.select_related("catalog"), params)
+    catalogs = Catalog.objects.filter(workspace=workspace(request))
+    items = CatalogItem.objects.filter(catalog__in=catalogs).order_by("id")
+    total = sum(catalogs.values_list("item_count", flat=True))
+    rows, total = page(items.select_related("catalog"), params, total)
     return envelope(request, [item_json(i) for i in rows], total)
 
 

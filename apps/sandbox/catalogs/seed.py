@@ -1,51 +1,96 @@
-"""Demo catalogs: products and stores, with a mapping of the purchase event. Safe to run again."""
+"""Demo catalogs: products (5,000), stores and promotions, with two event mappings. Safe to run again."""
 
 from __future__ import annotations
 
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
 from apps.sandbox.models import Workspace
 
-PRODUCTS = 300
-CATEGORIES = ["smartphone", "laptop", "tablet", "headphones", "watch"]
-COLORS = ["black", "blue", "red", "silver", "white"]
+PRODUCTS = 5000
+STORES = 40
+PROMOTIONS = 24
+BRANDS = ["Nordvik", "Alba", "Kestrel", "Orla", "Tamsin", "Veloce", "Brio", "Lumen", "Sola", "Hartwell"]
+# category: (product names, base price in PLN)
+CATEGORIES = {
+    "smartphone": (["Phone 12", "Phone Mini", "Phone Pro", "Phone Max"], 899),
+    "laptop": (["Book Air 13", "Book Pro 14", "Book 15", "Book Studio 16"], 2999),
+    "tablet": (["Tab 10", "Tab Mini 8", "Tab Pro 12"], 1199),
+    "headphones": (["Buds", "Buds Pro", "Studio Over-Ear", "Sport Buds"], 199),
+    "watch": (["Watch 4", "Watch Active", "Watch Classic"], 699),
+    "speaker": (["Boom Mini", "Boom 2", "Home Speaker"], 249),
+    "camera": (["Snap 24", "Snap Mirrorless", "Action Cam 4K"], 1499),
+}
+COLORS = ["black", "blue", "red", "silver", "white", "graphite", "green"]
 CITIES = ["Kraków", "Warszawa", "Gdańsk", "Wrocław", "Poznań", "Łódź", "Lublin", "Katowice"]
+STREETS = ["Długa", "Floriańska", "Marszałkowska", "Piotrkowska", "Świdnicka", "Półwiejska", "Mariacka"]
 
 
 def product(n: int) -> dict[str, object]:
-    category = CATEGORIES[n % len(CATEGORIES)]
+    category = list(CATEGORIES)[n % len(CATEGORIES)]
+    names, base = CATEGORIES[category]
+    brand = BRANDS[n * 3 % len(BRANDS)]
+    color = COLORS[n // len(CATEGORIES) * 3 % len(COLORS)]
     return {
         "sku": f"SKU-{n:05d}",
-        "name": f"{category.title()} {n}",
+        "name": f"{brand} {names[n // len(CATEGORIES) % len(names)]} {color}",
+        "brand": brand,
         "category": category,
-        "color": COLORS[n * 7 % len(COLORS)],
-        "price": round(99 + n * 13.5 % 2000, 2),
+        "color": color,
+        "price": round(base * (0.8 + (n * 37 % 60) / 100), 2),
+        "currency": "PLN",
         "inStock": n % 4 != 0,
     }
 
 
 def store(n: int) -> dict[str, object]:
     city = CITIES[n % len(CITIES)]
-    name = f"{city} {n // len(CITIES) + 1}"
-    return {"storeId": f"ST-{n:03d}", "city": city, "name": name, "open": n % 5 != 0}
+    return {
+        "storeId": f"ST-{n:03d}",
+        "city": city,
+        "name": f"{city} {n // len(CITIES) + 1}",
+        "address": f"ul. {STREETS[n % len(STREETS)]} {n * 7 % 90 + 1}",
+        "open": n % 5 != 0,
+    }
+
+
+def promotion(n: int) -> dict[str, object]:
+    category = list(CATEGORIES)[n % len(CATEGORIES)]
+    month = n % 12 + 1
+    return {
+        "code": f"PROMO-{n:03d}",
+        "title": f"{(n % 4 + 1) * 5}% off {category}s",
+        "category": category,
+        "discount": (n % 4 + 1) * 5,
+        "starts": f"2026-{month:02d}-01",
+        "ends": f"2026-{month:02d}-28",
+    }
 
 
 def seed(workspace: Workspace) -> None:
     products = _catalog(workspace, "products", [product(n) for n in range(1, PRODUCTS + 1)], "sku")
-    _catalog(workspace, "stores", [store(n) for n in range(1, 41)], "storeId")
+    _catalog(workspace, "stores", [store(n) for n in range(1, STORES + 1)], "storeId")
+    promotions = _catalog(workspace, "promotions", [promotion(n) for n in range(1, PROMOTIONS + 1)], "code")
     CatalogMapping.objects.get_or_create(
         catalog=products,
         action="transaction.charge",
         param_key="sku",
         defaults={"enrichment_fields": ["name", "category"]},
     )
+    CatalogMapping.objects.get_or_create(
+        catalog=promotions,
+        action="promotion.view",
+        param_key="code",
+        defaults={"enrichment_fields": ["title", "discount"]},
+    )
 
 
 def _catalog(workspace: Workspace, name: str, rows: list[dict[str, object]], key: str) -> Catalog:
     catalog, created = Catalog.objects.get_or_create(
-        workspace=workspace, name=name, defaults={"author": "Demo User", "keys": list(rows[0])}
+        workspace=workspace,
+        name=name,
+        defaults={"author": "Demo User", "keys": list(rows[0]), "item_count": len(rows)},
     )
     if created:
         CatalogItem.objects.bulk_create(
-            [CatalogItem(catalog=catalog, key=str(row[key]), value=row) for row in rows], batch_size=500
+            [CatalogItem(catalog=catalog, key=str(row[key]), value=row) for row in rows], batch_size=2000
         )
     return catalog

@@ -1,0 +1,85 @@
+"""Items of a catalog: added, replaced whole (C18) and deleted by editors; the columns a person sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.catalogs.client import Catalog, Item
+from apps.catalogs.models import ColumnChoice
+from apps.catalogs.services.workspace import User, client_for, workspace_for
+from apps.core import audit
+
+DEFAULT_COLUMNS = 6
+
+
+def shown(value: Any) -> str:
+    """A property as a person reads it in a table: text as is, yes/no, lists joined, nothing blank."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(shown(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+def table_rows(page: list[Item], columns: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for item in page:
+        properties = item.properties
+        rows.append({"item": item, "cells": [shown(properties.get(column)) for column in columns]})
+    return rows
+
+
+def ref(catalog: Catalog, key: str, item_id: int | None = None) -> audit.Ref:
+    return audit.Ref("synerise.catalog_item", str(item_id or ""), f"{catalog.name} / {key}")
+
+
+def add_item(user: User, catalog: Catalog, *, key: str, properties: dict[str, Any]) -> Item:
+    """Add an item (C10; a key the catalog has is replaced) and read it back for its id."""
+    with (
+        audit.action(user, "catalog_item.add", ref(catalog, key), properties=sorted(properties)) as detail,
+        client_for(user) as api,
+    ):
+        api.add_item(catalog.id, item_key=key, value=properties)
+        item = api.get_item_by_key(catalog.id, key)
+        detail["id"] = item.id
+    return item
+
+
+def update_item(user: User, catalog: Catalog, item: Item, properties: dict[str, Any]) -> Item:
+    """Replace the item's properties (C18): what `properties` leaves out is removed."""
+    removed = sorted(name for name in item.properties if name not in properties)
+    changed = sorted(n for n, v in properties.items() if item.properties.get(n, object()) != v)
+    target = ref(catalog, item.item_key, item.id)
+    with (
+        audit.action(user, "catalog_item.update", target, changed=changed, removed=removed),
+        client_for(user) as api,
+    ):
+        return api.update_item(catalog.id, item.id, properties)
+
+
+def delete_item(user: User, catalog: Catalog, item: Item) -> None:
+    with (
+        audit.action(user, "catalog_item.delete", ref(catalog, item.item_key, item.id)),
+        client_for(user) as api,
+    ):
+        api.delete_item(catalog.id, item.id)
+
+
+def columns_for(user: User, catalog_id: int, keys: list[str]) -> list[str]:
+    """The columns this person chose for the catalog, still among its keys; else the first few keys."""
+    choice = ColumnChoice.objects.filter(
+        user=user, connection=workspace_for(user), catalog_id=catalog_id
+    ).first()
+    if choice is None:
+        return keys[:DEFAULT_COLUMNS]
+    return [key for key in choice.columns if key in keys]
+
+
+def choose_columns(user: User, catalog_id: int, columns: list[str]) -> None:
+    ColumnChoice.objects.update_or_create(
+        user=user, connection=workspace_for(user), catalog_id=catalog_id, defaults={"columns": columns}
+    )

@@ -1,0 +1,156 @@
+"""A catalog's page: its items with the chosen columns and a key search; an item viewed, added, edited
+(a full replacement) and deleted; the columns and the filterable keys chosen."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from apps.catalogs.forms.items import ItemForm, ItemSearchForm, KeysForm
+from apps.catalogs.services import catalogs, items
+from apps.catalogs.services.workspace import client_for
+from apps.core.forms import Place, place_remote_errors
+from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
+from apps.core.http import ApiError
+from apps.core.paging import PAGE_SIZE, RemotePage, page_number
+
+
+@require_GET
+@permission_required("catalogs.view_catalogs", raise_exception=True)
+@vary_on_headers("HX-Request")
+def catalog_detail(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    form = ItemSearchForm(request.GET)
+    form.is_valid()
+    search = form.cleaned_data.get("q", "")
+    number = page_number(request)
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        keys = api.catalog_keys(catalog_id)
+        result = api.list_items(catalog_id, search=search, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    columns = items.columns_for(request.user, catalog_id, keys)
+    rows = items.table_rows(result.data, columns)
+    page = RemotePage.of(rows, number=number, limit=PAGE_SIZE, total=result.meta_data.total_count)
+    context = {
+        "catalog": catalog,
+        "keys": keys,
+        "columns": columns,
+        "columns_form": KeysForm(keys, initial={"keys": columns}, label="Columns"),
+        "form": form,
+        "search": search,
+        "page": page,
+        "total": result.meta_data.total_count,
+    }
+    return render(request, partial(request, "catalogs/items/list.html"), context)
+
+
+@require_POST
+@permission_required("catalogs.view_catalogs", raise_exception=True)
+def columns_choose(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        keys = api.catalog_keys(catalog_id)
+    form = KeysForm(keys, request.POST)
+    if form.is_valid():
+        items.choose_columns(request.user, catalog_id, form.cleaned_data["keys"])
+    return redirect_next(request, reverse("catalogs:detail", args=[catalog_id]))
+
+
+@require_GET
+@permission_required("catalogs.view_catalogs", raise_exception=True)
+def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        item = api.get_item(catalog_id, item_id)
+        keys = api.catalog_keys(catalog_id)
+    names = list(dict.fromkeys([*keys, *item.properties]))
+    rows = [(name, items.shown(item.properties.get(name)), name in item.properties) for name in names]
+    return render(request, "catalogs/items/detail.html", {"catalog": catalog, "item": item, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("catalogs.edit_items", raise_exception=True)
+def item_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        keys = api.catalog_keys(catalog_id)
+    form = ItemForm(request.POST or None, keys=keys)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = items.add_item(
+                request.user,
+                catalog,
+                key=form.cleaned_data["item_key"],
+                properties=form.cleaned_data["properties"],
+            )
+        except ApiError as exc:
+            place_remote_errors(exc, form, lambda path: _place(form, path))
+        else:
+            messages.success(request, f"Item {item.item_key} saved.")
+            return redirect("catalogs:item", catalog_id, item.id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "catalogs/items/form.html", {"catalog": catalog, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("catalogs.edit_items", raise_exception=True)
+def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        item = api.get_item(catalog_id, item_id)
+        keys = api.catalog_keys(catalog_id)
+    form = ItemForm(request.POST or None, keys=keys, properties=item.properties)
+    if request.method == "POST" and form.is_valid():
+        try:
+            items.update_item(request.user, catalog, item, form.cleaned_data["properties"])
+        except ApiError as exc:
+            place_remote_errors(exc, form, lambda path: _place(form, path))
+        else:
+            messages.success(request, f"Item {item.item_key} saved.")
+            return redirect("catalogs:item", catalog_id, item.id)
+    status = 400 if request.method == "POST" else 200
+    context = {"catalog": catalog, "item": item, "form": form}
+    return render(request, "catalogs/items/form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("catalogs.edit_items", raise_exception=True)
+def item_delete(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        item = api.get_item(catalog_id, item_id)
+    if request.method == "POST":
+        items.delete_item(request.user, catalog, item)
+        messages.success(request, f"Item {item.item_key} deleted.")
+        return redirect("catalogs:detail", catalog_id)
+    return render(request, "catalogs/items/delete.html", {"catalog": catalog, "item": item})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("catalogs.view_catalogs", raise_exception=True)
+def filtering(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    """Which keys are filterable: everyone sees them, admins change them."""
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        keys = api.catalog_keys(catalog_id)
+    form = KeysForm(
+        keys, request.POST or None, initial={"keys": catalog.filtered_fields}, label="Filterable keys"
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("catalogs.manage_catalogs"):
+            raise PermissionDenied
+        if form.is_valid():
+            catalogs.set_filterable(request.user, catalog, form.cleaned_data["keys"])
+            messages.success(request, "Filterable keys saved.")
+            return redirect("catalogs:filtering", catalog_id)
+    return render(request, "catalogs/items/filtering.html", {"catalog": catalog, "form": form, "keys": keys})
+
+
+def _place(form: ItemForm, path: str) -> Place | None:
+    name = path.removeprefix("value.")
+    field = form.place(name)
+    return Place(form, field) if field else None

@@ -1,0 +1,99 @@
+"""A catalog's event mappings: listed, created with enrichment fields, changed and deleted."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.catalogs.forms.mappings import MappingForm
+from apps.catalogs.services import mappings
+from apps.catalogs.services.workspace import client_for
+from apps.core.forms import Place, place_remote_errors
+from apps.core.htmx import HtmxHttpRequest
+from apps.core.http import ApiError
+
+FIELDS = {"action": "action", "paramKey": "param_key", "enrichmentFields": "fields"}
+
+
+@require_GET
+@permission_required("catalogs.view_catalogs", raise_exception=True)
+def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        found = mappings.mappings_of(api, catalog_id)
+    return render(request, "catalogs/mappings/list.html", {"catalog": catalog, "mappings": found})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("catalogs.manage_catalogs", raise_exception=True)
+def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        keys = api.catalog_keys(catalog_id)
+    form = MappingForm(keys, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mappings.create_mapping(
+                request.user,
+                catalog,
+                action=data["action"],
+                param_key=data["param_key"],
+                fields=data["fields"],
+            )
+        except ApiError as exc:
+            place_remote_errors(exc, form, lambda path: _place(form, path))
+        else:
+            messages.success(request, f"Mapping of {data['action']} / {data['param_key']} added.")
+            return redirect("catalogs:mappings", catalog_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"catalog": catalog, "form": form, "keys": keys}
+    return render(request, "catalogs/mappings/form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("catalogs.manage_catalogs", raise_exception=True)
+def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        keys = api.catalog_keys(catalog_id)
+        mapping = mappings.find_mapping(api, catalog_id, key)
+    if mapping is None:
+        raise Http404("No such mapping")
+    form = MappingForm(
+        keys, request.POST or None, editing=True, initial={"fields": mapping.enrichment_fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            mappings.change_enrichment(request.user, catalog, mapping, form.cleaned_data["fields"])
+        except ApiError as exc:
+            place_remote_errors(exc, form, lambda path: _place(form, path))
+        else:
+            messages.success(request, "Enrichment fields saved.")
+            return redirect("catalogs:mappings", catalog_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"catalog": catalog, "form": form, "mapping": mapping, "keys": keys}
+    return render(request, "catalogs/mappings/form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("catalogs.manage_catalogs", raise_exception=True)
+def mapping_delete(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+        mapping = mappings.find_mapping(api, catalog_id, key)
+    if mapping is None:
+        raise Http404("No such mapping")
+    if request.method == "POST":
+        mappings.delete_mapping(request.user, catalog, mapping)
+        messages.success(request, f"Mapping of {mapping.action} / {mapping.param_key} deleted.")
+        return redirect("catalogs:mappings", catalog_id)
+    return render(request, "catalogs/mappings/delete.html", {"catalog": catalog, "mapping": mapping})
+
+
+def _place(form: MappingForm, path: str) -> Place | None:
+    field = FIELDS.get(path.split(".")[0])
+    return Place(form, field) if field and field in form.fields else None

@@ -1,0 +1,170 @@
+"""The sandbox catalogs' wire: the requests it takes and the answers it gives (spec §3.1, §3.3).
+
+Decisions in docs/api-decisions.md ("Synerise catalogs").
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Literal
+
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
+from django.http import HttpRequest
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
+
+LIMIT_DEFAULT = 100
+LIMIT_MAX = 1000
+BATCH_MAX = 1000
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+KEY_MAX = 255
+DELIMITERS = (",", ";", "|", "\t")
+
+
+# Wire models of the requests
+
+
+class Paging(Schema):
+    offset: int = Field(0, ge=0, le=2**31 - 1)
+    limit: int = Field(LIMIT_DEFAULT, ge=1, le=LIMIT_MAX)
+
+
+class CatalogQuery(Paging):
+    searchBy: str | None = Field(None, max_length=255)
+    orderBy: Literal["id", "author", "lastModified", "creationDate"] = "id"
+
+
+class ItemQuery(Paging):
+    itemKey: str | None = Field(None, max_length=KEY_MAX)
+    searchBy: str | None = Field(None, max_length=KEY_MAX)
+
+
+class DetailQuery(Schema):
+    catalogName: str = Field(min_length=1, max_length=255)
+    key: str = Field(min_length=1, max_length=KEY_MAX)
+
+
+class CsvQuery(Schema):
+    delimiter: str = ","
+
+    @field_validator("delimiter")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in DELIMITERS:
+            raise ValueError("must be one of , ; | or a tab")
+        return value
+
+
+class CatalogIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+def _item_key(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+NAME_RULE = f"A property name is 1 to {KEY_MAX} characters, not blank"
+
+
+def _names(value: dict[str, Any]) -> dict[str, Any]:
+    if any(not name.strip() or len(name) > KEY_MAX for name in value):
+        raise ValueError(NAME_RULE)
+    return value
+
+
+class ItemIn(Schema):
+    itemKey: str = Field(min_length=1, max_length=KEY_MAX)
+    value: dict[str, Any]
+
+    _key = field_validator("itemKey")(_item_key)
+    _value = field_validator("value")(_names)
+
+
+class MappingIn(Schema):
+    action: str = Field(min_length=1, max_length=255)
+    paramKey: str = Field(min_length=1, max_length=255)
+
+
+class EnrichmentIn(MappingIn):
+    enrichmentFields: list[str] = Field(max_length=100)
+
+
+class FieldsIn(Schema):
+    fields: list[str] = Field(min_length=1, max_length=100)
+
+
+class DisableIn(Schema):
+    fields: list[str] | None = Field(None, max_length=100)
+
+
+# Answers
+
+
+def iso(moment: Any) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def envelope(request: HttpRequest, data: Any, total: int = 0) -> dict[str, Any]:
+    """{data, metaData: {totalCount, requestTime}}; totalCount is 0 on single objects, as the samples show."""
+    took = time.monotonic() - getattr(request, "_catalogs_started", time.monotonic())
+    return {"data": data, "metaData": {"totalCount": total, "requestTime": f"{took:.3f} [s]"}}
+
+
+def catalog_json(catalog: Catalog) -> dict[str, Any]:
+    return {
+        "id": catalog.pk,
+        "name": catalog.name,
+        "businessProfileId": catalog.workspace_id,
+        "author": catalog.author,
+        "lastModified": iso(catalog.modified),
+        "creationDate": iso(catalog.created),
+        "filteredFields": catalog.filtering,
+    }
+
+
+def item_json(item: CatalogItem, catalog: Catalog | None = None) -> dict[str, Any]:
+    return {
+        "bag": catalog_json(catalog or item.catalog),
+        "itemKey": item.key,
+        "id": item.pk,
+        "value": json.dumps(item.value, separators=(",", ":")),
+        "creationDate": iso(item.created),
+    }
+
+
+def items_json(items: QuerySet[CatalogItem], catalog: Catalog) -> list[dict[str, Any]]:
+    """A page of items as item_json has them, with `value` as the database's own JSON text.
+
+    A page of 1000 items is most of an export's time: decoding and encoding every value again, and
+    the catalog once per item, took three quarters of it.
+    """
+    bag = catalog_json(catalog)
+    rows = items.annotate(text=Cast("value", TextField())).values_list("id", "key", "text", "created")
+    return [
+        {"bag": bag, "itemKey": key, "id": pk, "value": text, "creationDate": iso(created)}
+        for pk, key, text, created in rows
+    ]
+
+
+def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
+    return {
+        "bpActionParamKey": mapping.key,
+        "bagId": mapping.catalog_id,
+        "businessProfileId": mapping.catalog.workspace_id,
+        "action": mapping.action,
+        "paramKey": mapping.param_key,
+        "enrichmentFields": mapping.enrichment_fields,
+    }
