@@ -275,3 +275,7 @@ LOGGING = {
         "django.request": {"filters": ["refusal_without_traceback"]},
     },
 }
+
+# Catalog CSV imports: uploaded files and their dry-run plans, a folder each (docs/api-decisions.md).
+CATALOG_IMPORT_DIR = env.path("SYNADMIN_CATALOG_IMPORT_DIR", default=VAR_DIR / "imports")
+CATALOG_IMPORT_MAX_BYTES = env.int("SYNADMIN_CATALOG_IMPORT_MAX_BYTES", default=1024**3)

@@ -197,14 +197,13 @@ def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
     """Add the items, replacing the value of a key the catalog has (C10, C11, C2 upsert; last one wins)."""
     latest = dict(items)
     with transaction.atomic():
-        existing = {i.key: i for i in catalog.items.filter(key__in=list(latest))}
-        for key, value in latest.items():
-            if key in existing:
-                existing[key].value = value
-        CatalogItem.objects.bulk_update(list(existing.values()), ["value"], batch_size=500)
+        # One INSERT ... ON CONFLICT DO UPDATE per 1,000 items: a C11 batch is a single statement.
         CatalogItem.objects.bulk_create(
-            [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items() if k not in existing],
-            batch_size=500,
+            [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items()],
+            update_conflicts=True,
+            unique_fields=["catalog", "key"],
+            update_fields=["value"],
+            batch_size=BATCH_MAX,
         )
         touch(catalog, [name for value in latest.values() for name in value])
 

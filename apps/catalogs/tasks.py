@@ -1,0 +1,21 @@
+"""Catalog tasks: ids in, one service call each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from apps.catalogs.services import imports
+from apps.jobs.tasks import JobTask
+
+
+@shared_task(base=JobTask, ignore_result=True)
+def check_import(job_id: int) -> None:
+    """Sent when a person asks for a dry run, or when its worker died: it starts over (it reads only)."""
+    imports.check(job_id)
+
+
+@shared_task(base=JobTask, ignore_result=True)
+def run_import(job_id: int) -> None:
+    """Sent when a person starts an import, retries it, or its worker died: batches already done are
+    skipped, and a batch is an upsert by item key, so one sent twice changes nothing."""
+    imports.run_import(job_id)
