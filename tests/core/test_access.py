@@ -14,17 +14,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apps.catalogs.client import CatalogsClient
+from apps.catalogs.services import imports as catalog_imports
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content import tasks as content_tasks
@@ -41,7 +44,11 @@ PUBLIC = {"login", "healthz", "core:favicon"}
 PERSONAL = {"login", "logout", "workspace_switch", "content:filter_save", "content:filter_delete"}
 # What an admin's GET answers where it is not 200 (for a view that takes GET) or 405 (one that does not).
 ADMIN_GET = {"login": 302}  # a signed-in person is sent on from the sign-in page
-NOT_HTML = {"healthz", "core:favicon"}  # JSON for the load balancer; the icon
+NOT_HTML = {
+    "healthz",
+    "core:favicon",
+    "catalogs:import_bad_rows",
+}  # JSON for the load balancer; the icon; CSV
 
 # The query a GET needs to show its page (the readiness page goes back to the list without a choice).
 QUERY: dict[str, dict[str, str]] = {"content:bulk_ready": {"operation": "publish", "id": "@record"}}
@@ -57,6 +64,7 @@ ARGUMENTS: dict[str, str] = {
     "source_id": "@source",
     "kind": "synerise",
     "number": "1",
+    "catalog_id": "@catalog",
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",
@@ -66,6 +74,7 @@ PK_AFTER_SEGMENT: dict[str, str] = {
     "bulk": "@bulk",
     "filters": "@filter",
     "profiles": "@profile",
+    "imports": "@import",
 }
 
 
@@ -154,7 +163,9 @@ def shared_state(me: User) -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, str]:
+def objects(
+    demo: dict[str, Connection], alice: User, paula: User, settings: Any, tmp_path: Path
+) -> dict[str, str]:
     """One real row or remote object for each kind of argument, in the sandbox and the database."""
     bw = BrickworksClient(connections.http_for(demo["synerise"]))
     schema = bw.get_schema("home-banners")
@@ -196,7 +207,22 @@ def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, 
         identifier_value="ann@example.test",
         created_by=paula,
     )
+    settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
+    catalog = CatalogsClient(connections.http_for(demo["synerise"])).create_catalog("access")
+    file = SimpleUploadedFile("items.csv", b"id,name\n1,One\n")
+    imported = catalog_imports.upload(alice, demo["synerise"], catalog, file)
+    choices = {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "key_column": "id",
+        "json_columns": [],
+        "reconcile": False,
+    }
+    check = catalog_imports.start_dry_run(alice, imported, choices=choices, task_name="x")
+    catalog_imports.check(check.pk)  # a checked import: its report and bad rows answer
     return {
+        "catalog": str(catalog.id),
+        "import": str(imported.pk),
         "record": teaser.id,
         "source": str(source.id),
         "job": str(job.pk),
