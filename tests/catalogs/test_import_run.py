@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -129,11 +128,11 @@ class Spy:
 
 def spy_batches(monkeypatch: pytest.MonkeyPatch, *, kill_at: int) -> Spy:
     """Counts the C11 batches sent; the `kill_at`-th call kills the worker instead of sending."""
-    spy, real = Spy(kill_at), CatalogsClient.add_items
+    spy, real = Spy(kill_at), CatalogsClient.add_items_encoded
 
-    def add_items(client: CatalogsClient, catalog_id: int, items: dict[str, Any]) -> bool:
+    def add_items(client: CatalogsClient, catalog_id: int, body: bytes) -> bool:
         with spy.lock:
-            spy.calls.append(len(items))
+            spy.calls.append(len(body))
             if len(spy.calls) == spy.kill_at:
                 spy.kill_at = 0
                 kill = True
@@ -142,7 +141,7 @@ def spy_batches(monkeypatch: pytest.MonkeyPatch, *, kill_at: int) -> Spy:
         if kill:
             time.sleep(1)  # the other batches under way are answered and confirmed first
             raise WorkerKilled
-        return real(client, catalog_id, items)
+        return real(client, catalog_id, body)
 
-    monkeypatch.setattr(CatalogsClient, "add_items", add_items)
+    monkeypatch.setattr(CatalogsClient, "add_items_encoded", add_items)
     return spy

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +18,17 @@ from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile
 from apps.catalogs.services.plan import Plan
-from apps.core.forms import StrictJSONDecoder
+from apps.core.forms import MAX_JSON_DEPTH, StrictJSONDecoder
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
 KEY_MAX = 255
 CHUNK = 2000
 READ_PAGE = 1000
+READERS = 4  # pages read at a time
 REPORT_EVERY = 1.0  # seconds
 _decoder = StrictJSONDecoder()
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def cell_text(value: Any) -> str:
@@ -48,21 +51,25 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def read_catalog(api: CatalogsClient, imp: CatalogImport, plan: Plan, job: Job) -> int:
-    """Copy the catalog's items (key and value) into the plan; returns how many there are."""
-    offset = total = 0
-    while True:
-        page = api.list_items(imp.catalog_id, offset=offset, limit=READ_PAGE)
-        total = page.meta_data.total_count
-        plan.add_remote((item.item_key, item.value or "{}") for item in page.data)
-        offset += len(page.data)
-        if not page.data or offset >= total:
-            return offset
-        if offset % (READ_PAGE * 20) == 0:
-            jobs.report(
-                job,
-                progress=min(30, offset * 30 // max(1, total)),
-                step=f"Read {offset:,} of {total:,} items",
-            )
+    """Copy the catalog's items (key and value) into the plan, READERS pages at a time; returns how many."""
+    first = api.list_items(imp.catalog_id, offset=0, limit=READ_PAGE)
+    total = first.meta_data.total_count
+    plan.add_remote((item.item_key, item.value or "{}") for item in first.data)
+    read = len(first.data)
+    offsets = range(READ_PAGE, total, READ_PAGE)
+    with ThreadPoolExecutor(READERS, thread_name_prefix=f"job{job.pk}-read") as pool:
+        for page in pool.map(
+            lambda offset: api.list_items(imp.catalog_id, offset=offset, limit=READ_PAGE), offsets
+        ):
+            plan.add_remote((item.item_key, item.value or "{}") for item in page.data)
+            read += len(page.data)
+            if read % (READ_PAGE * 20) == 0:
+                jobs.report(
+                    job,
+                    progress=min(30, read * 30 // max(1, total)),
+                    step=f"Read {read:,} of {total:,} items",
+                )
+    return read
 
 
 class Classifier:
@@ -105,7 +112,7 @@ class Classifier:
             ordinal = None
             if fate != "unchanged":
                 ordinal, self.ord = self.ord, self.ord + 1
-            text = json.dumps(value, ensure_ascii=False) if ordinal is not None else None
+            text = _dumps({"itemKey": key, "value": value}) if ordinal is not None else None
             out.append((row, key, fate, note, text, ordinal))
         self.plan.add_rows(out)
 
@@ -116,22 +123,31 @@ class Classifier:
         key = cells[self.key_index].strip()
         if not key:
             return "", None, f"No value in the key column {self.columns[self.key_index]}"
-        if len(key) > KEY_MAX or "\x00" in key:
-            return (
-                key[:KEY_MAX],
-                None,
-                f"The key is longer than {KEY_MAX} characters or holds a null character",
-            )
-        value: dict[str, Any] = {}
-        for index, (name, cell) in enumerate(zip(self.columns, cells, strict=True)):
-            if index in self.json_indexes and cell.strip():
+        if len(key) > KEY_MAX:
+            return key[:KEY_MAX], None, f"The key is longer than {KEY_MAX} characters"
+        if "\x00" in "".join(cells):
+            return key, None, "A cell holds a null character, which a catalog cannot store"
+        value: dict[str, Any] = dict(zip(self.columns, cells, strict=True))
+        for index in self.json_indexes:
+            cell = cells[index]
+            if cell.strip():
                 try:
-                    value[name] = _decoder.decode(cell)
+                    value[self.columns[index]] = read_json(cell)
                 except ValueError as exc:
-                    return key, None, f"Column {name} is not valid JSON: {str(exc).split(':')[0]}"
-            else:
-                value[name] = cell
+                    reason = str(exc).split(":")[0]
+                    return key, None, f"Column {self.columns[index]} is not valid JSON: {reason}"
         return key, value, ""
+
+
+def read_json(text: str) -> Any:
+    """JSON as a catalog stores it; the strict reader (depth, NaN) only where brackets could nest deep."""
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
+        return _decoder.decode(text)
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _loads(text: str) -> dict[str, Any]:

@@ -278,8 +278,8 @@ class ImportWork:
     def first(self, item: JobItem) -> runner.Step:
         kind, first, last = _range(item)
         if kind == "upsert":
-            batch = self.plan.upserts(first, last)  # read here: the job's thread owns the plan
-            return lambda key: self.api.add_items(self.imp.catalog_id, batch) and f"{len(batch):,} written"
+            count, body = self.plan.upserts(first, last)  # read here: the job's thread owns the plan
+            return lambda key: self.api.add_items_encoded(self.imp.catalog_id, body) and f"{count:,} written"
         keys = self.plan.deletes(first, last)
         return lambda key: self._delete(keys)
 

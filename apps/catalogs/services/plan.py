@@ -6,7 +6,6 @@ the file's rows are compared through this file, a chunk at a time.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -99,12 +98,14 @@ class Plan:
         )
         return [{"row": row, "key": key, "fate": f, "note": note} for row, key, f, note in found]
 
-    def upserts(self, first: int, last: int) -> dict[str, dict[str, Any]]:
-        """The items of the rows numbered `first` to `last` (by `ord`) among the new and changed."""
+    def upserts(self, first: int, last: int) -> tuple[int, bytes]:
+        """How many, and the C11 body of, the rows numbered `first` to `last` (by `ord`) among the new
+        and changed: their items as the dry run encoded them."""
         found = self.db.execute(
-            "SELECT key, value FROM rows WHERE ord BETWEEN ? AND ? ORDER BY ord", [first, last]
+            "SELECT value FROM rows WHERE ord BETWEEN ? AND ? ORDER BY ord", [first, last]
         )
-        return {key: json.loads(value) for key, value in found}
+        items = [value for (value,) in found]
+        return len(items), ("[" + ",".join(items) + "]").encode()
 
     def deletes(self, first: int, last: int) -> list[str]:
         found = self.db.execute(
