@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +29,20 @@ READ_PAGE = 1000
 READERS = 4  # pages read at a time
 REPORT_EVERY = 1.0  # seconds
 _decoder = StrictJSONDecoder()
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return number
+
+
+_plain = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -143,11 +158,7 @@ def read_json(text: str) -> Any:
     """JSON as a catalog stores it; the strict reader (depth, NaN) only where brackets could nest deep."""
     if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
         return _decoder.decode(text)
-    return json.loads(text, parse_constant=_no_constant)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    return _plain.decode(text)
 
 
 def _loads(text: str) -> dict[str, Any]:
