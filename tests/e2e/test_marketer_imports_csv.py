@@ -19,15 +19,15 @@ from tests.e2e.test_sign_in_and_test_connection import sign_in
 pytestmark = pytest.mark.e2e
 
 BOOKS = (
-    "isbn;title;price\n"
-    "978-1;Dune;9.99\n"
-    "978-2;Emma;7.50\n"
-    '978-3;"Ulysses; a novel";12\n'
-    ";No key here;1\n"
-    "978-1;Dune again;3\n"
-    "978-4;Short\n"
-    "978-5;Odyssey;8\n"
-).encode()
+    b"isbn;title;price\n"
+    b"978-1;Dune;9.99\n"
+    b"978-2;Emma;7.50\n"
+    b'978-3;"Ulysses; a novel";12\n'
+    b";No key here;1\n"
+    b"978-1;Dune again;3\n"
+    b"978-4;Short\n"
+    b"978-5;Odyssey;8\n"
+)
 
 
 def shot(page: Any, name: str) -> None:
