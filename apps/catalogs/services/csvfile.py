@@ -25,7 +25,7 @@ ENCODINGS = {
     "cp1252": "Windows-1252 (Western European)",
     "latin-1": "Latin-1 (ISO-8859-1)",
 }
-DELIMITERS = {",": "Comma ( , )", ";": "Semicolon ( ; )", "\t": "Tab", "|": "Vertical bar ( | )"}
+DELIMITERS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Vertical bar (|)"}
 KEY_NAMES = ("itemkey", "item_key", "key", "id", "sku")
 
 
@@ -35,7 +35,18 @@ class Sniffed:
     delimiter: str
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # each row's number as a spreadsheet shows it
     error: str = ""
+
+    @property
+    def preview(self) -> list[tuple[int, list[str], str]]:
+        """The first rows as the header's columns (short ones padded), with a note on a ragged one."""
+        width = len(self.header)
+        shown = []
+        for number, row in zip(self.numbers, self.rows, strict=True):
+            note = f"Has {len(row)} cells; the header has {width}" if len(row) != width else ""
+            shown.append((number, (row + [""] * width)[:width], note))
+        return shown
 
     @property
     def key_guess(self) -> str:
@@ -110,8 +121,11 @@ def sniff(path: Path, *, encoding: str | None = None, delimiter: str | None = No
     try:
         with open_rows(path, sniffed.encoding, sniffed.delimiter) as rows:
             sniffed.header = next(rows, [])
-            for row in rows:
+            for number, row in enumerate(rows, start=2):
+                if not row:
+                    continue  # a blank line, skipped by the dry run too
                 sniffed.rows.append(row)
+                sniffed.numbers.append(number)
                 if len(sniffed.rows) == PREVIEW_ROWS:
                     break
     except UnicodeDecodeError:
