@@ -211,6 +211,7 @@ def run(imp: CatalogImport, api: CatalogsClient, job: Job, folder: Path) -> dict
         total = read_catalog(api, imp, plan, job)
         jobs.report(job, progress=30, step=f"Read {total:,} items; checking the file")
         counts = classify_file(imp, folder / "upload.csv", plan, folder / "bad-rows.csv", job)
+        plan.index()
         counts["delete"] = plan.mark_deletes() if imp.reconcile else 0
         counts["catalog"] = total
     counts["seconds"] = round(time.monotonic() - started, 2)  # type: ignore[assignment]

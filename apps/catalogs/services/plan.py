@@ -20,9 +20,8 @@ CREATE TABLE remote (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE rows (
     row INTEGER PRIMARY KEY, key TEXT NOT NULL, fate TEXT NOT NULL, note TEXT NOT NULL,
-    value TEXT, ord INTEGER UNIQUE
+    value TEXT, ord INTEGER
 );
-CREATE INDEX rows_fate ON rows (fate, row);
 CREATE TABLE deletes (ord INTEGER PRIMARY KEY, key TEXT NOT NULL);
 """
 
@@ -71,6 +70,12 @@ class Plan:
         self.db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany(
             "INSERT OR IGNORE INTO seen VALUES (?, ?)", [(row[1], row[0]) for row in rows if row[1]]
+        )
+
+    def index(self) -> None:
+        """Once every row is in: the indexes the report and the import read by (faster built at the end)."""
+        self.db.executescript(
+            "CREATE INDEX rows_fate ON rows (fate, row); CREATE UNIQUE INDEX rows_ord ON rows (ord) WHERE ord IS NOT NULL;"
         )
 
     def mark_deletes(self) -> int:
