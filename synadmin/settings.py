@@ -258,6 +258,7 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-schedule": {"task": "apps.content.tasks.sweep_schedule", "schedule": 10.0},
     "purge-deleted-records": {"task": "apps.content.tasks.purge_deleted", "schedule": 3600.0},
     "requeue-stale-jobs": {"task": "apps.jobs.tasks.requeue_stale_jobs", "schedule": 10.0},
+    "purge-catalog-imports": {"task": "apps.catalogs.tasks.purge_imports", "schedule": 3600.0},
 }
 
 LOGGING = {

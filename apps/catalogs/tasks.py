@@ -19,3 +19,9 @@ def run_import(job_id: int) -> None:
     """Sent when a person starts an import, retries it, or its worker died: batches already done are
     skipped, and a batch is an upsert by item key, so one sent twice changes nothing."""
     imports.run_import(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_imports() -> int:
+    """Run by beat every hour: uploads older than 7 days go, with their plans; a repeat finds nothing."""
+    return imports.purge()

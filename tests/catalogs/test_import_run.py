@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.catalogs import tasks
 from apps.catalogs.client import CatalogsClient
+from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import imports
 from apps.core.models import AuditEntry
 from apps.jobs import services as jobs
@@ -145,3 +146,13 @@ def spy_batches(monkeypatch: pytest.MonkeyPatch, *, kill_at: int) -> Spy:
 
     monkeypatch.setattr(CatalogsClient, "add_items_encoded", add_items)
     return spy
+
+
+def test_uploads_are_kept_seven_days(editor_client: Client, books: int) -> None:
+    kept = dry_run(editor_client, upload(editor_client, books, csv_of(range(1, 3))))
+    old = upload(editor_client, books, csv_of(range(1, 3)))
+    CatalogImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert imports.folder_of(old).exists()
+    assert tasks.purge_imports() == 1
+    assert not imports.folder_of(old).exists() and imports.folder_of(kept).exists()
+    assert list(CatalogImport.objects.values_list("pk", flat=True)) == [kept.pk]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ User = AbstractBaseUser | AnonymousUser
 PERMISSION = "catalogs.edit_items"
 BATCH_SIZE = 1000  # C11's limit (docs/api-decisions.md)
 DELETE_BATCH = 100  # C16 deletes one key per call
+KEEP = timedelta(days=7)  # an upload, its plan and its bad rows
 
 
 class TooLarge(Exception):
@@ -342,6 +344,20 @@ def progress(imp: CatalogImport) -> dict[str, Any]:
         "rows_rate": rows_rate,
         "rows_eta": eta,
     }
+
+
+def purge(now: datetime | None = None) -> int:
+    """Forget the imports uploaded more than KEEP ago, their files and plans with them; not one whose
+    dry run or import is still queued or running. Returns how many went."""
+    cutoff = (now or timezone.now()) - KEEP
+    active = [Job.State.QUEUED, Job.State.RUNNING]
+    old = CatalogImport.objects.filter(created_at__lt=cutoff).exclude(dry_run__state__in=active)
+    gone = 0
+    for imp in old.exclude(run__state__in=active):
+        shutil.rmtree(folder_of(imp), ignore_errors=True)
+        imp.delete()
+        gone += 1
+    return gone
 
 
 def for_workspace(connection: Connection) -> Any:

@@ -75,7 +75,8 @@ class Plan:
     def index(self) -> None:
         """Once every row is in: the indexes the report and the import read by (faster built at the end)."""
         self.db.executescript(
-            "CREATE INDEX rows_fate ON rows (fate, row); CREATE UNIQUE INDEX rows_ord ON rows (ord) WHERE ord IS NOT NULL;"
+            "CREATE INDEX rows_fate ON rows (fate, row);"
+            "CREATE UNIQUE INDEX rows_ord ON rows (ord) WHERE ord IS NOT NULL;"
         )
 
     def mark_deletes(self) -> int:
