@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 
 from apps.catalogs.services import csvfile
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Any size up to the limit: the file is kept on the server, not loaded into memory.",
-    )
+    file = forms.FileField(label="CSV file")
+
+    def __init__(self, *args: Any, limit: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"Up to {filesizeformat(limit)}. The first row names the columns; the encoding and the delimiter "
+            "are detected, and you can change them on the next page."
+        )
 
 
 class ReadForm(forms.Form):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,9 +52,11 @@ def folder_of(imp: CatalogImport) -> Path:
 
 def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedFile) -> CatalogImport:
     """Keep the file (moved from Django's temporary file, never read into memory) and detect its format."""
-    limit = settings.CATALOG_IMPORT_MAX_BYTES
-    if file.size is not None and file.size > limit:
-        raise TooLarge(f"The file is {file.size / 1e6:,.1f} MB; an import takes up to {limit / 1e6:,.0f} MB.")
+    most = limit()
+    if file.size is not None and file.size > most:
+        raise TooLarge(
+            f"The file is {filesizeformat(file.size)}; an import takes up to {filesizeformat(most)}."
+        )
     token = secrets.token_hex(12)
     folder = Path(settings.CATALOG_IMPORT_DIR) / token
     folder.mkdir(parents=True)
@@ -88,8 +91,8 @@ def sniff(imp: CatalogImport) -> csvfile.Sniffed:
     return csvfile.sniff(folder_of(imp) / "upload.csv", encoding=imp.encoding, delimiter=imp.delimiter)
 
 
-def limit_mb() -> int:
-    return int(settings.CATALOG_IMPORT_MAX_BYTES / 1e6)
+def limit() -> int:
+    return int(settings.CATALOG_IMPORT_MAX_BYTES)
 
 
 CHOICES = ("encoding", "delimiter", "key_column", "json_columns", "reconcile")

@@ -36,7 +36,7 @@ def import_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     with client_for(request.user) as api:
         catalog = api.get_catalog(catalog_id)
     connection = workspace_for(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, limit=imports.limit())
     if request.method == "POST" and form.is_valid():
         try:
             imp = imports.upload(request.user, connection, catalog, form.cleaned_data["file"])
@@ -45,7 +45,7 @@ def import_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
         else:
             return redirect("catalogs:import_detail", pk=imp.pk)
     recent = imports.for_workspace(connection).filter(catalog_id=catalog_id)[:10]
-    context = {"catalog": catalog, "form": form, "recent": recent, "limit_mb": imports.limit_mb()}
+    context = {"catalog": catalog, "form": form, "recent": recent}
     return render(request, "catalogs/imports/start.html", context)
 
 
