@@ -10,9 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from apps.catalogs import tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import imports
+from apps.jobs.models import Job
+from apps.jobs.services import JobFailed
 from tests.catalogs.conftest import dry_run, items_of, run_import, upload
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
@@ -58,3 +61,26 @@ def test_a_changed_catalog_takes_a_new_dry_run_then_imports(
     assert (imp.counts["new"], imp.counts["unchanged"]) == (1, 1)
     assert run_import(editor_client, imp).run.state == "succeeded"
     assert items_of(cat, books) == {"1": {"id": "1", "name": "One"}, "2": {"id": "2", "name": "Two"}}
+
+
+def test_a_queued_dry_run_can_be_cancelled_and_taken_again(editor_client: Client, books: int) -> None:
+    imp = upload(editor_client, books, b"id\n1\n")
+    choices = {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "key_column": "id",
+        "json_columns": [],
+        "reconcile": False,
+    }
+    job = imports.start_dry_run(None, imp, choices=choices, task_name=tasks.check_import.name)  # not sent
+    page = editor_client.get(reverse("catalogs:import_detail", args=[imp.pk])).content.decode()
+    assert "Cancel the dry run" in page
+    with pytest.raises(JobFailed, match="under way"):
+        imports.start_dry_run(None, imp, choices=choices, task_name=tasks.check_import.name)
+    editor_client.post(reverse("catalogs:import_cancel", args=[imp.pk]))
+    job.refresh_from_db()
+    assert job.state == Job.State.CANCELLED
+    page = editor_client.get(reverse("catalogs:import_detail", args=[imp.pk])).content.decode()
+    assert "The dry run did not finish" in page
+    imp.refresh_from_db()
+    assert dry_run(editor_client, imp).counts["new"] == 1

@@ -140,6 +140,8 @@ def start_dry_run(user: User, imp: CatalogImport, *, choices: dict[str, Any], ta
     """Save how to read the file and queue the dry run; the caller sends `task_name` after commit."""
     if imp.run_id is not None:
         raise jobs.JobFailed("This file is already being imported; upload it again to start over.")
+    if stage(imp) == "checking":
+        raise jobs.JobFailed("Its dry run is under way; wait for it, or cancel it, to change the settings.")
     for name in CHOICES:
         setattr(imp, name, choices[name])
     imp.counts = {}
@@ -162,6 +164,9 @@ def check(job_id: int) -> None:
     """The dry run job: every row's fate, against the catalog read now."""
     imp = CatalogImport.objects.select_related("connection").filter(dry_run_id=job_id).first()
     if imp is None:
+        job = Job.objects.filter(pk=job_id).first()
+        if job is not None:
+            jobs.fail(job, "A newer dry run of the same file replaced this one.")
         return
     with jobs.running(job_id) as job:
         if job is None:

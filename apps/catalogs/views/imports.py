@@ -171,11 +171,15 @@ def import_again(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(EDIT, raise_exception=True)
 def import_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    job = _import(request, pk).run
+    imp = _import(request, pk)
+    job = imp.run or imp.dry_run
     if job is None:
         raise Http404
     jobs_services.cancel_job(job, user=request.user)
-    messages.success(request, "Stopping: batches under way finish, the rest wait until you retry.")
+    if imp.run is None:
+        messages.success(request, "Stopping the dry run: nothing was written to the catalog.")
+    else:
+        messages.success(request, "Stopping: batches under way finish, the rest wait until you retry.")
     return redirect("catalogs:import_detail", pk=pk)
 
 
