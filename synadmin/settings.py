@@ -262,6 +262,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "apps.jobs.tasks.requeue_stale_jobs", "schedule": 10.0},
     "canvas-runs": {"task": "apps.canvas.tasks.poll_runs", "schedule": 30.0},
     "purge-catalog-exports": {"task": "apps.catalogs.tasks.purge_exports", "schedule": 3600.0},
+    "purge-catalog-imports": {"task": "apps.catalogs.tasks.purge_imports", "schedule": 3600.0},
 }
 
 # Catalog exports are CSV files written here by a job and downloadable for CATALOG_EXPORT_DAYS.
@@ -283,3 +284,7 @@ LOGGING = {
         "django.request": {"filters": ["refusal_without_traceback"]},
     },
 }
+
+# Catalog CSV imports: uploaded files and their dry-run plans, a folder each (docs/api-decisions.md).
+CATALOG_IMPORT_DIR = env.path("SYNADMIN_CATALOG_IMPORT_DIR", default=VAR_DIR / "imports")
+CATALOG_IMPORT_MAX_BYTES = env.int("SYNADMIN_CATALOG_IMPORT_MAX_BYTES", default=1024**3)

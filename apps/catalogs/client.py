@@ -194,6 +194,14 @@ class CatalogsClient(ApiClient):
         body = [{"itemKey": key, "value": value} for key, value in items.items()]
         return self.parse(_true, self.request("POST", "catalogs/bags/{}/items/batch", catalog_id, json=body))
 
+    def add_items_encoded(self, catalog_id: int, body: bytes) -> bool:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C11, the body already encoded: a CSV
+        # import's batch is kept as JSON on disk by its dry run, and is sent as it is.
+        response = self.request(
+            "POST", "catalogs/bags/{}/items/batch", catalog_id, content=body, headers=_JSON
+        )
+        return self.parse(_true, response)
+
     def get_item_by_key(self, catalog_id: int, item_key: str) -> Item:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C15.
         response = self.request("GET", "catalogs/bags/{}/items/itemKey/{}", catalog_id, item_key)

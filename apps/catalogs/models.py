@@ -55,3 +55,44 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"Export of {self.catalog_name}"
+
+
+class CatalogImport(models.Model):
+    """A CSV file on its way into a catalog: uploaded, checked row by row (the dry run), then imported.
+
+    The file and the dry run's plan (a SQLite file of every row's fate) live in `folder` under
+    settings.CATALOG_IMPORT_DIR; the import job's batches are its JobItems.
+    """
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    catalog_id = models.BigIntegerField()
+    catalog_name = models.CharField(max_length=255)
+    folder = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField(default=0)
+    detected_encoding = models.CharField(max_length=20)
+    detected_delimiter = models.CharField(max_length=2)
+    encoding = models.CharField(max_length=20)
+    delimiter = models.CharField(max_length=2)
+    key_column = models.CharField(max_length=255, blank=True)
+    json_columns = models.JSONField(default=list, blank=True)
+    reconcile = models.BooleanField(default=False)
+    # What the dry run found: {"new": n, "changed": n, "unchanged": n, "invalid": n, "delete": n, "rows": n}.
+    counts = models.JSONField(default=dict, blank=True)
+    # The catalog as the dry run saw it, to tell whether it changed before the import.
+    seen_modified = models.CharField(max_length=40, blank=True)
+    seen_total = models.BigIntegerField(null=True, blank=True)
+    dry_run = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    run = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} into {self.catalog_name}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.catalogs.views import catalogs, exports, items, mappings
+from apps.catalogs.views import catalogs, exports, imports, items, mappings
 
 app_name = "catalogs"
 urlpatterns = [
@@ -23,4 +23,13 @@ urlpatterns = [
     path("<int:catalog_id>/export/", exports.export_start, name="export_start"),
     path("exports/<int:pk>/", exports.export_detail, name="export"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
+    path("<int:catalog_id>/import/", imports.import_start, name="import_start"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/status/", imports.import_status, name="import_status"),
+    path("imports/<int:pk>/check/", imports.import_check, name="import_check"),
+    path("imports/<int:pk>/again/", imports.import_again, name="import_again"),
+    path("imports/<int:pk>/run/", imports.import_run, name="import_run"),
+    path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/retry/", imports.import_retry, name="import_retry"),
+    path("imports/<int:pk>/bad-rows.csv", imports.import_bad_rows, name="import_bad_rows"),
 ]

@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -28,6 +29,7 @@ from django.utils import timezone
 from apps.catalogs import tasks as catalog_tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.services import exports
+from apps.catalogs.services import imports as catalog_imports
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content import tasks as content_tasks
@@ -60,7 +62,11 @@ ADMIN_GET = {
     **dict.fromkeys(TOKEN_LINKS, 410),
     "catalogs:export_download": 302,  # the export is not written yet: its page follows the job
 }
-NOT_HTML = {"healthz", "core:favicon"}  # JSON for the load balancer; the icon
+NOT_HTML = {
+    "healthz",
+    "core:favicon",
+    "catalogs:import_bad_rows",
+}  # JSON for the load balancer; the icon; CSV
 
 # The query a GET needs to show its page (the readiness page goes back to the list without a choice).
 QUERY: dict[str, dict[str, str]] = {
@@ -102,6 +108,7 @@ PK_AFTER_SEGMENT: dict[str, str] = {
     "profiles": "@profile",
     "users": "@person",
     "exports": "@export",
+    "imports": "@import",
 }
 
 
@@ -190,7 +197,9 @@ def shared_state(me: User) -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, str]:
+def objects(
+    demo: dict[str, Connection], alice: User, paula: User, settings: Any, tmp_path: Path
+) -> dict[str, str]:
     """One real row or remote object for each kind of argument, in the sandbox and the database."""
     bw = BrickworksClient(connections.http_for(demo["synerise"]))
     schema = bw.get_schema("home-banners")
@@ -232,17 +241,30 @@ def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, 
         identifier_value="ann@example.test",
         created_by=paula,
     )
+    settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
     catalogs = CatalogsClient(connections.http_for(demo["synerise"]))
     books = catalogs.create_catalog("books")
     catalogs.add_item(books.id, item_key="dune", value={"title": "Dune"})
     mapping = catalogs.add_mapping(books.id, action="product.buy", param_key="isbn")
     with transaction.atomic():  # queued; its task is never sent
         export = exports.start_export(alice, books, search="", task_name=catalog_tasks.run_export.name)
+    file = SimpleUploadedFile("items.csv", b"id,name\n1,One\n")
+    imported = catalog_imports.upload(alice, demo["synerise"], books, file)
+    choices = {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "key_column": "id",
+        "json_columns": [],
+        "reconcile": False,
+    }
+    check = catalog_imports.start_dry_run(alice, imported, choices=choices, task_name="x")
+    catalog_imports.check(check.pk)  # a checked import: its report and bad rows answer
     return {
         "catalog": str(books.id),
         "item": str(catalogs.get_item_by_key(books.id, "dune").id),
         "mapping": mapping.bp_action_param_key,
         "export": str(export.pk),
+        "import": str(imported.pk),
         "record": teaser.id,
         "source": str(source.id),
         "job": str(job.pk),

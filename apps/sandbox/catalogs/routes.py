@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, File, Form, Query, Router
@@ -116,14 +116,36 @@ def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
     """Add the items, replacing the value of a key the catalog has (C10, C11, C2 upsert; last one wins)."""
     latest = dict(items)
     with transaction.atomic():
-        existing = {i.key: i for i in catalog.items.filter(key__in=list(latest))}
-        for key, value in latest.items():
-            if key in existing:
-                existing[key].value = value
-        CatalogItem.objects.bulk_update(list(existing.values()), ["value"], batch_size=500)
-        new = [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items() if k not in existing]
-        CatalogItem.objects.bulk_create(new, batch_size=500)
-        touch(catalog, [name for value in latest.values() for name in value], added=len(new))
+        if connection.vendor == "postgresql":
+            # The whole batch as one JSON parameter, one INSERT ... ON CONFLICT: a C11 batch of 1,000 items
+            # is one statement, without an ORM object or a per-value adapter per item.
+            rows = json.dumps([{"k": key, "v": value} for key, value in latest.items()])
+            with connection.cursor() as cursor:
+                cursor.execute(_UPSERT.format(table=CatalogItem._meta.db_table), [catalog.pk, rows])
+                added = sum(1 for (inserted,) in cursor.fetchall() if inserted)
+        else:
+            known = set(catalog.items.filter(key__in=list(latest)).values_list("key", flat=True))
+            CatalogItem.objects.bulk_create(
+                [CatalogItem(catalog=catalog, key=k, value=v) for k, v in latest.items()],
+                update_conflicts=True,
+                unique_fields=["catalog", "key"],
+                update_fields=["value"],
+                batch_size=500,
+            )
+            added = len(latest) - len(known)
+        names: dict[str, None] = {}
+        for value in latest.values():
+            names.update(dict.fromkeys(value))
+        touch(catalog, list(names), added=added)
+
+
+# `xmax = 0` only on a row this statement inserted: the count of new items the catalog keeps.
+_UPSERT = """
+INSERT INTO {table} (catalog_id, "key", value, created)
+SELECT %s, item->>'k', item->'v', now() FROM jsonb_array_elements(%s::jsonb) AS item
+ON CONFLICT (catalog_id, "key") DO UPDATE SET value = EXCLUDED.value
+RETURNING (xmax = 0)
+"""
 
 
 # Catalogs (C3–C8)

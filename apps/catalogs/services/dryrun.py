@@ -1,0 +1,221 @@
+"""The dry run: every row of the file classified against the catalog as it is now, nothing written remotely.
+
+A row is new (its key is not in the catalog), changed (with the properties that change), unchanged,
+or invalid (with the reason). With reconcile on, the catalog's items whose keys the file lacks are
+listed for deletion. Rules in docs/api-decisions.md, "Catalog import".
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from apps.catalogs.client import CatalogsClient
+from apps.catalogs.models import CatalogImport
+from apps.catalogs.services import csvfile
+from apps.catalogs.services.plan import Plan
+from apps.core.forms import MAX_JSON_DEPTH, StrictJSONDecoder
+from apps.jobs import services as jobs
+from apps.jobs.models import Job
+
+KEY_MAX = 255
+CHUNK = 2000
+READ_PAGE = 1000
+READERS = 4  # pages read at a time
+REPORT_EVERY = 1.0  # seconds
+_decoder = StrictJSONDecoder()
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return number
+
+
+_plain = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def cell_text(value: Any) -> str:
+    """How a stored value reads as a CSV cell (the C1 download writes it so)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The properties that change when `new` replaces `old` whole (C11 replaces the value)."""
+    changed = [
+        name
+        for name, value in new.items()
+        if name not in old
+        or (old[name] != value and not (isinstance(value, str) and value == cell_text(old[name])))
+    ]
+    removed = [name for name in old if name not in new]
+    return changed + [f"{name} (removed)" for name in removed]
+
+
+def read_catalog(api: CatalogsClient, imp: CatalogImport, plan: Plan, job: Job) -> int:
+    """Copy the catalog's items (key and value) into the plan, READERS pages at a time; returns how many."""
+    first = api.list_items(imp.catalog_id, offset=0, limit=READ_PAGE)
+    total = first.meta_data.total_count
+    plan.add_remote((item.item_key, item.value or "{}") for item in first.data)
+    read = len(first.data)
+    offsets = range(READ_PAGE, total, READ_PAGE)
+    with ThreadPoolExecutor(READERS, thread_name_prefix=f"job{job.pk}-read") as pool:
+        for page in pool.map(
+            lambda offset: api.list_items(imp.catalog_id, offset=offset, limit=READ_PAGE), offsets
+        ):
+            plan.add_remote((item.item_key, item.value or "{}") for item in page.data)
+            read += len(page.data)
+            if read % (READ_PAGE * 20) == 0:
+                jobs.report(
+                    job,
+                    progress=min(30, read * 30 // max(1, total)),
+                    step=f"Read {read:,} of {total:,} items",
+                )
+    return read
+
+
+class Classifier:
+    """Turns the file's records into plan rows, a chunk at a time."""
+
+    def __init__(self, imp: CatalogImport, header: list[str], plan: Plan, bad: Any) -> None:
+        self.columns = [name.strip() for name in header]
+        self.key_index = self.columns.index(imp.key_column)
+        self.json_indexes = {self.columns.index(n) for n in imp.json_columns if n in self.columns}
+        self.plan, self.bad = plan, bad
+        self.counts = dict.fromkeys(("new", "changed", "unchanged", "invalid"), 0)
+        self.ord = 0
+
+    def classify(self, chunk: list[tuple[int, list[str]]]) -> None:
+        parsed: list[tuple[int, list[str], str, dict[str, Any] | None, str]] = []
+        for row, cells in chunk:
+            key, value, problem = self._read(cells)
+            parsed.append((row, cells, key, value, problem))
+        keys = list({key for _, _, key, _, _ in parsed if key})
+        seen = self.plan.seen_rows(keys)
+        remote = self.plan.remote_values(keys)
+        out = []
+        for row, cells, key, value, problem in parsed:
+            if not problem and key in seen:
+                problem = f"The key {key} is already on row {seen[key]}"
+            if key and key not in seen:
+                seen[key] = row
+            if problem or value is None:
+                out.append((row, key, "invalid", problem, None, None))
+                self.bad.writerow([row, problem, *cells])
+                self.counts["invalid"] += 1
+                continue
+            old = remote.get(key)
+            if old is None:
+                fate, note = "new", ""
+            else:
+                note = ", ".join(differences(_loads(old), value))
+                fate = "changed" if note else "unchanged"
+            self.counts[fate] += 1
+            ordinal = None
+            if fate != "unchanged":
+                ordinal, self.ord = self.ord, self.ord + 1
+            text = _dumps({"itemKey": key, "value": value}) if ordinal is not None else None
+            out.append((row, key, fate, note, text, ordinal))
+        self.plan.add_rows(out)
+
+    def _read(self, cells: list[str]) -> tuple[str, dict[str, Any] | None, str]:
+        if len(cells) != len(self.columns):
+            key = cells[self.key_index].strip() if self.key_index < len(cells) else ""
+            return key, None, f"Has {len(cells)} cells; the header has {len(self.columns)}"
+        key = cells[self.key_index].strip()
+        if not key:
+            return "", None, f"No value in the key column {self.columns[self.key_index]}"
+        if len(key) > KEY_MAX:
+            return key[:KEY_MAX], None, f"The key is longer than {KEY_MAX} characters"
+        if "\x00" in "".join(cells):
+            return key, None, "A cell holds a null character, which a catalog cannot store"
+        value: dict[str, Any] = dict(zip(self.columns, cells, strict=True))
+        for index in self.json_indexes:
+            cell = cells[index]
+            if cell.strip():
+                try:
+                    value[self.columns[index]] = read_json(cell)
+                except ValueError as exc:
+                    reason = str(exc).split(":")[0]
+                    return key, None, f"Column {self.columns[index]} is not valid JSON: {reason}"
+        return key, value, ""
+
+
+def read_json(text: str) -> Any:
+    """JSON as a catalog stores it; the strict reader (depth, NaN) only where brackets could nest deep."""
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
+        return _decoder.decode(text)
+    return _plain.decode(text)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def classify_file(imp: CatalogImport, upload: Path, plan: Plan, bad_path: Path, job: Job) -> dict[str, int]:
+    """Classify every record of the file into the plan; the bad ones go to `bad_path` too."""
+    rows_read = 0
+    reported = time.monotonic()
+    with (
+        csvfile.open_rows(upload, imp.encoding, imp.delimiter) as records,
+        bad_path.open("w", encoding="utf-8-sig", newline="") as bad_file,
+    ):
+        header = next(records, [])
+        bad = csv.writer(bad_file, delimiter=imp.delimiter)
+        bad.writerow(["row", "reason", *header])
+        classifier = Classifier(imp, header, plan, bad)
+        chunk: list[tuple[int, list[str]]] = []
+        row = 1
+        for cells in records:
+            row += 1
+            if not cells:
+                continue  # a blank line: nothing to import, nothing wrong
+            chunk.append((row, cells))
+            if len(chunk) == CHUNK:
+                classifier.classify(chunk)
+                rows_read += len(chunk)
+                chunk = []
+                if time.monotonic() - reported > REPORT_EVERY:
+                    reported = time.monotonic()
+                    percent = 30 + int(records.fraction * 69)
+                    jobs.report(job, progress=percent, step=f"Checked {rows_read:,} rows")
+        if chunk:
+            classifier.classify(chunk)
+            rows_read += len(chunk)
+    return {**classifier.counts, "rows": rows_read}
+
+
+def run(imp: CatalogImport, api: CatalogsClient, job: Job, folder: Path) -> dict[str, int]:
+    """The whole dry run; returns the counts it also saves on `imp`."""
+    catalog = api.get_catalog(imp.catalog_id)
+    started = time.monotonic()
+    with Plan.fresh(folder / "plan.sqlite") as plan:
+        jobs.report(job, progress=1, step=f"Reading the items of {catalog.name}")
+        total = read_catalog(api, imp, plan, job)
+        jobs.report(job, progress=30, step=f"Read {total:,} items; checking the file")
+        counts = classify_file(imp, folder / "upload.csv", plan, folder / "bad-rows.csv", job)
+        plan.index()
+        counts["delete"] = plan.mark_deletes() if imp.reconcile else 0
+        counts["catalog"] = total
+    counts["seconds"] = round(time.monotonic() - started, 2)  # type: ignore[assignment]
+    imp.counts = counts
+    imp.seen_modified, imp.seen_total = catalog.last_modified, total
+    imp.save(update_fields=["counts", "seen_modified", "seen_total"])
+    return counts

@@ -1,0 +1,372 @@
+"""Importing a CSV file into a catalog: upload, choose how to read it, dry run, then import what it showed.
+
+The upload is streamed to disk (Django writes large uploads to a temporary file; we move it). The
+dry run is one job; the import is another, run by the shared batch runner with a JobItem per batch
+of up to BATCH_SIZE rows (C11), so it shows progress, rate and time left, can be cancelled, resumes
+after a worker dies from the batches not yet confirmed, and retries only the failed batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.catalogs.client import Catalog, CatalogsClient
+from apps.catalogs.models import CatalogImport
+from apps.catalogs.services import csvfile, dryrun
+from apps.catalogs.services.plan import Plan
+from apps.catalogs.services.workspace import client_of
+from apps.connections.models import Connection
+from apps.core import audit
+from apps.core.http import ApiNotFound
+from apps.jobs import runner
+from apps.jobs import services as jobs
+from apps.jobs.models import Job, JobItem
+
+User = AbstractBaseUser | AnonymousUser
+PERMISSION = "catalogs.edit_items"
+BATCH_SIZE = 1000  # C11's limit (docs/api-decisions.md)
+DELETE_BATCH = 100  # C16 deletes one key per call
+KEEP = timedelta(days=7)  # an upload, its plan and its bad rows
+
+
+class TooLarge(Exception):
+    """The upload is larger than settings.CATALOG_IMPORT_MAX_BYTES."""
+
+
+def folder_of(imp: CatalogImport) -> Path:
+    return Path(settings.CATALOG_IMPORT_DIR) / imp.folder
+
+
+def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedFile) -> CatalogImport:
+    """Keep the file (moved from Django's temporary file, never read into memory) and detect its format."""
+    most = limit()
+    if file.size is not None and file.size > most:
+        raise TooLarge(
+            f"The file is {filesizeformat(file.size)}; an import takes up to {filesizeformat(most)}."
+        )
+    token = secrets.token_hex(12)
+    folder = Path(settings.CATALOG_IMPORT_DIR) / token
+    folder.mkdir(parents=True)
+    target = folder / "upload.csv"
+    if hasattr(file, "temporary_file_path"):
+        shutil.move(file.temporary_file_path(), target)
+    else:
+        with target.open("wb") as out:
+            for chunk in file.chunks():
+                out.write(chunk)
+    sniffed = csvfile.sniff(target)
+    imp = CatalogImport.objects.create(
+        connection=connection,
+        catalog_id=catalog.id,
+        catalog_name=catalog.name,
+        folder=token,
+        filename=(file.name or "upload.csv")[:255],
+        size=target.stat().st_size,
+        detected_encoding=sniffed.encoding,
+        detected_delimiter=sniffed.delimiter,
+        encoding=sniffed.encoding,
+        delimiter=sniffed.delimiter,
+        key_column=sniffed.key_guess,
+        json_columns=sniffed.json_guess,
+        created_by=user if user.is_authenticated else None,
+    )
+    audit.record(user, "catalog.import_upload", imp, size=imp.size, catalog=catalog.id)
+    return imp
+
+
+def sniff(imp: CatalogImport) -> csvfile.Sniffed:
+    return csvfile.sniff(folder_of(imp) / "upload.csv", encoding=imp.encoding, delimiter=imp.delimiter)
+
+
+def limit() -> int:
+    return int(settings.CATALOG_IMPORT_MAX_BYTES)
+
+
+CHOICES = ("encoding", "delimiter", "key_column", "json_columns", "reconcile")
+
+
+def save_choices(imp: CatalogImport, choices: dict[str, Any]) -> None:
+    for name in CHOICES:
+        setattr(imp, name, choices[name])
+    imp.save(update_fields=list(CHOICES))
+
+
+def readable(imp: CatalogImport, choices: dict[str, Any]) -> str:
+    """Why the file cannot be checked as chosen ('' when it can)."""
+    sniffed = csvfile.sniff(
+        folder_of(imp) / "upload.csv", encoding=choices["encoding"], delimiter=choices["delimiter"]
+    )
+    if sniffed.error:
+        return sniffed.error
+    if not csvfile.decodes(folder_of(imp) / "upload.csv", choices["encoding"]):
+        name = csvfile.ENCODINGS[choices["encoding"]]
+        return f"The file is not valid {name} everywhere; choose another encoding."
+    return csvfile.header_problem(sniffed.header)
+
+
+def reopen(imp: CatalogImport) -> None:
+    """Forget a finished dry run that was not imported, so its settings can change."""
+    if imp.run_id is None and imp.dry_run_id is not None and imp.dry_run.is_finished:
+        imp.dry_run, imp.counts = None, {}
+        imp.save(update_fields=["dry_run", "counts"])
+
+
+def stage(imp: CatalogImport) -> str:
+    """Where the import stands: settings, checking, checked, check_failed, importing, imported."""
+    if imp.run_id is not None:
+        return "imported" if imp.run.state == Job.State.SUCCEEDED else "importing"
+    if imp.dry_run_id is None:
+        return "settings"
+    if imp.dry_run.state == Job.State.SUCCEEDED:
+        return "checked"
+    return "checking" if not imp.dry_run.is_finished else "check_failed"
+
+
+@transaction.atomic
+def start_dry_run(user: User, imp: CatalogImport, *, choices: dict[str, Any], task_name: str) -> Job:
+    """Save how to read the file and queue the dry run; the caller sends `task_name` after commit."""
+    if imp.run_id is not None:
+        raise jobs.JobFailed("This file is already being imported; upload it again to start over.")
+    if stage(imp) == "checking":
+        raise jobs.JobFailed("Its dry run is under way; wait for it, or cancel it, to change the settings.")
+    for name in CHOICES:
+        setattr(imp, name, choices[name])
+    imp.counts = {}
+    job = jobs.create_job(
+        kind="catalogs.import_check",
+        label=f"Dry run of {imp.filename} into {imp.catalog_name}",
+        task_name=task_name,
+        target=imp,
+        user=user,
+        permission=PERMISSION,
+    )
+    job.result_url = reverse("catalogs:import_detail", args=[imp.pk])
+    job.save(update_fields=["result_url"])
+    imp.dry_run = job
+    imp.save()
+    return job
+
+
+def check(job_id: int) -> None:
+    """The dry run job: every row's fate, against the catalog read now."""
+    imp = CatalogImport.objects.select_related("connection").filter(dry_run_id=job_id).first()
+    if imp is None:
+        job = Job.objects.filter(pk=job_id).first()
+        if job is not None:
+            jobs.fail(job, "A newer dry run of the same file replaced this one.")
+        return
+    with jobs.running(job_id) as job:
+        if job is None:
+            return
+        with client_of(imp.connection) as api:
+            counts = dryrun.run(imp, api, job, folder_of(imp))
+        jobs.log(job, _summary(counts))
+
+
+def _summary(counts: dict[str, int]) -> str:
+    parts = [f"{counts.get(fate, 0):,} {fate}" for fate in ("new", "changed", "unchanged", "invalid")]
+    if counts.get("delete"):
+        parts.append(f"{counts['delete']:,} to delete")
+    return f"{counts.get('rows', 0):,} rows: " + ", ".join(parts)
+
+
+def what_changed(api: CatalogsClient, imp: CatalogImport) -> str:
+    """Why the dry run no longer shows what an import would do ('' when it still does)."""
+    upload = folder_of(imp) / "upload.csv"
+    if not upload.exists() or upload.stat().st_size != imp.size:
+        return "The uploaded file is no longer the one the dry run read."
+    try:
+        catalog = api.get_catalog(imp.catalog_id)
+    except ApiNotFound:
+        return "The catalog no longer exists."
+    total = api.list_items(imp.catalog_id, limit=1).meta_data.total_count
+    if catalog.last_modified != imp.seen_modified or total != imp.seen_total:
+        return (
+            f"The catalog changed since the dry run (it was modified at {catalog.last_modified} "
+            f"and holds {total:,} items, not {imp.seen_total:,})."
+        )
+    return ""
+
+
+class Stale(Exception):
+    """The dry run no longer shows what the import would do; the message says why."""
+
+
+@transaction.atomic
+def start_import(user: User, imp: CatalogImport, api: CatalogsClient, *, task_name: str) -> Job:
+    """Queue the import of what the dry run showed, a JobItem per batch; the caller sends the task."""
+    if stage(imp) != "checked":
+        raise Stale("Run the dry run first; an import does only what its dry run showed.")
+    if reason := what_changed(api, imp):
+        raise Stale(f"{reason} Run the dry run again to see what the import would do now.")
+    counts = imp.counts
+    label = f"Import {imp.filename} into {imp.catalog_name}"
+    job = jobs.create_job(
+        kind="catalogs.import", label=label, task_name=task_name, target=imp, user=user, permission=PERMISSION
+    )
+    job.result_url = reverse("catalogs:import_detail", args=[imp.pk])
+    job.save(update_fields=["result_url"])
+    items = []
+    with Plan(folder_of(imp) / "plan.sqlite") as plan:
+        for number, first, last, row_from, row_to in plan.batches(BATCH_SIZE, "rows"):
+            name = f"Rows {row_from:,} to {row_to:,}" if row_from != row_to else f"Row {row_from:,}"
+            items.append(JobItem(job=job, key=f"upsert:{number}:{first}:{last}", name=name))
+        if imp.reconcile:
+            for number, first, last, _, _ in plan.batches(DELETE_BATCH, "deletes"):
+                name = f"Delete items {first + 1:,} to {last + 1:,} of {counts.get('delete', 0):,}"
+                items.append(JobItem(job=job, key=f"delete:{number}:{first}:{last}", name=name))
+    JobItem.objects.bulk_create(items)
+    imp.run = job
+    imp.save(update_fields=["run"])
+    return job
+
+
+def run_import(job_id: int) -> None:
+    """The import job: the batches not yet done (a retry takes the failed and the waiting ones)."""
+    imp = CatalogImport.objects.select_related("connection").filter(run_id=job_id).first()
+    if imp is None:
+        return
+    with jobs.running(job_id) as job:
+        if job is None:
+            return
+        with client_of(imp.connection) as api, Plan(folder_of(imp) / "plan.sqlite") as plan:
+            work = ImportWork(imp, api, plan)
+            try:
+                runner.run(job, work)
+            except jobs.JobCancelled:
+                _audit(job, imp, "cancelled", "Cancelled on request")
+                raise
+            except jobs.JobFailed as exc:
+                _audit(job, imp, "failed", str(exc))
+                raise
+            _audit(job, imp, "ok", "")
+
+
+def _audit(job: Job, imp: CatalogImport, outcome: str, error: str) -> None:
+    done = done_counts(job)
+    audit.record(
+        job.run_by,
+        "catalog.import",
+        audit.Ref("synerise.catalog", str(imp.catalog_id), imp.catalog_name),
+        outcome=outcome,
+        error=error,
+        file=imp.filename,
+        job=job.pk,
+        added=imp.counts.get("new", 0),
+        changed=imp.counts.get("changed", 0),
+        deleted=imp.counts.get("delete", 0),
+        rows_written=done["rows"],
+        items_deleted=done["deleted"],
+        failed_batches=done["failed"],
+    )
+
+
+def _range(item: JobItem) -> tuple[str, int, int]:
+    kind, _, first, last = item.key.split(":")
+    return kind, int(first), int(last)
+
+
+class ImportWork:
+    """The steps of one import for the jobs runner: a batch is one C11 call, or up to 100 C16 deletes."""
+
+    def __init__(self, imp: CatalogImport, api: CatalogsClient, plan: Plan) -> None:
+        self.imp, self.api, self.plan = imp, api, plan
+
+    def first(self, item: JobItem) -> runner.Step:
+        kind, first, last = _range(item)
+        if kind == "upsert":
+            count, body = self.plan.upserts(first, last)  # read here: the job's thread owns the plan
+            return lambda key: self.api.add_items_encoded(self.imp.catalog_id, body) and f"{count:,} written"
+        keys = self.plan.deletes(first, last)
+        return lambda key: self._delete(keys)
+
+    def _delete(self, keys: list[str]) -> str:
+        gone = 0
+        for key in keys:
+            # Already gone: a resumed batch, or someone else deleted it.
+            with contextlib.suppress(ApiNotFound):
+                self.api.delete_item_by_key(self.imp.catalog_id, key)
+            gone += 1
+        return f"{gone:,} deleted"
+
+    def settle(self, item: JobItem, answer: Any) -> str:
+        return str(answer)
+
+    def ended(self, item: JobItem, *, ok: bool, message: str) -> None:
+        pass
+
+
+def done_counts(job: Job) -> dict[str, int]:
+    """Rows written and items deleted by the batches done so far (`recent`: in this run), failed batches."""
+    rows = deleted = failed = recent = 0
+    for key, state, finished_at in job.items.values_list("key", "state", "finished_at"):
+        kind, _, first, last = key.split(":")
+        size = int(last) - int(first) + 1
+        if state == JobItem.State.DONE:
+            rows += size if kind == "upsert" else 0
+            deleted += size if kind == "delete" else 0
+            if job.started_at and finished_at and finished_at >= job.started_at:
+                recent += size
+        elif state == JobItem.State.FAILED:
+            failed += 1
+    return {"rows": rows, "deleted": deleted, "failed": failed, "recent": recent}
+
+
+def progress(imp: CatalogImport) -> dict[str, Any]:
+    """The import job's page: the runner's status in rows, not batches."""
+    job = imp.run
+    assert job is not None
+    status = runner.status(job)
+    done = done_counts(job)
+    todo = (
+        imp.counts.get("new", 0)
+        + imp.counts.get("changed", 0)
+        + (imp.counts.get("delete", 0) if imp.reconcile else 0)
+    )
+    finished = done["rows"] + done["deleted"]
+    rows_rate = eta = None
+    if done["recent"] and job.started_at:
+        elapsed = ((job.finished_at or timezone.now()) - job.started_at).total_seconds()
+        rows_rate = done["recent"] / elapsed if elapsed > 0 else None
+        if rows_rate and not job.is_finished:
+            eta = (todo - finished) / rows_rate
+    return {
+        **status,
+        "done": done,
+        "todo": todo,
+        "finished_rows": finished,
+        "row_percent": finished * 100 // max(1, todo),
+        "rows_rate": rows_rate,
+        "rows_eta": eta,
+    }
+
+
+def purge(now: datetime | None = None) -> int:
+    """Forget the imports uploaded more than KEEP ago, their files and plans with them; not one whose
+    dry run or import is still queued or running. Returns how many went."""
+    cutoff = (now or timezone.now()) - KEEP
+    active = [Job.State.QUEUED, Job.State.RUNNING]
+    old = CatalogImport.objects.filter(created_at__lt=cutoff).exclude(dry_run__state__in=active)
+    gone = 0
+    for imp in old.exclude(run__state__in=active):
+        shutil.rmtree(folder_of(imp), ignore_errors=True)
+        imp.delete()
+        gone += 1
+    return gone
+
+
+def for_workspace(connection: Connection) -> Any:
+    return CatalogImport.objects.filter(connection=connection).select_related("dry_run", "run")

@@ -1,0 +1,205 @@
+"""CSV import: upload, how to read the file (with a preview), the dry run's report, the import's progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.catalogs import tasks
+from apps.catalogs.forms.imports import ReadForm, UploadForm
+from apps.catalogs.models import CatalogImport
+from apps.catalogs.services import csvfile, imports
+from apps.catalogs.services.plan import FATES, Plan, PlanPage
+from apps.catalogs.services.workspace import client_for, workspace_for
+from apps.core.htmx import HtmxHttpRequest, partial
+from apps.jobs import services as jobs_services
+from apps.jobs import tasks as jobs_tasks
+
+EDIT = "catalogs.edit_items"
+ROWS_PAGE = 50
+FATE_LABELS = {
+    "new": "New",
+    "changed": "Changed",
+    "unchanged": "Unchanged",
+    "invalid": "Invalid",
+    "delete": "To delete",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(EDIT, raise_exception=True)
+def import_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    with client_for(request.user) as api:
+        catalog = api.get_catalog(catalog_id)
+    connection = workspace_for(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, limit=imports.limit())
+    if request.method == "POST" and form.is_valid():
+        try:
+            imp = imports.upload(request.user, connection, catalog, form.cleaned_data["file"])
+        except imports.TooLarge as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("catalogs:import_detail", pk=imp.pk)
+    recent = imports.for_workspace(connection).filter(catalog_id=catalog_id)[:10]
+    context = {"catalog": catalog, "form": form, "recent": recent}
+    return render(request, "catalogs/imports/start.html", context)
+
+
+def _import(request: HtmxHttpRequest, pk: int) -> CatalogImport:
+    return get_object_or_404(imports.for_workspace(workspace_for(request.user)), pk=pk)
+
+
+@require_GET
+@permission_required(EDIT, raise_exception=True)
+def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    imp = _import(request, pk)
+    stage = imports.stage(imp)
+    context: dict[str, object] = {"imp": imp, "stage": stage, "fate_labels": FATE_LABELS}
+    if stage in ("settings", "check_failed"):
+        sniffed = imports.sniff(imp)
+        context["sniffed"] = sniffed
+        context["encodings"] = csvfile.ENCODINGS
+        context["delimiters"] = csvfile.DELIMITERS
+        context["header_problem"] = csvfile.header_problem(sniffed.header) if sniffed.header else ""
+        context["form"] = ReadForm(initial=_choices(imp), header=sniffed.header)
+    if stage == "checked":
+        with client_for(request.user) as api:
+            context["stale"] = imports.what_changed(api, imp)
+    if stage in ("checked", "importing", "imported"):
+        context.update(_report(request, imp))
+    if stage in ("importing", "imported"):
+        context.update(imports.progress(imp))
+    context["job"] = imp.run or imp.dry_run
+    return render(request, partial(request, "catalogs/imports/detail.html"), context)
+
+
+def _report(request: HtmxHttpRequest, imp: CatalogImport) -> dict[str, object]:
+    fate = request.GET.get("fate", "")
+    fate = fate if fate in FATES else ""
+    counts = imp.counts
+    total = counts.get(fate, 0) if fate else counts.get("rows", 0)
+    plan = Plan(imports.folder_of(imp) / "plan.sqlite")
+    page = Paginator(PlanPage(plan, fate or None, total), ROWS_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    plan.close()
+    tabs = [(f, FATE_LABELS[f], counts.get(f, 0)) for f in FATES if f != "delete" or imp.reconcile]
+    return {"fate": fate, "page": page, "tabs": tabs}
+
+
+def _choices(imp: CatalogImport) -> dict[str, object]:
+    return {
+        "encoding": imp.encoding,
+        "delimiter": imp.delimiter,
+        "key_column": imp.key_column,
+        "json_columns": imp.json_columns,
+        "reconcile": imp.reconcile,
+    }
+
+
+@require_GET
+@permission_required(EDIT, raise_exception=True)
+def import_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    imp = _import(request, pk)
+    stage = imports.stage(imp)
+    if stage != request.GET.get("stage", stage) or stage == "checked":
+        return HttpResponse(headers={"HX-Refresh": "true"})  # the page has more to show now
+    context: dict[str, object] = {"imp": imp, "stage": stage, "job": imp.run or imp.dry_run}
+    if stage in ("importing", "imported"):
+        context.update(imports.progress(imp))
+    return render(request, "catalogs/imports/detail.html#status", context)
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """'Preview again' saves how to read the file; 'Run the dry run' also queues the dry run."""
+    imp = _import(request, pk)
+    sniffed = imports.sniff(imp)
+    form = ReadForm(request.POST, header=sniffed.header)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Choose how to read the file: " + "; ".join(e for errs in form.errors.values() for e in errs),
+        )
+        return redirect("catalogs:import_detail", pk=pk)
+    if "preview" in request.POST:
+        imports.save_choices(imp, form.cleaned_data)
+        return redirect("catalogs:import_detail", pk=pk)
+    problem = imports.readable(imp, form.cleaned_data)
+    if problem:
+        imports.save_choices(imp, form.cleaned_data)
+        messages.error(request, problem)
+        return redirect("catalogs:import_detail", pk=pk)
+    try:
+        job = imports.start_dry_run(
+            request.user, imp, choices=form.cleaned_data, task_name=tasks.check_import.name
+        )
+    except jobs_services.JobFailed as exc:
+        messages.error(request, str(exc))
+        return redirect("catalogs:import_detail", pk=pk)
+    tasks.check_import.delay_on_commit(job.pk)
+    return redirect("catalogs:import_detail", pk=pk)
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def import_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    imp = _import(request, pk)
+    try:
+        with client_for(request.user) as api:
+            job = imports.start_import(request.user, imp, api, task_name=tasks.run_import.name)
+    except imports.Stale as exc:
+        messages.error(request, str(exc))
+        return redirect("catalogs:import_detail", pk=pk)
+    tasks.run_import.delay_on_commit(job.pk)
+    return redirect("catalogs:import_detail", pk=pk)
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def import_again(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Back to the settings of a checked import, to change them and run the dry run again."""
+    imp = _import(request, pk)
+    imports.reopen(imp)
+    return redirect("catalogs:import_detail", pk=pk)
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def import_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    imp = _import(request, pk)
+    job = imp.run or imp.dry_run
+    if job is None:
+        raise Http404
+    jobs_services.cancel_job(job, user=request.user)
+    if imp.run is None:
+        messages.success(request, "Stopping the dry run: nothing was written to the catalog.")
+    else:
+        messages.success(request, "Stopping: batches under way finish, the rest wait until you retry.")
+    return redirect("catalogs:import_detail", pk=pk)
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def import_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = _import(request, pk).run
+    if job is not None and jobs_tasks.retry(job, user=request.user):
+        messages.success(request, "Queued again: the failed batches and the ones not yet sent.")
+    else:
+        messages.warning(request, "Only an import that failed or was cancelled can be retried.")
+    return redirect("catalogs:import_detail", pk=pk)
+
+
+@require_GET
+@permission_required(EDIT, raise_exception=True)
+def import_bad_rows(request: HtmxHttpRequest, pk: int) -> FileResponse:
+    imp = _import(request, pk)
+    path = imports.folder_of(imp) / "bad-rows.csv"
+    if imports.stage(imp) not in ("checked", "importing", "imported") or not path.exists():
+        raise Http404("The dry run has not finished.")
+    name = imp.filename.rsplit(".", 1)[0] + "-bad-rows.csv"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv")

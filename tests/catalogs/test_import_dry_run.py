@@ -1,0 +1,121 @@
+"""The dry run on crafted files, against the live sandbox: every row's fate, and the file of bad rows."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.catalogs.client import CatalogsClient
+from apps.catalogs.models import CatalogImport
+from tests.catalogs.conftest import dry_run, upload
+
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
+
+def fates(client: Client, imp_pk: int, fate: str = "") -> str:
+    url = reverse("catalogs:import_detail", args=[imp_pk])
+    return client.get(url, {"fate": fate} if fate else {}).content.decode()
+
+
+def test_bom_and_semicolons_are_detected_and_rows_are_new(editor_client: Client, books: int) -> None:
+    content = codecs.BOM_UTF8 + "isbn;title;city\n1;Dune;Łódź\n2;Emma;Kraków\n".encode()
+    imp = upload(editor_client, books, content)
+    assert (imp.detected_encoding, imp.detected_delimiter, imp.key_column) == ("utf-8-sig", ";", "isbn")
+    page = editor_client.get(reverse("catalogs:import_detail", args=[imp.pk])).content.decode()
+    assert "UTF-8 with a byte order mark" in page and "Semicolon" in page and "Łódź" in page
+    imp = dry_run(editor_client, imp)
+    assert imp.counts["rows"] == 2 and imp.counts["new"] == 2 and imp.counts["invalid"] == 0
+
+
+def test_changed_unchanged_and_removed_properties(
+    editor_client: Client, cat: CatalogsClient, books: int
+) -> None:
+    cat.add_items(
+        books, {"1": {"isbn": "1", "title": "Dune"}, "2": {"isbn": "2", "title": "Emma", "year": 1815}}
+    )
+    cat.add_item(books, item_key="3", value={"isbn": "3", "title": "Ulysses", "price": 12.5})
+    imp = upload(editor_client, books, b"isbn,title,price\n1,Dune,\n2,Emma,9\n3,Ulysses,12.5\n4,Odyssey,3\n")
+    imp = dry_run(editor_client, imp)
+    assert {k: imp.counts[k] for k in ("new", "changed", "unchanged", "invalid")} == {
+        "new": 1,
+        "changed": 2,
+        "unchanged": 1,
+        "invalid": 0,
+    }
+    changed = fates(editor_client, imp.pk, "changed")
+    assert "Changes price" in changed  # row 2: "1" gains an empty price
+    assert "Changes price, year (removed)" in changed
+    assert "Ulysses" not in changed  # 12.5 stored as a number reads as the cell 12.5: unchanged
+
+
+def test_invalid_rows_say_why_and_go_to_the_bad_rows_file(editor_client: Client, books: int) -> None:
+    content = (
+        b"sku,name,attrs\n"
+        b'A1,"Two\nlines",{"a": 1}\n'
+        b",No key,{}\n"
+        b"A1,Again,{}\n"
+        b"A2,Short\n"
+        b'A3,Bad JSON,{"a": }\n'
+        b"A4,Long,{},extra\n"
+        b"\n"
+        b'A5,Fine,"{""b"": [1]}"\n'
+    )
+    imp = upload(editor_client, books, content)
+    assert imp.json_columns == ["attrs"]
+    imp = dry_run(editor_client, imp)
+    assert (imp.counts["rows"], imp.counts["new"], imp.counts["invalid"]) == (7, 2, 5)
+    invalid = fates(editor_client, imp.pk, "invalid")
+    assert "No value in the key column sku" in invalid
+    assert "The key A1 is already on row 2" in invalid
+    assert "Has 2 cells; the header has 3" in invalid and "Has 4 cells; the header has 3" in invalid
+    assert "Column attrs is not valid JSON" in invalid
+    bad = editor_client.get(reverse("catalogs:import_bad_rows", args=[imp.pk]))
+    text = b"".join(bad.streaming_content).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "row,reason,sku,name,attrs"
+    assert lines[1].startswith("3,No value in the key column sku,")
+    assert len(lines) == 6 and "items-bad-rows.csv" in bad["Content-Disposition"]
+
+
+def test_a_windows_1250_file_is_detected_and_read(editor_client: Client, books: int) -> None:
+    imp = upload(editor_client, books, "id,city\n1,Łódź\n2,Zürich\n".encode("cp1250"))
+    assert imp.detected_encoding == "cp1250"
+    imp = dry_run(editor_client, imp)
+    assert imp.counts["new"] == 2
+
+
+def test_a_wrong_encoding_choice_is_refused_before_the_dry_run(editor_client: Client, books: int) -> None:
+    imp = upload(editor_client, books, "id,city\n1,Łódź\n".encode("cp1250"))
+    imp = dry_run(editor_client, imp, encoding="utf-8")
+    assert imp.dry_run is None
+    page = editor_client.get(reverse("catalogs:import_detail", args=[imp.pk])).content.decode()
+    assert "not valid UTF-8 everywhere" in page
+
+
+def test_an_empty_file_is_refused_at_upload(editor_client: Client, books: int) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("catalogs:import_start", args=[books])
+    page = editor_client.post(url, {"file": SimpleUploadedFile("empty.csv", b"")})
+    assert page.status_code == 200 and "The submitted file is empty." in page.content.decode()
+    assert not CatalogImport.objects.exists()
+
+
+def test_a_header_only_file_has_nothing_to_import(editor_client: Client, books: int) -> None:
+    imp = dry_run(editor_client, upload(editor_client, books, b"id,name\n"))
+    assert imp.counts["rows"] == 0
+    assert "Nothing to import" in fates(editor_client, imp.pk)
+
+
+def test_reconcile_lists_the_items_the_file_lacks(
+    editor_client: Client, cat: CatalogsClient, books: int
+) -> None:
+    cat.add_items(books, {k: {"id": k} for k in ("old-1", "old-2", "kept")})
+    imp = upload(editor_client, books, b"id\nkept\nnew\n")
+    imp = dry_run(editor_client, imp, reconcile="on")
+    assert (imp.counts["delete"], imp.counts["unchanged"], imp.counts["new"]) == (2, 1, 1)
+    listed = fates(editor_client, imp.pk, "delete")
+    assert "old-1" in listed and "old-2" in listed and "kept</td>" not in listed
