@@ -1,5 +1,5 @@
 """A marketer uploads a CSV file of books, reads the dry run, downloads the bad rows, imports, and finds
-the new items (the coordinator points the last step at the catalog page once it exists)."""
+the new items on the catalog's page."""
 
 from __future__ import annotations
 
@@ -97,3 +97,8 @@ def test_a_marketer_imports_a_csv_file(
         "price": "12",
     }
     assert cat.list_items(books.id).meta_data.total_count == 4
+
+    page.click(".crumbs a:has-text('books')")  # the catalog's own page lists what came in
+    listed = page.locator("#results").inner_text()
+    assert all(key in listed for key in ("978-2", "978-3")), listed
+    shot(page, "catalog")
