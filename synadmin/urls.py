@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("content/", include("apps.content.urls")),
+    path("workflows/", include("apps.automations.urls")),
     path("operations/", include("apps.jobs.urls")),
     path("settings/connections/", include("apps.connections.urls")),
     path("workspace/", connection_views.workspace_switch, name="workspace_switch"),

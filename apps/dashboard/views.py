@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.automations.services import runs as workflow_runs
 from apps.connections import services as connections
+from apps.connections.models import Connection
 from apps.content.models import ScheduledAction
 from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import services as jobs_services
@@ -36,6 +38,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             :SHOWN
         ],
     }
+    if request.user.has_perm("automations.view_workflows"):
+        synerise = workspace if workspace and workspace.kind == Connection.Kind.SYNERISE else None
+        context["run_alerts"] = workflow_runs.alerts(synerise)
     return render(request, "dashboard/home.html", context)
 
 

@@ -236,7 +236,10 @@ def test_the_demo_seed_has_a_workflow_in_each_status(db: None) -> None:
     statuses = set(seeded.workspace.workflows.values_list("status", flat=True))
     assert statuses == {"Draft", "Scheduled", "Active", "Paused", "Stopped"}
     assert seeded.workspace.workflows.count() == len(DEMO_WORKFLOWS) == 30
-    assert {w.author for w in seeded.workspace.workflows.all()} >= {"demo@synadmin.test", "cara.lee@example.test"}
+    assert {w.author for w in seeded.workspace.workflows.all()} >= {
+        "demo@synadmin.test",
+        "cara.lee@example.test",
+    }
     assert seeded.workspace.workflows.exclude(tags=[]).exclude(directory_id=None).count() > 10
 
 
