@@ -101,7 +101,8 @@ def _follow(job: Job, request: RunRequest, client: WorkflowsClient, sleep: Calla
                     jobs.log(job, message, level=LEVELS.get(line.level, "info"))
             step = _step(last)
             changed = step != last_step
-            if changed:
+            if changed and step not in logged:  # a requeued job does not log the same step again
+                logged.add(step)
                 jobs.report(job, progress=_progress(last), step=step)
                 last_step = step
             if logs.is_final(last.overall_run_status):
