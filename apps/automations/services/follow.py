@@ -141,3 +141,10 @@ def _step(last: LastRun) -> str:
         )
         parts.append(f"{label} {stage.status.lower()}{counts}")
     return f"Run {status.lower()}: " + ", ".join(parts)
+
+
+def starting(connection: Connection, workflow_id: str) -> bool:
+    """A person's run of this workflow is queued or going: its run may not be in W6 yet."""
+    return RunRequest.objects.filter(
+        connection=connection, workflow_id=workflow_id, job__state__in=[Job.State.QUEUED, Job.State.RUNNING]
+    ).exists()

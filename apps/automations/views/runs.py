@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.automations.forms.workflows import LogFilterForm
 from apps.automations.models import WorkflowRun
-from apps.automations.services import listing, logs, runs
+from apps.automations.services import follow, listing, logs, runs
 from apps.automations.services.workspace import workflows_client_of, workflows_connection
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiNotFound
@@ -28,21 +28,30 @@ def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     connection = workflows_connection(request.user)
     form = LogFilterForm(request.GET)
     with workflows_client_of(connection) as api:
-        workflow = None if request.htmx else listing.find(connection, api, workflow_id)
+        workflow = listing.find(connection, api, workflow_id)
         try:
             last = api.last_run(workflow_id, limit=TAIL)
         except ApiNotFound:
             last = None
         if last is not None:
-            runs.record(connection, workflow_id, last, name=workflow.name if workflow else "")
-    context = {"workflow": workflow, "workflow_id": workflow_id, "form": form, "run": last}
+            runs.record(connection, workflow_id, last, name=workflow.name)
+    context = {
+        "workflow": workflow,
+        "workflow_id": workflow_id,
+        "form": form,
+        "run": last,
+        # follow while the run goes, or while a person's run job has not reached W6 yet
+        "going": (last is not None and not logs.is_final(last.overall_run_status))
+        or follow.starting(connection, workflow_id),
+        # a poll that finds the workflow's state changed brings new controls (htmx out-of-band)
+        "changed": bool(request.htmx) and request.GET.get("seen") != workflow.status,
+    }
     if last is not None:
         lines = logs.matching(logs.lines_of(last), **form.filters())
         context |= {
             "stages": logs.stages_of(last),
             "lines": lines[-SHOWN:],
             "hidden": max(0, len(lines) - SHOWN),
-            "going": not logs.is_final(last.overall_run_status),
         }
     return render(request, partial(request, "automations/runs/live.html", "run"), context)
 

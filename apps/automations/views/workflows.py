@@ -50,20 +50,16 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
 
 
 def _chart(history: list) -> dict:
-    """Bars of success and failure counts per run, oldest first, scaled to the largest run."""
+    """SVG bars of records done (green) over rejected (red) per run, oldest first, 100 units tall."""
     shown = list(reversed(history))
     top = max((run.success_count + run.failure_count for run in shown), default=0) or 1
-    return {
-        "runs": [
-            {
-                "run": run,
-                "ok": round(100 * run.success_count / top),
-                "bad": round(100 * run.failure_count / top),
-            }
-            for run in shown
-        ],
-        "top": top,
-    }
+    bars = []
+    for index, run in enumerate(shown):
+        ok, bad = round(100 * run.success_count / top), round(100 * run.failure_count / top)
+        bars.append(
+            {"run": run, "x": index * 10, "ok": ok, "ok_y": 100 - ok, "bad": bad, "bad_y": 100 - ok - bad}
+        )
+    return {"runs": bars, "top": top, "width": max(10 * len(shown), 100)}
 
 
 @require_POST
