@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -69,6 +70,18 @@ class WorkflowRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow_name or self.workflow_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def silent_for(self) -> float | None:
+        """Seconds since the newest log line of a run still going (as of our last look)."""
+        if self.final or self.last_log_at is None:
+            return None
+        return (self.seen_at - self.last_log_at).total_seconds()
+
+    @property
+    def is_stuck(self) -> bool:
+        silent = self.silent_for
+        return silent is not None and silent > settings.WORKFLOW_STUCK_MINUTES * 60
 
     @property
     def duration(self) -> float | None:

@@ -54,24 +54,34 @@ def _every(client: WorkflowsClient, **query: Any) -> list[Workflow]:
 
 
 def remember(connection: Connection, workflows: list[Workflow]) -> None:
+    """Keep what the list showed; only rows new or changed since are written."""
     now = timezone.now()
-    KnownWorkflow.objects.bulk_create(
-        [
-            KnownWorkflow(
-                connection=connection,
-                workflow_id=w.diagram_id,
-                name=w.name,
-                status=w.status,
-                directory_id=w.directory_id or "",
-                tags=sorted({t.value for t in w.tags if t.value}),
-                seen_at=now,
-            )
-            for w in workflows
-        ],
-        update_conflicts=True,
-        unique_fields=["connection", "workflow_id"],
-        update_fields=["name", "status", "directory_id", "tags", "seen_at"],
-    )
+    seen = {
+        row[0]: row[1:]
+        for row in known(connection)
+        .filter(workflow_id__in=[w.diagram_id for w in workflows])
+        .values_list("workflow_id", "name", "status", "directory_id", "tags")
+    }
+    rows = [
+        KnownWorkflow(
+            connection=connection,
+            workflow_id=w.diagram_id,
+            name=w.name,
+            status=w.status,
+            directory_id=w.directory_id or "",
+            tags=sorted({t.value for t in w.tags if t.value}),
+            seen_at=now,
+        )
+        for w in workflows
+    ]
+    changed = [r for r in rows if seen.get(r.workflow_id) != (r.name, r.status, r.directory_id, r.tags)]
+    if changed:
+        KnownWorkflow.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["connection", "workflow_id"],
+            update_fields=["name", "status", "directory_id", "tags", "seen_at"],
+        )
 
 
 def find(connection: Connection, client: WorkflowsClient, workflow_id: str) -> Workflow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -45,7 +46,12 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     with workflows_client_of(connection) as api:
         workflow = listing.find(connection, api, workflow_id)
     history = list(runs.history(connection, workflow_id).defer("log")[:HISTORY_SHOWN])
-    context = {"workflow": workflow, "history": history, "chart": _chart(history)}
+    context = {
+        "workflow": workflow,
+        "history": history,
+        "chart": _chart(history),
+        "kept_days": settings.WORKFLOW_RUNS_KEPT_DAYS,
+    }
     return render(request, "automations/workflows/detail.html", context)
 
 
@@ -59,7 +65,7 @@ def _chart(history: list) -> dict:
         bars.append(
             {"run": run, "x": index * 10, "ok": ok, "ok_y": 100 - ok, "bad": bad, "bad_y": 100 - ok - bad}
         )
-    return {"runs": bars, "top": top, "width": max(10 * len(shown), 100)}
+    return {"runs": bars, "top": top, "width": max(10 * len(shown), 300)}
 
 
 @require_POST
