@@ -25,6 +25,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apps.automations.services import runs as workflow_runs
+from apps.automations.services.workspace import workflows_client_of
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content import tasks as content_tasks
@@ -33,6 +35,8 @@ from apps.content.models import DeletedRecord, SavedFilter, TestProfile
 from apps.content.services import bulk, schedule
 from apps.jobs.models import Job
 from apps.sandbox import seed
+from apps.sandbox.models import Workspace as SandboxWorkspace
+from apps.sandbox.workflows import seed as workflow_seed
 from tests.conftest import client_for
 
 # Names an anonymous person may open. Anything else must send them to sign in.
@@ -41,7 +45,11 @@ PUBLIC = {"login", "healthz", "core:favicon"}
 PERSONAL = {"login", "logout", "workspace_switch", "content:filter_save", "content:filter_delete"}
 # What an admin's GET answers where it is not 200 (for a view that takes GET) or 405 (one that does not).
 ADMIN_GET = {"login": 302}  # a signed-in person is sent on from the sign-in page
-NOT_HTML = {"healthz", "core:favicon"}  # JSON for the load balancer; the icon
+NOT_HTML = {
+    "healthz",
+    "core:favicon",
+    "automations:live_log",
+}  # JSON for the load balancer; the icon; a log file
 
 # The query a GET needs to show its page (the readiness page goes back to the list without a choice).
 QUERY: dict[str, dict[str, str]] = {"content:bulk_ready": {"operation": "publish", "id": "@record"}}
@@ -57,6 +65,7 @@ ARGUMENTS: dict[str, str] = {
     "source_id": "@source",
     "kind": "synerise",
     "number": "1",
+    "workflow_id": "@workflow",
 }
 PK_AFTER_SEGMENT: dict[str, str] = {
     "operations": "@job",
@@ -66,6 +75,7 @@ PK_AFTER_SEGMENT: dict[str, str] = {
     "bulk": "@bulk",
     "filters": "@filter",
     "profiles": "@profile",
+    "runs": "@workflow_run",
 }
 
 
@@ -196,7 +206,17 @@ def objects(demo: dict[str, Connection], alice: User, paula: User) -> dict[str, 
         identifier_value="ann@example.test",
         created_by=paula,
     )
+    workflow = str(
+        workflow_seed.diagram_id(
+            SandboxWorkspace.objects.get(name="Demo workspace"), "Nightly product import"
+        )
+    )
+    with workflows_client_of(demo["synerise"]) as api:
+        stored = workflow_runs.capture(demo["synerise"], api, workflow, name="Nightly product import")
+    assert stored is not None
     return {
+        "workflow": workflow,
+        "workflow_run": str(stored.pk),
         "record": teaser.id,
         "source": str(source.id),
         "job": str(job.pk),
