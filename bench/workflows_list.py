@@ -120,7 +120,8 @@ def main() -> None:
         f"\nWorkflows list, {args.workflows} workflows, {args.pages} pages (pages, filters, searches, sorts)"
     )
     print(
-        f"  Dashboard workflows list {summary(times)}   SQL/page: {queries:.1f} dashboard, {sandbox_queries:.1f} sandbox"
+        f"  Dashboard workflows list {summary(times)}   "
+        f"SQL/page: {queries:.1f} dashboard, {sandbox_queries:.1f} sandbox"
     )
     p95 = sorted(times)[round(0.95 * (len(times) - 1))]
     print(f"  Target p95 < 150 ms: {'met' if p95 < 150 else 'NOT met'} ({p95:.1f} ms)")

@@ -148,3 +148,18 @@ def starting(connection: Connection, workflow_id: str) -> bool:
     return RunRequest.objects.filter(
         connection=connection, workflow_id=workflow_id, job__state__in=[Job.State.QUEUED, Job.State.RUNNING]
     ).exists()
+
+
+def latest_job(
+    connection: Connection, workflow_id: str, *, within: timedelta = timedelta(hours=1)
+) -> Job | None:
+    """The newest run job of this workflow started in the last hour: what the live page says of it."""
+    request = (
+        RunRequest.objects.filter(
+            connection=connection, workflow_id=workflow_id, job__created_at__gte=timezone.now() - within
+        )
+        .select_related("job")
+        .order_by("-job__created_at")
+        .first()
+    )
+    return request.job if request else None

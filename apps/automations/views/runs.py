@@ -45,6 +45,7 @@ def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         or follow.starting(connection, workflow_id),
         # a poll that finds the workflow's state changed brings new controls (htmx out-of-band)
         "changed": bool(request.htmx) and request.GET.get("seen") != workflow.status,
+        "job": follow.latest_job(connection, workflow_id),
     }
     if last is not None:
         lines = logs.matching(logs.lines_of(last), **form.filters())
