@@ -101,3 +101,31 @@ def test_cancelling_the_job_stops_following_not_the_workflow(
     follow.run(job.pk, sleep=cancel_while_waiting)
     assert Job.objects.get(pk=job.pk).state == "cancelled"
     assert Workflow.objects.get(pk=spring).status == "Active"
+
+
+def test_a_person_s_retry_of_a_failed_run_runs_the_workflow_again(
+    demo: dict[str, Connection], olive: User, fast_stages: None, ids: Any
+) -> None:
+    from apps.jobs import tasks as job_tasks
+
+    loyalty = ids("Loyalty points sync")
+    with workflows_client_of(demo["synerise"]) as api:
+        api.pause_workflow(loyalty)
+    job = follow.create(
+        olive,
+        demo["synerise"],
+        workflow_id=loyalty,
+        name="Loyalty points sync",
+        task_name="t",
+        result_url="/x/",
+    )
+    follow.run(job.pk, sleep=lambda seconds: None)
+    failed = Job.objects.get(pk=job.pk)
+    assert failed.state == "failed" and "37 rejected" in failed.error
+    first = RunRequest.objects.get(job=job).run_id
+    with workflows_client_of(demo["synerise"]) as api:
+        api.pause_workflow(loyalty)
+    assert job_tasks.services.retry_job(failed, user=olive)
+    follow.run(job.pk, sleep=lambda seconds: None)
+    assert RunRequest.objects.get(job=job).run_id not in ("", first)
+    assert AuditEntry.objects.filter(action="workflow.run", target_id=loyalty).count() == 2

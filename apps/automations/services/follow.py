@@ -59,10 +59,15 @@ def create(
 
 
 def run(job_id: int, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    # A person's Retry clears started_at (a new run); a requeue after a lost worker keeps it (go on).
+    retried = Job.objects.filter(pk=job_id, started_at__isnull=True).exists()
     with jobs.running(job_id) as job:
         if job is None:
             return
         request = RunRequest.objects.select_related("connection").get(job=job)
+        if retried and request.sent_at is not None:
+            request.sent_at, request.run_id = None, ""
+            request.save(update_fields=["sent_at", "run_id"])
         with workflows_client_of(request.connection) as client:
             if request.sent_at is None:
                 jobs.report(job, progress=0, step="Starting the workflow")

@@ -91,6 +91,14 @@ def capture(
     return record(connection, workflow_id, run, name=name)
 
 
+def note(connection: Connection, client: WorkflowsClient, workflow_id: str, *, name: str = "") -> None:
+    """After a pause or a stop: store the run it cut, if W6 answers; else the next poll will."""
+    try:
+        capture(connection, client, workflow_id, name=name)
+    except ApiError as exc:
+        logger.info("last run of %s not read after a change: %s", workflow_id, exc)
+
+
 def to_poll(connection: Connection, client: WorkflowsClient, now: datetime) -> dict[str, str]:
     """Workflow id -> name: the active ones, and the ones whose run is going or started recently."""
     wanted: dict[str, str] = {}

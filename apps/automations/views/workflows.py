@@ -100,7 +100,7 @@ def workflow_pause(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     with workflows_client_of(connection) as api:
         workflow = listing.find(connection, api, workflow_id)
         control.pause(request.user, api, workflow_id, name=workflow.name)
-        runs.capture(connection, api, workflow_id, name=workflow.name)
+        runs.note(connection, api, workflow_id, name=workflow.name)
     messages.success(request, f"“{workflow.name}” is paused. Resume it to go on.")
     back = "automations:live" if request.POST.get("back") == "live" else "automations:workflow"
     return redirect(back, workflow_id)
@@ -115,7 +115,7 @@ def workflow_stop(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         form = StopForm(request.POST or None, workflow_name=workflow.name)
         if request.method == "POST" and form.is_valid():
             control.stop(request.user, api, workflow_id, name=workflow.name)
-            runs.capture(connection, api, workflow_id, name=workflow.name)
+            runs.note(connection, api, workflow_id, name=workflow.name)
             messages.success(request, f"“{workflow.name}” is stopped for good.")
             return redirect("automations:workflow", workflow_id)
     return render(request, "automations/workflows/stop.html", {"workflow": workflow, "form": form})
