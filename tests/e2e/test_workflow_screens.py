@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from apps.automations.models import WorkflowRun
 from apps.automations.services import runs
 from apps.connections.models import Connection
 from apps.sandbox.models import Workspace
@@ -33,7 +34,10 @@ def test_the_workflow_screens_fit(
         "detail": f"/workflows/{diagram_id(workspace, 'Loyalty points sync')}/",
         "live": f"/workflows/{diagram_id(workspace, 'Customer import from CRM')}/live/",
         "home": "/",
+        "stop": f"/workflows/{diagram_id(workspace, 'Welcome journey')}/stop/",
     }
+    failed = WorkflowRun.objects.get(workflow_name="Loyalty points sync")
+    screens["run"] = f"/workflows/{failed.workflow_id}/runs/{failed.pk}/"
     for name, path in screens.items():
         page.goto(base + path)
         page.screenshot(path=str(ARTIFACTS / f"workflows-{name}-{width}.png"), full_page=True)

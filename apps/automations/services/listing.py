@@ -113,11 +113,9 @@ def known(connection: Connection) -> QuerySet[KnownWorkflow]:
     return KnownWorkflow.objects.filter(connection=connection)
 
 
-def folders(connection: Connection) -> list[str]:
-    ids = known(connection).exclude(directory_id="").values_list("directory_id", flat=True).distinct()
-    return sorted(ids)
-
-
-def tags(connection: Connection) -> list[str]:
-    sets = known(connection).values_list("tags", flat=True).distinct()  # a few tag sets, not every row
-    return sorted({value for values in sets for value in values})
+def choices(connection: Connection) -> tuple[list[str], list[str]]:
+    """The folders and tags the list has seen, for its filters (one query over a few distinct rows)."""
+    pairs = known(connection).values_list("directory_id", "tags").distinct()
+    folders = {folder for folder, _ in pairs if folder}
+    tags = {value for _, values in pairs for value in values}
+    return sorted(folders), sorted(tags)

@@ -28,9 +28,8 @@ HISTORY_SHOWN = 30
 @vary_on_headers("HX-Request")
 def workflow_list(request: HtmxHttpRequest) -> HttpResponse:
     connection = workflows_connection(request.user)
-    form = WorkflowFilterForm(
-        request.GET or None, folders=listing.folders(connection), tags=listing.tags(connection)
-    )
+    folders, tags = listing.choices(connection)
+    form = WorkflowFilterForm(request.GET or None, folders=folders, tags=tags)
     with workflows_client_of(connection) as api:
         page = listing.list_page(
             connection, api, number=page_number(request), limit=PAGE_SIZE, **form.query()
