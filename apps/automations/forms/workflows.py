@@ -74,6 +74,7 @@ class StopForm(forms.Form):
     def __init__(self, *args: Any, workflow_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.workflow_name = workflow_name
+        self.fields["name"].label = f"Type “{workflow_name}” to stop it"
         self.fields["name"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
     def clean_name(self) -> str:
