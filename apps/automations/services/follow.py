@@ -148,11 +148,18 @@ def _step(last: LastRun) -> str:
     return f"Run {status.lower()}: " + ", ".join(parts)
 
 
-def starting(connection: Connection, workflow_id: str) -> bool:
-    """A person's run of this workflow is queued or going: its run may not be in W6 yet."""
-    return RunRequest.objects.filter(
-        connection=connection, workflow_id=workflow_id, job__state__in=[Job.State.QUEUED, Job.State.RUNNING]
-    ).exists()
+def starting(connection: Connection, workflow_id: str, *, last_run_id: str = "") -> bool:
+    """A person's run of this workflow is queued or going and its run is not the last one W6 showed
+    (not sent yet, or not started yet): the live page keeps polling until it is."""
+    return (
+        RunRequest.objects.filter(
+            connection=connection,
+            workflow_id=workflow_id,
+            job__state__in=[Job.State.QUEUED, Job.State.RUNNING],
+        )
+        .exclude(run_id__in=[last_run_id] if last_run_id else [])
+        .exists()
+    )
 
 
 def latest_job(

@@ -42,7 +42,7 @@ def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         "run": last,
         # follow while the run goes, or while a person's run job has not reached W6 yet
         "going": (last is not None and not logs.is_final(last.overall_run_status))
-        or follow.starting(connection, workflow_id),
+        or follow.starting(connection, workflow_id, last_run_id=last.run_id if last else ""),
         # a poll that finds the workflow's state changed brings new controls (htmx out-of-band)
         "changed": bool(request.htmx) and request.GET.get("seen") != workflow.status,
         "job": follow.latest_job(connection, workflow_id),
