@@ -42,7 +42,7 @@ def test_the_list_filters_sorts_and_pages(operator_client: Client, ids: Any) -> 
 def test_the_workflow_page_tells_its_facts_in_words(viewer_client: Client, ids: Any) -> None:
     body = text(viewer_client.get(f"/workflows/{ids('Winback campaign')}/"))
     assert "Demo workflow: winback campaign" in body and "retention" in body
-    assert "At most 2 times per customer every week" in body
+    assert "At most 2 times per customer every week" in body and "One journey at a time" in body
     assert "Run</button>" not in body and "Stop…" not in body  # a viewer sees no controls
 
 
