@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.automations.models import RunRequest, WorkflowRun
@@ -14,6 +16,7 @@ from apps.automations.services import follow, runs
 from apps.automations.services.workspace import workflows_client_of
 from apps.connections.models import Connection
 from apps.core.models import AuditEntry
+from apps.jobs import services as jobs_services
 from apps.jobs.models import Job
 from apps.sandbox.models import Workflow
 
@@ -106,8 +109,6 @@ def test_cancelling_the_job_stops_following_not_the_workflow(
 def test_a_person_s_retry_of_a_failed_run_runs_the_workflow_again(
     demo: dict[str, Connection], olive: User, fast_stages: None, ids: Any
 ) -> None:
-    from apps.jobs import tasks as job_tasks
-
     loyalty = ids("Loyalty points sync")
     with workflows_client_of(demo["synerise"]) as api:
         api.pause_workflow(loyalty)
@@ -125,7 +126,23 @@ def test_a_person_s_retry_of_a_failed_run_runs_the_workflow_again(
     first = RunRequest.objects.get(job=job).run_id
     with workflows_client_of(demo["synerise"]) as api:
         api.pause_workflow(loyalty)
-    assert job_tasks.services.retry_job(failed, user=olive)
+    assert jobs_services.retry_job(failed, user=olive)
     follow.run(job.pk, sleep=lambda seconds: None)
     assert RunRequest.objects.get(job=job).run_id not in ("", first)
     assert AuditEntry.objects.filter(action="workflow.run", target_id=loyalty).count() == 2
+
+
+def test_the_database_refuses_a_run_twice(demo: dict[str, Connection]) -> None:
+    """What holds across restarts and two pollers at once: one row per connection and run id."""
+    runs.poll()
+    stored = WorkflowRun.objects.first()
+    assert stored is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WorkflowRun.objects.create(
+            connection=stored.connection,
+            workflow_id=stored.workflow_id,
+            run_id=stored.run_id,
+            started_at=stored.started_at,
+            status="Success",
+            seen_at=stored.seen_at,
+        )
