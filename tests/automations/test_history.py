@@ -146,3 +146,24 @@ def test_the_database_refuses_a_run_twice(demo: dict[str, Connection]) -> None:
             status="Success",
             seen_at=stored.seen_at,
         )
+
+
+def test_following_a_hung_run_ends_without_touching_the_workflow(
+    demo: dict[str, Connection], olive: User, fast_stages: None, ids: Any
+) -> None:
+    feed = ids("Store stock feed")
+    with workflows_client_of(demo["synerise"]) as api:
+        api.pause_workflow(feed)
+    job = follow.create(
+        olive, demo["synerise"], workflow_id=feed, name="Store stock feed", task_name="t", result_url="/x/"
+    )
+
+    def an_hour_goes_by(seconds: float) -> None:
+        run = Workflow.objects.get(pk=feed).runs.order_by("-started_at").first()
+        run.started_at -= timedelta(hours=1)
+        run.save()
+
+    follow.run(job.pk, sleep=an_hour_goes_by)
+    ended = Job.objects.get(pk=job.pk)
+    assert ended.state == "failed" and "looks stuck" in ended.error
+    assert Workflow.objects.get(pk=feed).status == "Active"

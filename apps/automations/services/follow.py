@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
@@ -114,6 +115,13 @@ def _follow(job: Job, request: RunRequest, client: WorkflowsClient, sleep: Calla
                 if last.overall_run_status == "Failed":
                     raise jobs.JobFailed(step)
                 return
+            newest = logs.newest(logs.lines_of(last))
+            if newest and timezone.now() - newest > timedelta(minutes=settings.WORKFLOW_STUCK_MINUTES):
+                # a hung run would hold a worker for ever: stop following; the history poll goes on
+                raise jobs.JobFailed(
+                    f"The run looks stuck: no new log line since {newest:%Y-%m-%d %H:%M} UTC. "
+                    "It was left as it is; pause or stop the workflow if it stays so."
+                )
             wait = FIRST_WAIT if changed else min(LONGEST_WAIT, wait * 2)
         if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
             raise jobs.JobCancelled
