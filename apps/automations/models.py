@@ -119,6 +119,7 @@ class RunRequest(models.Model):
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
     workflow_id = models.CharField(max_length=64)
     workflow_name = models.CharField(max_length=255)
+    has_stages = models.BooleanField(default=True)  # hasTransformation: there is a run (W6) to follow
     sent_at = models.DateTimeField(null=True, blank=True)  # when W3 answered
     run_id = models.CharField(max_length=64, blank=True)  # the run it follows, once seen
 

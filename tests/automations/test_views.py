@@ -95,7 +95,7 @@ def test_run_creates_a_job_that_follows_the_run_to_its_end(
     assert job.result_url == f"/workflows/{spring}/live/"
     messages = list(job.logs.values_list("message", flat=True))
     assert any(m.startswith("Run success: Import success") for m in messages)
-    assert "Export: Job finished with success!" in messages
+    assert any(m.startswith("Export ") and m.endswith(": Job finished with success!") for m in messages)
     assert RunRequest.objects.get(job=job).run_id
     live = text(operator_client.get(f"/workflows/{spring}/live/"))
     assert "Import" in live and "Transform" in live and "Export" in live and "every 2s" not in live
@@ -118,3 +118,15 @@ def test_a_failing_run_fails_its_job_and_shows_on_the_home_page(
     home = text(operator_client.get("/"))
     assert "Workflow runs that need a look" in home and "Loyalty points sync" in home
     assert "Failed" in home
+
+
+def test_running_a_workflow_without_data_stages_ends_its_job_at_once(
+    operator_client: Client, ids: Any, eager_celery: None
+) -> None:
+    winback = ids("Winback campaign")
+    operator_client.post(f"/workflows/{winback}/run/")
+    job = Job.objects.get(kind="automations.run")
+    assert job.state == "succeeded"
+    assert "no data stages to follow" in " ".join(job.logs.values_list("message", flat=True))
+    live = text(operator_client.get(f"/workflows/{winback}/live/"))
+    assert "no run to show" in live and "every 2s" not in live

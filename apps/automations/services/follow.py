@@ -40,6 +40,7 @@ def create(
     name: str,
     task_name: str,
     result_url: str,
+    has_stages: bool = True,
 ) -> Job:
     """A queued Job that runs the workflow; the caller sends its task after commit."""
     job = jobs.create_job(
@@ -55,7 +56,9 @@ def create(
         target_repr=name[:300],
         result_url=result_url,
     )
-    RunRequest.objects.create(job=job, connection=connection, workflow_id=workflow_id, workflow_name=name)
+    RunRequest.objects.create(
+        job=job, connection=connection, workflow_id=workflow_id, workflow_name=name, has_stages=has_stages
+    )
     return job
 
 
@@ -76,6 +79,9 @@ def run(job_id: int, *, sleep: Callable[[float], None] = time.sleep) -> None:
                 request.sent_at = timezone.now()
                 request.save(update_fields=["sent_at"])
                 jobs.log(job, "The workflow started")
+            if not request.has_stages:
+                jobs.report(job, progress=100, step="Started; this workflow has no data stages to follow")
+                return
             _follow(job, request, client, sleep)
 
 
@@ -95,13 +101,15 @@ def _follow(job: Job, request: RunRequest, client: WorkflowsClient, sleep: Calla
             if timezone.now() - request.sent_at > NEW_RUN_WAIT:
                 jobs.report(job, progress=100, step=_no_new_run(last))
                 return
+            wait = min(LONGEST_WAIT, wait * 2)
         else:
             if not request.run_id:
                 request.run_id = last.run_id
                 request.save(update_fields=["run_id"])
             runs.record(request.connection, request.workflow_id, last, name=request.workflow_name)
             for line in logs.lines_of(last):
-                message = f"{line.stage}: {line.message}"
+                at = f" {line.at:%H:%M:%S}" if line.at else ""
+                message = f"{line.stage}{at}: {line.message}"
                 if message not in logged:
                     logged.add(message)
                     jobs.log(job, message, level=LEVELS.get(line.level, "info"))

@@ -85,6 +85,7 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         name=workflow.name,
         task_name=tasks.run_workflow.name,
         result_url=live,
+        has_stages=workflow.has_transformation is not False,
     )
     tasks.run_workflow.delay_on_commit(job.pk)
     verb = "Resuming" if workflow.status == "Paused" else "Starting"
