@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from apps.automations.models import KnownWorkflow, RunRequest
+from apps.automations.services import runs
 from apps.core.models import AuditEntry
 from apps.jobs.models import Job
 from apps.sandbox.models import Workflow
@@ -130,3 +131,12 @@ def test_running_a_workflow_without_data_stages_ends_its_job_at_once(
     assert "no data stages to follow" in " ".join(job.logs.values_list("message", flat=True))
     live = text(operator_client.get(f"/workflows/{winback}/live/"))
     assert "no run to show" in live and "every 2s" not in live
+
+
+def test_the_home_page_shows_run_alerts_only_to_who_may_see_workflows(
+    stranger_client: Client, viewer_client: Client, demo: Any
+) -> None:
+    runs.poll()
+    assert "Workflow runs that need a look" not in text(stranger_client.get("/"))
+    home = text(viewer_client.get("/"))
+    assert "Workflow runs that need a look" in home and "Store stock feed" in home and "Stuck" in home
