@@ -258,7 +258,12 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-schedule": {"task": "apps.content.tasks.sweep_schedule", "schedule": 10.0},
     "purge-deleted-records": {"task": "apps.content.tasks.purge_deleted", "schedule": 3600.0},
     "requeue-stale-jobs": {"task": "apps.jobs.tasks.requeue_stale_jobs", "schedule": 10.0},
-    "workflow-runs-poll": {"task": "apps.automations.tasks.poll_runs", "schedule": 30.0},
+    # A poll not started within its interval is dropped: the next one reads the same runs.
+    "workflow-runs-poll": {
+        "task": "apps.automations.tasks.poll_runs",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
     "workflow-runs-purge": {"task": "apps.automations.tasks.purge_runs", "schedule": 3600.0},
 }
 # Workflow run history: how long runs are kept, and how long a going run's log may stay silent
