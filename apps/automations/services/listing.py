@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from apps.core.paging import RemotePage
 
 PAGE = 100  # W2's largest page, for reading every workflow (a tag filter, a workflow not yet seen)
 SCAN_MAX = 100  # pages: 10,000 workflows
+CHOICES_KEPT = 60  # seconds
 
 
 @dataclass
@@ -76,6 +78,7 @@ def remember(connection: Connection, workflows: list[Workflow]) -> None:
     ]
     changed = [r for r in rows if seen.get(r.workflow_id) != (r.name, r.status, r.directory_id, r.tags)]
     if changed:
+        cache.delete(_choices_key(connection))
         KnownWorkflow.objects.bulk_create(
             changed,
             update_conflicts=True,
@@ -114,8 +117,18 @@ def known(connection: Connection) -> QuerySet[KnownWorkflow]:
 
 
 def choices(connection: Connection) -> tuple[list[str], list[str]]:
-    """The folders and tags the list has seen, for its filters (one query over a few distinct rows)."""
-    pairs = known(connection).values_list("directory_id", "tags").distinct()
-    folders = {folder for folder, _ in pairs if folder}
-    tags = {value for _, values in pairs for value in values}
-    return sorted(folders), sorted(tags)
+    """The folders and tags the list has seen, for its filters; kept a minute in the cache, and
+    dropped when the list sees a change."""
+    key = _choices_key(connection)
+    cached = cache.get(key)
+    if cached is None:
+        pairs = known(connection).values_list("directory_id", "tags").distinct()
+        folders = {folder for folder, _ in pairs if folder}
+        tags = {value for _, values in pairs for value in values}
+        cached = (sorted(folders), sorted(tags))
+        cache.set(key, cached, CHOICES_KEPT)
+    return cached
+
+
+def _choices_key(connection: Connection) -> str:
+    return f"automations:filter-choices:{connection.pk}:{connection.base_url}"
