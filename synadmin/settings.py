@@ -263,7 +263,18 @@ CELERY_BEAT_SCHEDULE = {
     "canvas-runs": {"task": "apps.canvas.tasks.poll_runs", "schedule": 30.0},
     "purge-catalog-exports": {"task": "apps.catalogs.tasks.purge_exports", "schedule": 3600.0},
     "purge-catalog-imports": {"task": "apps.catalogs.tasks.purge_imports", "schedule": 3600.0},
+    # A poll not started within its interval is dropped: the next one reads the same runs.
+    "workflow-runs-poll": {
+        "task": "apps.automations.tasks.poll_runs",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
+    "workflow-runs-purge": {"task": "apps.automations.tasks.purge_runs", "schedule": 3600.0},
 }
+# Workflow run history: how long runs are kept, and how long a going run's log may stay silent
+# before the home page calls it stuck.
+WORKFLOW_RUNS_KEPT_DAYS = env.int("WORKFLOW_RUNS_KEPT_DAYS", default=90)
+WORKFLOW_STUCK_MINUTES = env.int("WORKFLOW_STUCK_MINUTES", default=15)
 
 # Catalog exports are CSV files written here by a job and downloadable for CATALOG_EXPORT_DAYS.
 CATALOG_EXPORT_DIR = Path(env.str("CATALOG_EXPORT_DIR", default=str(VAR_DIR / "exports")))

@@ -1,11 +1,31 @@
-"""Workflow tasks: ids in, one service call each."""
+"""Automation tasks: ids in, one service call each."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from apps.automations.services import bulk, schedule
+from apps.automations.services import bulk, follow, runs, schedule
 from apps.jobs.tasks import JobTask
+
+
+@shared_task(base=JobTask, ignore_result=True)
+def run_workflow(job_id: int) -> None:
+    """Sent when an operator runs (or resumes) a workflow, and again by the stale-job sweep when its
+    worker died: the run is sent once (RunRequest.sent_at), and following it again only re-reads W6."""
+    follow.run(job_id)
+
+
+@shared_task(ignore_result=True)
+def poll_runs() -> int:
+    """Run by beat every 30 s: store the last run of every active or recently run workflow. A repeat
+    finds the same run ids and only updates those not yet final."""
+    return runs.poll()
+
+
+@shared_task(ignore_result=True)
+def purge_runs() -> int:
+    """Run by beat every hour: runs older than WORKFLOW_RUNS_KEPT_DAYS are dropped."""
+    return runs.purge()
 
 
 @shared_task(ignore_result=True)

@@ -12,7 +12,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.automations.services import runs as workflow_runs
 from apps.canvas.models import WorkflowRun
+from apps.connections import services as connections
+from apps.connections.models import Connection
 from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import scheduling
 from apps.jobs import services as jobs_services
@@ -44,6 +47,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         # Ours fail their job, listed above; these are the runs Canvas's scheduler started.
         failed_runs = WorkflowRun.objects.filter(status=WorkflowRun.Status.FAILED, job__isnull=True)
         context["failed_runs"] = failed_runs.filter(started_at__gte=since)[:SHOWN]
+    if request.user.has_perm("automations.view_workflows"):
+        workspace = connections.current_workspace(request.user)
+        synerise = workspace if workspace and workspace.kind == Connection.Kind.SYNERISE else None
+        context["run_alerts"] = workflow_runs.alerts(synerise)
     return render(request, "dashboard/home.html", context)
 
 

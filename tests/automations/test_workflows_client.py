@@ -27,14 +27,12 @@ def named(client: WorkflowsClient, name: str) -> Workflow:
 
 def test_it_lists_the_demo_workflows_with_their_paging(wf: WorkflowsClient) -> None:
     page = wf.list_workflows(sort="Name", order="Asc")
-    assert [w.name for w in page.data][:2] == ["Black Friday countdown", "Nightly product import"]
-    assert (page.meta.limit, page.meta.total_count, page.meta.total_pages) == (50, 6, 1)
+    assert [w.name for w in page.data][:2] == ["App onboarding tips", "Back in stock notice"]
+    assert (page.meta.limit, page.meta.total_count, page.meta.total_pages) == (50, 30, 1)
     first = wf.list_workflows_v1(limit=4)
-    assert (len(first.data), first.meta.total_pages) == (4, 2)
-    assert [w.name for w in wf.list_workflows(status="Inactive", sort_by="name:asc").data] == [
-        "Old newsletter",
-        "Spring promotion",
-    ]
+    assert (len(first.data), first.meta.total_pages) == (4, 8)
+    inactive = [w.name for w in wf.list_workflows(status="Inactive", sort_by="name:asc", search="o").data]
+    assert inactive[:3] == ["Back in stock notice", "Easter campaign 2025", "Inactive customer reactivation"]
     welcome = named(wf, "Welcome journey")
     assert (welcome.status, welcome.author, welcome.can_run) == ("Active", "demo@synadmin.test", False)
     assert welcome.created is not None and welcome.updated is not None and welcome.created < welcome.updated

@@ -26,6 +26,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apps.automations.services import runs as workflow_runs
+from apps.automations.services.workspace import workflows_client_of
 from apps.catalogs import tasks as catalog_tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.services import exports
@@ -38,6 +40,8 @@ from apps.content.models import DeletedRecord, SavedFilter, TestProfile
 from apps.content.services import bulk, schedule
 from apps.jobs.models import Job
 from apps.sandbox import seed
+from apps.sandbox.models import Workspace as SandboxWorkspace
+from apps.sandbox.workflows import seed as workflow_seed
 from tests.conftest import client_for
 
 # Names an anonymous person may open. Anything else must send them to sign in.
@@ -66,7 +70,8 @@ NOT_HTML = {
     "healthz",
     "core:favicon",
     "catalogs:import_bad_rows",
-}  # JSON for the load balancer; the icon; CSV
+    "automations:live_log",
+}  # JSON for the load balancer; the icon; CSV; a log file
 
 # The query a GET needs to show its page (the readiness page goes back to the list without a choice).
 QUERY: dict[str, dict[str, str]] = {
@@ -88,7 +93,8 @@ ARGUMENTS: dict[str, str] = {
     "source": "records",
     "flow_id": "welcome-series",
     "suggestion_id": "sugg-tier-3307",
-    "workflow_id": "b459cf22-ad18-44bf-80dc-6e8b78be1cc5",  # Canvas sample workflows and catalogue
+    "canvas:workflow_id": "b459cf22-ad18-44bf-80dc-6e8b78be1cc5",  # Canvas sample workflows and catalogue
+    "workflow_id": "@workflow",  # an automation workflow (Synerise)
     "template_id": "bbe52876-aca2-4ece-ba31-11e0d98ddc19",
     "application_id": "97cbc3b3-32c7-4e4a-b788-a332ea82aeff",
     "reg_id": "1710ff47-f590-43db-b0de-015676e99615",
@@ -109,6 +115,7 @@ PK_AFTER_SEGMENT: dict[str, str] = {
     "users": "@person",
     "exports": "@export",
     "imports": "@import",
+    "runs": "@workflow_run",
 }
 
 
@@ -128,7 +135,8 @@ class Route:
                 if key is None:
                     pytest.fail(f"{self.name} ({self.route}): add its `pk` segment to PK_AFTER_SEGMENT")
             else:
-                key = ARGUMENTS.get(argument)
+                # An argument named alike in two namespaces (a Canvas and a Synerise workflow) is told apart.
+                key = ARGUMENTS.get(f"{self.name.split(':')[0]}:{argument}") or ARGUMENTS.get(argument)
                 if key is None:
                     pytest.fail(f"{self.name} ({self.route}): add the argument `{argument}` to ARGUMENTS")
             kwargs[argument] = objects[key[1:]] if key.startswith("@") else key
@@ -259,12 +267,22 @@ def objects(
     }
     check = catalog_imports.start_dry_run(alice, imported, choices=choices, task_name="x")
     catalog_imports.check(check.pk)  # a checked import: its report and bad rows answer
+    workflow = str(
+        workflow_seed.diagram_id(
+            SandboxWorkspace.objects.get(name="Demo workspace"), "Nightly product import"
+        )
+    )
+    with workflows_client_of(demo["synerise"]) as api:
+        stored = workflow_runs.capture(demo["synerise"], api, workflow, name="Nightly product import")
+    assert stored is not None
     return {
         "catalog": str(books.id),
         "item": str(catalogs.get_item_by_key(books.id, "dune").id),
         "mapping": mapping.bp_action_param_key,
         "export": str(export.pk),
         "import": str(imported.pk),
+        "workflow": workflow,
+        "workflow_run": str(stored.pk),
         "record": teaser.id,
         "source": str(source.id),
         "job": str(job.pk),

@@ -26,3 +26,8 @@ def flows_client(user: User) -> FlowsClient:
 
 def flows_client_of(connection: Connection, *, retries: int | None = None) -> FlowsClient:
     return FlowsClient(connections.http_for(connection, retries=retries))
+
+
+def workflows_connection(user: User) -> Connection:
+    """The person's current Synerise workspace (a NoConnection error page when there is none)."""
+    return connections.connection_for(user, Connection.Kind.SYNERISE)

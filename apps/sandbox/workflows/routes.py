@@ -20,7 +20,14 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from apps.sandbox.models import Workspace
-from apps.sandbox.workflows.models import STAGES, StageStatus, Workflow, WorkflowRun, WorkflowStatus
+from apps.sandbox.workflows.models import (
+    STAGES,
+    TRANSFORM,
+    StageStatus,
+    Workflow,
+    WorkflowRun,
+    WorkflowStatus,
+)
 
 router = Router()
 
@@ -162,7 +169,10 @@ def run_workflow(request: HttpRequest, diagramId: str) -> Status:
                 WorkflowRun.objects.create(
                     workflow=workflow,
                     started_at=now,
-                    stage_seconds=getattr(settings, "SANDBOX_STAGE_SECONDS", 2.0),
+                    stage_seconds=workflow.stage_seconds or getattr(settings, "SANDBOX_STAGE_SECONDS", 2.0),
+                    rejected=workflow.rejected,
+                    fails=workflow.fails,
+                    stalls=workflow.stalls,
                 )
     return Status(204, None)
 
@@ -334,32 +344,45 @@ def _iso(moment: datetime) -> str:
 
 
 def _stage(run: WorkflowRun, index: int, now: datetime, limit: int) -> dict[str, Any]:
-    start, end = run.stage_times(index)
+    start, _ = run.stage_times(index)
     status = run.stage_status(index, now)
+    worked_until = {
+        StageStatus.RUNNING: now,
+        StageStatus.SUCCESS: run.stage_end(index),
+        StageStatus.FAILED: run.stage_end(index),
+        StageStatus.CANCELLED: run.cut_at if run.cut_at and run.cut_at > start else None,
+    }.get(status)
+    total = run.records_per_stage
+    rejected = run.rejected if index == TRANSFORM else 0
     logs: list[str] = []
-    processed = 0
-    if status != StageStatus.PENDING and not (status == StageStatus.CANCELLED and run.cut_at <= start):
+    processed = failures = 0
+    if worked_until is not None:
         logs.append(f"{_iso(start)} INFO Job started")
-    if status == StageStatus.RUNNING:
-        done = (now - start).total_seconds() / run.stage_seconds
-        processed = min(run.records_per_stage, int(run.records_per_stage * done))
-        logs.append(f"{_iso(now)} INFO Processed {processed} of {run.records_per_stage} records")
-    elif status == StageStatus.SUCCESS:
-        processed = run.records_per_stage
-        logs.append(f"{_iso(end)} INFO Processed {processed} of {run.records_per_stage} records")
-        logs.append(f"{_iso(end)} INFO Job finished with success!")
+        done = run.progress(index, worked_until)
+        for tenth in range(1, 11):
+            if tenth / 10 > done + 1e-9:
+                break
+            at = start + timedelta(seconds=run.stage_seconds * tenth / 10)
+            for n in range(rejected * (tenth - 1) // 10, rejected * tenth // 10):
+                logs.append(
+                    f"{_iso(at)} WARN Record {(n * 37) % total + 1} rejected: the email field is empty"
+                )
+            logs.append(f"{_iso(at)} INFO Processed {total * tenth // 10} of {total} records")
+        processed = int(total * done)
+        failures = rejected * processed // total
+    if status == StageStatus.SUCCESS:
+        logs.append(f"{_iso(worked_until)} INFO Job finished with success!")
+    elif status == StageStatus.FAILED:
+        logs.append(f"{_iso(worked_until)} ERROR Job failed: {rejected} records were rejected")
     elif status == StageStatus.CANCELLED:
         assert run.cut_at is not None
-        if run.cut_at > start:
-            done = (run.cut_at - start).total_seconds() / run.stage_seconds
-            processed = min(run.records_per_stage, int(run.records_per_stage * done))
         logs.append(f"{_iso(run.cut_at)} WARN Job cancelled: the workflow was paused or stopped")
     return {
         "status": status,
         "runDate": _iso(start),
-        "logs": logs[:limit],
+        "logs": logs[-limit:] if limit else [],
         "logsSize": len(logs),
-        "failedRecordsFileId": None,
-        "successCount": processed,
-        "failureCount": 0,
+        "failedRecordsFileId": str(uuid.uuid5(run.run_id, STAGES[index])) if failures else None,
+        "successCount": processed - failures,
+        "failureCount": failures,
     }

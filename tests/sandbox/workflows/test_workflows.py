@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.sandbox.models import Workspace
+from apps.sandbox.workflows.seed import DEMO_WORKFLOWS
 from tests.sandbox.workflows.conftest import Api, age
 
 LIST = "/automation-brain/diagrams"
@@ -203,7 +204,9 @@ def test_the_log_limit_cuts_lines_but_not_the_size(api: Api) -> None:
     api.act(workflow, "run")
     age(workflow.runs.get(), 60)
     stage = api.last_run(workflow, limit=1)[1]["pipelineResponse"]["importData"]
-    assert (len(stage["logs"]), stage["logsSize"]) == (1, 3)
+    # a start line, one line per tenth of the records, a finish line; the limit keeps the last lines
+    assert (len(stage["logs"]), stage["logsSize"]) == (1, 12)
+    assert stage["logs"][0].endswith("INFO Job finished with success!")
     assert_error(api.last_run(workflow, limit=5001), 400)
 
 
@@ -232,4 +235,54 @@ def test_the_demo_seed_has_a_workflow_in_each_status(db: None) -> None:
     seed.seed()
     statuses = set(seeded.workspace.workflows.values_list("status", flat=True))
     assert statuses == {"Draft", "Scheduled", "Active", "Paused", "Stopped"}
-    assert seeded.workspace.workflows.count() == 6
+    assert seeded.workspace.workflows.count() == len(DEMO_WORKFLOWS) == 30
+    assert {w.author for w in seeded.workspace.workflows.all()} >= {
+        "demo@synadmin.test",
+        "cara.lee@example.test",
+    }
+    assert seeded.workspace.workflows.exclude(tags=[]).exclude(directory_id=None).count() > 10
+
+
+def stages(api: Api, workflow: object) -> list[dict]:
+    body = api.last_run(workflow, limit=5000)[1]
+    return [body["pipelineResponse"][name] for name in ("importData", "transformData", "exportData")]
+
+
+def test_a_run_that_rejects_records_counts_them_and_logs_each(api: Api) -> None:
+    workflow = api.workflow(rejected=3)
+    api.act(workflow, "run")
+    age(workflow.runs.get(), 60)
+    transform = stages(api, workflow)[1]
+    assert (transform["status"], transform["successCount"], transform["failureCount"]) == ("Success", 97, 3)
+    assert transform["failedRecordsFileId"]
+    assert sum(" WARN Record " in line for line in transform["logs"]) == 3
+    assert api.last_run(workflow)[1]["overallRunStatus"] == "Success"
+
+
+def test_a_run_that_fails_at_transform_skips_the_export(api: Api) -> None:
+    workflow = api.workflow(rejected=37, fails=True)
+    api.act(workflow, "run")
+    run = workflow.runs.get()
+    age(run, 3)  # halfway through the transform: still running, some records already rejected
+    middle = stages(api, workflow)[1]
+    assert middle["status"] == "Running" and 0 < middle["failureCount"] < 37
+    age(run, 60)
+    import_, transform, export = stages(api, workflow)
+    assert (import_["status"], transform["status"], export["status"]) == ("Success", "Failed", "Skipped")
+    assert transform["failureCount"] == 37 and transform["logs"][-1].split(" ", 1)[1].startswith("ERROR")
+    assert export["logs"] == [] and api.last_run(workflow)[1]["overallRunStatus"] == "Failed"
+
+
+def test_a_stalled_run_stops_logging_until_it_is_paused(api: Api) -> None:
+    workflow = api.workflow(stalls=True)
+    api.act(workflow, "run")
+    run = workflow.runs.get()
+    age(run, 3600)
+    first = stages(api, workflow)
+    age(run, 3600)
+    later = stages(api, workflow)
+    assert first[1]["status"] == later[1]["status"] == "Running"
+    assert first[1]["logsSize"] == later[1]["logsSize"] == 5 and first[1]["successCount"] == 40
+    assert later[2]["status"] == "Pending"
+    api.act(workflow, "pause")
+    assert [s["status"] for s in stages(api, workflow)] == ["Success", "Cancelled", "Cancelled"]

@@ -1,0 +1,85 @@
+"""A workflow's runs: the live run (W6) that follows itself while it goes, its full log as a file,
+and a stored run of the history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from apps.automations.forms.workflows import LogFilterForm
+from apps.automations.models import WorkflowRun
+from apps.automations.services import follow, listing, logs, runs
+from apps.automations.services.workspace import workflows_client_of, workflows_connection
+from apps.core.htmx import HtmxHttpRequest, partial
+from apps.core.http import ApiNotFound
+
+VIEW = "automations.view_workflows"
+TAIL = 500  # lines of each stage read for the page; the download takes them all
+SHOWN = 300  # lines shown after the filters
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+@vary_on_headers("HX-Request")
+def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
+    connection = workflows_connection(request.user)
+    form = LogFilterForm(request.GET)
+    with workflows_client_of(connection) as api:
+        workflow = listing.find(connection, api, workflow_id)
+        try:
+            last = api.last_run(workflow_id, limit=TAIL)
+        except ApiNotFound:
+            last = None
+        if last is not None:
+            runs.record(connection, workflow_id, last, name=workflow.name)
+    context = {
+        "workflow": workflow,
+        "workflow_id": workflow_id,
+        "form": form,
+        "run": last,
+        # follow while the run goes, or while a person's run job has not reached W6 yet
+        "going": (last is not None and not logs.is_final(last.overall_run_status))
+        or follow.starting(connection, workflow_id, last_run_id=last.run_id if last else ""),
+        # a poll that finds the workflow's state changed brings new controls (htmx out-of-band)
+        "changed": bool(request.htmx) and request.GET.get("seen") != workflow.status,
+        "job": follow.latest_job(connection, workflow_id),
+    }
+    if last is not None:
+        lines = logs.matching(logs.lines_of(last), **form.filters())
+        context |= {
+            "stages": logs.stages_of(last),
+            "lines": lines[-SHOWN:],
+            "hidden": max(0, len(lines) - SHOWN),
+        }
+    return render(request, partial(request, "automations/runs/live.html", "run"), context)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def live_log(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
+    """The last run's whole log (W6 with its largest limit) as a text file."""
+    with workflows_client_of(workflows_connection(request.user)) as api:
+        last = api.last_run(workflow_id, limit=runs.FULL_LOG)
+    body = "".join(f"{line.text()}\n" for line in logs.lines_of(last))
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="run-{last.run_id}.log"'
+    return response
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def stored_run(request: HtmxHttpRequest, workflow_id: str, pk: int) -> HttpResponse:
+    connection = workflows_connection(request.user)
+    run = get_object_or_404(WorkflowRun, pk=pk, connection=connection, workflow_id=workflow_id)
+    form = LogFilterForm(request.GET)
+    stored = [logs.parse_stored(row) for row in run.log.splitlines()]
+    lines = logs.matching(stored, **form.filters())
+    if request.GET.get("download"):
+        response = HttpResponse(run.log + "\n", content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="run-{run.run_id}.log"'
+        return response
+    context = {"stored": run, "workflow_id": workflow_id, "form": form, "lines": lines, "hidden": 0}
+    return render(request, partial(request, "automations/runs/stored.html", "log"), context)
