@@ -275,7 +275,6 @@ class FlowsClient(ApiClient):
 
 WorkflowStatusFilter = Literal["All", "Recent", "Draft", "Active", "Inactive", "Scheduled"]
 WorkflowSort = Literal["Author", "Name", "CreatedTime", "UpdatedTime", "Status"]
-LIST_LIMIT_MAX = 100  # the page size W1/W2 take at most (NOT IN DOC: docs/api-decisions.md)
 
 
 class ListingAuthor(BaseModel):

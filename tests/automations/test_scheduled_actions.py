@@ -45,7 +45,7 @@ def plan(wf: WorkflowsClient, user: User, name: str, action: str, at: datetime) 
 def test_an_operator_schedules_a_pause_from_the_workflow_page(
     operator_client: Client, wf: WorkflowsClient
 ) -> None:
-    (workflow,) = wf.list_workflows(search="Welcome journey").data
+    (workflow,) = [w for w in wf.list_workflows(search="Welcome journey").data if w.name == "Welcome journey"]
     url = reverse("automations:workflow_schedule", args=[workflow.diagram_id])
     response = operator_client.post(url, {"action": "pause", "at": "2031-03-01T18:00"})
     assert response.status_code == 302
@@ -60,7 +60,7 @@ def test_an_operator_schedules_a_pause_from_the_workflow_page(
 def test_a_viewer_and_a_publisher_may_not_schedule_a_workflow(
     viewer_client: Client, publisher_client: Client, wf: WorkflowsClient
 ) -> None:
-    (workflow,) = wf.list_workflows(search="Welcome journey").data
+    (workflow,) = [w for w in wf.list_workflows(search="Welcome journey").data if w.name == "Welcome journey"]
     url = reverse("automations:workflow_schedule", args=[workflow.diagram_id])
     for client in (viewer_client, publisher_client):
         assert client.post(url, {"action": "stop", "at": "2031-03-01T18:00"}).status_code == 403

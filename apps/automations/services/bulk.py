@@ -13,8 +13,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
-from apps.automations.client import LIST_LIMIT_MAX, Workflow, WorkflowsClient
+from apps.automations.client import Workflow, WorkflowsClient
 from apps.automations.models import WorkflowBulkRun
+from apps.automations.services import listing
 from apps.automations.services.control import workflow_ref
 from apps.automations.services.workspace import workflows_client_of
 from apps.connections.models import Connection
@@ -42,16 +43,6 @@ class BadSelection(Exception):
     """The selection cannot make a bulk job; the message says why."""
 
 
-@dataclass(frozen=True)
-class Filter:
-    """Every workflow matching these, when no workflows were picked one by one."""
-
-    status: str | None = None
-    search: str | None = None
-    directory_id: str | None = None
-    tag: str | None = None  # W1/W2 have no tag parameter: matched on the tags of each listed workflow
-
-
 @dataclass
 class Verdict:
     """What will happen to one workflow: `ready`, `skip` (nothing to do) or `fail` (it would fail)."""
@@ -62,34 +53,21 @@ class Verdict:
 
 
 def select(
-    api: WorkflowsClient, *, ids: list[str] | None = None, where: Filter | None = None
+    api: WorkflowsClient, *, ids: list[str] | None = None, query: dict[str, Any] | None = None
 ) -> list[Workflow]:
-    """The picked workflows (`ids`), or every one matching `where`, read page by page."""
-    where = where or Filter()
-    wanted = set(ids) if ids is not None else None
-    found: list[Workflow] = []
-    page = 1
-    while True:
-        answer = api.list_workflows(
-            page=page,
-            limit=LIST_LIMIT_MAX,
-            status=None if wanted is not None else where.status,  # type: ignore[arg-type]
-            search=None if wanted is not None else where.search,
-            directory_id=None if wanted is not None else where.directory_id,
-        )
-        for workflow in answer.data:
-            if wanted is not None and workflow.diagram_id not in wanted:
-                continue
-            if wanted is None and where.tag and where.tag not in {t.value for t in workflow.tags}:
-                continue
-            found.append(workflow)
-        if len(found) > MAX_WORKFLOWS:
-            raise BadSelection(f"More than {MAX_WORKFLOWS} workflows match; narrow the filter first.")
-        if not answer.data or page >= (answer.meta.total_pages or page):
-            break
-        page += 1
-    if wanted is not None and not found:
-        raise BadSelection("None of the chosen workflows is in this workspace any more.")
+    """The picked workflows (`ids`), or every one matching the list's filters (`query`, as
+    `WorkflowFilterForm.query()` gives them: W2's parameters and a `tag`, matched here)."""
+    query = dict(query or {})
+    tag = query.pop("tag", "")
+    if ids is not None:
+        wanted = set(ids)
+        found = [w for w in listing.every(api) if w.diagram_id in wanted]
+        if not found:
+            raise BadSelection("None of the chosen workflows is in this workspace any more.")
+    else:
+        found = [w for w in listing.every(api, **query) if not tag or any(t.value == tag for t in w.tags)]
+    if len(found) > MAX_WORKFLOWS:
+        raise BadSelection(f"More than {MAX_WORKFLOWS} workflows match; narrow the filter first.")
     return found
 
 

@@ -33,7 +33,7 @@ def list_page(
     """A page of workflows as rows with their last stored run. W2 has no tag filter: with a tag, every
     workflow matching the rest is read and the page is cut here (docs/api-decisions.md)."""
     if tag:
-        matching = [w for w in _every(client, **query) if any(t.value == tag for t in w.tags)]
+        matching = [w for w in every(client, **query) if any(t.value == tag for t in w.tags)]
         items = matching[(number - 1) * limit : number * limit]
         total, pages = len(matching), None
     else:
@@ -45,7 +45,8 @@ def list_page(
     return RemotePage.of(rows, number=number, limit=limit, total=total, pages=pages)
 
 
-def _every(client: WorkflowsClient, **query: Any) -> list[Workflow]:
+def every(client: WorkflowsClient, **query: Any) -> list[Workflow]:
+    """Every workflow matching W2's `query`, page by page (up to SCAN_MAX pages)."""
     found: list[Workflow] = []
     for page in range(1, SCAN_MAX + 1):
         result = client.list_workflows(page=page, limit=PAGE, **query)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.automations.client import LastRun, WorkflowsClient
@@ -143,13 +143,15 @@ def history(connection: Connection, workflow_id: str) -> QuerySet[WorkflowRun]:
 
 
 def latest_of(connection: Connection, workflow_ids: list[str]) -> dict[str, WorkflowRun]:
-    """The newest stored run of each workflow (one query)."""
-    runs = (
-        WorkflowRun.objects.filter(connection=connection, workflow_id__in=workflow_ids)
-        .order_by("workflow_id", "-started_at")
-        .distinct("workflow_id")
-        .defer("log")
+    """The newest stored run of each workflow (one query, on SQLite too: no DISTINCT ON)."""
+    newest = (
+        WorkflowRun.objects.filter(connection=connection, workflow_id=OuterRef("workflow_id"))
+        .order_by("-started_at", "-pk")
+        .values("pk")[:1]
     )
+    runs = WorkflowRun.objects.filter(
+        connection=connection, workflow_id__in=workflow_ids, pk=Subquery(newest)
+    ).defer("log")
     return {run.workflow_id: run for run in runs}
 
 

@@ -10,14 +10,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from apps.automations.client import LIST_LIMIT_MAX, Workflow, WorkflowsClient
+from apps.automations.client import Workflow
 from apps.automations.models import ScheduledWorkflowAction
 from apps.automations.services.control import workflow_ref
 from apps.automations.services.workspace import workflows_client_of
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core import audit
-from apps.core.http import ApiNotFound
 from apps.jobs import scheduling
 
 Action = ScheduledWorkflowAction.Action
@@ -53,19 +52,6 @@ def schedule(
         )
         scheduling.created(user, item)
     return item
-
-
-def find_workflow(api: WorkflowsClient, workflow_id: str) -> Workflow:
-    """W1/W2 have no call for one workflow: page through the list until it turns up."""
-    page = 1
-    while True:
-        answer = api.list_workflows(page=page, limit=LIST_LIMIT_MAX)
-        for workflow in answer.data:
-            if workflow.diagram_id == workflow_id:
-                return workflow
-        if not answer.data or page >= (answer.meta.total_pages or page):
-            raise ApiNotFound("No workflow with this id in the workspace.")
-        page += 1
 
 
 def run(pk: int, now: datetime | None = None) -> str | None:

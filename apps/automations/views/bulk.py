@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.automations import tasks
+from apps.automations.forms.workflows import WorkflowFilterForm
 from apps.automations.models import WorkflowBulkRun
 from apps.automations.services import bulk
 from apps.automations.services.workspace import workflows_client
@@ -31,15 +32,11 @@ def bulk_ready(request: HtmxHttpRequest) -> HttpResponse:
     if not ids and not everything:
         messages.warning(request, "Select at least one workflow first.")
         return redirect("automations:workflows")
-    where = bulk.Filter(
-        status=data.get("status") or None,
-        search=data.get("q") or None,
-        directory_id=data.get("directory") or None,
-        tag=data.get("tag") or None,
-    )
+    filters = WorkflowFilterForm(data, folders=[], tags=[])
+    query = filters.query()
     with workflows_client(request.user) as api:
         try:
-            workflows = bulk.select(api, ids=None if everything else ids, where=where)
+            workflows = bulk.select(api, ids=None if everything else ids, query=query)
         except bulk.BadSelection as exc:
             messages.error(request, str(exc))
             return redirect("automations:workflows")
@@ -61,6 +58,6 @@ def bulk_ready(request: HtmxHttpRequest) -> HttpResponse:
         "skipped": sum(v.outcome == "skip" for v in verdicts),
         "failing": sum(v.outcome == "fail" for v in verdicts),
         "everything": everything,
-        "where": where,
+        "filters": filters if everything else None,
     }
     return render(request, "automations/bulk/ready.html", context)

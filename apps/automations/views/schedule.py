@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from apps.automations.forms.schedule import WorkflowScheduleForm
-from apps.automations.services import schedule
-from apps.automations.services.workspace import workflows_client
+from apps.automations.services import listing, schedule
+from apps.automations.services.workspace import workflows_client_of, workflows_connection
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.templatetags.times import plain_times
 
@@ -24,8 +24,9 @@ def workflow_schedule(request: HtmxHttpRequest, workflow_id: str) -> HttpRespons
             messages.error(request, f"Not scheduled: {error[0]}")
         return redirect("automations:workflow", workflow_id=workflow_id)
     action, at = form.cleaned_data["action"], form.cleaned_data["at"]
-    with workflows_client(request.user) as api:
-        workflow = schedule.find_workflow(api, workflow_id)
+    connection = workflows_connection(request.user)
+    with workflows_client_of(connection) as api:
+        workflow = listing.find(connection, api, workflow_id)
     try:
         item = schedule.schedule(request.user, workflow=workflow, action=action, at=at)
     except schedule.AlreadyScheduled as exc:

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from apps.automations import tasks
+from apps.automations.forms.schedule import WorkflowScheduleForm
 from apps.automations.forms.workflows import StopForm, WorkflowFilterForm
-from apps.automations.services import control, follow, listing, runs
+from apps.automations.services import control, follow, listing, runs, schedule
 from apps.automations.services.workspace import workflows_client_of, workflows_connection
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import PAGE_SIZE, page_number
@@ -50,6 +51,8 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         "history": history,
         "chart": _chart(history),
         "kept_days": settings.WORKFLOW_RUNS_KEPT_DAYS,
+        "scheduled": schedule.open_for(request.user, workflow_id),
+        "schedule_form": WorkflowScheduleForm(),
     }
     return render(request, "automations/workflows/detail.html", context)
 
