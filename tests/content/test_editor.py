@@ -160,9 +160,9 @@ def test_insert_tags_are_chips_in_the_schedule_the_calendar_the_audit_log_and_ho
     chip = '<span class="insert" title="Filled in for each customer">customer.firstName</span>'
     week = {"week": (at.date() - timedelta(days=at.weekday())).isoformat()}
     pages = {
-        "scheduled": admin_client.get(reverse("content:scheduled")),
-        "calendar": admin_client.get(reverse("content:scheduled_calendar"), week),
-        "detail": admin_client.get(reverse("content:scheduled_detail", args=[item.pk])),
+        "scheduled": admin_client.get(reverse("jobs:scheduled")),
+        "calendar": admin_client.get(reverse("jobs:scheduled_calendar"), week),
+        "detail": admin_client.get(reverse("jobs:scheduled_detail", args=["records", item.pk])),
         "audit": admin_client.get(reverse("core:audit")),
         "home": admin_client.get(reverse("dashboard:home")),
     }

@@ -77,6 +77,7 @@ NOT_HTML = {
 QUERY: dict[str, dict[str, str]] = {
     "content:bulk_ready": {"operation": "publish", "id": "@record"},
     "catalogs:delete": {"id": "@catalog"},
+    "automations:bulk": {"operation": "pause", "all": "1"},
 }
 
 SKIPPED_NAMESPACES = {"admin"}

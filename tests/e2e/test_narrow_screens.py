@@ -35,9 +35,9 @@ def test_the_main_pages_fit_a_phone(
     for path in [
         "/",
         "/content/records/home-banners/",
-        "/content/scheduled/calendar/",
-        "/content/scheduled/calendar/?view=week",
-        "/content/scheduled/",
+        "/operations/scheduled/calendar/",
+        "/operations/scheduled/calendar/?view=week",
+        "/operations/scheduled/",
         "/content/",
     ]:
         page.goto(f"{live_server.url}{path}")
@@ -51,7 +51,7 @@ def test_the_main_pages_fit_a_phone(
     hidden = page.evaluate("(t => t.scrollWidth - t.clientWidth)(document.querySelector('.table'))")
     assert hidden == 0, f"the records table hides {hidden} px"
 
-    page.goto(f"{live_server.url}/content/scheduled/calendar/")
+    page.goto(f"{live_server.url}/operations/scheduled/calendar/")
     entry = page.locator(".cal-item a", has_text="Midsummer").first
     style = entry.evaluate("a => [getComputedStyle(a).whiteSpace, getComputedStyle(a).textOverflow]")
     assert style == ["nowrap", "ellipsis"]

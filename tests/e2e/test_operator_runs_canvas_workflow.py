@@ -1,9 +1,12 @@
 """An operator connects an application from its credential form, creates a workflow from a template, runs
-blocks 2 to 3 (confirming the warning about the block it skips) and watches the run finish."""
+blocks 2 to 3 (confirming the warning about the block it skips), watches the run finish, then schedules it
+on weekdays at 06:00 Warsaw time and sees the next fires in UTC and in Warsaw."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,6 +19,7 @@ from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
 TEMPLATE = "Sandbox: employees to FTP with a summary email"
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
@@ -77,3 +81,24 @@ def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
     assert (run.status, run.run_from, run.run_till) == ("Ready", 2, 3)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(ARTIFACTS / "canvas-workflow-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.click("a:has-text('Change, pause or resume')")
+    page.select_option("#id_kind", "weekdays")
+    page.fill("#id_at", "06:00")
+    page.click("button:has-text('Fill the expression')")
+    offset = datetime.now(UTC).astimezone(WARSAW).utcoffset()
+    assert offset is not None
+    expression = f"0 0 {6 - offset.seconds // 3600} ? * MON-FRI"
+    assert page.input_value("#id_cron") == expression
+    page.click("button:has-text('Save and turn on')")
+    page.locator(".messages", has_text="Saved").wait_for()
+    first = page.locator("#preview tbody tr").nth(0).locator("td")
+    assert "UTC" in page.locator("#preview thead").text_content()
+    assert "Europe/Warsaw" in page.locator("#preview thead").text_content()
+    assert "06:00 CE" in first.nth(2).inner_text()  # CET, or CEST in summer
+    workflow.refresh_from_db()
+    assert workflow.is_scheduled and workflow.date_next_schedule is not None
+    assert workflow.date_next_schedule.astimezone(WARSAW).strftime("%H:%M %a") in {
+        f"06:00 {day}" for day in ("Mon", "Tue", "Wed", "Thu", "Fri")
+    }
