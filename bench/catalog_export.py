@@ -54,7 +54,7 @@ def main() -> None:
         worker(args.worker)
         return
     folder = Path(tempfile.mkdtemp(prefix="bench-export-"))
-    os.environ["CATALOG_EXPORT_DIR"] = str(folder)
+    os.environ["SYNADMIN_CATALOG_EXPORT_DIR"] = str(folder)
     setup(database_from_env())
 
     from django.contrib.auth.models import User

@@ -277,7 +277,7 @@ WORKFLOW_RUNS_KEPT_DAYS = env.int("WORKFLOW_RUNS_KEPT_DAYS", default=90)
 WORKFLOW_STUCK_MINUTES = env.int("WORKFLOW_STUCK_MINUTES", default=15)
 
 # Catalog exports are CSV files written here by a job and downloadable for CATALOG_EXPORT_DAYS.
-CATALOG_EXPORT_DIR = Path(env.str("CATALOG_EXPORT_DIR", default=str(VAR_DIR / "exports")))
+CATALOG_EXPORT_DIR = Path(env.str("SYNADMIN_CATALOG_EXPORT_DIR", default=str(VAR_DIR / "exports")))
 CATALOG_EXPORT_DAYS = 7
 
 LOGGING = {
@@ -297,5 +297,5 @@ LOGGING = {
 }
 
 # Catalog CSV imports: uploaded files and their dry-run plans, a folder each (docs/api-decisions.md).
-CATALOG_IMPORT_DIR = env.path("SYNADMIN_CATALOG_IMPORT_DIR", default=VAR_DIR / "imports")
+CATALOG_IMPORT_DIR = Path(env.str("SYNADMIN_CATALOG_IMPORT_DIR", default=str(VAR_DIR / "imports")))
 CATALOG_IMPORT_MAX_BYTES = env.int("SYNADMIN_CATALOG_IMPORT_MAX_BYTES", default=1024**3)
