@@ -8,7 +8,7 @@ Build it on a signed client: `CatalogsClient(connections.services.http_for(conne
 from __future__ import annotations
 
 import json
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, BinaryIO, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -154,6 +154,21 @@ class CatalogsClient(ApiClient):
             headers={"Accept": "text/csv"},
         )
         return response.text
+
+    def download_csv_to(self, catalog_id: int, target: BinaryIO, *, delimiter: str | None = None) -> int:
+        """C1 streamed into `target` a chunk at a time (constant memory); returns the bytes written."""
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C1.
+        written = 0
+        with self.stream(
+            "GET",
+            "catalogs/bags/{}/csv",
+            catalog_id,
+            params=_query(delimiter=delimiter),
+            headers={"Accept": "text/csv"},
+        ) as response:
+            for chunk in response.iter_bytes():
+                written += target.write(chunk)
+        return written
 
     def upload_csv(
         self, catalog_id: int, *, item_key: str, content: bytes, filename: str = "items.csv"

@@ -6,6 +6,8 @@ import functools
 import json
 import re
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeVar, overload
@@ -105,6 +107,7 @@ TITLES: dict[type[ApiError], str] = {
 }
 
 IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
+STREAM = "synadmin.stream"  # a request extension: leave the body for the caller to stream
 
 
 class BodyReadingTransport(httpx.HTTPTransport):
@@ -117,6 +120,8 @@ class BodyReadingTransport(httpx.HTTPTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = super().handle_request(request)
+        if request.extensions.get(STREAM):
+            return response  # ApiClient.stream: the caller reads the body a chunk at a time
         try:
             response.read()
         finally:
@@ -234,6 +239,30 @@ class ApiClient:
                 status=response.status_code,
             )
         return response
+
+    @contextmanager
+    def stream(self, method: str, path: str, *segments: str | int, **kwargs: Any) -> Iterator[httpx.Response]:
+        """Like `request`, but the body is left unread: iterate it (`iter_bytes`) inside the block.
+
+        A connection dropped mid-body is then the caller's ApiUnavailable, not a transport retry.
+        """
+        path = fill(path, segments)
+        request = self.http.build_request(method, path.lstrip("/"), extensions={STREAM: True}, **kwargs)
+        try:
+            response = self.http.send(request, stream=True)
+        except httpx.TimeoutException as exc:
+            raise ApiUnavailable(f"{method} {path} timed out") from exc
+        except httpx.TransportError as exc:
+            raise ApiUnavailable(f"{method} {path} failed: {exc}") from exc
+        try:
+            if response.is_error:
+                response.read()
+                raise error_for(response)
+            yield response
+        except httpx.TransportError as exc:
+            raise ApiUnavailable(f"{method} {path} broke off: {exc}") from exc
+        finally:
+            response.close()
 
     @overload
     def parse(self, target: type[M], response: httpx.Response, *, operation: str = "") -> M: ...

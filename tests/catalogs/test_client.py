@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import httpx
 import pytest
 from pytest_httpx import HTTPXMock
@@ -48,6 +50,26 @@ def test_csv_goes_out_and_comes_back_in(cat: CatalogsClient, books: int) -> None
     assert text.splitlines() == ["itemKey;isbn;title", "111;111;Dune", "222;222;Emma"]
     with pytest.raises(ApiValidationError):
         cat.upload_csv(books, item_key="sku", content=b"isbn\n1\n")
+
+
+def test_the_csv_download_streams_into_a_file_a_chunk_at_a_time(cat: CatalogsClient, books: int) -> None:
+    rows = "".join(f"{n};Title {n}\n" for n in range(20_000)).encode()
+    assert cat.upload_csv(books, item_key="isbn", content=b"isbn;title\n" + rows) is True
+    chunks: list[int] = []
+
+    class Recorder(io.BytesIO):
+        def write(self, chunk: bytes) -> int:  # type: ignore[override]
+            chunks.append(len(chunk))
+            return super().write(chunk)
+
+    target = Recorder()
+    written = cat.download_csv_to(books, target, delimiter=";")
+    assert written == len(target.getvalue()) and len(chunks) > 1  # it came in pieces, not as one body
+    assert target.getvalue().decode() == cat.download_csv(books, delimiter=";")
+    lines = target.getvalue().decode().splitlines()
+    assert lines[0] == "itemKey;isbn;title" and len(lines) == 20_001
+    with pytest.raises(ApiNotFound):
+        cat.download_csv_to(999_999_999, io.BytesIO())
 
 
 def test_mappings_and_filtering_are_kept(cat: CatalogsClient, books: int) -> None:
