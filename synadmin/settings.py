@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.connections.context_processors.workspaces",
+                "apps.canvas.context_processors.acting_account",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -165,8 +165,11 @@ def test_acting_as_an_account_is_remembered_shown_and_scopes_the_data(
     body = text(operator_client.get("/integrations/"))
     assert "Acting as <strong>Managed Customer (managed.customer@example.com)</strong>" in body
     assert "Order transferring" not in body  # that workflow is the key owner's
+    home = text(operator_client.get("/"))  # the header says it on every page while it is chosen
+    assert "Canvas: Managed Customer (managed.customer@example.com)" in home
     operator_client.post("/integrations/accounts/act-as/", {"account": ""})
     assert "Order transferring" in text(operator_client.get("/integrations/"))
+    assert "Canvas:" not in text(operator_client.get("/"))
 
 
 def test_an_operator_creates_a_workflow_from_a_template_with_changed_variables(
