@@ -68,7 +68,7 @@ def record(
         username=known.get_username() if known else "",
         action=action,
         target_type=_label(target),
-        target_id=(target.id if isinstance(target, Ref) else str(target.pk)) if target is not None else "",
+        target_id=_target_id(target),
         target_repr=str(target)[:300] if target is not None else "",
         outcome=outcome,
         error=error,
@@ -98,6 +98,13 @@ def action(
         record(user, name, _named(target), **failed, **detail, **extra)
         raise
     record(user, name, _named(target), **detail, **extra)
+
+
+def _target_id(target: Target) -> str:
+    """A remote id comes from the address: cut to the column, so a hostile one cannot fail the entry."""
+    if target is None:
+        return ""
+    return (target.id if isinstance(target, Ref) else str(target.pk))[:200]
 
 
 def _named(target: Target | Callable[[], Target]) -> Target:

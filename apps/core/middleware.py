@@ -61,7 +61,8 @@ class BadInputMiddleware:
             return None
         if any(isinstance(value, int) and not -BIGINT <= value < BIGINT for value in view_kwargs.values()):
             raise Http404("No such row")
-        if not _has_nul(request):
+        in_path = any(isinstance(value, str) and "\x00" in value for value in view_kwargs.values())
+        if not in_path and not _has_nul(request):
             return None
         context = {"problem": "A NUL character (\\0) was sent in a field or in the address."}
         return render(request, "400.html", context, status=400)

@@ -18,8 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_access import (
-    ARGUMENTS,
-    PK_AFTER_SEGMENT,
     ROUTES,
     Route,
     allowed_methods,
@@ -107,24 +105,11 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
-def route_kwargs(route: Route, objects: dict[str, str]) -> dict[str, str]:
-    """The arguments `Route.fill` puts into the route (see tests/core/test_access.py)."""
-    kwargs = {}
-    for argument in route.arguments:
-        if argument == "pk":
-            segment = re.search(r"([\w-]+)/<int:pk>", route.route)
-            key = PK_AFTER_SEGMENT[segment.group(1) if segment else ""]
-        else:
-            key = ARGUMENTS[argument]
-        kwargs[argument] = objects[key[1:]] if key.startswith("@") else key
-    return kwargs
-
-
 def hostile_paths(route: Route, objects: dict[str, str]) -> list[str]:
     """The route with each argument in turn replaced by each hostile segment (a huge number for an int)."""
     paths = []
     for argument in route.arguments:
-        kwargs = route_kwargs(route, objects)
+        kwargs = route.kwargs(objects)
         if f"<int:{argument}>" in route.route:
             paths.append(reverse(route.name, kwargs={**kwargs, argument: HUGE_NUMBER}))
             continue
