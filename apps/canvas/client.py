@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import httpx
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, TypeAdapter
+from pydantic.dataclasses import dataclass
 
 from apps.core.http import ApiClient, ApiProtocolError
 
@@ -155,8 +156,13 @@ class WorkflowTemplate(Wire):
     chain: list[TemplateBlock]
 
 
-class Workflow(Wire):
-    """§7.2; `status` is "Ready", "Running" or "Failed" (the last two are ours, docs/api-decisions.md)."""
+@dataclass(frozen=True, slots=True, config=ConfigDict(populate_by_name=True))
+class Workflow:
+    """§7.2; `status` is "Ready", "Running" or "Failed" (the last two are ours, docs/api-decisions.md).
+
+    A slotted dataclass with a tuple, not a model with a list: an account's whole list is read on every
+    page, and a dict, a set and a list per workflow made the garbage collector's full passes frequent.
+    """
 
     id: str
     name: str
@@ -172,7 +178,7 @@ class Workflow(Wire):
     date_modified: UtcDatetime = Field(alias="dateModified")
     date_last_run: UtcDatetime | None = Field(alias="dateLastRun")
     date_next_schedule: UtcDatetime | None = Field(alias="dateNextSchedule")
-    reg_application_ids: list[str] = Field(alias="regApplicationIds")
+    reg_application_ids: tuple[str, ...] = Field(alias="regApplicationIds")
     current_block: int = Field(alias="currentBlock")
 
     @property
@@ -195,6 +201,7 @@ Accounts = TypeAdapter(list[Account])
 Applications = TypeAdapter(list[Application])
 RegApplications = TypeAdapter(list[RegApplication])
 WorkflowTemplates = TypeAdapter(list[WorkflowTemplate])
+OneWorkflow = TypeAdapter(Workflow)
 Workflows = TypeAdapter(list[Workflow])
 MetaData = TypeAdapter(list[MetaAction])
 Description = TypeAdapter(list[PropertyDescription])
@@ -308,7 +315,7 @@ class CanvasClient(ApiClient):
     def get_workflow(self, workflow_id: str) -> Workflow:
         """An unknown id raises ApiNotFound."""
         # Reference: canvas.md §7.3, GET /api/Workflow?id=.
-        return self.parse(Workflow, self._send("GET", "Workflow", params={"id": workflow_id}))
+        return self.parse(OneWorkflow, self._send("GET", "Workflow", params={"id": workflow_id}))
 
     def create_workflow(
         self,

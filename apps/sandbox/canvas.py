@@ -20,7 +20,7 @@ from ninja.security import APIKeyHeader
 from pydantic import Field
 
 from apps.sandbox import inputs, openapi
-from apps.sandbox.connectmyapps import quartz, runs, wire
+from apps.sandbox.connectmyapps import listing, quartz, runs, wire
 from apps.sandbox.connectmyapps.describe import DESCRIPTIONS
 from apps.sandbox.connectmyapps.models import (
     CanvasAccount,
@@ -325,20 +325,9 @@ def workflow_templates(request: HttpRequest) -> list[dict[str, Any]]:
 
 @api.get("/Workflows", auth=keys, summary="Returns list of registered workflows")
 def workflows(request: HttpRequest) -> list[dict[str, Any]]:
-    now = timezone.now()
     key: CanvasKey = request.auth  # type: ignore[attr-defined]
     rows = workflows_for(request).select_related(None)
-    answers = []
-    # A row with no run in progress and no fire due is answered from its columns: a long list then
-    # loads (and settles) only the few rows that something is happening to.
-    for values in rows.values(*wire.WORKFLOW_FIELDS, "run_started_at"):
-        fire = values["date_next_schedule"] if values["is_scheduled"] else None
-        if values["run_started_at"] is None and (fire is None or fire > now):
-            answers.append(wire.workflow_values(values, key.organization_id))
-        else:
-            row = runs.settle(rows.get(id=values["id"]), now)
-            answers.append(wire.workflow(row, key.organization_id))
-    return answers
+    return listing.workflow_answers(rows, timezone.now(), key.organization_id)
 
 
 @api.get("/Workflow", auth=keys, summary="Returns registered workflow by id")

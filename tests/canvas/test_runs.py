@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from apps.canvas.client import TemplateBlock, Workflow
+from apps.canvas.client import OneWorkflow, TemplateBlock, Workflow
 from apps.canvas.models import WorkflowRun
 from apps.canvas.services import runs
 from apps.canvas.services.workflows import blocks_of
@@ -37,7 +37,7 @@ def chain(*variables: dict[str, Any]) -> list[Any]:
 
 def workflow(status: str = "Ready", current: int = 0) -> Workflow:
     now = datetime.now(UTC).isoformat()
-    return Workflow.model_validate(
+    return OneWorkflow.validate_python(
         {
             "id": "w",
             "name": "Nightly",

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel, TypeAdapter
+from pydantic.dataclasses import is_pydantic_dataclass
 
 from apps.automations.client import (
     Action,
@@ -97,7 +98,7 @@ SAMPLES = [
     s(CANVAS, "7.7 WorkflowScheduler", 0, REQUEST),
     s(CANVAS, "12.1 An application", 0, canvas.Application),  # list_applications' items
     s(CANVAS, "12.2 A workflow template", 0, canvas.WorkflowTemplate),  # list_templates' items
-    s(CANVAS, "12.3 A workflow", 0, canvas.Workflow),  # get_workflow
+    s(CANVAS, "12.3 A workflow", 0, canvas.OneWorkflow),  # get_workflow
     s(CANVAS, "A.1 GetMetaData", 0, canvas.MetaData),  # get_metadata
     s(CANVAS, "A.2 Accounts", 0, canvas.Accounts),  # list_accounts
     s(CANVAS, "A.5 WorkflowTemplates", 0, canvas.WorkflowTemplates),  # list_templates
@@ -208,15 +209,16 @@ def test_the_sample_parses_with_the_clients_model(sample: Sample) -> None:
 
 def assert_keeps_every_key(parsed: Any, body: Any, *, where: str) -> None:
     """Every key of the documented sample lands on a model field: none is dropped as unknown."""
-    if isinstance(parsed, BaseModel) and isinstance(body, dict):
-        by_alias = {info.alias or name: name for name, info in type(parsed).model_fields.items()}
-        kept = set(parsed.model_extra or {})  # a model that keeps undeclared keys (C24's flattened item)
+    if isinstance(body, dict) and (isinstance(parsed, BaseModel) or is_pydantic_dataclass(type(parsed))):
+        fields = type(parsed).__pydantic_fields__  # a model's or a pydantic dataclass's
+        by_alias = {info.alias or name: name for name, info in fields.items()}
+        kept = set(getattr(parsed, "model_extra", None) or {})  # a model that keeps undeclared keys (C24)
         dropped = sorted(set(body) - set(by_alias) - kept)
         assert not dropped, f"{where} drops the documented key(s) {dropped}"
         for key, value in body.items():
             if key not in kept:
                 assert_keeps_every_key(getattr(parsed, by_alias[key]), value, where=f"{where}.{key}")
-    elif isinstance(parsed, list) and isinstance(body, list):
+    elif isinstance(parsed, list | tuple) and isinstance(body, list):
         for n, (item, value) in enumerate(zip(parsed, body, strict=True)):
             assert_keeps_every_key(item, value, where=f"{where}.{n}")
 

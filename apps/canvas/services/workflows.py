@@ -90,17 +90,30 @@ def filter_workflows(
     return sorted(rows, key=lambda w: (w.name.lower(), w.id))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     workflow: Workflow
     template_name: str
 
 
-def list_rows(api: CanvasClient, *, query: str = "", status: str = "", scheduled: str = "") -> list[Row]:
+class Rows:
+    """The list screen's rows, made for the page shown only: an account may have thousands."""
+
+    def __init__(self, workflows: list[Workflow], names: dict[str, str]) -> None:
+        self.workflows, self.names = workflows, names
+
+    def __len__(self) -> int:
+        return len(self.workflows)
+
+    def __getitem__(self, index: slice) -> list[Row]:
+        return [Row(w, self.names.get(w.workflow_template_id or "", "")) for w in self.workflows[index]]
+
+
+def list_rows(api: CanvasClient, *, query: str = "", status: str = "", scheduled: str = "") -> Rows:
     """The workflows of the list screen, filtered, with their template's name."""
     names = {template.id: template.name for template in api.list_templates()}
     found = filter_workflows(api.list_workflows(), query=query, status=status, scheduled=scheduled)
-    return [Row(workflow, names.get(workflow.workflow_template_id or "", "")) for workflow in found]
+    return Rows(found, names)
 
 
 def create_workflow(
