@@ -42,7 +42,7 @@ from apps.sandbox.catalogs.wire import (
     catalog_json,
     envelope,
     item_json,
-    items_json,
+    items_page,
     mapping_json,
 )
 from apps.sandbox.models import Workspace
@@ -71,6 +71,11 @@ def find_catalog(request: HttpRequest, catalog_id: int) -> Catalog:
     if catalog is None:
         raise HttpError(404, f"Catalog {catalog_id} not found")
     return catalog
+
+
+def json_answer(text: str) -> HttpResponse:
+    """An answer already encoded (a page of items written by the database)."""
+    return HttpResponse(text, content_type="application/json; charset=utf-8")
 
 
 def find_item(catalog: Catalog, **lookup: Any) -> CatalogItem:
@@ -250,7 +255,7 @@ def upload_csv(request: HttpRequest, catalogId: int, itemKey: Form[str], file: F
 
 
 @router.get("/bags/{catalogId}/items", summary="Retrieve the entries from a single catalog (C9)")
-def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -> dict[str, Any]:
+def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -> HttpResponse:
     catalog = find_catalog(request, catalogId)
     items = catalog.items.order_by("id")
     if params.itemKey is not None:
@@ -260,11 +265,11 @@ def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -
     whole = params.itemKey is None and not params.searchBy
     if whole and params.offset >= ANCHOR_STEP:
         after, skip = anchor(catalog, params.offset)
-        rows = items_json(items.filter(id__gt=after)[skip : skip + params.limit], catalog)
-        return envelope(request, rows, catalog.item_count)
+        rows = items.filter(id__gt=after)[skip : skip + params.limit]
+        return json_answer(items_page(request, rows, catalog, catalog.item_count))
     total = catalog.item_count if whole else items.count()
-    rows = items_json(items[params.offset : params.offset + params.limit], catalog)
-    return envelope(request, rows, total)
+    rows = items[params.offset : params.offset + params.limit]
+    return json_answer(items_page(request, rows, catalog, total))
 
 
 @router.post("/bags/{catalogId}/items", summary="Add a single item to the catalog (C10)")
