@@ -67,24 +67,26 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 def read_catalog(api: CatalogsClient, imp: CatalogImport, plan: Plan, job: Job) -> int:
     """Copy the catalog's items (key and value) into the plan, READERS pages at a time; returns how many."""
-    first = api.list_items(imp.catalog_id, offset=0, limit=READ_PAGE)
-    total = first.meta_data.total_count
-    plan.add_remote((item.item_key, item.value or "{}") for item in first.data)
-    read = len(first.data)
-    offsets = range(READ_PAGE, total, READ_PAGE)
+
+    def read(offset: int) -> list[tuple[str, str]]:
+        page = api.list_item_values(imp.catalog_id, offset=offset, limit=READ_PAGE)
+        return [(item["itemKey"], item.get("value") or "{}") for item in page["data"]]
+
+    first = api.list_item_values(imp.catalog_id, offset=0, limit=READ_PAGE)
+    total = first.get("metaData", {}).get("totalCount", 0)
+    plan.add_remote((item["itemKey"], item.get("value") or "{}") for item in first["data"])
+    done = len(first["data"])
     with ThreadPoolExecutor(READERS, thread_name_prefix=f"job{job.pk}-read") as pool:
-        for page in pool.map(
-            lambda offset: api.list_items(imp.catalog_id, offset=offset, limit=READ_PAGE), offsets
-        ):
-            plan.add_remote((item.item_key, item.value or "{}") for item in page.data)
-            read += len(page.data)
-            if read % (READ_PAGE * 20) == 0:
+        for items in pool.map(read, range(READ_PAGE, total, READ_PAGE)):
+            plan.add_remote(items)
+            done += len(items)
+            if done % (READ_PAGE * 20) == 0:
                 jobs.report(
                     job,
-                    progress=min(30, read * 30 // max(1, total)),
-                    step=f"Read {read:,} of {total:,} items",
+                    progress=min(30, done * 30 // max(1, total)),
+                    step=f"Read {done:,} of {total:,} items",
                 )
-    return read
+    return done
 
 
 class Classifier:
