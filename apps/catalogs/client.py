@@ -8,10 +8,10 @@ Build it on a signed client: `CatalogsClient(connections.services.http_for(conne
 from __future__ import annotations
 
 import json
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, NotRequired, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
 from apps.core.http import ApiClient
 
@@ -207,7 +207,8 @@ class CatalogsClient(ApiClient):
         # Reference: synerise-auth-automation-catalogs.md §3.3 C9, read for the keys and values only
         # (a CSV import's dry run reads a whole catalog so).
         params = {"offset": offset, "limit": limit}
-        return self.parse(_key_values, self.request("GET", "catalogs/bags/{}/items", catalog_id, params=params))
+        response = self.request("GET", "catalogs/bags/{}/items", catalog_id, params=params)
+        return self.parse(_key_values, response)
 
     def add_item(self, catalog_id: int, *, item_key: str, value: dict[str, Any]) -> bool:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C10 (an existing key is replaced).
