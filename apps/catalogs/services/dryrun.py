@@ -72,16 +72,16 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 def read_catalog(api: CatalogsClient, imp: CatalogImport, plan: Plan, job: Job) -> int:
     """Copy the catalog's items (key and value) into the plan, READERS pages at a time; returns how many."""
 
-    def read(offset: int) -> list[tuple[str, str]]:
+    def read(offset: int) -> tuple[int, list[tuple[str, str]]]:
         page = api.list_item_values(imp.catalog_id, offset=offset, limit=READ_PAGE)
-        return [(item["itemKey"], item.get("value") or "{}") for item in page["data"]]
+        total = page.get("metaData", {}).get("totalCount", 0)
+        return total, [(item["itemKey"], item.get("value") or "{}") for item in page["data"]]
 
-    first = api.list_item_values(imp.catalog_id, offset=0, limit=READ_PAGE)
-    total = first.get("metaData", {}).get("totalCount", 0)
-    plan.add_remote((item["itemKey"], item.get("value") or "{}") for item in first["data"])
-    done = len(first["data"])
+    total, items = read(0)
+    plan.add_remote(items)
+    done = len(items)
     with ThreadPoolExecutor(READERS, thread_name_prefix=f"job{job.pk}-read") as pool:
-        for items in pool.map(read, range(READ_PAGE, total, READ_PAGE)):
+        for _, items in pool.map(read, range(READ_PAGE, total, READ_PAGE)):
             plan.add_remote(items)
             done += len(items)
             if done % (READ_PAGE * 20) == 0:
