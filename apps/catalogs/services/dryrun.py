@@ -11,7 +11,9 @@ import csv
 import json
 import math
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +82,13 @@ def read_catalog(api: CatalogsClient, imp: CatalogImport, plan: Plan, job: Job) 
     total, items = read(0)
     plan.add_remote(items)
     done = len(items)
+    offsets = iter(range(READ_PAGE, total, READ_PAGE))
     with ThreadPoolExecutor(READERS, thread_name_prefix=f"job{job.pk}-read") as pool:
-        for _, items in pool.map(read, range(READ_PAGE, total, READ_PAGE)):
+        # A few pages ahead, never the whole catalog: pages read faster than they are stored wait in memory.
+        ahead = deque(pool.submit(read, offset) for offset in islice(offsets, READERS * 2))
+        while ahead:
+            _, items = ahead.popleft().result()
+            ahead.extend(pool.submit(read, offset) for offset in islice(offsets, 1))
             plan.add_remote(items)
             done += len(items)
             if done % (READ_PAGE * 20) == 0:
