@@ -8,9 +8,10 @@ Build it on a signed client: `CatalogsClient(connections.services.http_for(conne
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO, Generic, Literal, TypeVar
+from typing import Any, BinaryIO, Generic, Literal, NotRequired, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
 from apps.core.http import ApiClient
 
@@ -92,8 +93,26 @@ class Envelope(Wire, Generic[T]):
     meta_data: MetaData = Field(default_factory=MetaData, alias="metaData")
 
 
+class KeyValue(TypedDict):
+    """An item of C9 as a bulk read needs it: its key and its value (JSON text), nothing else."""
+
+    itemKey: str
+    value: NotRequired[str]
+
+
+class KeyValueMeta(TypedDict):
+    totalCount: NotRequired[int]
+
+
+class KeyValuePage(TypedDict):
+    data: list[KeyValue]
+    metaData: NotRequired[KeyValueMeta]
+
+
 CatalogPage = Envelope[list[Catalog]]
 ItemPage = Envelope[list[Item]]
+# Plain dicts, the other fields skipped: a fifth of ItemPage's time on a page of 1000 items.
+_key_values = TypeAdapter(KeyValuePage)
 _true = TypeAdapter(bool)
 _zero = TypeAdapter(int)
 
@@ -198,6 +217,13 @@ class CatalogsClient(ApiClient):
         # the key, from php-sdk, docs/api-decisions.md).
         params = _query(itemKey=item_key, searchBy=search or None, offset=offset, limit=limit)
         return self.parse(ItemPage, self.request("GET", "catalogs/bags/{}/items", catalog_id, params=params))
+
+    def list_item_values(self, catalog_id: int, *, offset: int, limit: int) -> KeyValuePage:
+        # Reference: synerise-auth-automation-catalogs.md §3.3 C9, read for the keys and values only
+        # (a CSV import's dry run reads a whole catalog so).
+        params = {"offset": offset, "limit": limit}
+        response = self.request("GET", "catalogs/bags/{}/items", catalog_id, params=params)
+        return self.parse(_key_values, response)
 
     def add_item(self, catalog_id: int, *, item_key: str, value: dict[str, Any]) -> bool:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C10 (an existing key is replaced).

@@ -119,3 +119,28 @@ def test_reconcile_lists_the_items_the_file_lacks(
     assert (imp.counts["delete"], imp.counts["unchanged"], imp.counts["new"]) == (2, 1, 1)
     listed = fates(editor_client, imp.pk, "delete")
     assert "old-1" in listed and "old-2" in listed and "kept</td>" not in listed
+
+
+def test_a_catalog_of_many_pages_is_read_whole(
+    editor_client: Client, cat: CatalogsClient, books: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.catalogs.services import dryrun
+    from apps.sandbox.catalogs import routes
+
+    # Pages of 4, read 2 at a time, from a sandbox whose anchors fall every 5 items (not on a page).
+    monkeypatch.setattr(dryrun, "READ_PAGE", 4)
+    monkeypatch.setattr(dryrun, "READERS", 2)
+    monkeypatch.setattr(routes, "ANCHOR_STEP", 5)
+    cat.add_items(books, {f"k{n:02d}": {"sku": f"k{n:02d}", "n": str(n)} for n in range(23)})
+    cat.delete_item_by_key(books, "k07")
+    lines = ["sku,n"] + [f"k{n:02d},{n + 100 if n % 5 == 0 else n}" for n in range(22)]
+    imp = upload(editor_client, books, ("\n".join(lines) + "\n").encode())
+    imp = dry_run(editor_client, imp, reconcile="1")
+    assert {k: imp.counts[k] for k in ("catalog", "new", "changed", "unchanged", "delete")} == {
+        "catalog": 22,
+        "new": 1,  # k07, deleted from the catalog
+        "changed": 5,  # k00, k05, k10, k15, k20
+        "unchanged": 16,
+        "delete": 1,  # k22, not in the file
+    }
+    assert "k22" in fates(editor_client, imp.pk, "delete")

@@ -302,6 +302,9 @@ def test_deep_pages_are_the_same_as_counted_from_the_start(api: Api, books: int,
         for offset in (0, 6, 7, 8, 20, 49, 55, 59, 60, 70):
             _, body = api.call("GET", f"/bags/{books}/items", offset=offset, limit=5)
             assert [i["itemKey"] for i in body["data"]] == keys[offset : offset + 5], offset
+        for offset, limit in ((0, 7), (0, 14), (3, 20), (7, 7), (13, 30), (50, 7), (53, 100), (2**31 - 1, 9)):
+            _, body = api.call("GET", f"/bags/{books}/items", offset=offset, limit=limit)
+            assert [i["itemKey"] for i in body["data"]] == keys[offset : offset + limit], (offset, limit)
         api.call("DELETE", f"/bags/{books}/items/itemKey/k010")  # the anchors follow the change
         keys.remove("k010")
         _, body = api.call("GET", f"/bags/{books}/items", offset=14, limit=3)
@@ -309,3 +312,21 @@ def test_deep_pages_are_the_same_as_counted_from_the_start(api: Api, books: int,
         assert body["metaData"]["totalCount"] == 59
     finally:
         routes.ANCHOR_STEP = step
+
+
+def test_a_page_of_items_says_what_each_item_does_on_its_own(api: Api, books: int) -> None:
+    odd = {
+        'quote " and \\ back': "line\nbreak\ttab \u0001",
+        "Zażółć": ["gęślą", "jaźń", "😀", None, True, 12.5, 10**20],
+        "nested": {"a": {"b": []}},
+    }
+    batch = [{"itemKey": key, "value": odd} for key in ('k "1"', "ключ/2", "k\\3")]
+    assert api.call("POST", f"/bags/{books}/items/batch", batch) == (200, True)
+    status, page = api.call("GET", f"/bags/{books}/items", limit=10)
+    assert status == 200
+    assert page["metaData"]["totalCount"] == 3
+    assert [item["itemKey"] for item in page["data"]] == ['k "1"', "ключ/2", "k\\3"]
+    for item in page["data"]:
+        _, alone = api.call("GET", f"/bags/{books}/items/{item['id']}")
+        assert json.loads(item.pop("value")) == json.loads(alone["data"].pop("value")) == odd
+        assert item == alone["data"]

@@ -26,6 +26,7 @@ from apps.sandbox.catalogs.wire import (
     BATCH_MAX,
     DELIMITERS,
     KEY_MAX,
+    LIMIT_MAX,
     NAME_RULE,
     UPLOAD_MAX_BYTES,
     CatalogIn,
@@ -42,14 +43,15 @@ from apps.sandbox.catalogs.wire import (
     catalog_json,
     envelope,
     item_json,
-    items_json,
+    items_page,
     mapping_json,
 )
 from apps.sandbox.models import Workspace
 
 router = Router(tags=["catalogs"])
 
-ANCHOR_STEP = 5000
+# A page of the largest size, read in order, starts at an anchor: skipping rows reads them too.
+ANCHOR_STEP = LIMIT_MAX
 ORDER = {"id": "id", "author": "author", "lastModified": "modified", "creationDate": "created"}
 
 
@@ -73,6 +75,11 @@ def find_catalog(request: HttpRequest, catalog_id: int) -> Catalog:
     return catalog
 
 
+def json_answer(text: str) -> HttpResponse:
+    """An answer already encoded (a page of items written by the database)."""
+    return HttpResponse(text, content_type="application/json; charset=utf-8")
+
+
 def find_item(catalog: Catalog, **lookup: Any) -> CatalogItem:
     item = catalog.items.filter(**lookup).first()
     if item is None:
@@ -87,21 +94,25 @@ def page(queryset: QuerySet[Any], params: Paging, total: int | None = None) -> t
     return rows, queryset.count() if total is None else total
 
 
-def anchor(catalog: Catalog, offset: int) -> tuple[int, int]:
-    """(an item id, the rows to skip after it) that reach `offset`, so a deep page walks at most
-    ANCHOR_STEP index entries instead of `offset` of them.
+def anchor(catalog: Catalog, offset: int, limit: int) -> tuple[int, int | None, int]:
+    """(an item id, the rows to skip after it, an id no row of the page is past, if one is known) that
+    reach `offset`: a deep page walks at most ANCHOR_STEP index entries instead of `offset` of them.
 
-    The ids at every ANCHOR_STEP-th place are read in one index-only scan and cached under the
-    catalog's `modified`, which every write of an item changes (`touch`), so they are never stale.
+    The upper id keeps the page's scan to its own few rows, whatever the table's statistics say (a
+    catalog just filled, not yet analyzed, otherwise gets every row after the first id, then sorted).
+    The ids at every ANCHOR_STEP-th place are read in one index scan and cached under the catalog's
+    `modified`, which every write of an item changes (`touch`), so they are never stale.
     """
-    name = f"sandbox-catalog-anchors:{catalog.pk}:{catalog.modified.timestamp()}"
+    name = f"sandbox-catalog-anchors:{catalog.pk}:{catalog.modified.timestamp()}:{ANCHOR_STEP}"
     anchors = cache.get(name)
     if anchors is None:
         ids = catalog.items.order_by("id").values_list("id", flat=True).iterator(chunk_size=10_000)
         anchors = [pk for place, pk in enumerate(ids, start=1) if place % ANCHOR_STEP == 0]
         cache.set(name, anchors, 3600)
     step = min(offset // ANCHOR_STEP, len(anchors))
-    return (anchors[step - 1] if step else 0), offset - step * ANCHOR_STEP
+    last = -(-(offset + limit) // ANCHOR_STEP) - 1  # the anchor at or past the page's last place
+    upto = anchors[last] if last < len(anchors) else None
+    return (anchors[step - 1] if step else 0), upto, offset - step * ANCHOR_STEP
 
 
 def touch(catalog: Catalog, new_keys: list[str] = (), *, added: int = 0) -> None:  # type: ignore[assignment]
@@ -250,7 +261,7 @@ def upload_csv(request: HttpRequest, catalogId: int, itemKey: Form[str], file: F
 
 
 @router.get("/bags/{catalogId}/items", summary="Retrieve the entries from a single catalog (C9)")
-def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -> dict[str, Any]:
+def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -> HttpResponse:
     catalog = find_catalog(request, catalogId)
     items = catalog.items.order_by("id")
     if params.itemKey is not None:
@@ -258,13 +269,14 @@ def list_items(request: HttpRequest, catalogId: int, params: Query[ItemQuery]) -
     if params.searchBy:
         items = items.filter(key__icontains=params.searchBy)
     whole = params.itemKey is None and not params.searchBy
-    if whole and params.offset >= ANCHOR_STEP:
-        after, skip = anchor(catalog, params.offset)
-        rows = items_json(items.filter(id__gt=after)[skip : skip + params.limit], catalog)
-        return envelope(request, rows, catalog.item_count)
+    if whole:
+        after, upto, skip = anchor(catalog, params.offset, params.limit)
+        items = items.filter(id__gt=after) if upto is None else items.filter(id__gt=after, id__lte=upto)
+        rows = items[skip : skip + params.limit]
+        return json_answer(items_page(request, rows, catalog, catalog.item_count))
     total = catalog.item_count if whole else items.count()
-    rows = items_json(items[params.offset : params.offset + params.limit], catalog)
-    return envelope(request, rows, total)
+    rows = items[params.offset : params.offset + params.limit]
+    return json_answer(items_page(request, rows, catalog, total))
 
 
 @router.post("/bags/{catalogId}/items", summary="Add a single item to the catalog (C10)")

@@ -9,6 +9,7 @@ import json
 import time
 from typing import Any, Literal
 
+from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import HttpRequest
@@ -157,6 +158,34 @@ def items_json(items: QuerySet[CatalogItem], catalog: Catalog) -> list[dict[str,
         {"bag": bag, "itemKey": key, "id": pk, "value": text, "creationDate": iso(created)}
         for pk, key, text, created in rows
     ]
+
+
+# One item of C9 as item_json has it, built by PostgreSQL from a page's rows (`page`): the value as
+# the database's own JSON text, quoted; the catalog's JSON (the parameter) the same in every item.
+ITEM_SQL = """
+SELECT coalesce(string_agg(concat(
+    '{"bag":', %s::text, ',"itemKey":', to_json(page.key)::text, ',"id":', page.id,
+    ',"value":', to_json(page.value::text)::text,
+    ',"creationDate":"', to_char(page.created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '"}'
+), ',' ORDER BY page.id), '')
+FROM (PAGE) page
+"""
+
+
+def items_page(request: HttpRequest, items: QuerySet[CatalogItem], catalog: Catalog, total: int) -> str:
+    """A C9 answer (the envelope of items_json's page) as JSON text.
+
+    On PostgreSQL the page is written by the database in the query that reads it: building a dict per
+    item and encoding it again took most of a deep read's time (a 100,000-item dry run reads them all).
+    """
+    if connection.vendor != "postgresql":
+        return json.dumps(envelope(request, items_json(items, catalog), total), separators=(",", ":"))
+    inner, params = items.values("id", "key", "value", "created").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(ITEM_SQL.replace("PAGE", inner), [json.dumps(catalog_json(catalog)), *params])
+        data = cursor.fetchone()[0]
+    meta = json.dumps(envelope(request, None, total)["metaData"], separators=(",", ":"))
+    return f'{{"data":[{data}],"metaData":{meta}}}'
 
 
 def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
