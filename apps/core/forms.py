@@ -44,7 +44,8 @@ class StrictJSONDecoder(json.JSONDecoder):
             raise
         except (ValueError, RecursionError) as exc:
             raise json.JSONDecodeError(str(exc) or "too deeply nested", s, 0) from None
-        if _depth(value) > MAX_JSON_DEPTH:
+        # Nesting needs an opening bracket a level, so a text with few of them is not walked.
+        if s.count("[") + s.count("{") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
             raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", s, 0)
         return value
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile
 from apps.catalogs.services.plan import Plan
-from apps.core.forms import MAX_JSON_DEPTH, StrictJSONDecoder
+from apps.core.forms import StrictJSONDecoder
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
@@ -35,18 +34,6 @@ REPORT_EVERY = 1.0  # seconds
 _decoder = StrictJSONDecoder()
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text} is too large for a JSON number")
-    return number
-
-
-_plain = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -168,10 +155,8 @@ class Classifier:
 
 
 def read_json(text: str) -> Any:
-    """JSON as a catalog stores it; the strict reader (depth, NaN) only where brackets could nest deep."""
-    if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
-        return _decoder.decode(text)
-    return _plain.decode(text)
+    """JSON as a catalog stores it: finite numbers, no NaN, not nested too deep."""
+    return _decoder.decode(text)
 
 
 def _loads(text: str) -> dict[str, Any]:
