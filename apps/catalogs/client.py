@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, Generic, Literal, NotRequired, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
-from apps.core.http import ApiClient
+from apps.core.http import ApiClient, present
 
 T = TypeVar("T")
 OrderBy = Literal["id", "author", "lastModified", "creationDate"]
@@ -117,10 +117,6 @@ _true = TypeAdapter(bool)
 _zero = TypeAdapter(int)
 
 
-def _query(**params: Any) -> dict[str, Any]:
-    return {name: value for name, value in params.items() if value is not None}
-
-
 class CatalogsClient(ApiClient):
     # Catalogs
 
@@ -133,7 +129,7 @@ class CatalogsClient(ApiClient):
         limit: int | None = None,
     ) -> CatalogPage:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C3 (order is always ascending).
-        params = _query(searchBy=search, orderBy=order_by, offset=offset, limit=limit)
+        params = present(searchBy=search, orderBy=order_by, offset=offset, limit=limit)
         return self.parse(CatalogPage, self.request("GET", "catalogs/bags", params=params))
 
     def create_catalog(self, name: str) -> Catalog:
@@ -169,7 +165,7 @@ class CatalogsClient(ApiClient):
             "GET",
             "catalogs/bags/{}/csv",
             catalog_id,
-            params=_query(delimiter=delimiter),
+            params=present(delimiter=delimiter),
             headers={"Accept": "text/csv"},
         )
         return response.text
@@ -182,7 +178,7 @@ class CatalogsClient(ApiClient):
             "GET",
             "catalogs/bags/{}/csv",
             catalog_id,
-            params=_query(delimiter=delimiter),
+            params=present(delimiter=delimiter),
             headers={"Accept": "text/csv"},
         ) as response:
             for chunk in response.iter_bytes():
@@ -215,7 +211,7 @@ class CatalogsClient(ApiClient):
     ) -> ItemPage:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C9 (itemKey: exact match; searchBy: part of
         # the key, from php-sdk, docs/api-decisions.md).
-        params = _query(itemKey=item_key, searchBy=search or None, offset=offset, limit=limit)
+        params = present(itemKey=item_key, searchBy=search or None, offset=offset, limit=limit)
         return self.parse(ItemPage, self.request("GET", "catalogs/bags/{}/items", catalog_id, params=params))
 
     def list_item_values(self, catalog_id: int, *, offset: int, limit: int) -> KeyValuePage:
@@ -270,7 +266,7 @@ class CatalogsClient(ApiClient):
 
     def list_all_items(self, *, offset: int | None = None, limit: int | None = None) -> ItemPage:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C20.
-        params = _query(offset=offset, limit=limit)
+        params = present(offset=offset, limit=limit)
         return self.parse(ItemPage, self.request("GET", "catalogs/items", params=params))
 
     def item_detail(self, catalog_name: str, key: str) -> ItemDetail:

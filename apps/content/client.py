@@ -11,7 +11,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
-from apps.core.http import ApiClient
+from apps.core.http import ApiClient, present
 
 PREFIX = "brickworks/v1"
 Status = Literal["DRAFT", "SCHEDULED", "PUBLISHED", "UNPUBLISHED"]
@@ -136,10 +136,6 @@ def _query(**params: Any) -> dict[str, Any]:
     }
 
 
-def _body(**values: Any) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
-
-
 class BrickworksClient(ApiClient):
     def _call(self, target: type[M], method: str, path: str, *segments: str | int, **kwargs: Any) -> M:
         """One request under the Brickworks prefix, its answer read as `target` (see ApiClient.parse)."""
@@ -175,7 +171,7 @@ class BrickworksClient(ApiClient):
         display_configuration: dict[str, Any] | None = None,
     ) -> Schema:
         # Reference: brickworks.md S6.
-        body = _body(
+        body = present(
             appId=app_id,
             displayName=display_name,
             description=description,
@@ -195,7 +191,7 @@ class BrickworksClient(ApiClient):
         display_configuration: dict[str, Any] | None = None,
     ) -> Schema:
         # Reference: brickworks.md S3; omitted properties are kept.
-        body = _body(
+        body = present(
             displayName=display_name,
             description=description,
             fields=fields,
@@ -245,7 +241,7 @@ class BrickworksClient(ApiClient):
         schedule: dict[str, Any] | None = None,
     ) -> Record:
         # Reference: brickworks.md R3 / R4.
-        body = _body(values=values, status=status, slug=slug, name=name, schedule=schedule)
+        body = present(values=values, status=status, slug=slug, name=name, schedule=schedule)
         if schedule:
             body["actionOnSchedule"] = "PUBLISH"
         return self._call(Record, "POST", "schemas/{}/records", schema, json=body)
@@ -266,7 +262,7 @@ class BrickworksClient(ApiClient):
         # Reference: brickworks.md R8 / R9; a stale `last_updated_at` raises ApiConflict (BKW-029).
         if isinstance(last_updated_at, datetime):
             last_updated_at = last_updated_at.isoformat().replace("+00:00", "Z")
-        body = _body(
+        body = present(
             status=status,
             values=values,
             slug=slug,
@@ -322,7 +318,7 @@ class BrickworksClient(ApiClient):
         path, segments = "schemas/{}/records/{}/preview", [app_id, record]
         if identifier_type:
             path, segments = path + "/by/{}", [*segments, identifier_type]
-        body = _body(
+        body = present(
             values=values, identifierValue=identifier_value, context=context, fieldContext=field_context
         )
         return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", *segments, json=body))
@@ -341,7 +337,7 @@ class BrickworksClient(ApiClient):
         path, segments = "schemas/{}/records/{}/generate", [app_id, record]
         if identifier_type:
             path, segments = path + "/by/{}", [*segments, identifier_type]
-        body = _body(identifierValue=identifier_value, context=context, fieldContext=field_context)
+        body = present(identifierValue=identifier_value, context=context, fieldContext=field_context)
         return self.parse(Generated, self.request("POST", f"{PREFIX}/{path}", *segments, json=body))
 
     # Versions (spec §2.6)
@@ -382,7 +378,7 @@ class BrickworksClient(ApiClient):
         self, *, name: str, properties: dict[str, Any], description: str = "", ttl: int | None = None
     ) -> ExternalSource:
         # Reference: brickworks.md X2.
-        body = _body(name=name, properties=properties, description=description, ttl=ttl)
+        body = present(name=name, properties=properties, description=description, ttl=ttl)
         return self._call(ExternalSource, "POST", "external-sources", json=body)
 
     def update_external_source(
@@ -395,7 +391,7 @@ class BrickworksClient(ApiClient):
         ttl: int | None = None,
     ) -> ExternalSource:
         # Reference: brickworks.md X4.
-        body = _body(name=name, properties=properties, description=description, ttl=ttl)
+        body = present(name=name, properties=properties, description=description, ttl=ttl)
         return self._call(ExternalSource, "PUT", "external-sources/{}", source_id, json=body)
 
     def delete_external_source(self, source_id: str) -> None:

@@ -202,6 +202,11 @@ def fill(template: str, values: tuple[str | int, ...]) -> str:
     return template.format(*(segment(value) for value in values))
 
 
+def present(**values: Any) -> dict[str, Any]:
+    """The query parameters or body fields that are set: a None is left out, not sent as null."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
 class ApiClient:
     """Base of every remote client: owns one httpx.Client and maps every failure to an ApiError."""
 

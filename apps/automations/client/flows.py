@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from apps.core.http import ApiClient
+from apps.core.http import ApiClient, present
 
 T = TypeVar("T")
 
@@ -199,8 +199,7 @@ def _body(model: BaseModel) -> dict[str, Any]:
 
 
 def _page(size: int, cursor: str | None, **filters: Any) -> dict[str, Any]:
-    params = {"size": size, "cursor": cursor or None, **filters}
-    return {name: value for name, value in params.items() if value is not None}
+    return present(size=size, cursor=cursor or None, **filters)
 
 
 class FlowsClient(ApiClient):

@@ -6,11 +6,11 @@ Reference: shared/spec/synerise-auth-automation-catalogs.md §2; decisions in do
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from apps.core.http import ApiClient
+from apps.core.http import ApiClient, present
 
 WorkflowStatusFilter = Literal["All", "Recent", "Draft", "Active", "Inactive", "Scheduled"]
 WorkflowSort = Literal["Author", "Name", "CreatedTime", "UpdatedTime", "Status"]
@@ -142,7 +142,7 @@ class WorkflowsClient(ApiClient):
         directory_id: str | None = None,
     ) -> WorkflowPage:
         # Reference: synerise-auth-automation-catalogs.md §2.1 W2 (v2: the default limit is 50).
-        params = _workflow_query(
+        params = present(
             page=page,
             limit=limit,
             status=status,
@@ -156,7 +156,7 @@ class WorkflowsClient(ApiClient):
 
     def list_workflows_v1(self, *, page: int = 1, limit: int | None = None) -> WorkflowPage:
         # Reference: synerise-auth-automation-catalogs.md §2.1 W1 (v1: the default limit is 10).
-        params = _workflow_query(page=page, limit=limit)
+        params = present(page=page, limit=limit)
         return self.parse(WorkflowPage, self.request("GET", "automation-brain/diagrams", params=params))
 
     def run_workflow(self, diagram_id: str) -> None:
@@ -173,10 +173,6 @@ class WorkflowsClient(ApiClient):
 
     def last_run(self, workflow_id: str, *, limit: int | None = None) -> LastRun:
         # Reference: synerise-auth-automation-catalogs.md §2.3 W6; 404 when it has not run.
-        params = _workflow_query(limit=limit)
+        params = present(limit=limit)
         path = "morph/logs/automation/{}/last-run/with-stages"
         return self.parse(LastRun, self.request("GET", path, workflow_id, params=params))
-
-
-def _workflow_query(**params: Any) -> dict[str, Any]:
-    return {name: value for name, value in params.items() if value is not None}
