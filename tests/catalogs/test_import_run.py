@@ -95,7 +95,7 @@ def test_an_import_resumes_after_its_worker_dies_and_retries_only_the_failed_bat
 
     # The sweep finds it stale and sends it again; meanwhile the sandbox refuses every write.
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
-    FaultSettings.objects.create(error_rate=1.0, faults=["5xx"])
+    FaultSettings.objects.create(pk=1, error_rate=1.0, faults=["5xx"])  # the row the sandbox reads
     sent.calls.clear()
     assert [j.pk for j in jobs.requeue_stale()] == [job.pk]
     imports.run_import(job.pk)
