@@ -69,6 +69,18 @@ def test_an_address_trying_many_usernames_is_locked_out_at_its_own_limit(alice: 
     assert sign_in("alice", PASSWORD, "10.0.0.10") == 302
 
 
+def test_a_sign_in_clears_only_that_persons_failures_at_that_address(alice: User, settings: Any) -> None:
+    settings.AXES_IP_FAILURE_LIMIT = 10
+    for attempt in range(4):
+        sign_in(f"guess{attempt}", "nope", "10.0.0.9")
+        sign_in("alice", "nope", "10.0.0.9")
+    assert sign_in("alice", PASSWORD, "10.0.0.9") == 302
+    # Alice's four are gone and the four guesses still count: the sixth more reaches the limit of ten.
+    for attempt in range(5):
+        assert sign_in(f"other{attempt}", "nope", "10.0.0.9") == 200
+    assert sign_in("other9", "nope", "10.0.0.9") == 429
+
+
 def test_an_address_below_its_limit_is_not_locked_out_by_many_usernames(alice: User) -> None:
     for attempt in range(10):
         sign_in(f"guess{attempt}", "nope", "10.0.0.9")
