@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "apps.core.signin.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,10 +165,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login rate limit: five failures lock out that address, and separately that username.
+# Login rate limit, two limits (apps.core.signin): AXES_FAILURE_LIMIT failures lock out a username at
+# one address, and AXES_IP_FAILURE_LIMIT failures, whatever the usernames, lock out the address. One
+# person's typos do not lock out everyone behind their office's address, and nobody can lock a person
+# out from elsewhere.
+AXES_HANDLER = "apps.core.signin.SignInLimits"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -181,6 +187,10 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=None)
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many hours without a request (the sign-in page says so). The expiry moves
+# on at most every five minutes, not on every request (apps.core.signin.IdleSessionMiddleware).
+SESSION_IDLE_HOURS = env.int("SESSION_IDLE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_HOURS * 3600
 # SECURE_COOKIES=1 says "served over HTTPS": secure cookies, and by default HTTPS redirects and HSTS.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

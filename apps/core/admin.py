@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.core.models import AuditEntry
+from apps.core.people import services as people
 
 PRIVILEGED = ["is_superuser", "is_staff"]
 
@@ -79,13 +80,13 @@ class GuardedUserAdmin(Guarded, UserAdmin):  # type: ignore[misc]
         return fields if request.user.is_superuser else [*fields, *PRIVILEGED]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        """A superuser's account (its password too) is changed by superusers only."""
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        """An account (its password too) is changed only by someone the Users screen lets manage it."""
+        if obj is not None and not people.may_manage(request.user, obj):
             return False
         return bool(super().has_change_permission(request, obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not people.may_manage(request.user, obj):
             return False
         return bool(super().has_delete_permission(request, obj))
 

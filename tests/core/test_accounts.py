@@ -81,8 +81,9 @@ def test_a_role_the_admin_may_not_give_is_also_not_taken_away(
     vera.groups.add(root_group)
     editor = Group.objects.get(name="editor")
     response = staff_alice.post(f"/admin/auth/user/{vera.pk}/change/", change_form(vera, groups=[editor.pk]))
-    assert response.status_code == 302
-    assert set(vera.groups.values_list("name", flat=True)) == {"root", "editor"}
+    # Vera now holds a permission Alice lacks, so Alice changes nothing of hers (the Users screen's rule).
+    assert response.status_code == 403
+    assert set(vera.groups.values_list("name", flat=True)) == {"root", "viewer"}
 
 
 def test_an_admin_cannot_change_a_superusers_password(staff_alice: Client, db: None) -> None:
@@ -92,6 +93,21 @@ def test_an_admin_cannot_change_a_superusers_password(staff_alice: Client, db: N
     assert response.status_code == 403
     assert User.objects.get(pk=root.pk).check_password(PASSWORD)
     assert staff_alice.post(f"/admin/auth/user/{root.pk}/change/", change_form(root)).status_code == 403
+
+
+def test_an_admin_cannot_change_someone_holding_more_in_the_django_admin(
+    staff_alice: Client, root_group: Group
+) -> None:
+    """The Users screen's rule holds in the Django admin too: no password, no change, no delete."""
+    max_ = make_user("max", "admin")
+    max_.groups.add(root_group)
+    url = f"/admin/auth/user/{max_.pk}/password/"
+    response = staff_alice.post(url, {"password1": "taken over 123!", "password2": "taken over 123!"})
+    assert response.status_code == 403
+    assert User.objects.get(pk=max_.pk).check_password(PASSWORD)
+    assert staff_alice.post(f"/admin/auth/user/{max_.pk}/change/", change_form(max_)).status_code == 403
+    assert staff_alice.post(f"/admin/auth/user/{max_.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=max_.pk, is_active=True).exists()
 
 
 def test_a_superuser_can_grant_superuser_and_it_is_audited(vera: User) -> None:

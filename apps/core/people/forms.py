@@ -22,6 +22,12 @@ class RolesForm(forms.Form):
         label="Roles", required=False, widget=forms.CheckboxSelectMultiple, choices=_role_choices
     )
 
+    def offer_roles(self, names: list[str]) -> None:
+        """Show only these roles. Any role is still accepted, so that the service refuses one out of
+        reach with its reason (a 403) rather than the form calling it an unknown choice."""
+        widget = self.fields["roles"].widget
+        widget.choices = [(name, label) for name, label in _role_choices() if name in names]
+
 
 class PersonForm(RolesForm):
     username = forms.CharField(max_length=150, help_text="What they type to sign in.")

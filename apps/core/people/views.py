@@ -10,17 +10,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core import audit
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.people import forms, services
 
 MANAGE = "auth.change_user"
 
 
+def _refused(request: HtmxHttpRequest, exc: services.Refused) -> HttpResponse:
+    return render(request, "core/people/refused.html", {"reason": str(exc)}, status=403)
+
+
 @require_GET
 @permission_required(MANAGE, raise_exception=True)
 def people_list(request: HtmxHttpRequest) -> HttpResponse:
     people = User.objects.order_by("-is_active", "username").prefetch_related("groups")
-    rows = [(person, services.role_names(person)) for person in people]
+    holds = services.held_permissions(request.user)
+    rows = [
+        (person, services.role_names(person), services.may_manage(request.user, person, actor_holds=holds))
+        for person in people
+    ]
     return render(request, "core/people/list.html", {"rows": rows})
 
 
@@ -29,18 +38,22 @@ def people_list(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required("auth.add_user", raise_exception=True)
 @never_cache
 def person_new(request: HtmxHttpRequest) -> HttpResponse:
-    form = forms.PersonForm(request.POST or None)
+    form = forms.PersonForm(request.POST if request.method == "POST" else None)
+    form.offer_roles(services.grantable_roles(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person, access = services.create_person(
-            request.user,
-            username=data["username"],
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            roles=data["roles"],
-            invite=data["access"] == "invite",
-        )
+        try:
+            person, access = services.create_person(
+                request.user,
+                username=data["username"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                roles=data["roles"],
+                invite=data["access"] == "invite",
+            )
+        except services.Refused as exc:
+            return _refused(request, exc)
         # Rendered, not redirected: the password or link is shown on this answer only.
         return render(request, "core/people/access.html", {"person": person, **_access(request, access)})
     return render(request, "core/people/new.html", {"form": form})
@@ -50,12 +63,25 @@ def person_new(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
-    form = forms.RolesForm(request.POST or None, initial={"roles": services.role_names(person)})
+    # A POST of no roles at all has an empty body when the CSRF field is absent: still a POST.
+    form = forms.RolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": services.role_names(person)}
+    )
+    form.offer_roles(services.grantable_roles(request.user))
     if request.method == "POST" and form.is_valid():
-        services.set_roles(request.user, person, roles=form.cleaned_data["roles"])
+        try:
+            services.set_roles(request.user, person, roles=form.cleaned_data["roles"])
+        except services.Refused as exc:
+            return _refused(request, exc)
         messages.success(request, f"Roles of {person.get_username()} saved.")
         return redirect("core:person", pk=pk)
-    return render(request, "core/people/detail.html", {"person": person, "form": form})
+    context = {
+        "person": person,
+        "form": form,
+        "roles": services.role_names(person),
+        "refusal": services.refusal(request.user, person),
+    }
+    return render(request, "core/people/detail.html", context)
 
 
 @require_POST
@@ -66,10 +92,9 @@ def person_active(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         services.set_active(request.user, person, active=active)
     except services.Refused as exc:
-        messages.error(request, str(exc))
-    else:
-        verb = "can sign in again" if active else "can no longer sign in"
-        messages.success(request, f"{person.get_username()} {verb}.")
+        return _refused(request, exc)
+    verb = "can sign in again" if active else "can no longer sign in"
+    messages.success(request, f"{person.get_username()} {verb}.")
     return redirect("core:person", pk=pk)
 
 
@@ -77,8 +102,11 @@ def person_active(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @never_cache
 def person_invite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk, is_active=True)
-    access = services.Access(link=services.invite_link(request.user, person))
+    person = get_object_or_404(User, pk=pk)
+    try:
+        access = services.Access(link=services.invite_link(request.user, person))
+    except services.Refused as exc:
+        return _refused(request, exc)
     return render(request, "core/people/access.html", {"person": person, **_access(request, access)})
 
 
@@ -91,7 +119,9 @@ def set_password(request: HtmxHttpRequest, uidb64: str, token: str) -> HttpRespo
         return render(request, "core/people/link_dead.html", status=410)
     form = forms.ChoosePasswordForm(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        # Nobody is signed in here: the change is the invited person's own.
+        with audit.acting(lambda: person):
+            form.save()
         messages.success(request, "Your password is set. Sign in with it.")
         return redirect("login")
     return render(request, "core/people/set_password.html", {"form": form, "person": person})
