@@ -10,9 +10,11 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SAMPLE = 64 * 1024
 CHUNK = 1024 * 1024
@@ -27,6 +29,40 @@ ENCODINGS = {
 }
 DELIMITERS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Vertical bar (|)"}
 KEY_NAMES = ("itemkey", "item_key", "key", "id", "sku")
+# What a spreadsheet runs as a formula at the start of a cell (OWASP, "CSV Injection"); a plain number is
+# left alone, so -12.5 stays a number. Rules: docs/api-decisions.md, "Catalog export".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _formula_like(text: str) -> bool:
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(bare)
+
+
+def neutralised(text: str) -> str:
+    """The cell as a spreadsheet shows it as text: a quote before what would be a formula. A cell that
+    already starts with quotes before one gets one more, so `restored` gives back every value exactly."""
+    return "'" + text if text[:1] in "=+-@\t\r'" and text and _formula_like(text) else text
+
+
+def restored(text: str) -> str:
+    """The value `neutralised` was given: the quote taken off a cell that would otherwise be a formula."""
+    return text[1:] if text[:1] == "'" and _formula_like(text) else text
+
+
+class SheetWriter:
+    """A CSV writer for files people open in a spreadsheet: every cell `neutralised`, and a row holding a
+    carriage return written with every cell quoted (Python's csv quotes a lone CR only when the line
+    terminator holds one, and an unquoted CR splits the row for most readers)."""
+
+    def __init__(self, out: Any, **dialect: Any) -> None:
+        self.plain = csv.writer(out, **dialect)
+        self.quoted = csv.writer(out, quoting=csv.QUOTE_ALL, **dialect)
+
+    def writerow(self, cells: list[str]) -> None:
+        row = [neutralised(cell) for cell in cells]
+        (self.quoted if any("\r" in cell for cell in row) else self.plain).writerow(row)
 
 
 @dataclass
@@ -158,12 +194,18 @@ class Rows:
         self.size = path.stat().st_size
         self.text = io.TextIOWrapper(self.raw, encoding=encoding, newline="")
         self.reader = csv.reader(self.text, delimiter=delimiter, strict=False)
+        self.records = (self._restored(row) for row in self.reader)
+
+    @staticmethod
+    def _restored(row: list[str]) -> list[str]:
+        # An export's neutralised cells read back as the values they were (docs: "Catalog export").
+        return [restored(cell) if cell[:1] == "'" else cell for cell in row]
 
     def __iter__(self) -> Iterator[list[str]]:
-        return self.reader
+        return self.records
 
     def __next__(self) -> list[str]:
-        return next(self.reader)
+        return next(self.records)
 
     def __enter__(self) -> Rows:
         return self
