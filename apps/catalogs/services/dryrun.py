@@ -179,11 +179,14 @@ def classify_file(imp: CatalogImport, upload: Path, plan: Plan, bad_path: Path, 
         csvfile.open_rows(upload, imp.encoding, imp.delimiter) as records,
         bad_path.open("w", encoding="utf-8-sig", newline="") as bad_file,
     ):
-        header = next(records, [])
+        first = next(records, [])
+        header = first if imp.has_header is not False else csvfile.column_names(len(first))
         bad = csvfile.SheetWriter(bad_file, delimiter=imp.delimiter)
         bad.writerow(["row", "reason", *header])
         classifier = Classifier(imp, header, plan, bad)
         chunk: list[tuple[int, list[str]]] = []
+        if imp.has_header is False and first:
+            chunk.append((1, first))  # no header: the first row is data, row 1
         row = 1
         for cells in records:
             row += 1
