@@ -310,3 +310,5 @@ LOGGING = {
 # Catalog CSV imports: uploaded files and their dry-run plans, a folder each (docs/api-decisions.md).
 CATALOG_IMPORT_DIR = Path(env.str("SYNADMIN_CATALOG_IMPORT_DIR", default=str(VAR_DIR / "imports")))
 CATALOG_IMPORT_MAX_BYTES = env.int("SYNADMIN_CATALOG_IMPORT_MAX_BYTES", default=1024**3)
+# All uploads and their dry runs together; an upload that would go past it is refused.
+CATALOG_IMPORT_DIR_MAX_BYTES = env.int("SYNADMIN_CATALOG_IMPORT_DIR_MAX_BYTES", default=20 * 1024**3)

@@ -74,6 +74,8 @@ class CatalogImport(models.Model):
     detected_delimiter = models.CharField(max_length=2)
     encoding = models.CharField(max_length=20)
     delimiter = models.CharField(max_length=2)
+    # Whether the first row names the columns; None while the person has not said (it looked like data).
+    has_header = models.BooleanField(null=True, default=True)
     key_column = models.CharField(max_length=255, blank=True)
     json_columns = models.JSONField(default=list, blank=True)
     reconcile = models.BooleanField(default=False)

@@ -35,5 +35,6 @@ def run_import(job_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def purge_imports() -> int:
-    """Run by beat every hour: uploads older than 7 days go, with their plans; a repeat finds nothing."""
+    """Run by beat every hour: uploads older than 7 days (a day if never dry-run) go, with their plans, and
+    folders no import owns; a repeat finds nothing."""
     return imports.purge()

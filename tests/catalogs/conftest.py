@@ -51,6 +51,7 @@ def dry_run(client: Client, imp: CatalogImport, **choices: Any) -> CatalogImport
     data = {
         "encoding": imp.encoding,
         "delimiter": imp.delimiter,
+        "first_row": "data" if imp.has_header is False else "header",
         "key_column": imp.key_column,
         "json_columns": imp.json_columns,
         "check": "1",

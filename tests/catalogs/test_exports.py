@@ -122,3 +122,44 @@ def test_the_export_page_follows_a_queued_job_and_htmx_gets_the_status_only(
     assert fragment.content.decode().lstrip().startswith('<section id="export-status"')
     early = viewer_client.get(reverse("catalogs:export_download", args=[made.pk]))
     assert early["Location"] == reverse("catalogs:export", args=[made.pk])
+
+
+# What a spreadsheet would run (OWASP, "CSV Injection"), and values that only look close to it.
+FORMULAS = {
+    "equals": "=1+2",
+    "plus": "+33 1 23 45",
+    "minus": "-2+3+cmd|' /C calc'!A0",
+    "at": "@SUM(A1:A2)",
+    "tab": "\t=1+2",
+    "return": "\r=1+2",
+    "quoted": "'=already quoted",
+    "negative": "-12.5",
+    "plain": "it's fine",
+}
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_an_export_neutralises_formulas_and_its_file_imports_back_unchanged(
+    editor_client: Client, cat: CatalogsClient, books: int
+) -> None:
+    from tests.catalogs.conftest import dry_run, upload
+
+    cat.add_item(books, item_key="=HYPERLINK(1)", value={"itemKey": "=HYPERLINK(1)", **FORMULAS})
+    cat.add_item(books, item_key="B-2", value={"itemKey": "B-2", **dict.fromkeys(FORMULAS, "x")})
+    made = export(editor_client, books)
+    text = download(editor_client, made)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    cells = dict(zip(rows[0], next(r for r in rows[1:] if r[0] != "B-2"), strict=True))
+    assert cells["itemKey"] == "'=HYPERLINK(1)"
+    for name in ("equals", "plus", "minus", "at", "tab", "return", "quoted"):
+        assert cells[name] == "'" + FORMULAS[name], name
+    assert (cells["negative"], cells["plain"]) == ("-12.5", "it's fine")  # a number stays a number
+
+    imp = dry_run(editor_client, upload(editor_client, books, text.encode(), name="export.csv"))
+    assert imp.key_column == "itemKey"
+    assert {fate: imp.counts[fate] for fate in ("new", "changed", "unchanged", "invalid")} == {
+        "new": 0,
+        "changed": 0,
+        "unchanged": 2,
+        "invalid": 0,
+    }

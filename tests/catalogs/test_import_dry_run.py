@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 
 import pytest
 from django.test import Client
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
+from apps.catalogs.services import csvfile
 from tests.catalogs.conftest import dry_run, upload
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
@@ -78,6 +81,20 @@ def test_invalid_rows_say_why_and_go_to_the_bad_rows_file(editor_client: Client,
     assert lines[0] == "row,reason,sku,name,attrs"
     assert lines[1].startswith("3,No value in the key column sku,")
     assert len(lines) == 6 and "items-bad-rows.csv" in bad["Content-Disposition"]
+
+
+def test_the_bad_rows_file_neutralises_formulas_and_reads_back_as_written(
+    editor_client: Client, books: int
+) -> None:
+    content = b'sku,name,note\n=A1,"@SUM(A1)",+1 2,extra\n-B2,"\r=1+2"\nC3,-7,-7\n'
+    imp = dry_run(editor_client, upload(editor_client, books, content))
+    assert (imp.counts["invalid"], imp.counts["new"]) == (2, 1)
+    bad = editor_client.get(reverse("catalogs:import_bad_rows", args=[imp.pk]))
+    text = b"".join(bad.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[1][2:] == ["'=A1", "'@SUM(A1)", "'+1 2", "extra"]
+    assert rows[2][2:] == ["'-B2", "'\r=1+2"]
+    assert [csvfile.restored(cell) for cell in rows[2][2:]] == ["-B2", "\r=1+2"]
 
 
 def test_a_windows_1250_file_is_detected_and_read(editor_client: Client, books: int) -> None:

@@ -16,7 +16,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, limit: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            f"Up to {filesizeformat(limit)}. The first row names the columns; the encoding and the delimiter "
+            f"A CSV file of up to {filesizeformat(limit)}. The encoding, the delimiter and the header row "
             "are detected, and you can change them on the next page."
         )
 
@@ -26,8 +26,18 @@ class ReadForm(forms.Form):
 
     encoding = forms.ChoiceField(label="Encoding", choices=list(csvfile.ENCODINGS.items()))
     delimiter = forms.ChoiceField(label="Delimiter", choices=list(csvfile.DELIMITERS.items()))
+    first_row = forms.ChoiceField(
+        label="The first row",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("header", "names the columns"),
+            ("data", "is data: the columns are called column_1, column_2, …"),
+        ],
+    )
     key_column = forms.ChoiceField(
         label="Key column",
+        required=False,
         help_text="Its value becomes each item's key: a row with the key of an item replaces it.",
     )
     json_columns = forms.MultipleChoiceField(
@@ -47,6 +57,18 @@ class ReadForm(forms.Form):
 
     def __init__(self, *args: Any, header: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = [(name.strip(), name.strip()) for name in header]
-        self.fields["key_column"].choices = names
+        names = [(name.strip(), name.strip()) for name in header if csvfile.usable(name)]
+        self.fields["key_column"].choices = [("", "Choose the key column")] + names
         self.fields["json_columns"].choices = names
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Unanswered (None) while the first row looked like data and the person has not said.
+        data["has_header"] = {"header": True, "data": False}.get(data.get("first_row") or "")
+        return data
+
+    @staticmethod
+    def first_row_of(has_header: bool | None) -> str:
+        if has_header is None:
+            return ""
+        return "header" if has_header else "data"

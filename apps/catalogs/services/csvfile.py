@@ -2,6 +2,8 @@
 
 Decisions (docs/api-decisions.md, "Catalog import"): UTF-8 with or without a BOM, else Windows-1250,
 else Latin-1, decided by decoding the whole file; the delimiter by csv.Sniffer on the first 64 KB.
+UTF-16 and UTF-32 with a BOM are turned into UTF-8 as they are stored; archives, images and anything
+holding null bytes are refused by what their first bytes are, whatever their name.
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SAMPLE = 64 * 1024
 CHUNK = 1024 * 1024
@@ -26,7 +31,134 @@ ENCODINGS = {
     "latin-1": "Latin-1 (ISO-8859-1)",
 }
 DELIMITERS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Vertical bar (|)"}
-KEY_NAMES = ("itemkey", "item_key", "key", "id", "sku")
+KEY_NAMES = ("itemkey", "item_key", "key", "id", "sku", "isbn", "ean", "gtin", "upc", "product_id")
+NAME_MAX = 255  # a catalog's property names (docs/api-decisions.md, "Synerise catalogs: the dashboard's …")
+# Text with a byte order mark, turned into UTF-8 on upload; UTF-32 first: its LE mark starts like UTF-16's.
+BOMS = {
+    codecs.BOM_UTF32_LE: "utf-32-le",
+    codecs.BOM_UTF32_BE: "utf-32-be",
+    codecs.BOM_UTF16_LE: "utf-16-le",
+    codecs.BOM_UTF16_BE: "utf-16-be",
+}
+TRANSCODED = {
+    "utf-16-le": "UTF-16 (little-endian) with a byte order mark",
+    "utf-16-be": "UTF-16 (big-endian) with a byte order mark",
+    "utf-32-le": "UTF-32 (little-endian) with a byte order mark",
+    "utf-32-be": "UTF-32 (big-endian) with a byte order mark",
+}
+SAVE_AS_CSV = "Save it as a CSV file (in Excel: File, Save As, “CSV UTF-8”) and upload that."
+# What a file is by its first bytes; none of these starts a text file.
+MAGIC = {
+    b"PK\x03\x04": "a zip archive (an Excel or Numbers workbook is one)",
+    b"PK\x05\x06": "a zip archive",
+    b"\x1f\x8b": "a file compressed with gzip",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"BZh": "a file compressed with bzip2",
+    b"\xfd7zXZ": "a file compressed with xz",
+}
+# What a spreadsheet runs as a formula at the start of a cell (OWASP, "CSV Injection"); a plain number is
+# left alone, so -12.5 stays a number. Rules: docs/api-decisions.md, "Catalog export".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _formula_like(text: str) -> bool:
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(bare)
+
+
+def neutralised(text: str) -> str:
+    """The cell as a spreadsheet shows it as text: a quote before what would be a formula. A cell that
+    already starts with quotes before one gets one more, so `restored` gives back every value exactly."""
+    return "'" + text if text[:1] in "=+-@\t\r'" and text and _formula_like(text) else text
+
+
+def restored(text: str) -> str:
+    """The value `neutralised` was given: the quote taken off a cell that would otherwise be a formula."""
+    return text[1:] if text[:1] == "'" and _formula_like(text) else text
+
+
+class SheetWriter:
+    """A CSV writer for files people open in a spreadsheet: every cell `neutralised`, and a row holding a
+    carriage return written with every cell quoted (Python's csv quotes a lone CR only when the line
+    terminator holds one, and an unquoted CR splits the row for most readers)."""
+
+    def __init__(self, out: Any, **dialect: Any) -> None:
+        self.plain = csv.writer(out, **dialect)
+        self.quoted = csv.writer(out, quoting=csv.QUOTE_ALL, **dialect)
+
+    def writerow(self, cells: list[str]) -> None:
+        row = [neutralised(cell) for cell in cells]
+        (self.quoted if any("\r" in cell for cell in row) else self.plain).writerow(row)
+
+
+class NotText(Exception):
+    """The upload is not a text file we can read; the message says what it is and what to do."""
+
+
+def inspect(head: bytes) -> str:
+    """The encoding to turn the file into UTF-8 from ('' for none), judged by its first bytes; raises
+    NotText for a binary file: a known kind, or null bytes in text that has no UTF-16/32 mark."""
+    for bom, encoding in BOMS.items():
+        if head.startswith(bom):
+            return encoding
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            raise NotText(f"This file is {kind}, not a CSV file. {SAVE_AS_CSV}")
+    if b"\x00" in head:
+        raise NotText(
+            "This file holds null bytes, so it is not a CSV file: it is a binary file, or text in UTF-16 "
+            f"without a byte order mark. {SAVE_AS_CSV}"
+        )
+    return ""
+
+
+def transcode(chunks: Iterable[bytes], target: Path, encoding: str) -> None:
+    """Write the text of `chunks` (in `encoding`, starting with its BOM) to `target` as UTF-8, a chunk at a
+    time; raises NotText when it does not decode or holds a null character."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    name = TRANSCODED[encoding].split(" with")[0]
+    first = True
+    with target.open("w", encoding="utf-8", newline="") as out:
+        try:
+            for chunk in chunks:
+                text = decoder.decode(chunk)
+                if first and text:
+                    text, first = text.removeprefix("\ufeff"), False
+                if "\x00" in text:
+                    raise NotText(f"This {name} file holds null characters, which a catalog cannot store.")
+                out.write(text)
+            out.write(decoder.decode(b"", final=True))
+        except UnicodeError as exc:
+            raise NotText(
+                f"This file starts as {name} text but is not valid {name} further on. {SAVE_AS_CSV}"
+            ) from exc
+
+
+def column_names(width: int) -> list[str]:
+    """The names of the columns of a file without a header row."""
+    return [f"column_{n}" for n in range(1, width + 1)]
+
+
+def looks_like_data(row: list[str]) -> bool:
+    """Whether a first row reads as data rather than column names: one of its cells is empty, starts with
+    a digit or a sign and a digit (numbers, dates, codes), holds JSON, a web address or an e-mail address."""
+    for cell in (cell.strip() for cell in row):
+        if not cell or cell[0].isdigit() or NUMBER.fullmatch(cell) or cell[0] in "[{":
+            return True
+        if "://" in cell or ("@" in cell and "." in cell.rsplit("@", 1)[1]):
+            return True
+    return False
+
+
+def usable(name: str) -> bool:
+    """Whether a header name can name a catalog property (and be stored as a choice)."""
+    return 0 < len(name.strip()) <= NAME_MAX and "\x00" not in name
 
 
 @dataclass
@@ -37,6 +169,7 @@ class Sniffed:
     rows: list[list[str]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)  # each row's number as a spreadsheet shows it
     error: str = ""
+    first_row: list[str] = field(default_factory=list)
 
     @property
     def preview(self) -> list[tuple[int, list[str], str]]:
@@ -50,19 +183,22 @@ class Sniffed:
 
     @property
     def key_guess(self) -> str:
+        """The column named like a key, else '': the person chooses (never the first column unasked)."""
         for name in self.header:
             if name.strip().lower() in KEY_NAMES:
-                return name
-        return self.header[0] if self.header else ""
+                return name.strip()
+        return ""
 
     @property
     def json_guess(self) -> list[str]:
         """Columns whose first non-empty cells all look like JSON objects or lists."""
         found = []
         for index, name in enumerate(self.header):
+            if not usable(name):
+                continue
             cells = [row[index].strip() for row in self.rows if index < len(row) and row[index].strip()]
             if cells and all(cell[0] in "[{" for cell in cells) and any(_is_json(c) for c in cells):
-                found.append(name)
+                found.append(name.strip())
         return found
 
 
@@ -106,8 +242,11 @@ def detect_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
-def sniff(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Sniffed:
-    """What the file looks like: detected (or chosen) encoding and delimiter, header, first rows."""
+def sniff(
+    path: Path, *, encoding: str | None = None, delimiter: str | None = None, header: bool = True
+) -> Sniffed:
+    """What the file looks like: detected (or chosen) encoding and delimiter, header, first rows. Without
+    a header row (`header=False`) the columns are column_1, column_2, … and the first row is row 1."""
     encoding = encoding or detect_encoding(path)
     with path.open("rb") as file:
         raw = file.read(SAMPLE)
@@ -120,8 +259,11 @@ def sniff(path: Path, *, encoding: str | None = None, delimiter: str | None = No
         return sniffed
     try:
         with open_rows(path, sniffed.encoding, sniffed.delimiter) as rows:
-            sniffed.header = next(rows, [])
-            for number, row in enumerate(rows, start=2):
+            sniffed.first_row = next(rows, [])
+            sniffed.header = sniffed.first_row if header else column_names(len(sniffed.first_row))
+            if not header and sniffed.first_row:
+                rows = itertools.chain([sniffed.first_row], rows)  # type: ignore[assignment]
+            for number, row in enumerate(rows, start=2 if header else 1):
                 if not row:
                     continue  # a blank line, skipped by the dry run too
                 sniffed.rows.append(row)
@@ -144,6 +286,13 @@ def header_problem(header: list[str]) -> str:
     names = [name.strip() for name in header]
     if any(not name for name in names):
         return "Every column needs a name in the header row; some are empty."
+    if any("\x00" in name for name in names):
+        return "The header row holds a null character, which a catalog cannot store."
+    if long := [n for n, name in enumerate(names, start=1) if len(name) > NAME_MAX]:
+        return (
+            f"Column names are at most {NAME_MAX} characters (they name the catalog's properties); "
+            f"column {long[0]:,} has {len(names[long[0] - 1]):,}. Is the first row really the header?"
+        )
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         return f"Column names must differ; the header repeats {', '.join(duplicates)}."
@@ -158,12 +307,18 @@ class Rows:
         self.size = path.stat().st_size
         self.text = io.TextIOWrapper(self.raw, encoding=encoding, newline="")
         self.reader = csv.reader(self.text, delimiter=delimiter, strict=False)
+        self.records = (self._restored(row) for row in self.reader)
+
+    @staticmethod
+    def _restored(row: list[str]) -> list[str]:
+        # An export's neutralised cells read back as the values they were (docs: "Catalog export").
+        return [restored(cell) if cell[:1] == "'" else cell for cell in row]
 
     def __iter__(self) -> Iterator[list[str]]:
-        return self.reader
+        return self.records
 
     def __next__(self) -> list[str]:
-        return next(self.reader)
+        return next(self.records)
 
     def __enter__(self) -> Rows:
         return self

@@ -7,7 +7,6 @@ listed for deletion. Rules in docs/api-decisions.md, "Catalog import".
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from collections import deque
@@ -114,7 +113,7 @@ class Classifier:
                 seen[key] = row
             if problem or value is None:
                 out.append((row, key, "invalid", problem, None, None))
-                self.bad.writerow([row, problem, *cells])
+                self.bad.writerow([str(row), problem, *cells])
                 self.counts["invalid"] += 1
                 continue
             old = remote.get(key)
@@ -180,11 +179,14 @@ def classify_file(imp: CatalogImport, upload: Path, plan: Plan, bad_path: Path, 
         csvfile.open_rows(upload, imp.encoding, imp.delimiter) as records,
         bad_path.open("w", encoding="utf-8-sig", newline="") as bad_file,
     ):
-        header = next(records, [])
-        bad = csv.writer(bad_file, delimiter=imp.delimiter)
+        first = next(records, [])
+        header = first if imp.has_header is not False else csvfile.column_names(len(first))
+        bad = csvfile.SheetWriter(bad_file, delimiter=imp.delimiter)
         bad.writerow(["row", "reason", *header])
         classifier = Classifier(imp, header, plan, bad)
         chunk: list[tuple[int, list[str]]] = []
+        if imp.has_header is False and first:
+            chunk.append((1, first))  # no header: the first row is data, row 1
         row = 1
         for cells in records:
             row += 1

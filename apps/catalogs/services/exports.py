@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from apps.catalogs.client import Catalog, ItemPage
 from apps.catalogs.models import Export
+from apps.catalogs.services import csvfile
 from apps.catalogs.services.workspace import User, client_of, workspace_for
 from apps.core import audit
 from apps.core.paging import REMOTE_PAGE_MAX
@@ -54,7 +54,8 @@ def start_export(user: User, catalog: Catalog, *, search: str, task_name: str) -
 
 
 def run_export(job_id: int) -> None:
-    """Write the CSV to a part file, one page (C9) at a time, then give it its name.
+    """Write the CSV to a part file, one page (C9) at a time, then give it its name. Cells a spreadsheet
+    would run as formulas are neutralised (csvfile.neutralised); an import reads them back as they were.
 
     Run again after a lost worker, it starts the file over: nothing remote changes.
     """
@@ -70,8 +71,10 @@ def run_export(job_id: int) -> None:
             part.open("w", newline="", encoding="utf-8") as out,
             ThreadPoolExecutor(1) as ahead,
         ):
-            keys = api.catalog_keys(export.catalog_id)
-            writer = csv.writer(out, lineterminator="\n")
+            # The key is the first column; an `itemKey` property (C2 and our import keep the key in the
+            # value) is not written a second time under the same name, which no import could read.
+            keys = [key for key in api.catalog_keys(export.catalog_id) if key != "itemKey"]
+            writer = csvfile.SheetWriter(out, lineterminator="\n")
             writer.writerow(["itemKey", *keys])
 
             def fetch(offset: int) -> ItemPage:

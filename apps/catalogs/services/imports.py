@@ -9,6 +9,7 @@ after a worker dies from the batches not yet confirmed, and retries only the fai
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
 import shutil
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -40,9 +42,15 @@ PERMISSION = "catalogs.edit_items"
 BATCH_SIZE = 1000  # C11's limit (docs/api-decisions.md)
 DELETE_BATCH = 100  # C16 deletes one key per call
 KEEP = timedelta(days=7)  # an upload, its plan and its bad rows
+ABANDONED = timedelta(days=1)  # an upload never dry-run
+STRAY = timedelta(hours=1)  # a folder without an import (an upload cut short); no upload takes this long
 
 
-class TooLarge(Exception):
+class Refused(Exception):
+    """The upload is not taken; the message says why and what to do."""
+
+
+class TooLarge(Refused):
     """The upload is larger than settings.CATALOG_IMPORT_MAX_BYTES."""
 
 
@@ -51,17 +59,42 @@ def folder_of(imp: CatalogImport) -> Path:
 
 
 def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedFile) -> CatalogImport:
-    """Keep the file (moved from Django's temporary file, never read into memory) and detect its format."""
+    """Keep the file (moved from Django's temporary file, never read into memory; UTF-16 and UTF-32 turned
+    into UTF-8 a chunk at a time) and detect its format. Raises Refused for a file too large, one that
+    does not fit in the import folder, or one that is not text; a refused or failed upload leaves nothing."""
     most = limit()
-    if file.size is not None and file.size > most:
-        raise TooLarge(
-            f"The file is {filesizeformat(file.size)}; an import takes up to {filesizeformat(most)}."
-        )
+    size = file.size or 0
+    if size > most:
+        raise TooLarge(f"The file is {filesizeformat(size)}; an import takes up to {filesizeformat(most)}.")
+    if reason := room_for(size):
+        raise Refused(reason)
+    file.seek(0)
+    head = file.read(csvfile.SAMPLE)
+    try:
+        transcode_from = csvfile.inspect(head)
+    except csvfile.NotText as exc:
+        raise Refused(str(exc)) from exc
     token = secrets.token_hex(12)
     folder = Path(settings.CATALOG_IMPORT_DIR) / token
     folder.mkdir(parents=True)
+    try:
+        return _keep(user, connection, catalog, file, folder, transcode_from)
+    except csvfile.NotText as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise Refused(str(exc)) from exc
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _keep(
+    user: User, connection: Connection, catalog: Catalog, file: UploadedFile, folder: Path, source: str
+) -> CatalogImport:
+    """Store the file in `folder` (as UTF-8 from `source`, its encoding, when that is given) and record it."""
     target = folder / "upload.csv"
-    if hasattr(file, "temporary_file_path"):
+    if source:
+        csvfile.transcode(file.chunks(), target, source)
+    elif hasattr(file, "temporary_file_path"):
         shutil.move(file.temporary_file_path(), target)
     else:
         with target.open("wb") as out:
@@ -72,13 +105,14 @@ def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedF
         connection=connection,
         catalog_id=catalog.id,
         catalog_name=catalog.name,
-        folder=token,
-        filename=(file.name or "upload.csv")[:255],
+        folder=folder.name,
+        filename=(file.name or "upload.csv").replace("\x00", "")[:255] or "upload.csv",
         size=target.stat().st_size,
-        detected_encoding=sniffed.encoding,
+        detected_encoding=source or sniffed.encoding,
         detected_delimiter=sniffed.delimiter,
         encoding=sniffed.encoding,
         delimiter=sniffed.delimiter,
+        has_header=None if sniffed.first_row and csvfile.looks_like_data(sniffed.first_row) else True,
         key_column=sniffed.key_guess,
         json_columns=sniffed.json_guess,
         created_by=user if user.is_authenticated else None,
@@ -87,34 +121,76 @@ def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedF
     return imp
 
 
-def sniff(imp: CatalogImport) -> csvfile.Sniffed:
-    return csvfile.sniff(folder_of(imp) / "upload.csv", encoding=imp.encoding, delimiter=imp.delimiter)
+def room_for(size: int) -> str:
+    """Why an upload of `size` bytes does not fit in the import folder ('' when it does)."""
+    most = int(settings.CATALOG_IMPORT_DIR_MAX_BYTES)
+    used = folder_size(Path(settings.CATALOG_IMPORT_DIR))
+    if used + size <= most:
+        return ""
+    return (
+        f"The space for uploaded files is full: {filesizeformat(used)} of {filesizeformat(most)} is taken "
+        f"by earlier imports, and this file is {filesizeformat(size)}. Uploads never checked with a dry run "
+        f"are removed after a day and every upload after {KEEP.days} days; try again later, or ask an "
+        "administrator to make room."
+    )
+
+
+def folder_size(root: Path) -> int:
+    total = 0
+    if not root.is_dir():
+        return 0
+    for folder in os.scandir(root):
+        if folder.is_dir(follow_symlinks=False):
+            total += sum(entry.stat().st_size for entry in os.scandir(folder.path) if entry.is_file())
+        elif folder.is_file(follow_symlinks=False):
+            total += folder.stat().st_size
+    return total
+
+
+def sniff(imp: CatalogImport, *, header: bool | None = None) -> csvfile.Sniffed:
+    """The file as chosen for `imp` (`header`: read with or without a header row, whatever imp says)."""
+    header = imp.has_header is not False if header is None else header
+    path = folder_of(imp) / "upload.csv"
+    return csvfile.sniff(path, encoding=imp.encoding, delimiter=imp.delimiter, header=header)
 
 
 def limit() -> int:
     return int(settings.CATALOG_IMPORT_MAX_BYTES)
 
 
-CHOICES = ("encoding", "delimiter", "key_column", "json_columns", "reconcile")
+CHOICES = ("encoding", "delimiter", "has_header", "key_column", "json_columns", "reconcile")
+
+
+def _set_choices(imp: CatalogImport, choices: dict[str, Any]) -> None:
+    for name in CHOICES:
+        setattr(imp, name, choices.get(name, getattr(imp, name)))
 
 
 def save_choices(imp: CatalogImport, choices: dict[str, Any]) -> None:
-    for name in CHOICES:
-        setattr(imp, name, choices[name])
+    _set_choices(imp, choices)
     imp.save(update_fields=list(CHOICES))
 
 
 def readable(imp: CatalogImport, choices: dict[str, Any]) -> str:
     """Why the file cannot be checked as chosen ('' when it can)."""
+    if choices["has_header"] is None:
+        return "Say whether the first row names the columns or is the first row of data."
     sniffed = csvfile.sniff(
-        folder_of(imp) / "upload.csv", encoding=choices["encoding"], delimiter=choices["delimiter"]
+        folder_of(imp) / "upload.csv",
+        encoding=choices["encoding"],
+        delimiter=choices["delimiter"],
+        header=choices["has_header"],
     )
     if sniffed.error:
         return sniffed.error
     if not csvfile.decodes(folder_of(imp) / "upload.csv", choices["encoding"]):
         name = csvfile.ENCODINGS[choices["encoding"]]
         return f"The file is not valid {name} everywhere; choose another encoding."
-    return csvfile.header_problem(sniffed.header)
+    if problem := csvfile.header_problem(sniffed.header):
+        return problem
+    if not choices["key_column"]:
+        return "Choose the key column: the column whose value becomes each item's key."
+    return ""
 
 
 def reopen(imp: CatalogImport) -> None:
@@ -142,8 +218,7 @@ def start_dry_run(user: User, imp: CatalogImport, *, choices: dict[str, Any], ta
         raise jobs.JobFailed("This file is already being imported; upload it again to start over.")
     if stage(imp) == "checking":
         raise jobs.JobFailed("Its dry run is under way; wait for it, or cancel it, to change the settings.")
-    for name in CHOICES:
-        setattr(imp, name, choices[name])
+    _set_choices(imp, choices)
     imp.counts = {}
     job = jobs.create_job(
         kind="catalogs.import_check",
@@ -355,16 +430,28 @@ def progress(imp: CatalogImport) -> dict[str, Any]:
 
 
 def purge(now: datetime | None = None) -> int:
-    """Forget the imports uploaded more than KEEP ago, their files and plans with them; not one whose
-    dry run or import is still queued or running. Returns how many went."""
-    cutoff = (now or timezone.now()) - KEEP
+    """Forget the imports uploaded more than KEEP ago, and those never dry-run after ABANDONED, their
+    files and plans with them; not one whose dry run or import is still queued or running. Folders
+    without an import (an upload cut short) go after STRAY. Returns how many imports and folders went."""
+    now = now or timezone.now()
     active = [Job.State.QUEUED, Job.State.RUNNING]
-    old = CatalogImport.objects.filter(created_at__lt=cutoff).exclude(dry_run__state__in=active)
+    old = CatalogImport.objects.filter(
+        Q(created_at__lt=now - KEEP) | Q(created_at__lt=now - ABANDONED, dry_run=None, run=None)
+    )
     gone = 0
-    for imp in old.exclude(run__state__in=active):
+    for imp in old.exclude(dry_run__state__in=active).exclude(run__state__in=active):
         shutil.rmtree(folder_of(imp), ignore_errors=True)
         imp.delete()
         gone += 1
+    root = Path(settings.CATALOG_IMPORT_DIR)
+    if root.is_dir():
+        known = set(CatalogImport.objects.values_list("folder", flat=True))
+        before = (now - STRAY).timestamp()
+        for entry in os.scandir(root):
+            stray = entry.name not in known and entry.is_dir(follow_symlinks=False)
+            if stray and entry.stat().st_mtime < before:
+                shutil.rmtree(entry.path, ignore_errors=True)
+                gone += 1
     return gone
 
 

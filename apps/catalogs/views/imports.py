@@ -40,7 +40,7 @@ def import_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             imp = imports.upload(request.user, connection, catalog, form.cleaned_data["file"])
-        except imports.TooLarge as exc:
+        except imports.Refused as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("catalogs:import_detail", pk=imp.pk)
@@ -62,7 +62,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if stage in ("settings", "check_failed"):
         sniffed = imports.sniff(imp)
         context["sniffed"] = sniffed
-        context["encodings"] = csvfile.ENCODINGS
+        context["encodings"] = {**csvfile.ENCODINGS, **csvfile.TRANSCODED}
         context["delimiters"] = csvfile.DELIMITERS
         context["header_problem"] = csvfile.header_problem(sniffed.header) if sniffed.header else ""
         context["form"] = ReadForm(initial=_choices(imp), header=sniffed.header)
@@ -94,6 +94,7 @@ def _choices(imp: CatalogImport) -> dict[str, object]:
     return {
         "encoding": imp.encoding,
         "delimiter": imp.delimiter,
+        "first_row": ReadForm.first_row_of(imp.has_header),
         "key_column": imp.key_column,
         "json_columns": imp.json_columns,
         "reconcile": imp.reconcile,
@@ -118,8 +119,14 @@ def import_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """'Preview again' saves how to read the file; 'Run the dry run' also queues the dry run."""
     imp = _import(request, pk)
-    sniffed = imports.sniff(imp)
-    form = ReadForm(request.POST, header=sniffed.header)
+    data = request.POST.copy()
+    header = data.get("first_row", "") != "data"
+    if header != (imp.has_header is not False):
+        # The columns change with the header row: the key and JSON columns are chosen again.
+        data.pop("key_column", None)
+        data.pop("json_columns", None)
+    sniffed = imports.sniff(imp, header=header)
+    form = ReadForm(data, header=sniffed.header)
     if not form.is_valid():
         messages.error(
             request,
