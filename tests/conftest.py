@@ -21,6 +21,7 @@ from django.test import Client
 from apps.connections.models import Connection
 from apps.sandbox import seed
 from synadmin.celery import app as celery_app
+from tests.outage import RedisServer, broker_at
 
 PASSWORD = "correct horse battery staple"
 
@@ -164,3 +165,24 @@ def celery_worker(transactional_db: None) -> Iterator[None]:
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"):
         yield
+
+
+@pytest.fixture
+def outage(settings: Any, tmp_path: Any) -> Iterator[RedisServer]:
+    """A Redis of this test's own as the broker and the cache: `outage.stop()` and `outage.start()`."""
+    server = RedisServer(tmp_path)
+    server.start()
+    caches = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.RedisCache",  # as settings.py makes a redis:// CACHE_URL
+            "LOCATION": server.url(1),
+            "OPTIONS": dict(settings.REDIS_CACHE_OPTIONS),
+        }
+    }
+    try:
+        with broker_at(server.url(0)):
+            yield server
+    finally:
+        settings.CACHES = caches  # before the autouse clear of the cache, which this server may not answer
+        server.stop()
