@@ -6,6 +6,7 @@ touched, and keeps nothing on disk.
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -48,9 +49,19 @@ class RedisServer:
     def stop(self) -> None:
         """Stop this server (by its own process, never by name)."""
         if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen server would not hear the terminate
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+    def freeze(self) -> None:
+        """Stop the server without closing its port: connections open, and nothing answers."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
     def client(self, db: int = 0) -> redis.Redis:
         return redis.Redis(host="127.0.0.1", port=self.port, db=db, socket_timeout=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,18 +19,25 @@ class RedisCache(DjangoRedisCache):
     """Django's Redis cache, answering like an empty cache while its server is down (a warning is
     logged when it goes away), so that pages and tokens work without it instead of answering 500.
 
-    `down` tells whether the last call of this thread found the server away (see `is_down`).
+    `down` tells whether the server was away at the last call of this thread (see `is_down`); Django
+    keeps a cache object per thread, so each thread finds out for itself.
     """
 
     down = False
+    # After a failure the server is left alone this long: a frozen Redis costs its timeout once, not
+    # at every call of a page.
+    pause = 5.0
+    _retry_at = 0.0
 
     def _forgive(self, call: Callable[[], Any], fallback: Any) -> Any:
+        if self.down and time.monotonic() < self._retry_at:
+            return fallback
         try:
             result = call()
         except CACHE_ERRORS as exc:
             if not self.down:
                 logger.warning("cache unreachable, going on without it: %s", exc)
-            self.down = True
+            self.down, self._retry_at = True, time.monotonic() + self.pause
             return fallback
         self.down = False
         return result
