@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from django.core.cache import cache
 
 from apps.connections import services
 from apps.connections.models import Connection
+from apps.core.cache import RedisCache
 from tests.outage import RedisServer
 
 
@@ -20,8 +22,12 @@ def bearer(connection: Connection) -> str:
 
 
 def test_requests_go_on_with_one_token_kept_while_the_cache_is_down(
-    demo: dict[str, Connection], outage: RedisServer, caplog: pytest.LogCaptureFixture
+    demo: dict[str, Connection],
+    outage: RedisServer,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(RedisCache, "pause", 0.1)  # how long a cache that failed is left alone
     connection = demo["synerise"]
     outage.stop()
     with caplog.at_level(logging.WARNING):
@@ -30,6 +36,7 @@ def test_requests_go_on_with_one_token_kept_while_the_cache_is_down(
     assert "cache unreachable" in caplog.text
 
     outage.start()
+    time.sleep(0.2)
     store = services.CacheTokenStore(connection)
     bearer(connection)
     assert cache.get(store.key) is not None  # back in the shared cache
