@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.catalogs.client import CatalogsClient
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
+from apps.content.models import ScheduledAction
 from apps.core.queue import NOT_STARTED
 from apps.jobs.models import Job
 from apps.sandbox.connectmyapps.models import CanvasWorkflow
@@ -197,8 +200,27 @@ def test_a_frozen_broker_and_cache_hold_an_action_for_seconds_not_for_ever(
         started = time.monotonic()
         response = act(admin_client)
         took = time.monotonic() - started
+        health = admin_client.get("/healthz")
+        health_took = time.monotonic() - started - took
     finally:
         outage.thaw()
+    assert health.status_code == 503 and health_took < QUICK, f"health answered in {health_took:.2f} s"
     assert response.status_code == 503 and SENTENCE in response.content.decode()
     assert took < QUICK, f"answered in {took:.2f} s"
     assert not Job.objects.filter(state=Job.State.QUEUED).exists()
+
+
+def test_an_action_scheduled_during_the_outage_is_kept_for_the_sweep(
+    demo: dict[str, Connection], outage: RedisServer, publisher_client: Client
+) -> None:
+    """A schedule is a row that beat sends when due, so it needs no broker to be made, and is not lost."""
+    record = BrickworksClient(connections.http_for(demo["synerise"])).get_record(
+        "home-banners", "winter-sale"
+    )
+    outage.stop()
+    at = (timezone.localtime() + timedelta(minutes=5)).replace(second=0, microsecond=0)
+    url = reverse("content:record_schedule", args=["home-banners", record.id])
+    response = publisher_client.post(url, {"action": "unpublish", "at": at.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 302
+    item = ScheduledAction.objects.get(record_id=record.id)
+    assert (item.state, item.run_at) == (ScheduledAction.State.PENDING, at)
