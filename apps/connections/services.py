@@ -58,7 +58,8 @@ class CacheTokenStore:
 
     The key includes a digest of the credentials, so editing them starts with a fresh token. The token
     is encrypted with the keys of the connection secrets: whoever reads the cache (Redis) can't use it.
-    One that no key decrypts (a rotated key, an entry written before encryption) is no token.
+    One that no key decrypts (a rotated key, an entry written before encryption) is no token. While the
+    cache is down (apps.core.cache) each process goes on with the tokens it holds.
     """
 
     def __init__(self, connection: Connection) -> None:
