@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
@@ -21,6 +24,7 @@ from django.test import Client
 from apps.connections.models import Connection
 from apps.sandbox import seed
 from synadmin.celery import app as celery_app
+from tests.outage import RedisServer, broker_at
 
 PASSWORD = "correct horse battery staple"
 
@@ -138,8 +142,9 @@ def eager_celery() -> Iterator[None]:
 @pytest.fixture(autouse=True, scope="session")
 def _private_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the session's messages apart from a `make run` on the same checkout, and from the other
-    xdist workers of this run: each has its own folder (tmp_path_factory is per worker), or on Redis its
-    own queue, so no worker takes another's task (whose job lives in the other worker's test database).
+    xdist workers of this run: each has its own folder (tmp_path_factory is per worker), or on Redis and
+    RabbitMQ its own queue, so no worker takes another's task (whose job lives in the other worker's
+    test database).
 
     Set before the first task is sent: the producer pool keeps the options it was created with.
     """
@@ -153,14 +158,50 @@ def _private_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
             "store_processed": False,
         }
     else:
-        celery_app.conf.task_default_queue = f"synadmin-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        # Redis and RabbitMQ alike: a queue per database (one per checkout on a shared machine) and worker.
+        database = django_settings.DATABASES["default"]["NAME"]
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        celery_app.conf.task_default_queue = f"synadmin-tests-{Path(str(database)).name}-{worker}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that runs a real worker is marked `real_worker`: CI runs them once more on RabbitMQ."""
+    for item in items:
+        if "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.real_worker)
 
 
 @pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[None]:
-    """A real Celery worker in a thread, on the configured broker (Redis in CI, a folder otherwise)."""
+    """A real Celery worker in a thread, on the configured broker (Redis and RabbitMQ in CI, a folder
+    otherwise)."""
     from celery.contrib.testing.worker import start_worker
 
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"):
         yield
+
+
+@pytest.fixture
+def outage(settings: Any, tmp_path: Any) -> Iterator[RedisServer]:
+    """A Redis of this test's own as the broker and the cache: `outage.stop()` and `outage.start()`."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server not found; .ci/run uses Debian's redis-server")
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    caches = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.RedisCache",  # as settings.py makes a redis:// CACHE_URL
+            "LOCATION": server.url(1),
+            "OPTIONS": dict(settings.REDIS_CACHE_OPTIONS),
+        }
+    }
+    try:
+        with broker_at(server.url(0)):
+            yield server
+    finally:
+        settings.CACHES = caches  # before the autouse clear of the cache, which this server may not answer
+        server.stop()

@@ -18,6 +18,7 @@ from pydantic import BaseModel, StrictBool, TypeAdapter
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
 from apps.core import audit, fields
+from apps.core import cache as caches
 from apps.core.auth import SyneriseAuth, Token
 from apps.core.http import ApiClient, ApiError, build_http
 from apps.jobs import services as jobs
@@ -57,7 +58,8 @@ class CacheTokenStore:
 
     The key includes a digest of the credentials, so editing them starts with a fresh token. The token
     is encrypted with the keys of the connection secrets: whoever reads the cache (Redis) can't use it.
-    One that no key decrypts (a rotated key, an entry written before encryption) is no token.
+    One that no key decrypts (a rotated key, an entry written before encryption) is no token. While the
+    cache is down (apps.core.cache) each process goes on with the tokens it holds.
     """
 
     def __init__(self, connection: Connection) -> None:
@@ -76,6 +78,8 @@ class CacheTokenStore:
 
     def get(self) -> Token | None:
         value = cache.get(self.key)
+        if caches.is_down():
+            return _kept.get(self.key)
         if not value:
             return None
         try:
@@ -86,9 +90,16 @@ class CacheTokenStore:
     def set(self, token: Token) -> None:
         ttl = max(1, int(token.expires_at - timezone.now().timestamp()))
         cache.set(self.key, {"value": fields.encrypt(token.value), "expires_at": token.expires_at}, ttl)
+        _kept[self.key] = token
 
     def clear(self) -> None:
+        _kept.pop(self.key, None)
         cache.delete(self.key)
+
+
+# The tokens this process holds, read only while the cache is down (apps.core.cache): an outage then
+# costs no login, or one per process and connection, instead of one per request.
+_kept: dict[str, Token] = {}
 
 
 def synerise_auth(connection: Connection) -> SyneriseAuth:

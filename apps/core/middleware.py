@@ -5,6 +5,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
+import kombu.exceptions
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from django_htmx.http import reswap, retarget
 
 from apps.core import audit
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
+from apps.core.queue import QueueUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,11 @@ class ApiErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, kombu.exceptions.OperationalError):
+            # A send that went around apps.jobs.enqueue: still a refusal, not a 500.
+            exception = QueueUnavailable()
+        if isinstance(exception, QueueUnavailable):
+            return _queue_down(request, exception)
         if not isinstance(exception, ApiError):
             return None
         logger.warning("remote API error on %s: %s (%s)", request.path, exception.message, exception.status)
@@ -98,6 +105,16 @@ class ApiErrorMiddleware:
             return reswap(retarget(response, "#messages"), "beforeend")
         status = {ApiNotFound: 404, ApiConflict: 409, ApiValidationError: 400}.get(type(exception), 502)
         return render(request, "core/api_error.html", context, status=status)
+
+
+def _queue_down(request: HttpRequest, exception: QueueUnavailable) -> HttpResponse:
+    """The broker did not take a task: a 503 page, or for htmx the alert in the messages region."""
+    logger.warning("task queue unreachable on %s", request.path)
+    context = {"error": exception}
+    if getattr(request, "htmx", False):
+        response = render(request, "core/queue_down.html#alert", context)
+        return reswap(retarget(response, "#messages"), "beforeend")
+    return render(request, "core/queue_down.html", context, status=503)
 
 
 class TimezoneMiddleware:

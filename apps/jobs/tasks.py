@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
 from apps.core.http import ApiError
-from apps.jobs import scheduling, services
+from apps.jobs import enqueue, scheduling, services
 from apps.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -36,17 +36,19 @@ def start(
     target: models.Model | None,
     user: AbstractBaseUser | AnonymousUser | None,
 ) -> Job:
-    """Create a Job for `task` and enqueue the task once the transaction commits."""
+    """Create a Job for `task` and enqueue the task once the transaction commits (QueueUnavailable when
+    the broker cannot take it: the job is then failed, see `enqueue.send`)."""
     job = services.create_job(kind=kind, label=label, task_name=task.name, target=target, user=user)
-    task.delay_on_commit(job.pk)
+    enqueue.send(task, job.pk)
     return job
 
 
 def retry(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Requeue a failed or cancelled job and send its task again."""
+    """Requeue a failed or cancelled job and send its task again (QueueUnavailable when the broker cannot
+    take it: the job is failed again, see `enqueue.send`)."""
     if not services.retry_job(job, user=user):
         return False
-    _send_after_commit(job)
+    enqueue.send(job.task_name, job.pk)
     return True
 
 

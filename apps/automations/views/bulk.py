@@ -16,6 +16,7 @@ from apps.automations.services.workspace import workflows_client
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core.htmx import HtmxHttpRequest
+from apps.jobs import enqueue
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +46,7 @@ def bulk_ready(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and ready:
         connection = connections.connection_for(request.user, Connection.Kind.SYNERISE)
         job = bulk.create_job(request.user, connection, operation, ready, task_name=tasks.run_bulk.name)
-        tasks.run_bulk.delay_on_commit(job.pk)
+        enqueue.send(tasks.run_bulk, job.pk)
         return redirect("jobs:detail", pk=job.pk)
     if request.method == "POST":
         messages.warning(request, "None of these workflows is ready; nothing was started.")

@@ -18,6 +18,7 @@ from apps.automations.services import control, follow, listing, runs, schedule
 from apps.automations.services.workspace import workflows_client_of, workflows_connection
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import PAGE_SIZE, page_number
+from apps.jobs import enqueue
 
 VIEW = "automations.view_workflows"
 OPERATE = "automations.operate_workflows"
@@ -90,7 +91,7 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         result_url=live,
         has_stages=workflow.has_transformation is not False,
     )
-    tasks.run_workflow.delay_on_commit(job.pk)
+    enqueue.send(tasks.run_workflow, job.pk)
     verb = "Resuming" if workflow.status == "Paused" else "Starting"
     messages.success(request, f"{verb} “{workflow.name}”.")
     return redirect(live)

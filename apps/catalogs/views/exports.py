@@ -14,6 +14,7 @@ from apps.catalogs.models import Export
 from apps.catalogs.services import exports
 from apps.catalogs.services.workspace import client_for, workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
+from apps.jobs import enqueue
 from apps.jobs import services as jobs
 
 
@@ -25,7 +26,7 @@ def export_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     with client_for(request.user) as api:
         catalog = api.get_catalog(catalog_id)
     export = exports.start_export(request.user, catalog, search=search, task_name=tasks.run_export.name)
-    tasks.run_export.delay_on_commit(export.job_id)
+    enqueue.send(tasks.run_export, export.job_id)
     return redirect("catalogs:export", export.pk)
 
 

@@ -16,6 +16,7 @@ from apps.catalogs.services import csvfile, imports
 from apps.catalogs.services.plan import FATES, Plan, PlanPage
 from apps.catalogs.services.workspace import client_for, workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
+from apps.jobs import enqueue
 from apps.jobs import services as jobs_services
 from apps.jobs import tasks as jobs_tasks
 
@@ -148,7 +149,7 @@ def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except jobs_services.JobFailed as exc:
         messages.error(request, str(exc))
         return redirect("catalogs:import_detail", pk=pk)
-    tasks.check_import.delay_on_commit(job.pk)
+    enqueue.send(tasks.check_import, job.pk)
     return redirect("catalogs:import_detail", pk=pk)
 
 
@@ -162,7 +163,7 @@ def import_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except imports.Stale as exc:
         messages.error(request, str(exc))
         return redirect("catalogs:import_detail", pk=pk)
-    tasks.run_import.delay_on_commit(job.pk)
+    enqueue.send(tasks.run_import, job.pk)
     return redirect("catalogs:import_detail", pk=pk)
 
 

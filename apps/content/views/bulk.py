@@ -18,7 +18,7 @@ from apps.content.models import BulkRun
 from apps.content.services import bulk
 from apps.content.services.workspace import client_for, workspace_for
 from apps.core.htmx import HtmxHttpRequest
-from apps.jobs import runner
+from apps.jobs import enqueue, runner
 from apps.jobs import services as jobs_services
 from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import JobItem
@@ -60,7 +60,7 @@ def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
         job = bulk.create_job(
             request.user, connection, schema, operation, ready, task_name=tasks.run_bulk.name
         )
-        tasks.run_bulk.delay_on_commit(job.pk)
+        enqueue.send(tasks.run_bulk, job.pk)
         return redirect("content:bulk_detail", pk=job.pk)
     if request.method == "POST":
         messages.warning(request, "None of these records is ready; nothing was started.")
