@@ -134,7 +134,11 @@ def test_a_warned_range_starts_only_once_confirmed(
     started = operator_client.post(url, {"scope": "range", "first": 3, "last": 4, "confirmed": "on"})
     assert started.status_code == 302
     assert CanvasWorkflow.objects.get(id=workflow_id).date_last_run is None  # the job sends it
+    waiting = operator_client.get(f"/integrations/workflows/{workflow_id}/").content.decode()
+    assert "Your run is starting" in waiting and 'hx-trigger="every 2s"' in waiting
     send_queued_run()
+    started_page = operator_client.get(f"/integrations/workflows/{workflow_id}/").content.decode()
+    assert "Your run is starting" not in started_page
     row = CanvasWorkflow.objects.get(id=workflow_id)
     assert (row.run_from, row.run_till) == (3, 4)
     run = WorkflowRun.objects.get(workflow_id=workflow_id)

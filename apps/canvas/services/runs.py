@@ -331,6 +331,24 @@ def poll() -> int:
     return added
 
 
+def starting(scope: Scope, workflow_id: str) -> Job | None:
+    """A person's run of this workflow whose job is queued or going and has not started the run yet:
+    the workflow's page keeps refreshing until it has."""
+    request = (
+        RunRequest.objects.filter(
+            connection=scope.connection,
+            account_id=scope.account_id,
+            workflow_id=workflow_id,
+            job__state__in=[Job.State.QUEUED, Job.State.RUNNING],
+        )
+        .exclude(job__in=WorkflowRun.objects.filter(job__isnull=False).values("job"))
+        .select_related("job")
+        .order_by("-pk")
+        .first()
+    )
+    return request.job if request else None
+
+
 def history(scope: Scope, workflow_id: str) -> list[WorkflowRun]:
     return list(
         WorkflowRun.objects.of_workflow(scope.connection.pk, scope.account_id, workflow_id).select_related(
