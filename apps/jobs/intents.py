@@ -62,8 +62,10 @@ def send_once(
 
 
 def forget(key: str) -> None:
-    """A person asked for the call again (a retry of a finished job): the next send_once sends anew."""
-    RemoteCall.objects.filter(key=key).delete()
+    """A person asked for the call again (a retry of a finished job): a confirmed call is forgotten, so
+    the next send_once sends anew. An intent without a confirmation stays (the call may have taken effect
+    while its answer was lost): the next send_once reads the remote first."""
+    RemoteCall.objects.filter(key=key, confirmed_at__isnull=False).delete()
 
 
 def _confirm(call: RemoteCall, answer: Answer, *, found: bool) -> None:

@@ -18,6 +18,7 @@ from apps.automations.client import WorkflowsClient
 from apps.automations.models import RunRequest
 from apps.automations.services import follow, runs
 from apps.connections.models import Connection
+from apps.core.http import ApiUnavailable
 from apps.core.models import AuditEntry
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, RemoteCall
@@ -127,4 +128,36 @@ def test_a_run_never_sent_is_sent_when_the_workflow_shows_no_new_run(
     )
     follow.run(job.pk, sleep=lambda seconds: None)
     assert Job.objects.get(pk=job.pk).state == Job.State.SUCCEEDED
+    assert w3_received[spring] == 1
+
+
+def test_a_person_s_retry_after_a_lost_answer_does_not_run_the_workflow_again(
+    demo: dict[str, Connection],
+    olive: User,
+    fast_stages: None,
+    ids: Any,
+    w3_received: Counter[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """W3 took effect but its answer never came back (a timeout): the job fails; Retry reads the remote,
+    finds the run and follows it instead of sending W3 again."""
+    spring = ids("Spring promotion")
+    job = follow.create(
+        olive, demo["synerise"], workflow_id=spring, name="Spring promotion", task_name="t", result_url="/x/"
+    )
+    real_run = WorkflowsClient.run_workflow
+
+    def answer_lost(client: WorkflowsClient, diagram_id: str) -> None:
+        real_run(client, diagram_id)
+        raise ApiUnavailable("The remote did not answer in time.", status=None)
+
+    monkeypatch.setattr(WorkflowsClient, "run_workflow", answer_lost)
+    follow.run(job.pk, sleep=lambda seconds: None)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and w3_received[spring] == 1
+    monkeypatch.setattr(WorkflowsClient, "run_workflow", real_run)
+    assert jobs.retry_job(job, user=olive)
+    follow.run(job.pk, sleep=lambda seconds: None)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
     assert w3_received[spring] == 1
