@@ -6,6 +6,7 @@ and a new empty row appears). Rows left empty are skipped; a row's Remove box dr
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -58,6 +59,8 @@ class FlowForm(forms.Form):
         ],
         help_text="Chosen by you, and it cannot change later, e.g. welcome-series.",
     )
+    # One per form shown: a second post of the same form (a double click, a resend) is the same create.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     title = forms.CharField(max_length=500)
     type = forms.ChoiceField(choices=list(TYPE_LABELS.items()))
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -81,8 +84,10 @@ class FlowForm(forms.Form):
 
     def __init__(self, *args: Any, flow: Flow | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4().hex
         if flow is not None:
             del self.fields["id"]
+            del self.fields["submission"]
             self.fields["type"].choices = choices(TYPE_LABELS, flow.type)
             if flow.secrets is None:
                 self.fields["secrets"].help_text = "JSON. None are stored."
