@@ -43,7 +43,7 @@ def creates() -> Iterator[Counter[str]]:
 def test_the_same_form_posted_twice_creates_the_flow_once(
     operator_client: Client, creates: Counter[str]
 ) -> None:
-    data = form_data(id="double-click", title="Double click", submission="form-1")
+    data = form_data(id="double-click", title="Double click", submission="a1" * 16)
     first = operator_client.post("/workflows/flows/new/", data)
     second = operator_client.post("/workflows/flows/new/", data)
     assert (first.status_code, second.status_code) == (302, 302)
@@ -55,11 +55,20 @@ def test_the_same_form_posted_twice_creates_the_flow_once(
 def test_another_form_with_an_id_in_use_still_meets_the_conflict(
     operator_client: Client, creates: Counter[str]
 ) -> None:
-    taken = form_data(id="welcome-series", title="Mine", submission="form-2")
+    taken = form_data(id="welcome-series", title="Mine", submission="b2" * 16)
     response = operator_client.post("/workflows/flows/new/", taken)
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
     assert Flow.objects.get(id="welcome-series").title != "Mine"
+
+
+@pytest.mark.parametrize("key", ["not-ours", "f" * 5000])
+def test_a_submission_key_we_did_not_make_creates_as_before(
+    operator_client: Client, creates: Counter[str], key: str
+) -> None:
+    data = form_data(id=f"hand-made-{len(key)}-{ord(key[0])}", title="Hand made", submission=key)
+    assert operator_client.post("/workflows/flows/new/", data).status_code == 302
+    assert creates["create"] == 1
 
 
 @pytest.mark.parametrize("point", ["before send", "after send", "after confirmation"])
@@ -86,12 +95,12 @@ def test_a_create_repeated_after_the_process_died_is_sent_once(
 
     monkeypatch.setattr(FlowsClient, "create_flow", create_flow)
     if point == "after confirmation":
-        flows.save_flow(olive, body, submission="form-3")
+        flows.save_flow(olive, body, submission="c3" * 16)
     else:
         with pytest.raises(ProcessKilled):
-            flows.save_flow(olive, body, submission="form-3")
+            flows.save_flow(olive, body, submission="c3" * 16)
     assert creates["create"] == (0 if point == "before send" else 1)
-    again = flows.save_flow(olive, body, submission="form-3")  # the person posts the form again
+    again = flows.save_flow(olive, body, submission="c3" * 16)  # the person posts the form again
     assert again.id == body.id and again.title == "Crash"
     assert creates["create"] == 1
     assert Flow.objects.filter(id=body.id).count() == 1
