@@ -242,7 +242,7 @@ def main() -> None:
     processes.stop_all()
 
 
-def bulk_and_scheduled(processes: Processes, records: int, schema: Any, user: Any, connection: Any) -> None:
+def bulk_and_scheduled(processes: Processes, count: int, schema: Any, user: Any, connection: Any) -> None:
     from bulk_publish import drafts, faults
     from django.db import transaction
     from django.utils import timezone
@@ -255,7 +255,7 @@ def bulk_and_scheduled(processes: Processes, records: int, schema: Any, user: An
     from apps.jobs.models import Job, JobItem
     from apps.sandbox.brickworks.models import RecordVersion
 
-    bulk_ids = drafts(schema, records, "Recovery")
+    bulk_ids = drafts(schema, count, "Recovery")
     [scheduled_id] = drafts(schema, 1, "Scheduled")
 
     worker, log = processes.worker()
@@ -333,10 +333,10 @@ def bulk_and_scheduled(processes: Processes, records: int, schema: Any, user: An
         return f"{value:.1f} s" if value is not None else "never"
 
     print("\nRecovery from kill -9 of the worker (threads x2), beat sweeping every 10 s, 50 ms per call")
-    print(f"  (a) Bulk publish of {records} records, worker killed at {killed_at_progress}%")
+    print(f"  (a) Bulk publish of {count} records, worker killed at {killed_at_progress}%")
     print(f"      ({done_at_kill} items done at the kill), a new worker started at once")
     print(f"      kill to job {job.state}: {seconds(job_recovery)}, {job.attempts} claims")
-    print(f"      items done: {items_done} of {records}, lost: {job_lost}, doubled: {job_doubled}")
+    print(f"      items done: {items_done} of {count}, lost: {job_lost}, doubled: {job_doubled}")
     met = verdict(job_recovery, job_lost, job_doubled)
     print(f"      Target under {TARGET_S:.0f} s, 0 lost, 0 doubled: {met}")
     print("  (b) Scheduled publish, worker killed as soon as it claimed the action")
