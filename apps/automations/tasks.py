@@ -11,7 +11,8 @@ from apps.jobs.tasks import JobTask
 @shared_task(base=JobTask, ignore_result=True)
 def run_workflow(job_id: int) -> None:
     """Sent when an operator runs (or resumes) a workflow, and again by the stale-job sweep when its
-    worker died: the run is sent once (RunRequest.sent_at), and following it again only re-reads W6."""
+    worker died: W3 is sent once (its intent and confirmation, `apps.jobs.intents`), and following it
+    again only re-reads W6."""
     follow.run(job_id)
 
 

@@ -120,3 +120,20 @@ class WorkflowRun(models.Model):
         if self.run_from == self.run_till:
             return f"Block {self.run_from}"
         return f"Blocks {self.run_from} to {self.run_till}"
+
+
+class RunRequest(models.Model):
+    """A person's "Run" of a Canvas workflow, carried out by a Job: what to run. The job sends RunWorkflow
+    once (`apps.jobs.intents`) and then follows the run it started."""
+
+    job = models.OneToOneField("jobs.Job", on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    account_id = models.CharField(max_length=64)
+    workflow_id = models.CharField(max_length=64)
+    workflow_name = models.CharField(max_length=500)
+    run_from = models.PositiveIntegerField(null=True, blank=True)
+    run_till = models.PositiveIntegerField(null=True, blank=True)
+    blocks = models.CharField(max_length=100)  # the range in words, for the audit entry
+
+    def __str__(self) -> str:
+        return f"Run {self.workflow_name}"

@@ -10,7 +10,9 @@ from apps.jobs.tasks import JobTask
 
 @shared_task(base=JobTask, ignore_result=True)
 def follow_run(job_id: int) -> None:
-    """Sent when someone starts a run: follows it to its end. A second delivery finds the job claimed."""
+    """Sent when someone starts a run: sends RunWorkflow once and follows the run to its end. A second
+    delivery finds the job claimed; a job requeued after its worker died reads the workflow's dateLastRun
+    before it sends RunWorkflow again."""
     runs.follow(job_id)
 
 

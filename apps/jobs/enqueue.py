@@ -37,14 +37,3 @@ def _send_now(task_name: str, job_id: int) -> None:
         if job is not None:
             services.fail(job, NOT_STARTED)
         raise QueueUnavailable from exc
-
-
-def ensure_reachable(timeout: float = 2.0) -> None:
-    """Raise QueueUnavailable unless the broker takes a connection now: called before a remote call that
-    starts something a task must then follow, so that a queue that is down starts nothing at all."""
-    try:
-        with current_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
-    except BROKER_ERRORS as exc:
-        logger.warning("task queue unreachable, nothing started: %s", exc)
-        raise QueueUnavailable from exc

@@ -222,3 +222,23 @@ class ScheduleEventBase(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RemoteCall(models.Model):
+    """A remote call that must not take effect twice (a workflow run, a create): its intent is committed
+    before the request leaves and its confirmation after the remote answered. An intent without a
+    confirmation means the worker died in between; `apps.jobs.intents.send_once` then reads the remote
+    before it decides to send again."""
+
+    key = models.CharField(max_length=200, unique=True)
+    # What the remote showed just before the first send (a workflow's last run), to tell our effect apart.
+    before = models.JSONField(default=dict, blank=True)
+    intended_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The remote's answer (a run id), or what the read found when the remote showed the call took effect.
+    answer = models.JSONField(default=dict, blank=True)
+    found = models.BooleanField(default=False)  # confirmed by reading the remote, not by its answer
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.automations.client import WorkflowsClient
 from apps.automations.services import bulk
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core.models import AuditEntry
+from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.models import FaultSettings, Workspace
 from apps.sandbox.workflows.models import Workflow, WorkflowStatus
@@ -111,3 +115,43 @@ def test_only_operators_pause_in_bulk(
         assert client.get(url, {"operation": "pause", "all": "1"}).status_code == 403
         assert client.post(url, {"operation": "pause", "all": "1"}).status_code == 403
     assert not Job.objects.exists()
+
+
+class WorkerKilled(BaseException):
+    """The worker's death as seen from inside the job: nothing after it runs, nothing records an end."""
+
+
+def test_a_bulk_resume_requeued_after_its_worker_died_sends_each_workflow_once(
+    olive: User, demo: dict[str, Connection], wf: WorkflowsClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = tagged(6, "kill-resume", status=WorkflowStatus.PAUSED)
+    job = bulk.create_job(
+        olive,
+        demo["synerise"],
+        "resume",
+        bulk.select(wf, ids=ids),
+        task_name="apps.automations.tasks.run_bulk",
+    )
+    sent: Counter[str] = Counter()
+    real = WorkflowsClient.run_workflow
+
+    def run_workflow(client: WorkflowsClient, diagram_id: str) -> None:
+        real(client, diagram_id)
+        sent[diagram_id] += 1
+        if sum(sent.values()) == 3:
+            raise WorkerKilled  # the resume reached the remote; the worker died before marking it done
+
+    monkeypatch.setattr(WorkflowsClient, "run_workflow", run_workflow)
+    with pytest.raises(WorkerKilled):
+        bulk.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.RUNNING
+    assert job.items.filter(state=JobItem.State.DONE).count() < sum(sent.values())
+
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    assert [j.pk for j in jobs.requeue_stale()] == [job.pk]
+    bulk.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert set(sent) == set(ids) and set(sent.values()) == {1}  # each workflow resumed once
+    assert statuses(wf, ids) == {"Active"}

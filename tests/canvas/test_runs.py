@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from apps.canvas.client import OneWorkflow, TemplateBlock, Workflow
 from apps.canvas.models import WorkflowRun
@@ -113,6 +114,14 @@ def create(template: str = CHAINED) -> str:
         return api.create_workflow(template, applications={"QUIN": QUINYX_REG, "FTP": FTP_REG}, name="Run me")
 
 
+def send_queued_run() -> Job:
+    """What the queued run job does first (its worker is not running here): send RunWorkflow."""
+    job = Job.objects.filter(kind="canvas.run", state=Job.State.QUEUED).latest("pk")
+    with client_of(Connection.objects.get(kind="canvas")) as api:
+        runs.send_run(job, api)
+    return job
+
+
 def test_a_warned_range_starts_only_once_confirmed(
     demo: dict[str, Connection], operator_client: Client
 ) -> None:
@@ -124,6 +133,12 @@ def test_a_warned_range_starts_only_once_confirmed(
     assert CanvasWorkflow.objects.get(id=workflow_id).date_last_run is None
     started = operator_client.post(url, {"scope": "range", "first": 3, "last": 4, "confirmed": "on"})
     assert started.status_code == 302
+    assert CanvasWorkflow.objects.get(id=workflow_id).date_last_run is None  # the job sends it
+    waiting = operator_client.get(f"/integrations/workflows/{workflow_id}/").content.decode()
+    assert "Your run is starting" in waiting and 'hx-trigger="every 2s"' in waiting
+    send_queued_run()
+    started_page = operator_client.get(f"/integrations/workflows/{workflow_id}/").content.decode()
+    assert "Your run is starting" not in started_page
     row = CanvasWorkflow.objects.get(id=workflow_id)
     assert (row.run_from, row.run_till) == (3, 4)
     run = WorkflowRun.objects.get(workflow_id=workflow_id)
@@ -188,6 +203,7 @@ def test_our_run_seen_by_the_poll_is_not_kept_twice(
 ) -> None:
     workflow_id = create()
     operator_client.post(f"/integrations/workflows/{workflow_id}/run/", {"scope": "till", "till": 2})
+    send_queued_run()
     runs.poll()
     runs.poll()
     run = WorkflowRun.objects.get(workflow_id=workflow_id)
@@ -200,10 +216,18 @@ def test_a_second_run_is_warned_about_and_canvas_refusal_is_shown(
     workflow_id = create()
     url = f"/integrations/workflows/{workflow_id}/run/"
     assert operator_client.post(url, {"scope": "whole"}).status_code == 302
+    send_queued_run()
     warned = operator_client.post(url, {"scope": "whole"}).content.decode()
     assert "Run me is running now (block 1)" in warned and "Run anyway" in warned
-    refused = operator_client.post(url, {"scope": "whole", "confirmed": "on"}).content.decode()
-    assert f"Workflow {workflow_id} is already running" in refused
+    assert operator_client.post(url, {"scope": "whole", "confirmed": "on"}).status_code == 302
+    # The job sends RunWorkflow; Canvas's refusal fails it, with Canvas's words on the job's page.
+    second = Job.objects.filter(kind="canvas.run").latest("pk")
+    runs.follow(second.pk)
+    second.refresh_from_db()
+    assert second.state == Job.State.FAILED
+    assert f"Workflow {workflow_id} is already running" in second.error
+    page = operator_client.get(reverse("jobs:detail", args=[second.pk])).content.decode()
+    assert f"Workflow {workflow_id} is already running" in page
     assert WorkflowRun.objects.filter(workflow_id=workflow_id).count() == 1
 
 
@@ -231,6 +255,7 @@ def test_a_run_whose_job_ended_early_is_settled_by_the_poll(
 ) -> None:
     workflow_id = create()
     operator_client.post(f"/integrations/workflows/{workflow_id}/run/", {"scope": "till", "till": 1})
+    send_queued_run()
     run = WorkflowRun.objects.get(workflow_id=workflow_id)
     Job.objects.filter(pk=run.job_id).update(state=Job.State.FAILED)  # as if the worker met an outage
     row = CanvasWorkflow.objects.get(id=workflow_id)

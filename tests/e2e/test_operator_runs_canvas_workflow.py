@@ -70,7 +70,7 @@ def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
     assert "reads the output of block 1" in warning.inner_text()
     page.screenshot(path=str(ARTIFACTS / "canvas-run-warning.png"), full_page=True)
     page.click("button:has-text('Run anyway')")
-    page.locator(".messages", has_text="is running (blocks 2 to 3)").wait_for()
+    page.locator(".messages", has_text="is starting (blocks 2 to 3)").wait_for()
     page.locator("ol.chain li.current").wait_for(timeout=5000)
     page.screenshot(path=str(ARTIFACTS / "canvas-running.png"), full_page=True)
     page.locator("#live .badge.ok", has_text="Finished").wait_for(timeout=30_000)

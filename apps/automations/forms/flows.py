@@ -6,6 +6,8 @@ and a new empty row appears). Rows left empty are skipped; a row's Remove box dr
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -58,6 +60,8 @@ class FlowForm(forms.Form):
         ],
         help_text="Chosen by you, and it cannot change later, e.g. welcome-series.",
     )
+    # One per form shown: a second post of the same form (a double click, a resend) is the same create.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(max_length=500)
     type = forms.ChoiceField(choices=list(TYPE_LABELS.items()))
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -81,8 +85,11 @@ class FlowForm(forms.Form):
 
     def __init__(self, *args: Any, flow: Flow | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4().hex
+        self.fields["submission"].validators = []  # clean_submission decides, without an error no one sees
         if flow is not None:
             del self.fields["id"]
+            del self.fields["submission"]
             self.fields["type"].choices = choices(TYPE_LABELS, flow.type)
             if flow.secrets is None:
                 self.fields["secrets"].help_text = "JSON. None are stored."
@@ -92,6 +99,12 @@ class FlowForm(forms.Form):
         else:
             del self.fields["remove_secrets"]
             self.fields["secrets"].help_text = "JSON. Never shown again once saved."
+
+    def clean_submission(self) -> str:
+        # A key we made, or none: anything else (a hand-made post) creates without the repeat guard,
+        # since a hidden field's error would show nowhere.
+        value = self.cleaned_data.get("submission") or ""
+        return value if re.fullmatch(r"[0-9a-f]{32}", value) else ""
 
     def clean_secrets(self) -> Any:
         text = self.cleaned_data["secrets"].strip()

@@ -130,13 +130,29 @@ class BulkWork:
 
     def __init__(self, job: Job, bulk: WorkflowBulkRun, api: WorkflowsClient) -> None:
         self.job, self.bulk, self.api = job, bulk, api
+        # A job run again (its worker died, or a person's Retry) may have sent a resume whose item was
+        # never marked done: its items read the workflow's status before they send W3 again.
+        self.again = job.attempts > 1
 
     def first(self, item: JobItem) -> runner.Step:
         if self.bulk.operation == Operation.PAUSE:
-            return self.api.pause_workflow
-        return self.api.run_workflow
+            return self.api.pause_workflow  # pausing a paused workflow changes nothing
+        if not self.again:
+            return self.api.run_workflow
+        name = item.name
+
+        def resume(key: str) -> str:
+            listed = self.api.list_workflows(search=name).data
+            if any(w.diagram_id == key and w.status == "Active" for w in listed):
+                return "Running again (resumed before the worker stopped; not sent again)"
+            self.api.run_workflow(key)
+            return "Running again"
+
+        return resume
 
     def settle(self, item: JobItem, answer: Any) -> runner.Step | str:
+        if isinstance(answer, str):
+            return answer
         return "Paused" if self.bulk.operation == Operation.PAUSE else "Running again"
 
     def ended(self, item: JobItem, *, ok: bool, message: str) -> None:

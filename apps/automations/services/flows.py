@@ -6,9 +6,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from apps.automations.client import Flow, FlowInput
+from apps.automations.client import Flow, FlowInput, FlowsClient
 from apps.automations.services.workspace import flows_client
 from apps.core import audit
+from apps.core.http import ApiConflict, ApiNotFound
+from apps.jobs import intents
+from apps.jobs.models import RemoteCall
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -36,18 +39,54 @@ def input_of(flow: Flow) -> FlowInput:
     return FlowInput.model_validate({name: getattr(flow, name) for name in fields})
 
 
-def save_flow(user: User, body: FlowInput, *, existing: str | None = None, secrets: Any = KEEP) -> Flow:
+def save_flow(
+    user: User, body: FlowInput, *, existing: str | None = None, secrets: Any = KEEP, submission: str = ""
+) -> Flow:
     """Create the flow (no `existing`), or replace the one with that id.
 
     `secrets` is KEEP to send back what the server holds now (read just before the write), None to
-    remove them, or the new value.
+    remove them, or the new value. `submission` names the form a create came from: the same form posted
+    again creates nothing more and answers the flow it created.
     """
     name = "flow.update" if existing else "flow.create"
     with audit.action(user, name, flow_ref(body.id, body.title)), flows_client(user) as api:
         if existing is None:
-            return api.create_flow(body.model_copy(update={"secrets": None if secrets is KEEP else secrets}))
+            new = body.model_copy(update={"secrets": None if secrets is KEEP else secrets})
+            if not submission:
+                return api.create_flow(new)
+            return _create_once(api, new, submission)
         kept = api.get_flow(existing).secrets if secrets is KEEP else secrets
         return api.upsert_flow(body.model_copy(update={"id": existing, "secrets": kept}))
+
+
+def _create_once(api: FlowsClient, body: FlowInput, submission: str) -> Flow:
+    """Create the flow through `intents.send_once`, keyed by the form it came from."""
+    created: list[Flow] = []
+
+    def ours(flow: Flow) -> bool:
+        return (flow.title, flow.type) == (body.title, body.type)
+
+    def send() -> intents.Answer:
+        try:
+            created.append(api.create_flow(body))
+        except ApiConflict:
+            # A repeat of this create (its first answer lost) finds the id in use: read it back. A flow
+            # that is not the one we sent is someone else's, and the conflict stands.
+            flow = api.get_flow(body.id)
+            if not ours(flow):
+                raise
+            created.append(flow)
+        return {"id": body.id}
+
+    def already_done(call: RemoteCall) -> intents.Answer | None:
+        try:
+            flow = api.get_flow(body.id)
+        except ApiNotFound:
+            return None
+        return {"id": body.id} if ours(flow) else None
+
+    sent = intents.send_once(f"flows.create:{submission}", send, already_done)
+    return created[0] if created else api.get_flow(sent.answer["id"])
 
 
 def set_active(user: User, flow_id: str, *, active: bool) -> Flow:

@@ -1,16 +1,17 @@
 """Run a workflow as a Job: send W3 once, then follow its run (W6) with backoff until a final state,
 writing each stage's progress and log lines to the Job.
 
-Cancelling the Job stops the following, never the workflow (Stop is its own control). A job requeued
-after its worker died finds the run already sent (`RunRequest.sent_at`) and the lines already logged,
-and goes on following: reading W6 again is harmless.
+Cancelling the Job stops the following, never the workflow (Stop is its own control). W3 goes through
+`intents.send_once`: a job requeued after its worker died finds the run confirmed, or an intent without a
+confirmation, and then reads W6 and the workflow's status before it sends W3 again (docs/api-decisions.md,
+"Remote calls sent once"). It finds the lines already logged and goes on following: reading W6 is harmless.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -18,12 +19,14 @@ from django.utils import timezone
 
 from apps.automations.client import LastRun, WorkflowsClient
 from apps.automations.models import RunRequest
-from apps.automations.services import control, logs, runs
+from apps.automations.services import control, listing, logs, runs
 from apps.automations.services.workspace import workflows_client_of
 from apps.connections.models import Connection
+from apps.core import audit
 from apps.core.http import ApiNotFound
+from apps.jobs import intents
 from apps.jobs import services as jobs
-from apps.jobs.models import Job, JobLog
+from apps.jobs.models import Job, JobLog, RemoteCall
 
 FIRST_WAIT = 0.5  # seconds between reads while something changes; doubled while nothing does
 LONGEST_WAIT = 10.0
@@ -69,20 +72,65 @@ def run(job_id: int, *, sleep: Callable[[float], None] = time.sleep) -> None:
         if job is None:
             return
         request = RunRequest.objects.select_related("connection").get(job=job)
-        if retried and request.sent_at is not None:
-            request.sent_at, request.run_id = None, ""
-            request.save(update_fields=["sent_at", "run_id"])
+        key = f"automations.run:{job.pk}"
+        if retried:
+            intents.forget(key)
+            if request.sent_at is not None:
+                request.sent_at, request.run_id = None, ""
+                request.save(update_fields=["sent_at", "run_id"])
         with workflows_client_of(request.connection) as client:
             if request.sent_at is None:
                 jobs.report(job, progress=0, step="Starting the workflow")
-                control.run(job.run_by, client, request.workflow_id, name=request.workflow_name)
-                request.sent_at = timezone.now()
-                request.save(update_fields=["sent_at"])
+                sent = intents.send_once(
+                    key,
+                    lambda: _send(job, request, client),
+                    lambda call: _took_effect(job, request, client, call),
+                    before=lambda: {"run_id": _last_run_id(client, request.workflow_id)},
+                )
+                request.sent_at = datetime.fromisoformat(sent.answer["at"])
+                request.run_id = sent.answer.get("run_id", "")
+                request.save(update_fields=["sent_at", "run_id"])
                 jobs.log(job, "The workflow started")
             if not request.has_stages:
                 jobs.report(job, progress=100, step="Started; this workflow has no data stages to follow")
                 return
             _follow(job, request, client, sleep)
+
+
+def _send(job: Job, request: RunRequest, client: WorkflowsClient) -> intents.Answer:
+    control.run(job.run_by, client, request.workflow_id, name=request.workflow_name)
+    return {"at": timezone.now().isoformat()}
+
+
+def _took_effect(
+    job: Job, request: RunRequest, client: WorkflowsClient, call: RemoteCall
+) -> intents.Answer | None:
+    """W3 went out before the worker died if W6 shows a run that began after the intent (another run id
+    than the last one before it) or the workflow is active (W3 on an active workflow changes nothing)."""
+    assert call.intended_at is not None
+    last_id = _last_run_id(client, request.workflow_id)
+    if last_id and last_id != call.before.get("run_id", ""):
+        found: intents.Answer = {"at": call.intended_at.isoformat(), "run_id": last_id}
+    elif listing.find(request.connection, client, request.workflow_id).status == "Active":
+        found = {"at": call.intended_at.isoformat()}
+    else:
+        return None
+    # The lost worker's audit entry was never written: the run is recorded as found.
+    audit.record(
+        job.run_by,
+        "workflow.run",
+        control.workflow_ref(request.workflow_id, request.workflow_name),
+        found_after_restart=True,
+    )
+    jobs.log(job, "The run was sent before the worker stopped; it is not sent again", level="warning")
+    return found
+
+
+def _last_run_id(client: WorkflowsClient, workflow_id: str) -> str:
+    try:
+        return client.last_run(workflow_id, limit=1).run_id
+    except ApiNotFound:
+        return ""
 
 
 def _follow(job: Job, request: RunRequest, client: WorkflowsClient, sleep: Callable[[float], None]) -> None:

@@ -1,6 +1,7 @@
 """Pausing, resuming or stopping a workflow at a time (a campaign's end), run by the shared sweep
-(`apps.jobs.scheduling`). The remote calls are idempotent (pausing a paused workflow answers success), so
-a run that died after the call does no harm when it runs again."""
+(`apps.jobs.scheduling`). Each call goes through `intents.send_once`: a run that died after the call
+finds its intent, reads the workflow's status, and sends again only when the workflow is not yet in the
+wanted state (resuming sends W3, which starts a new run of a paused workflow)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from django.db import transaction
 
 from apps.automations.client import Workflow
 from apps.automations.models import ScheduledWorkflowAction
+from apps.automations.services import listing
 from apps.automations.services.control import workflow_ref
 from apps.automations.services.workspace import workflows_client_of
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core import audit
-from apps.jobs import scheduling
+from apps.jobs import intents, scheduling
 
 Action = ScheduledWorkflowAction.Action
 DONE = {Action.PAUSE: "Paused", Action.RESUME: "Running again", Action.STOP: "Stopped for good"}
+WANTED = {Action.PAUSE: "Paused", Action.RESUME: "Active", Action.STOP: "Stopped"}  # the workflow's status
 
 
 class AlreadyScheduled(Exception):
@@ -59,14 +62,25 @@ def run(pk: int, now: datetime | None = None) -> str | None:
 
 
 def _perform(item: ScheduledWorkflowAction) -> str:
+    action = Action(item.action)
     with workflows_client_of(item.connection, retries=0) as api:
-        if item.action == Action.PAUSE:
-            api.pause_workflow(item.workflow_id)
-        elif item.action == Action.RESUME:
-            api.run_workflow(item.workflow_id)
-        else:
-            api.stop_workflow(item.workflow_id)
-    return f"{DONE[Action(item.action)]}: {item.target_name}"
+
+        def send() -> intents.Answer:
+            if action == Action.PAUSE:
+                api.pause_workflow(item.workflow_id)
+            elif action == Action.RESUME:
+                api.run_workflow(item.workflow_id)
+            else:
+                api.stop_workflow(item.workflow_id)
+            return {}
+
+        def already_done(call: object) -> intents.Answer | None:
+            status = listing.find(item.connection, api, item.workflow_id).status
+            return {"status": status} if status == WANTED[action] else None
+
+        sent = intents.send_once(f"automations.scheduled:{item.pk}", send, already_done)
+    found = "" if sent.sent_now else " (sent before its worker stopped; not sent again)"
+    return f"{DONE[action]}: {item.target_name}{found}"
 
 
 def in_workspace(user: AbstractBaseUser) -> Any:

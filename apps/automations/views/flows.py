@@ -86,7 +86,11 @@ def _edit(request: HtmxHttpRequest, flow_id: str | None) -> HttpResponse:
     if request.method == "POST" and not more and editor.is_valid():
         try:
             saved = flows.save_flow(
-                request.user, editor.body(), existing=flow_id, secrets=editor.form.secrets_to_send()
+                request.user,
+                editor.body(),
+                existing=flow_id,
+                secrets=editor.form.secrets_to_send(),
+                submission=editor.form.cleaned_data.get("submission", ""),
             )
         except ApiError as exc:
             if exc.status not in (400, 409, 422):

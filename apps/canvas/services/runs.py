@@ -1,7 +1,9 @@
 """Runs of a workflow: plan a block range with its warnings, start it, follow it as a Job, keep its history.
 
 Canvas keeps no list of runs; a run shows only through `status`, `currentBlock` and `dateLastRun`. Each run
-is kept once, by the moment it started, whether we started it or the poll saw it start.
+is kept once, by the moment it started, whether we started it or the poll saw it start. The job sends
+RunWorkflow through `intents.send_once`: a job requeued after its worker died reads the workflow's
+`dateLastRun` before it sends again (docs/api-decisions.md, "Remote calls sent once").
 """
 
 from __future__ import annotations
@@ -9,20 +11,22 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from apps.canvas.client import CanvasClient, Workflow
-from apps.canvas.models import ActingAccount, WorkflowRun
-from apps.canvas.services.workflows import Block, ref
+from apps.canvas.models import ActingAccount, RunRequest, WorkflowRun
+from apps.canvas.services.workflows import Block
 from apps.canvas.services.workspace import Scope, User
 from apps.connections.models import Connection
 from apps.core import audit
 from apps.core.http import ApiError
+from apps.jobs import intents
 from apps.jobs import services as jobs
-from apps.jobs.models import Job
+from apps.jobs.models import Job, RemoteCall
 
 logger = logging.getLogger(__name__)
 
@@ -92,26 +96,88 @@ def plan_run(workflow: Workflow, chain: list[Block] | None, *, first: int | None
 
 def start_run(
     user: User, scope: Scope, workflow: Workflow, plan: Plan, *, task_name: str, result_url: str
-) -> WorkflowRun:
-    """Ask Canvas to run, record the run, and create the Job that follows it (the caller sends the task)."""
-    with scope.client() as api, audit.action(user, "canvas.workflow.run", ref(workflow)) as detail:
-        detail["blocks"] = plan.blocks
-        api.run_workflow(workflow.id, run_from=plan.first, run_till=plan.last)
-        started = api.get_workflow(workflow.id)
-    run = _keep(scope, started, source=WorkflowRun.Source.OURS, first=plan.first, last=plan.last, user=user)
+) -> Job:
+    """The queued Job that runs the workflow (RunWorkflow, once) and follows the run; the caller sends its
+    task after commit."""
     job = jobs.create_job(
         kind="canvas.run",
         label=f"Run {workflow.name} ({plan.blocks})",
         task_name=task_name,
-        target=run,
         user=user,
         permission="canvas.operate_integrations",
     )
-    job.result_url = result_url
-    job.save(update_fields=["result_url"])
+    Job.objects.filter(pk=job.pk).update(
+        target_type="canvas.workflow",
+        target_id=workflow.id,
+        target_repr=workflow.name[:300],
+        result_url=result_url,
+    )
+    RunRequest.objects.create(
+        job=job,
+        connection=scope.connection,
+        account_id=scope.account_id,
+        workflow_id=workflow.id,
+        workflow_name=workflow.name,
+        run_from=plan.first,
+        run_till=plan.last,
+        blocks=plan.blocks,
+    )
+    return job
+
+
+def send_run(job: Job, api: CanvasClient, *, retried: bool = False) -> WorkflowRun:
+    """The run job's first step: send RunWorkflow once and keep the run it started, linked to the job.
+    `retried`: a person's Retry, which asks for a new run."""
+    request = RunRequest.objects.select_related("connection").get(job=job)
+    scope = Scope(request.connection, request.account_id, "")
+    key = f"canvas.run:{job.pk}"
+    if retried:
+        intents.forget(key)  # a person's Retry asks for a new run
+    target = audit.Ref("canvas.workflow", request.workflow_id, request.workflow_name)
+
+    def send() -> intents.Answer:
+        with audit.action(job.run_by, "canvas.workflow.run", target, blocks=request.blocks):
+            api.run_workflow(request.workflow_id, run_from=request.run_from, run_till=request.run_till)
+        return {"started_at": _iso(api.get_workflow(request.workflow_id).date_last_run)}
+
+    def already_done(call: RemoteCall) -> intents.Answer | None:
+        # A run that began after the intent changed dateLastRun: that run is ours.
+        started = _iso(api.get_workflow(request.workflow_id).date_last_run)
+        if started is None or started == call.before.get("started_at"):
+            return None
+        audit.record(
+            job.run_by, "canvas.workflow.run", target, blocks=request.blocks, found_after_restart=True
+        )
+        jobs.log(job, "The run was sent before the worker stopped; it is not sent again", level="warning")
+        return {"started_at": started}
+
+    def before() -> intents.Answer:
+        return {"started_at": _iso(api.get_workflow(request.workflow_id).date_last_run)}
+
+    sent = intents.send_once(key, send, already_done, before=before)
+    started_at = sent.answer.get("started_at")
+    if started_at is None:
+        raise jobs.JobFailed("Canvas accepted the run but shows no start time for it.")
+    workflow = api.get_workflow(request.workflow_id)
+    user = job.run_by
+    run = _keep(
+        scope,
+        workflow,
+        source=WorkflowRun.Source.OURS,
+        first=request.run_from,
+        last=request.run_till,
+        user=user,
+        started_at=datetime.fromisoformat(started_at),
+    )
     WorkflowRun.objects.filter(pk=run.pk).update(job=job)
     run.job = job
+    if sent.sent_now:
+        jobs.log(job, "Canvas started the run")
     return run
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
 
 
 def _keep(
@@ -122,14 +188,17 @@ def _keep(
     first: int | None = None,
     last: int | None = None,
     user: User | None = None,
+    started_at: datetime | None = None,
 ) -> WorkflowRun:
-    """The run that started at the workflow's `dateLastRun`, kept once; ours claims one the poll saw."""
-    assert workflow.date_last_run is not None
+    """The run that started at `started_at` (the workflow's `dateLastRun` unless given), kept once; ours
+    claims one the poll saw."""
+    started_at = started_at or workflow.date_last_run
+    assert started_at is not None
     key = {
         "connection": scope.connection,
         "account_id": scope.account_id,
         "workflow_id": workflow.id,
-        "started_at": workflow.date_last_run,
+        "started_at": started_at,
     }
     values = {"workflow_name": workflow.name, "source": source, "current_block": workflow.current_block}
     if source == WorkflowRun.Source.OURS:
@@ -170,14 +239,17 @@ def settle(run: WorkflowRun, workflow: Workflow) -> WorkflowRun:
 
 
 def follow(job_id: int, *, sleep: float = POLL_SECONDS) -> None:
-    """The job of a run: read the workflow until the run ends, reporting each block as it starts."""
+    """The job of a run: send RunWorkflow once, then read the workflow until the run ends, reporting each
+    block as it starts."""
+    # A person's Retry clears started_at (a new run); a requeue after a lost worker keeps it (go on).
+    retried = Job.objects.filter(pk=job_id, started_at__isnull=True).exists()
     with jobs.running(job_id) as job:
         if job is None:
             return
-        run = WorkflowRun.objects.select_related("connection").get(job_id=job.pk)
-        scope = Scope(run.connection, run.account_id, "")
-        first = run.run_from or 1
-        with scope.client() as api:
+        request = RunRequest.objects.select_related("connection").get(job=job)
+        with Scope(request.connection, request.account_id, "").client() as api:
+            run = send_run(job, api, retried=retried)
+            first = run.run_from or 1
             last = run.run_till or _length(api, run) or first
             total = last - first + 1
             deadline = time.monotonic() + FOLLOW_LIMIT_SECONDS
@@ -257,6 +329,24 @@ def poll() -> int:
                     "canvas poll of %s (%s) failed: %s", connection, account_id or "owner", exc.message
                 )
     return added
+
+
+def starting(scope: Scope, workflow_id: str) -> Job | None:
+    """A person's run of this workflow whose job is queued or going and has not started the run yet:
+    the workflow's page keeps refreshing until it has."""
+    request = (
+        RunRequest.objects.filter(
+            connection=scope.connection,
+            account_id=scope.account_id,
+            workflow_id=workflow_id,
+            job__state__in=[Job.State.QUEUED, Job.State.RUNNING],
+        )
+        .exclude(job__in=WorkflowRun.objects.filter(job__isnull=False).values("job"))
+        .select_related("job")
+        .order_by("-pk")
+        .first()
+    )
+    return request.job if request else None
 
 
 def history(scope: Scope, workflow_id: str) -> list[WorkflowRun]:

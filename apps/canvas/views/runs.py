@@ -15,7 +15,6 @@ from apps.canvas.services import runs, workflows
 from apps.canvas.services.workspace import scope_of
 from apps.canvas.views.common import page
 from apps.core.htmx import HtmxHttpRequest
-from apps.core.http import ApiConflict, ApiValidationError
 from apps.jobs import enqueue
 
 
@@ -36,24 +35,17 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             if not plan.warnings or form.cleaned_data["confirmed"]:
-                # Canvas starts at once and a task follows the run: with the queue down, start nothing.
-                enqueue.ensure_reachable()
-                try:
-                    run = runs.start_run(
-                        request.user,
-                        scope,
-                        workflow,
-                        plan,
-                        task_name=tasks.follow_run.name,
-                        result_url=reverse("canvas:workflow", args=[workflow.id]),
-                    )
-                except (ApiConflict, ApiValidationError) as exc:
-                    form.add_error(None, exc.message)
-                    plan = None
-                else:
-                    enqueue.send(tasks.follow_run, run.job_id)
-                    messages.success(request, f"{workflow.name} is running ({plan.blocks}).")
-                    return redirect("canvas:workflow", workflow_id=workflow.id)
+                job = runs.start_run(
+                    request.user,
+                    scope,
+                    workflow,
+                    plan,
+                    task_name=tasks.follow_run.name,
+                    result_url=reverse("canvas:workflow", args=[workflow.id]),
+                )
+                enqueue.send(tasks.follow_run, job.pk)
+                messages.success(request, f"{workflow.name} is starting ({plan.blocks}).")
+                return redirect("canvas:workflow", workflow_id=workflow.id)
     first, last = _shown(form)
     context = {"workflow": workflow, "chain": chain, "form": form, "plan": plan, "first": first, "last": last}
     return page(request, "canvas/workflows/run.html", scope, "workflows", context)

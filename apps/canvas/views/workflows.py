@@ -98,6 +98,7 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         "chain": chain,
         "history": history,
         "following": next((r for r in history if r.status == WorkflowRun.Status.RUNNING and r.job_id), None),
+        "starting": runs.starting(scope, workflow.id),
     }
     if request.htmx:
         return render(request, "canvas/workflows/detail.html#live", context)
