@@ -60,7 +60,13 @@ def _dry_run(demo: dict[str, Connection]) -> Callable[[Client], Any]:
         catalog = api.create_catalog("outage-dry-run").id
     uploader = client_for(User.objects.get(username="alice"))
     imp = upload(uploader, catalog, b"id,name\n1,One\n")
-    data = {"encoding": imp.encoding, "delimiter": imp.delimiter, "key_column": imp.key_column, "check": "1"}
+    data = {
+        "encoding": imp.encoding,
+        "delimiter": imp.delimiter,
+        "first_row": "header",
+        "key_column": imp.key_column,
+        "check": "1",
+    }
     return lambda client: client.post(reverse("catalogs:import_check", args=[imp.pk]), data)
 
 
