@@ -72,13 +72,14 @@ def test_utf16_and_utf32_files_with_a_bom_are_read_as_text(
     ("content", "says"),
     [
         (zipped(TEXT.encode()), "zip archive"),
-        (gzip.compress(TEXT.encode()), "compressed with gzip"),
+        (gzip.compress(TEXT.encode(), mtime=0), "compressed with gzip"),
         (PNG, "PNG image"),
         (b"\x00" * 5000, "null bytes"),
         (TEXT.encode("utf-16-le"), "null bytes"),  # UTF-16 without its byte order mark
         (codecs.BOM_UTF16_LE + b"s\x00k\x00\x00\xd8,\x00", "not valid UTF-16"),  # a lone surrogate
         (codecs.BOM_UTF16_LE + "id\n\x001\n".encode("utf-16-le"), "null"),
     ],
+    ids=["zip", "gzip", "png", "nuls", "utf-16-no-bom", "utf-16-lone-surrogate", "utf-16-null"],
 )
 def test_a_binary_file_named_csv_is_refused_and_leaves_nothing(
     editor_client: Client, books: int, settings: Any, content: bytes, says: str

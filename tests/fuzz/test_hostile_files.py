@@ -48,7 +48,7 @@ FILES = {
     "utf-16 with a null character": codecs.BOM_UTF16_LE + "sku\n\x00\n".encode("utf-16-le"),
     "utf-16 cut in half": codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le")[:-1],
     "zip": _zip(),
-    "gzip": gzip.compress(TEXT.encode()),
+    "gzip": gzip.compress(TEXT.encode(), mtime=0),
     "png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
     "nuls": b"\x00" * 100_000,
     "a null late in the file": TEXT.encode() + b"A3,x" * 20_000 + b"\nA4,\x00,1\n",
