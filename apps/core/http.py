@@ -107,6 +107,8 @@ TITLES: dict[type[ApiError], str] = {
 }
 
 IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
+# Statuses that say "not now" (a gateway, an overload, a rate limit), not "never" like 500 does.
+RETRIED_STATUSES = [429, 502, 503, 504]
 STREAM = "synadmin.stream"  # a request extension: leave the body for the caller to stream
 
 
@@ -146,14 +148,15 @@ def build_http(
 ) -> httpx.Client:
     """An httpx client with a timeout, a connection pool, and retries of idempotent calls.
 
-    Retries cover connect errors, connections dropped before or during the answer, 5xx and 429
-    (honouring Retry-After), with exponential backoff and jitter. POSTs are not retried here: the
-    task that made them decides.
+    Retries cover connect errors, connections dropped before or during the answer, 502, 503, 504 and
+    429 (honouring Retry-After), with exponential backoff and jitter. A 500 is not retried: it is the
+    remote's own error, and the same request gets it again. POSTs are not retried here: the task that
+    made them decides.
     """
     retry = Retry(
         total=retries,
         allowed_methods=IDEMPOTENT,
-        status_forcelist=[429, 500, 502, 503, 504],
+        status_forcelist=RETRIED_STATUSES,
         backoff_factor=backoff,
         backoff_jitter=1.0,
         max_backoff_wait=30.0,

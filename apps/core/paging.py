@@ -6,11 +6,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 
 PAGE_SIZE = 25  # rows of a list screen
 LOCAL_PAGE_SIZE = 50  # rows of a list of our own rows (jobs, audit, recently deleted)
 REMOTE_PAGE_MAX = 1000  # the most a background job asks for in one call (docs/api-decisions.md)
+MAX_PAGE = 100_000  # the last page a list screen shows (2.5 million rows at 25 a page)
 
 
 @dataclass
@@ -59,6 +61,14 @@ class RemotePage:
 
 
 def page_number(request: HttpRequest) -> int:
-    """The `page` query parameter as a number from 1; anything else is page 1."""
-    value = request.GET.get("page", "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    """The `page` query parameter as a number from 1 to MAX_PAGE; anything else is page 1.
+
+    A number past MAX_PAGE is a 400 (BadRequest): sent on, it became an offset no remote column holds
+    (a `bigint out of range` 500 in the sandbox, four times over with the retries).
+    """
+    value = request.GET.get("page", "1").strip().lstrip("0") or "1"
+    if not (value.isascii() and value.isdigit()):
+        return 1  # "²" and "١٢" are digits to str.isdigit, and not page numbers
+    if len(value) > len(str(MAX_PAGE)) or int(value) > MAX_PAGE:
+        raise BadRequest(f"Lists have at most {MAX_PAGE:,} pages.")
+    return max(1, int(value))

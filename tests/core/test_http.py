@@ -175,6 +175,27 @@ def test_a_get_gives_up_after_the_retries(
     assert len(sleeps) == 2 and all(0 <= pause <= 30 for pause in sleeps)
 
 
+@pytest.mark.parametrize("status", [500, 501, 505])
+def test_a_get_answered_500_is_sent_once_for_the_same_answer_would_come_again(
+    client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float], status: int
+) -> None:
+    httpx_mock.add_response(status_code=status, json={"message": "bigint out of range"}, is_reusable=True)
+    with pytest.raises(ApiUnavailable) as caught:
+        client.request("GET", "/things", params={"page": 10**20})
+    assert caught.value.message == "bigint out of range"
+    assert len(httpx_mock.get_requests()) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_a_get_answered_a_passing_failure_is_tried_again(
+    client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float], status: int
+) -> None:
+    httpx_mock.add_response(status_code=status, json={"message": "busy"})
+    httpx_mock.add_response(status_code=200, json={"ok": True})
+    assert client.request("GET", "/things").json() == {"ok": True}
+    assert len(httpx_mock.get_requests()) == 2
+
+
 def test_a_post_is_not_retried(client: ApiClient, httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(status_code=503, json={"message": "busy"})
     with pytest.raises(ApiUnavailable):
