@@ -8,7 +8,7 @@ from django.core.exceptions import BadRequest
 from django.test import Client, RequestFactory
 
 from apps.connections.models import Connection
-from apps.core.paging import MAX_PAGE, page_number
+from apps.core.paging import MAX_PAGE, page_number, whole_number
 
 HUGE = "100000000000000000000"
 REMOTE_LISTS = [
@@ -57,3 +57,29 @@ def test_no_list_answers_5xx_to_a_huge_or_negative_page(
         query = {"page": value, "limit": value, "offset": value, "size": value}
         response = admin_client.get(url, query)
         assert response.status_code in (200, 400), f"{url}?page={value[:30]}: {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("0", 0), ("12", 12), ("0012", 12), (" 7 ", 7), (str(2**31 - 1), 2**31 - 1), (None, None), ("", None)]
+    + [("-1", None), ("²", None), ("١٢", None), ("1e3", None), (str(2**31), None), ("9" * 5000, None)],
+)
+def test_a_whole_number_from_a_query_is_ascii_digits_within_a_bound(
+    text: str | None, number: int | None
+) -> None:
+    assert whole_number(text) == number
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/content/records/home-banners/spring-teaser/versions/?a={v}&b={v}",
+        "/catalogs/delete/?id={v}&id=1",
+    ],
+)
+def test_numbers_in_other_queries_are_read_within_a_bound(
+    admin_client: Client, demo: dict[str, Connection], url: str
+) -> None:
+    for value in ("²", "9" * 5000, HUGE):
+        response = admin_client.get(url.format(v=value))
+        assert response.status_code in (200, 302, 404), f"{url} {value[:20]}: {response.status_code}"
