@@ -58,6 +58,14 @@ SANDBOX_DEMO_PASSWORD = (
 SANDBOX_ALLOW_PRIVATE_SOURCES = env.bool(
     "SYNADMIN_SANDBOX_ALLOW_PRIVATE_SOURCES", default=not env.str("DATABASE_URL", default="")
 )
+# The hosts and networks connections may reach although they are not public addresses (names as
+# typed in a base URL, addresses, or CIDRs like 10.0.0.0/8). Everything else that resolves to a
+# loopback, private or reserved address is refused, when saved and at each connection; link-local and
+# cloud metadata addresses always. With the sandbox on, this machine's loopback is allowed for it.
+CONNECTION_ALLOWED_HOSTS = env.list(
+    "SYNADMIN_CONNECTION_ALLOWED_HOSTS",
+    default=["127.0.0.0/8", "::1", "localhost"] if SANDBOX_ENABLED else [],
+)
 # Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
 # The default follows SYNADMIN_PORT, the port `make run` serves on (`make run PORT=8100` exports it).
 SANDBOX_BASE_URL = env.str(

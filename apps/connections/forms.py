@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.validators import URLValidator
 
+from apps.connections import guard
 from apps.connections.models import Connection
 
 
@@ -26,6 +27,13 @@ class ConnectionForm(forms.ModelForm):
                 field.help_text = "Set. Leave empty to keep it, or type a new value to replace it."
             else:
                 field.help_text = "Not set."
+
+    def clean_base_url(self) -> str:
+        url: str = self.cleaned_data["base_url"]
+        refusal = guard.url_refusal(url)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return url
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

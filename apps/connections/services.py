@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import BaseModel, StrictBool, TypeAdapter
 
+from apps.connections import guard
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
 from apps.core import audit, fields
@@ -45,11 +46,12 @@ class ConnectionProblem(ApiError):
 
 
 def http_options(*, retries: int | None = None) -> dict[str, Any]:
-    """Timeout, transport retries of idempotent calls and backoff, from settings."""
+    """Timeout, transport retries of idempotent calls and backoff, from settings; the address check."""
     return {
         "timeout": settings.REMOTE_TIMEOUT,
         "retries": settings.REMOTE_RETRIES if retries is None else retries,
         "backoff": settings.REMOTE_BACKOFF,
+        "addresses": guard.checked_addresses,
     }
 
 

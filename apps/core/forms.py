@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from django import forms
@@ -12,6 +12,10 @@ from django.core.validators import MaxLengthValidator
 from apps.core.http import ApiError
 from apps.core.models import AuditEntry
 
+HALF_CHARACTER = (
+    "it holds half of a character (an escape from \\ud800 to \\udfff without its other half); "
+    "type the whole character instead"
+)
 # Deeper than this, JSON typed into a form is a mistake or an attack; Python's parser gives up near 1,000.
 MAX_JSON_DEPTH = 32
 
@@ -28,7 +32,8 @@ def _finite(text: str) -> float:
 
 
 class StrictJSONDecoder(json.JSONDecoder):
-    """JSON as the remote services take it: no NaN or Infinity, finite numbers, at most MAX_JSON_DEPTH deep.
+    """JSON as the remote services take it: no NaN or Infinity, finite numbers, at most MAX_JSON_DEPTH deep,
+    text that UTF-8 can carry (no lone surrogate, which `"\\ud800"` decodes to).
 
     Every refusal is a `json.JSONDecodeError`, the one error Django's JSONField turns into a form error
     (a RecursionError, an integer of 5,000 digits or a NaN used to be a 500 or a broken request body).
@@ -47,7 +52,37 @@ class StrictJSONDecoder(json.JSONDecoder):
         # Nesting needs an opening bracket a level, so a text with few of them is not walked.
         if s.count("[") + s.count("{") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
             raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", s, 0)
+        # A surrogate comes only from a \\u escape or the text itself, so most text needs no walk.
+        if ("\\u" in s or not _encodable(s)) and not all(map(_encodable, _strings(value))):
+            raise LoneSurrogate(HALF_CHARACTER, s, 0)
         return value
+
+
+class LoneSurrogate(json.JSONDecodeError):
+    """JSON text whose strings hold half of a UTF-16 pair: valid JSON that no UTF-8 body can carry."""
+
+
+def _encodable(text: str) -> bool:
+    """Whether UTF-8 can carry `text`: a lone surrogate reaching a request body or the database is a 500."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in `value`, object keys included, without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            yield from item.keys()
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _depth(value: Any) -> int:
@@ -73,6 +108,15 @@ class JSONField(forms.JSONField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("decoder", StrictJSONDecoder)
         super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            # Django's "Enter a valid JSON." would send a person looking for a missing bracket.
+            if isinstance(exc.__context__, LoneSurrogate):
+                raise forms.ValidationError(f"This is JSON, but {HALF_CHARACTER}.", code="invalid") from None
+            raise
 
 
 class AuditFilterForm(forms.Form):

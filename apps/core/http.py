@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeVar, overload
 from urllib.parse import quote
 
+import httpcore
 import httpx
 from httpx_retries import Retry, RetryTransport
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from apps import addresses
+from apps.addresses import PinnedBackend
+
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+# One wording for every way a connection fails (refused, timed out, reset, TLS, not HTTP at all): which
+# one it was tells whoever typed the address whether a port is open, closed or filtered.
+UNREACHABLE = "no connection could be made, or no answer came in time"
 
 
 class ApiError(Exception):
@@ -71,6 +80,10 @@ class ApiNotFound(ApiError):
     """404."""
 
 
+class ApiAddressRefused(ApiError):
+    """The base URL's host resolves to an address this server does not call (`apps.addresses`)."""
+
+
 class ApiConflict(ApiError):
     """409, e.g. Brickworks BKW-029 when `lastUpdatedAt` no longer matches."""
 
@@ -101,12 +114,15 @@ TITLES: dict[type[ApiError], str] = {
     ApiRateLimited: "The remote service asks us to slow down",
     ApiUnauthorized: "The remote service did not accept the credentials",
     ApiNotFound: "Not found on the remote service",
+    ApiAddressRefused: "The address of the remote service is not allowed",
     ApiConflict: "Someone else changed this in the meantime",
     ApiValidationError: "The remote service rejected the input",
     ApiProtocolError: "The remote service answered in a form we do not understand",
 }
 
 IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
+# Statuses that say "not now" (a gateway, an overload, a rate limit), not "never" like 500 does.
+RETRIED_STATUSES = [429, 502, 503, 504]
 STREAM = "synadmin.stream"  # a request extension: leave the body for the caller to stream
 
 
@@ -116,7 +132,24 @@ class BodyReadingTransport(httpx.HTTPTransport):
     httpx reads the body after the transport returned the headers, so a connection dropped halfway
     through the body would escape the retry layer. Read here, it is a transport error like any other:
     retried for idempotent methods, an ApiUnavailable for the rest.
+
+    With `addresses` (host, port -> the addresses it may be reached at, or addresses.Refused), each
+    connection goes only to an address that function returned (`apps.addresses.PinnedBackend`).
     """
+
+    def __init__(
+        self, *, verify: ssl.SSLContext, addresses: Callable[[str, int], list[str]] | None = None
+    ) -> None:
+        super().__init__(verify=verify)
+        if addresses is not None:
+            # httpx takes no network backend, so its pool is made again with ours (httpx's own limits).
+            self._pool = httpcore.ConnectionPool(
+                ssl_context=verify,
+                max_connections=100,
+                max_keepalive_connections=20,
+                keepalive_expiry=5.0,
+                network_backend=PinnedBackend(addresses),
+            )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = super().handle_request(request)
@@ -143,17 +176,21 @@ def build_http(
     timeout: float = 15.0,
     retries: int = 3,
     backoff: float = 0.5,
+    addresses: Callable[[str, int], list[str]] | None = None,
 ) -> httpx.Client:
     """An httpx client with a timeout, a connection pool, and retries of idempotent calls.
 
-    Retries cover connect errors, connections dropped before or during the answer, 5xx and 429
-    (honouring Retry-After), with exponential backoff and jitter. POSTs are not retried here: the
-    task that made them decides.
+    `addresses`: where a host may be reached (see BodyReadingTransport); connections pass theirs.
+
+    Retries cover connect errors, connections dropped before or during the answer, 502, 503, 504 and
+    429 (honouring Retry-After), with exponential backoff and jitter. A 500 is not retried: it is the
+    remote's own error, and the same request gets it again. POSTs are not retried here: the task that
+    made them decides.
     """
     retry = Retry(
         total=retries,
         allowed_methods=IDEMPOTENT,
-        status_forcelist=[429, 500, 502, 503, 504],
+        status_forcelist=RETRIED_STATUSES,
         backoff_factor=backoff,
         backoff_jitter=1.0,
         max_backoff_wait=30.0,
@@ -164,7 +201,9 @@ def build_http(
         auth=auth,
         headers={"Accept": "application/json", **(headers or {})},
         timeout=timeout,
-        transport=RetryTransport(transport=BodyReadingTransport(verify=_tls()), retry=retry),
+        transport=RetryTransport(
+            transport=BodyReadingTransport(verify=_tls(), addresses=addresses), retry=retry
+        ),
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         follow_redirects=False,
     )
@@ -231,10 +270,8 @@ class ApiClient:
         path = fill(path, segments)
         try:
             response = self.http.request(method, path.lstrip("/"), **kwargs)
-        except httpx.TimeoutException as exc:
-            raise ApiUnavailable(f"{method} {path} timed out") from exc
-        except httpx.TransportError as exc:
-            raise ApiUnavailable(f"{method} {path} failed: {exc}") from exc
+        except (httpx.TransportError, addresses.Refused) as exc:
+            raise _unreached(method, path, exc) from exc
         if response.is_error:
             raise error_for(response)
         if response.is_redirect:
@@ -255,17 +292,16 @@ class ApiClient:
         request = self.http.build_request(method, path.lstrip("/"), extensions={STREAM: True}, **kwargs)
         try:
             response = self.http.send(request, stream=True)
-        except httpx.TimeoutException as exc:
-            raise ApiUnavailable(f"{method} {path} timed out") from exc
-        except httpx.TransportError as exc:
-            raise ApiUnavailable(f"{method} {path} failed: {exc}") from exc
+        except (httpx.TransportError, addresses.Refused) as exc:
+            raise _unreached(method, path, exc) from exc
         try:
             if response.is_error:
                 response.read()
                 raise error_for(response)
             yield response
         except httpx.TransportError as exc:
-            raise ApiUnavailable(f"{method} {path} broke off: {exc}") from exc
+            logger.info("%s %s broke off: %r", method, path, exc)
+            raise ApiUnavailable(f"{method} {path}: the answer broke off") from exc
         finally:
             response.close()
 
@@ -291,6 +327,14 @@ class ApiClient:
                 detail=summarize(exc),
                 status=response.status_code,
             ) from exc
+
+
+def _unreached(method: str, path: str, exc: Exception) -> ApiError:
+    """The error shown for a request that got no answer: the same words whatever the reason."""
+    if isinstance(exc, addresses.Refused):
+        return ApiAddressRefused(f"{exc}; ask the administrator of this server to allow it if it is yours")
+    logger.info("%s %s: %r", method, path, exc)  # the reason, for whoever reads the logs
+    return ApiUnavailable(f"{method} {path}: {UNREACHABLE}")
 
 
 def summarize(exc: ValidationError, *, limit: int = 3) -> str:

@@ -6,11 +6,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 
 PAGE_SIZE = 25  # rows of a list screen
 LOCAL_PAGE_SIZE = 50  # rows of a list of our own rows (jobs, audit, recently deleted)
 REMOTE_PAGE_MAX = 1000  # the most a background job asks for in one call (docs/api-decisions.md)
+MAX_PAGE = 100_000  # the last page a list screen shows (2.5 million rows at 25 a page)
 
 
 @dataclass
@@ -58,7 +60,27 @@ class RemotePage:
         return cls(items, number, max(1, pages or math.ceil(total / max(1, limit))), total)
 
 
+def whole_number(text: object, *, maximum: int = 2**31 - 1) -> int | None:
+    """`text` as a whole number from 0 to `maximum`, or None: for ids and numbers from a query string.
+
+    `str.isdigit` takes "²" and "١٢", and `int` refuses 5,000 digits (a 500 each, before this).
+    """
+    value = str(text if text is not None else "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value.lstrip("0")) > len(str(maximum)):
+        return None
+    number = int(value)
+    return number if number <= maximum else None
+
+
 def page_number(request: HttpRequest) -> int:
-    """The `page` query parameter as a number from 1; anything else is page 1."""
-    value = request.GET.get("page", "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    """The `page` query parameter as a number from 1 to MAX_PAGE; anything else is page 1.
+
+    A number past MAX_PAGE is a 400 (BadRequest): sent on, it became an offset no remote column holds
+    (a `bigint out of range` 500 in the sandbox, four times over with the retries).
+    """
+    value = request.GET.get("page", "1").strip().lstrip("0") or "1"
+    if not (value.isascii() and value.isdigit()):
+        return 1  # "²" and "١٢" are digits to str.isdigit, and not page numbers
+    if len(value) > len(str(MAX_PAGE)) or int(value) > MAX_PAGE:
+        raise BadRequest(f"Lists have at most {MAX_PAGE:,} pages.")
+    return max(1, int(value))

@@ -11,6 +11,7 @@ from pytest_httpx import HTTPXMock
 
 from apps.core import http
 from apps.core.http import (
+    UNREACHABLE,
     ApiClient,
     ApiConflict,
     ApiError,
@@ -175,6 +176,27 @@ def test_a_get_gives_up_after_the_retries(
     assert len(sleeps) == 2 and all(0 <= pause <= 30 for pause in sleeps)
 
 
+@pytest.mark.parametrize("status", [500, 501, 505])
+def test_a_get_answered_500_is_sent_once_for_the_same_answer_would_come_again(
+    client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float], status: int
+) -> None:
+    httpx_mock.add_response(status_code=status, json={"message": "bigint out of range"}, is_reusable=True)
+    with pytest.raises(ApiUnavailable) as caught:
+        client.request("GET", "/things", params={"page": 10**20})
+    assert caught.value.message == "bigint out of range"
+    assert len(httpx_mock.get_requests()) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_a_get_answered_a_passing_failure_is_tried_again(
+    client: ApiClient, httpx_mock: HTTPXMock, sleeps: list[float], status: int
+) -> None:
+    httpx_mock.add_response(status_code=status, json={"message": "busy"})
+    httpx_mock.add_response(status_code=200, json={"ok": True})
+    assert client.request("GET", "/things").json() == {"ok": True}
+    assert len(httpx_mock.get_requests()) == 2
+
+
 def test_a_post_is_not_retried(client: ApiClient, httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(status_code=503, json={"message": "busy"})
     with pytest.raises(ApiUnavailable):
@@ -225,14 +247,36 @@ def test_connect_errors_are_retried_then_reported(client: ApiClient, httpx_mock:
     httpx_mock.add_exception(httpx.ConnectError("Connection refused"), is_reusable=True)
     with pytest.raises(ApiUnavailable) as caught:
         client.request("GET", "/things")
-    assert "Connection refused" in caught.value.message
+    # The reason stays on the cause (and in the log), not in the message: it would tell a port's state.
+    assert caught.value.message == f"GET /things: {UNREACHABLE}"
+    assert "Connection refused" in str(caught.value.__cause__)
     assert len(httpx_mock.get_requests()) == 3
 
 
 def test_a_timeout_is_unavailable(client: ApiClient, httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_exception(httpx.ReadTimeout("slow"), is_reusable=True)
-    with pytest.raises(ApiUnavailable, match="timed out"):
+    with pytest.raises(ApiUnavailable) as caught:
         client.request("GET", "/things")
+    assert caught.value.message == f"GET /things: {UNREACHABLE}"  # as a refused connection reads
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.ConnectError("[Errno 111] Connection refused"),
+        httpx.ConnectTimeout("timed out"),
+        httpx.ReadError("[Errno 104] Connection reset by peer"),
+        httpx.RemoteProtocolError("illegal status line: bytearray(b'-ERR unknown command')"),
+        httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number"),
+    ],
+)
+def test_every_failed_connection_reads_the_same(
+    client: ApiClient, httpx_mock: HTTPXMock, exc: Exception
+) -> None:
+    httpx_mock.add_exception(exc, is_reusable=True)
+    with pytest.raises(ApiUnavailable) as caught:
+        client.request("POST", "/things", json={})
+    assert caught.value.message == f"POST /things: {UNREACHABLE}"
 
 
 def test_a_redirect_points_at_the_base_url(client: ApiClient, httpx_mock: HTTPXMock) -> None:

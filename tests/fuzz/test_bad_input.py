@@ -1,4 +1,5 @@
-"""A generated bad-input pass (issue 14): hostile path segments on every URL, hostile values in every form.
+"""A generated bad-input pass (issue 14): hostile path segments on every URL, hostile values in every form;
+huge integers and lone surrogates in every form field and every query parameter (issue 18).
 
 Bounded and seeded (`derandomize=True`): `make fuzz` runs it after `make test` in CI. It asserts that no
 answer is a 500 and that a refused request changes nothing, here or in the sandbox (same database).
@@ -42,6 +43,28 @@ SEGMENTS = [
     "'\"<>",
 ]
 HUGE_NUMBER = "9" * 25
+# Past every integer column and offset: a bigint, a Java int, a page number (issue 18, defect 5).
+HUGE_INTEGERS = [
+    "100000000000000000000",
+    "-100000000000000000000",
+    str(2**63),
+    str(-(2**63) - 1),
+    str(2**31),
+    "-1",
+    "9" * 5000,
+]
+# Half a UTF-16 pair (issue 18, defect 4): as JSON escapes, which decode to one, and as the raw bytes a
+# hostile client can send (WTF-8), which Django reads as U+FFFD.
+LONE_SURROGATES: list[str | bytes] = [
+    '"\\ud800"',
+    '{"a": "\\udfff"}',
+    '["x\\udbffy"]',
+    '{"\\ud800": 1}',
+    b"\xed\xa0\x80",
+    b"a\xed\xb0\x80b",
+]
+# Query parameters that lists and pages read, beside the names of their own filter forms.
+QUERY_NAMES = ["page", "limit", "offset", "size", "cursor", "id", "ids", "q", "search", "seen", "stage", "at"]
 SKIPPED = {"logout", "login"}  # signing out ends the session the pass runs in; login has its own tests
 
 HOSTILE = [
@@ -81,6 +104,7 @@ values = st.one_of(
     st.integers(min_value=1, max_value=200_000).map(lambda n: "x" * n),
     st.binary(min_size=1, max_size=8).filter(lambda b: not _utf8(b)),  # not UTF-8
     st.lists(st.sampled_from(HOSTILE), min_size=2, max_size=3),  # a list where one value goes
+    st.sampled_from(HUGE_INTEGERS + LONE_SURROGATES),
 )
 COMMON_NAMES = [
     "next",
@@ -187,3 +211,30 @@ def test_no_form_answers_500_to_hostile_values(
         check(admin_client, alice, "POST", path, encoded(data))
 
     post()
+
+
+@pytest.mark.parametrize("route", POST_ROUTES, ids=[route.name for route in POST_ROUTES])
+def test_no_form_answers_500_to_a_huge_integer_or_a_lone_surrogate_in_every_field(
+    admin_client: Client, alice: User, objects: dict[str, str], route: Route
+) -> None:
+    """Not sampled: each value goes into every field of the form at once."""
+    path = route.fill(objects)
+    if "POST" not in allowed_methods(admin_client, path):
+        pytest.skip("takes no POST")
+    names = form_names(admin_client, path) + COMMON_NAMES
+    for value in HUGE_INTEGERS + LONE_SURROGATES:
+        check(admin_client, alice, "POST", path, encoded(dict.fromkeys(names, value)))
+
+
+def test_no_page_answers_5xx_to_a_huge_integer_or_a_lone_surrogate_in_every_query_parameter(
+    admin_client: Client, alice: User, objects: dict[str, str]
+) -> None:
+    for route in ROUTES:
+        if route.name in SKIPPED:
+            continue
+        path = route.fill(objects)
+        if "GET" not in allowed_methods(admin_client, path):
+            continue
+        names = sorted(set(QUERY_NAMES + form_names(admin_client, path)))
+        for value in HUGE_INTEGERS + LONE_SURROGATES:
+            check(admin_client, alice, "GET", f"{path}?{encoded(dict.fromkeys(names, value))}")

@@ -33,3 +33,26 @@ def test_flows_refuses_a_cursor_holding_a_nul_byte(seeded: seed.Seeded, cursor: 
     )
     assert response.status_code == 422
     assert response.json()["detail"]
+
+
+SUGGESTION = '"originType": "automation", "sourceType": "entity", "targetType": "entity", "originId": "o", '
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{" + SUGGESTION + '"title": "t", "sourceId": "p", "targetId": "p", "data": {"\\udfff": 1}}',
+        "{" + SUGGESTION + '"title": "t", "sourceId": "p", "targetId": "p", "sourceContext": ["\\ud800"]}',
+    ],
+)
+def test_flows_refuses_a_lone_surrogate_in_a_body_in_its_own_error_shape(
+    seeded: seed.Seeded, body: str
+) -> None:
+    response = Client().post(
+        "/sandbox/flows/api/v1/suggestions",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {seeded.flows.token}"},
+    )
+    assert response.status_code == 422
+    assert "half of a character" in str(response.json()["detail"])

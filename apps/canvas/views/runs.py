@@ -15,6 +15,7 @@ from apps.canvas.services import runs, workflows
 from apps.canvas.services.workspace import scope_of
 from apps.canvas.views.common import page
 from apps.core.htmx import HtmxHttpRequest
+from apps.core.paging import whole_number
 from apps.jobs import enqueue
 
 
@@ -56,7 +57,7 @@ def _shown(form: RunForm) -> tuple[int | None, int | None]:
     values = []
     for name in ("first", "last"):
         value = form[name].value()
-        values.append(int(value) if str(value or "").isdigit() else None)
+        values.append(whole_number(value))
     return (values[0], values[1]) if values[0] and values[1] else (None, None)
 
 
@@ -64,8 +65,9 @@ def _initial(request: HtmxHttpRequest, chain: list[workflows.Block] | None) -> d
     """A block picked on the drawn chain arrives as ?till=N or ?first=A&last=B."""
     values: dict[str, object] = {}
     for name in ("till", "first", "last"):
-        if request.GET.get(name, "").isdigit():
-            values[name] = int(request.GET[name])
+        number = whole_number(request.GET.get(name))
+        if number is not None:
+            values[name] = number
     if "first" in values or "last" in values:
         values["scope"] = "range"
     elif "till" in values:

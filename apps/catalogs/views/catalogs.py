@@ -16,7 +16,7 @@ from apps.catalogs.services.workspace import client_for
 from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiNotFound
-from apps.core.paging import PAGE_SIZE, RemotePage, page_number
+from apps.core.paging import PAGE_SIZE, RemotePage, page_number, whole_number
 
 
 @require_GET
@@ -56,7 +56,8 @@ def catalog_new(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def catalog_delete(request: HtmxHttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.POST.getlist("id") or request.GET.getlist("id") if v.isdigit()][:100]
+    numbers = [whole_number(v) for v in request.POST.getlist("id") or request.GET.getlist("id")]
+    ids = [number for number in numbers if number is not None][:100]
     with client_for(request.user) as api:
         chosen = _existing(api, list(dict.fromkeys(ids)))
         counts = {row.catalog.id: row.items for row in catalogs.with_counts(api, chosen)}

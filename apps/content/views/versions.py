@@ -12,6 +12,7 @@ from apps.content.models import ScheduledAction
 from apps.content.services import records, schedule
 from apps.content.services.workspace import client_for
 from apps.core.htmx import HtmxHttpRequest
+from apps.core.paging import whole_number
 
 VERSIONS_SHOWN = 100
 
@@ -72,4 +73,5 @@ def record_restore(request: HtmxHttpRequest, app_id: str, record_id: str, number
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else -1
+    number = whole_number(value)
+    return -1 if number is None else number

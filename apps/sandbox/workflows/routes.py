@@ -32,6 +32,8 @@ from apps.sandbox.workflows.models import (
 router = Router()
 
 LIMIT_MAX = 100
+# The largest Java int, as Brickworks' pages: (page - 1) * limit stays far inside a bigint offset.
+PAGE_MAX = 2**31 - 1
 RECENT = timedelta(days=7)
 SORT = {
     "Author": "author",
@@ -50,7 +52,7 @@ SORT_BY = {
 
 
 class ListParams(Schema):
-    page: int = Field(1, ge=1, description="The selected page")
+    page: int = Field(1, ge=1, le=PAGE_MAX, description="The selected page")
     status: Literal["All", "Recent", "Draft", "Active", "Inactive", "Scheduled"] = "All"
     sort: Literal["Author", "Name", "CreatedTime", "UpdatedTime", "Status"] = "UpdatedTime"
     sortBy: str | None = Field(None, description="Sort workflows clause, e.g. createdTime:desc")

@@ -20,7 +20,7 @@ HINT = "set SYNADMIN_SANDBOX_ALLOW_PRIVATE_SOURCES=1 to allow private networks"
 
 
 class LocalSource(BaseHTTPRequestHandler):
-    """A source on this machine: JSON on /today, a redirect to the metadata address on /redirect."""
+    """A source on this machine: JSON on /today, a redirect to its own /today on /redirect."""
 
     paths: list[str] = []
     hosts: list[str] = []
@@ -30,7 +30,7 @@ class LocalSource(BaseHTTPRequestHandler):
         self.hosts.append(self.headers["Host"])
         if self.path.startswith("/redirect"):
             self.send_response(302)
-            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.send_header("Location", "/today")  # followed, it would show in `paths`
             self.end_headers()
             return
         body = json.dumps({"sky": "clear"}).encode()
@@ -97,6 +97,16 @@ def refused(result: tuple[int, Any]) -> str:
         "::ffff:169.254.169.254",
         "fd00:ec2::254",
         "100.100.100.200",
+        # 169.254.169.254 carried in IPv6: 6to4, NAT64 (well-known and local-use), IPv4-compatible,
+        # IPv4-translated, Teredo (its client part, inverted), and the metadata of Alibaba over NAT64.
+        "2002:a9fe:a9fe::",
+        "2002:a9fe:a9fe:1234::1",
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b:1::a9fe:a9fe",
+        "::a9fe:a9fe",
+        "::ffff:0:a9fe:a9fe",
+        "2001:0:4136:e378:8000:63bf:5601:5601",
+        "64:ff9b::6464:64c8",
     ],
 )
 @pytest.mark.parametrize("allow_private", [True, False])
@@ -128,17 +138,51 @@ def test_private_addresses_are_refused_unless_allowed(address: str, kind: str) -
     assert egress.refusal(ip, allow_private=True) is None
 
 
-@pytest.mark.parametrize("address", ["93.184.215.14", "2606:4700:4700::1111"])
+@pytest.mark.parametrize(
+    ("address", "carried", "kind"),
+    [
+        ("2002:a01:203::", "10.1.2.3", "a private-network"),
+        ("64:ff9b::7f00:1", "127.0.0.1", "a loopback"),
+        ("64:ff9b::c0a8:101", "192.168.1.1", "a private-network"),
+        ("::7f00:1", "127.0.0.1", "a loopback"),
+    ],
+)
+def test_a_private_address_carried_in_ipv6_is_refused_unless_allowed(
+    address: str, carried: str, kind: str
+) -> None:
+    ip = ipaddress.ip_address(address)
+    assert (
+        egress.refusal(ip, allow_private=False) == f"{ip} (which carries {carried}) is {kind} address; {HINT}"
+    )
+    assert egress.refusal(ip, allow_private=True) is None
+
+
+@pytest.mark.parametrize(
+    "address", ["93.184.215.14", "2606:4700:4700::1111", "2002:5db8:d70e::", "64:ff9b::5db8:d70e"]
+)
 def test_public_addresses_are_allowed(address: str) -> None:
     assert egress.refusal(ipaddress.ip_address(address), allow_private=False) is None
 
 
-def test_the_metadata_address_is_refused_even_when_private_networks_are_allowed(
-    api: Api, settings: Any
+# The tests below hand a link-local, private or public address only to the check (`checked_addresses`,
+# which resolves and judges and connects nowhere), never to code that could open a connection.
+def test_a_host_name_of_the_metadata_address_is_refused_even_when_private_networks_are_allowed(
+    settings: Any, dns: dict[str, list[str]]
 ) -> None:
     settings.SANDBOX_ALLOW_PRIVATE_SOURCES = True
-    message = refused(generate_from(api, "http://169.254.169.254/latest/meta-data/"))
-    assert message.endswith("refused: 169.254.169.254 is a link-local/metadata address")
+    dns["metadata.example.test"] = ["169.254.169.254"]
+    with pytest.raises(egress.Refused, match=r"^169\.254\.169\.254 is a link-local/metadata address$"):
+        egress.checked_addresses("metadata.example.test", 80)
+
+
+@pytest.mark.parametrize("address", ["2002:a9fe:a9fe::", "64:ff9b::a9fe:a9fe"])
+def test_a_host_name_of_the_metadata_address_carried_in_ipv6_is_refused(
+    settings: Any, dns: dict[str, list[str]], address: str
+) -> None:
+    settings.SANDBOX_ALLOW_PRIVATE_SOURCES = True
+    dns["carried.example.test"] = [address]
+    with pytest.raises(egress.Refused, match="carries 169.254.169.254"):
+        egress.checked_addresses("carried.example.test", 443)
 
 
 def test_a_loopback_source_is_refused_by_default_outside_the_embedded_setup(
@@ -162,12 +206,13 @@ def test_a_loopback_source_answers_when_private_networks_are_allowed(
 
 
 def test_a_host_name_that_resolves_to_a_private_address_is_refused(
-    api: Api, settings: Any, dns: dict[str, list[str]]
+    settings: Any, dns: dict[str, list[str]]
 ) -> None:
     settings.SANDBOX_ALLOW_PRIVATE_SOURCES = False
     dns["intranet.example.test"] = ["10.1.2.3"]
-    message = refused(generate_from(api, "http://intranet.example.test/today"))
-    assert message.endswith(f"refused: 10.1.2.3 is a private-network address; {HINT}")
+    with pytest.raises(egress.Refused) as refused:
+        egress.checked_addresses("intranet.example.test", 80)
+    assert str(refused.value) == f"10.1.2.3 is a private-network address; {HINT}"
 
 
 def test_it_connects_to_the_checked_address_and_keeps_the_host_name(
@@ -181,11 +226,11 @@ def test_it_connects_to_the_checked_address_and_keeps_the_host_name(
     assert LocalSource.hosts == [f"weather.example.test:{port}"]
 
 
-def test_every_address_of_a_host_name_is_checked(api: Api, settings: Any, dns: dict[str, list[str]]) -> None:
+def test_every_address_of_a_host_name_is_checked(settings: Any, dns: dict[str, list[str]]) -> None:
     settings.SANDBOX_ALLOW_PRIVATE_SOURCES = True
     dns["rebind.example.test"] = ["93.184.215.14", "169.254.169.254"]
-    message = refused(generate_from(api, "https://rebind.example.test/today"))
-    assert message.endswith("refused: 169.254.169.254 is a link-local/metadata address")
+    with pytest.raises(egress.Refused, match=r"^169\.254\.169\.254 is a link-local/metadata address$"):
+        egress.checked_addresses("rebind.example.test", 443)
 
 
 def test_a_redirect_is_not_followed(api: Api, settings: Any, local_source: tuple[str, list[str]]) -> None:
