@@ -58,16 +58,26 @@ SANDBOX_DEMO_PASSWORD = (
 SANDBOX_ALLOW_PRIVATE_SOURCES = env.bool(
     "SYNADMIN_SANDBOX_ALLOW_PRIVATE_SOURCES", default=not env.str("DATABASE_URL", default="")
 )
-# Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
-# The default follows SYNADMIN_PORT, the port `make run` serves on (`make run PORT=8100` exports it).
-SANDBOX_BASE_URL = env.str(
-    "SYNADMIN_SANDBOX_BASE_URL",
-    default=f"http://127.0.0.1:{env.int('SYNADMIN_PORT', default=8000)}/sandbox",
-)
+# Where the dashboard reaches its own sandbox over HTTP (the demo connections point here). `make run`
+# serves the sandbox from a server process of its own on SYNADMIN_SANDBOX_PORT (default: the web port
+# plus one): served by the dashboard's own threads, pages waiting for it held the threads it needed.
+SANDBOX_PORT = env.int("SYNADMIN_SANDBOX_PORT", default=env.int("SYNADMIN_PORT", default=8000) + 1)
+SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default=f"http://127.0.0.1:{SANDBOX_PORT}/sandbox")
 
 REMOTE_TIMEOUT = env.float("SYNADMIN_REMOTE_TIMEOUT", default=15.0)
 REMOTE_RETRIES = env.int("SYNADMIN_REMOTE_RETRIES", default=3)
 REMOTE_BACKOFF = env.float("SYNADMIN_REMOTE_BACKOFF", default=0.5)
+# Remote calls made while serving a page (jobs keep the limits above). Each call waits at most
+# REMOTE_PAGE_TIMEOUT and the retries of one call stop after REMOTE_PAGE_BUDGET, both well below the
+# web server's worker timeout (gunicorn.conf.py). At most REMOTE_PAGE_SLOTS page calls per remote
+# service are in flight in one web process (default: half its threads, WEB_THREADS); a page that
+# finds them all taken for REMOTE_PAGE_WAIT seconds answers "the service is slow" instead of
+# queueing, so a slow or stuck remote service cannot take every thread from the pages that need none.
+WEB_THREADS = env.int("WEB_THREADS", default=8)
+REMOTE_PAGE_TIMEOUT = env.float("SYNADMIN_REMOTE_PAGE_TIMEOUT", default=10.0)
+REMOTE_PAGE_BUDGET = env.float("SYNADMIN_REMOTE_PAGE_BUDGET", default=20.0)
+REMOTE_PAGE_SLOTS = env.int("SYNADMIN_REMOTE_PAGE_SLOTS", default=max(1, WEB_THREADS // 2))
+REMOTE_PAGE_WAIT = env.float("SYNADMIN_REMOTE_PAGE_WAIT", default=1.0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.core.middleware.RemotePageMiddleware",
     "apps.core.middleware.ApiErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

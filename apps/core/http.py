@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import re
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeVar, overload
@@ -93,11 +96,16 @@ class ApiProtocolError(ApiError):
         self.detail = detail
 
 
+class RemoteBusy(ApiUnavailable):
+    """A page found every slot for this remote service taken by other pages waiting for it."""
+
+
 RETRYABLE = (ApiUnavailable, ApiRateLimited)
 
 TITLES: dict[type[ApiError], str] = {
     ApiError: "The remote service refused the request",
     ApiUnavailable: "The remote service is unavailable",
+    RemoteBusy: "The remote service is slow to answer",
     ApiRateLimited: "The remote service asks us to slow down",
     ApiUnauthorized: "The remote service did not accept the credentials",
     ApiNotFound: "Not found on the remote service",
@@ -135,6 +143,67 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@dataclass(frozen=True)
+class PageLimits:
+    """How the remote calls made while serving one page are bounded (settings.REMOTE_PAGE_*).
+
+    `slots`: calls in flight at once per remote service in this process; `wait`: how long a call
+    waits for a free slot; `timeout`: each attempt's timeout; `budget`: when retries stop.
+    """
+
+    slots: int
+    wait: float
+    timeout: float
+    budget: float
+
+
+_page_limits: contextvars.ContextVar[PageLimits | None] = contextvars.ContextVar("page_limits", default=None)
+_slots: dict[tuple[str, int], threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+@contextmanager
+def page_limits(limits: PageLimits) -> Iterator[None]:
+    """Clients built inside the block are bounded by `limits` (the web middleware wraps each page)."""
+    token = _page_limits.set(limits)
+    try:
+        yield
+    finally:
+        _page_limits.reset(token)
+
+
+def _slots_for(service: str, size: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _slots.setdefault((service, size), threading.BoundedSemaphore(size))
+
+
+class SharedSlotsTransport(httpx.BaseTransport):
+    """Takes one of the process's slots for the remote service around each call of a page.
+
+    Without it, pages waiting for a slow service held every thread of the web server, and pages
+    that call no service at all queued behind them.
+    """
+
+    def __init__(self, transport: httpx.BaseTransport, service: str, limits: PageLimits) -> None:
+        self.transport = transport
+        self.service = service
+        self.limits = limits
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        slots = _slots_for(self.service, self.limits.slots)
+        if not slots.acquire(timeout=self.limits.wait):
+            raise RemoteBusy(
+                "It is slow to answer and other pages are waiting for it. Try again in a moment."
+            )
+        try:
+            return self.transport.handle_request(request)
+        finally:
+            slots.release()
+
+    def close(self) -> None:
+        self.transport.close()
+
+
 def build_http(
     base_url: str,
     *,
@@ -148,8 +217,10 @@ def build_http(
 
     Retries cover connect errors, connections dropped before or during the answer, 5xx and 429
     (honouring Retry-After), with exponential backoff and jitter. POSTs are not retried here: the
-    task that made them decides.
+    task that made them decides. Built while a page is served (`page_limits`), its calls share the
+    process's slots for the service and have the page's shorter timeout and retry budget.
     """
+    limits = _page_limits.get()
     retry = Retry(
         total=retries,
         allowed_methods=IDEMPOTENT,
@@ -157,14 +228,20 @@ def build_http(
         backoff_factor=backoff,
         backoff_jitter=1.0,
         max_backoff_wait=30.0,
-        total_timeout=60.0,
+        total_timeout=limits.budget if limits else 60.0,
     )
+    transport: httpx.BaseTransport = RetryTransport(
+        transport=BodyReadingTransport(verify=_tls()), retry=retry
+    )
+    if limits:
+        timeout = min(timeout, limits.timeout)
+        transport = SharedSlotsTransport(transport, httpx.URL(base_url).netloc.decode(), limits)
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
         auth=auth,
         headers={"Accept": "application/json", **(headers or {})},
         timeout=timeout,
-        transport=RetryTransport(transport=BodyReadingTransport(verify=_tls()), retry=retry),
+        transport=transport,
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         follow_redirects=False,
     )
