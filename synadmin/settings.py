@@ -69,15 +69,16 @@ REMOTE_RETRIES = env.int("SYNADMIN_REMOTE_RETRIES", default=3)
 REMOTE_BACKOFF = env.float("SYNADMIN_REMOTE_BACKOFF", default=0.5)
 # Remote calls made while serving a page (jobs keep the limits above). Each call waits at most
 # REMOTE_PAGE_TIMEOUT and the retries of one call stop after REMOTE_PAGE_BUDGET, both well below the
-# web server's worker timeout (gunicorn.conf.py). At most REMOTE_PAGE_SLOTS page calls per remote
-# service are in flight in one web process (default: half its threads, WEB_THREADS); a page that
-# finds them all taken for REMOTE_PAGE_WAIT seconds answers "the service is slow" instead of
-# queueing, so a slow or stuck remote service cannot take every thread from the pages that need none.
-WEB_THREADS = env.int("WEB_THREADS", default=8)
+# web server's worker timeout (gunicorn.conf.py). At most REMOTE_PAGE_SLOTS pages at once in one web
+# process call one remote service (default: half its threads, WEB_THREADS, the same variable
+# gunicorn.conf.py reads); a page that finds every slot taken for REMOTE_PAGE_WAIT seconds answers "the
+# service is slow" instead of queueing, so a slow or stuck service leaves the other half of the
+# threads to the pages that do not call it.
+WEB_THREADS = env.int("WEB_THREADS", default=16)
 REMOTE_PAGE_TIMEOUT = env.float("SYNADMIN_REMOTE_PAGE_TIMEOUT", default=10.0)
 REMOTE_PAGE_BUDGET = env.float("SYNADMIN_REMOTE_PAGE_BUDGET", default=20.0)
 REMOTE_PAGE_SLOTS = env.int("SYNADMIN_REMOTE_PAGE_SLOTS", default=max(1, WEB_THREADS // 2))
-REMOTE_PAGE_WAIT = env.float("SYNADMIN_REMOTE_PAGE_WAIT", default=1.0)
+REMOTE_PAGE_WAIT = env.float("SYNADMIN_REMOTE_PAGE_WAIT", default=0.25)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

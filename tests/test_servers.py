@@ -50,11 +50,11 @@ def free_port() -> int:
 def test_the_web_server_is_sized_from_the_environment() -> None:
     assert gunicorn_settings() == {
         "workers": 2,
-        "threads": 8,
+        "threads": 16,
         "worker_class": "gthread",
         "timeout": 60,
         "graceful_timeout": 30,
-        "keepalive": 5,
+        "keepalive": 75,
         "bind": "0.0.0.0:8000",
     }
     sized = gunicorn_settings(WEB_CONCURRENCY="4", WEB_THREADS="16", WEB_TIMEOUT="45", PORT="5000")

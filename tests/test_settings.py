@@ -72,7 +72,7 @@ def test_the_sandbox_port_can_be_named() -> None:
 
 def test_a_page_shares_half_the_web_threads_with_each_remote_service() -> None:
     code = "from synadmin import settings; print(settings.REMOTE_PAGE_SLOTS)"
-    assert run_python("-c", code).stdout.strip() == "4"
+    assert run_python("-c", code).stdout.strip() == "8"
     assert run_python("-c", code, WEB_THREADS="12").stdout.strip() == "6"
     assert run_python("-c", code, WEB_THREADS="12", SYNADMIN_REMOTE_PAGE_SLOTS="2").stdout.strip() == "2"
 

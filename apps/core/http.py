@@ -147,8 +147,8 @@ def _tls() -> ssl.SSLContext:
 class PageLimits:
     """How the remote calls made while serving one page are bounded (settings.REMOTE_PAGE_*).
 
-    `slots`: calls in flight at once per remote service in this process; `wait`: how long a call
-    waits for a free slot; `timeout`: each attempt's timeout; `budget`: when retries stop.
+    `slots`: pages at once, in this process, that may be calling one remote service; `wait`: how
+    long a page waits for a free slot; `timeout`: each attempt's timeout; `budget`: when retries stop.
     """
 
     slots: int
@@ -157,7 +157,37 @@ class PageLimits:
     budget: float
 
 
-_page_limits: contextvars.ContextVar[PageLimits | None] = contextvars.ContextVar("page_limits", default=None)
+class Page:
+    """One page being served: its limits and the slots it holds, one per remote service it called.
+
+    A page keeps its slot from its first call to that service until it is answered, so a page that
+    got one finishes instead of being refused halfway through its calls.
+    """
+
+    def __init__(self, limits: PageLimits) -> None:
+        self.limits = limits
+        self.held: dict[str, threading.BoundedSemaphore] = {}
+        self.lock = threading.Lock()
+
+    def take(self, service: str) -> None:
+        with self.lock:
+            if service in self.held:
+                return
+            slots = _slots_for(service, self.limits.slots)
+            if not slots.acquire(timeout=self.limits.wait):
+                raise RemoteBusy(
+                    "It is slow to answer and other pages are waiting for it. Try again in a moment."
+                )
+            self.held[service] = slots
+
+    def give_back(self) -> None:
+        with self.lock:
+            for slots in self.held.values():
+                slots.release()
+            self.held.clear()
+
+
+_page: contextvars.ContextVar[Page | None] = contextvars.ContextVar("page", default=None)
 _slots: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _slots_lock = threading.Lock()
 
@@ -165,11 +195,13 @@ _slots_lock = threading.Lock()
 @contextmanager
 def page_limits(limits: PageLimits) -> Iterator[None]:
     """Clients built inside the block are bounded by `limits` (the web middleware wraps each page)."""
-    token = _page_limits.set(limits)
+    page = Page(limits)
+    token = _page.set(page)
     try:
         yield
     finally:
-        _page_limits.reset(token)
+        _page.reset(token)
+        page.give_back()
 
 
 def _slots_for(service: str, size: int) -> threading.BoundedSemaphore:
@@ -178,27 +210,20 @@ def _slots_for(service: str, size: int) -> threading.BoundedSemaphore:
 
 
 class SharedSlotsTransport(httpx.BaseTransport):
-    """Takes one of the process's slots for the remote service around each call of a page.
+    """Takes the page's slot for the remote service before its first call (see `Page`).
 
     Without it, pages waiting for a slow service held every thread of the web server, and pages
     that call no service at all queued behind them.
     """
 
-    def __init__(self, transport: httpx.BaseTransport, service: str, limits: PageLimits) -> None:
+    def __init__(self, transport: httpx.BaseTransport, service: str, page: Page) -> None:
         self.transport = transport
         self.service = service
-        self.limits = limits
+        self.page = page
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        slots = _slots_for(self.service, self.limits.slots)
-        if not slots.acquire(timeout=self.limits.wait):
-            raise RemoteBusy(
-                "It is slow to answer and other pages are waiting for it. Try again in a moment."
-            )
-        try:
-            return self.transport.handle_request(request)
-        finally:
-            slots.release()
+        self.page.take(self.service)
+        return self.transport.handle_request(request)
 
     def close(self) -> None:
         self.transport.close()
@@ -220,7 +245,8 @@ def build_http(
     task that made them decides. Built while a page is served (`page_limits`), its calls share the
     process's slots for the service and have the page's shorter timeout and retry budget.
     """
-    limits = _page_limits.get()
+    page = _page.get()
+    limits = page.limits if page else None
     retry = Retry(
         total=retries,
         allowed_methods=IDEMPOTENT,
@@ -233,9 +259,9 @@ def build_http(
     transport: httpx.BaseTransport = RetryTransport(
         transport=BodyReadingTransport(verify=_tls()), retry=retry
     )
-    if limits:
+    if page and limits:
         timeout = min(timeout, limits.timeout)
-        transport = SharedSlotsTransport(transport, httpx.URL(base_url).netloc.decode(), limits)
+        transport = SharedSlotsTransport(transport, httpx.URL(base_url).netloc.decode(), page)
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
         auth=auth,

@@ -15,7 +15,7 @@ from django.db import connection
 
 from apps.connections.models import Connection
 from apps.core import http
-from apps.core.http import ApiClient, ApiUnavailable, PageLimits, RemoteBusy
+from apps.core.http import ApiClient, ApiError, ApiUnavailable, PageLimits, RemoteBusy
 from tests.conftest import client_for, make_user
 
 STUCK_FOR = 5.0  # the stuck service answers after this long at most, so no test can hang on it
@@ -103,13 +103,30 @@ def test_a_page_finds_the_services_slots_taken_and_is_told_at_once(stuck: StuckS
     assert results == [200, 200]
 
 
-def test_a_slot_is_given_back_when_the_call_fails(stuck: StuckService) -> None:
+def test_a_page_keeps_its_slot_for_all_its_calls_and_gives_it_back_when_it_ends(stuck: StuckService) -> None:
     limits = PageLimits(slots=1, wait=0.2, timeout=0.3, budget=1)
     with http.page_limits(limits), ApiClient(http.build_http(stuck.url, retries=0)) as api:
         with pytest.raises(ApiUnavailable, match="timed out"):
             api.request("GET", "things")
         stuck.release.set()
-        assert api.request("GET", "things").status_code == 200
+        assert api.request("GET", "things").status_code == 200  # no second slot needed
+        with ApiClient(http.build_http(stuck.url, retries=0)) as other:
+            assert other.request("GET", "things").status_code == 200  # nor for a second client
+    with http.page_limits(limits), ApiClient(http.build_http(stuck.url, retries=0)) as api:
+        assert api.request("GET", "things").status_code == 200  # the next page gets the slot
+
+
+def test_a_failed_page_gives_its_slot_back() -> None:
+    limits = PageLimits(slots=1, wait=0.2, timeout=1, budget=1)
+
+    def one_page() -> ApiError:
+        with http.page_limits(limits), ApiClient(http.build_http("http://127.0.0.1:9", retries=0)) as api:
+            with pytest.raises(ApiError) as caught:  # noqa: PT012, SIM117 -- the page ends after the failure
+                api.request("GET", "things")  # nothing listens on the discard port
+            return caught.value
+
+    assert type(one_page()) is ApiUnavailable
+    assert type(one_page()) is ApiUnavailable  # not RemoteBusy: the first page gave its slot back
 
 
 def test_jobs_are_not_held_to_the_page_slots(stuck: StuckService) -> None:
