@@ -14,6 +14,12 @@ starts the sandbox with the same file and its own --bind.
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import environ
+
+# As settings.py does: the environment wins, then .env, so both read the same WEB_THREADS.
+environ.Env.read_env(Path(__file__).with_name(".env"))
 
 bind = (
     os.environ.get("WEB_BIND") or f"{os.environ.get('WEB_HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"

@@ -255,6 +255,8 @@ def run_setup(args: argparse.Namespace) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "synadmin.settings"
     sys.path.insert(0, str(ROOT))
     sandbox_base = f"http://127.0.0.1:{web_port if args.before else sandbox_port}/sandbox"
+    if args.page_slots:
+        environment["SYNADMIN_REMOTE_PAGE_SLOTS"] = str(args.page_slots)
     if args.before:
         environment["SYNADMIN_REMOTE_PAGE_SLOTS"] = "1000"  # no page limits either
     # The sandbox's own server must be up before the demo data is written through it.
@@ -456,6 +458,9 @@ def main() -> None:
     parser.add_argument("--grace", type=float, default=180, help="seconds after the run for every job to end")
     parser.add_argument(
         "--before", action="store_true", help="the web server as `make run` started it before"
+    )
+    parser.add_argument(
+        "--page-slots", type=int, help="the web server's SYNADMIN_REMOTE_PAGE_SLOTS (1000: none)"
     )
     parser.add_argument("--only", choices=["production", "embedded"], help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -168,10 +168,12 @@ class Page:
         self.limits = limits
         self.held: dict[str, threading.BoundedSemaphore] = {}
         self.lock = threading.Lock()
+        self.answered = False
 
     def take(self, service: str) -> None:
         with self.lock:
-            if service in self.held:
+            # A call after the answer (a streamed body) must not take a slot nobody gives back.
+            if service in self.held or self.answered:
                 return
             slots = _slots_for(service, self.limits.slots)
             if not slots.acquire(timeout=self.limits.wait):
@@ -182,6 +184,7 @@ class Page:
 
     def give_back(self) -> None:
         with self.lock:
+            self.answered = True
             for slots in self.held.values():
                 slots.release()
             self.held.clear()

@@ -90,9 +90,11 @@ def test_a_page_finds_the_services_slots_taken_and_is_told_at_once(stuck: StuckS
     holders = [call(stuck.url, results, limits) for _ in range(2)]
     stuck.wait_for(2)
     started = time.monotonic()
-    with http.page_limits(limits):
-        api = ApiClient(http.build_http(stuck.url, retries=0))
-    with api, pytest.raises(RemoteBusy) as caught:
+    with (
+        http.page_limits(limits),
+        ApiClient(http.build_http(stuck.url, retries=0)) as api,
+        pytest.raises(RemoteBusy) as caught,
+    ):
         api.request("GET", "things")
     assert time.monotonic() - started < 2
     assert caught.value.title == "The remote service is slow to answer"
@@ -174,3 +176,14 @@ def test_while_a_page_waits_for_a_stuck_service_another_page_needing_it_says_so_
     stuck.release.set()
     waiting.join(STUCK_FOR)
     assert answers == [200]
+
+
+def test_a_call_made_after_the_page_was_answered_takes_no_slot(stuck: StuckService) -> None:
+    limits = PageLimits(slots=1, wait=0.2, timeout=5, budget=5)
+    with http.page_limits(limits):
+        late = ApiClient(http.build_http(stuck.url, retries=0))
+    stuck.release.set()
+    with late:
+        assert late.request("GET", "things").status_code == 200
+    with http.page_limits(limits), ApiClient(http.build_http(stuck.url, retries=0)) as api:
+        assert api.request("GET", "things").status_code == 200  # the slot is still free
