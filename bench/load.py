@@ -241,6 +241,10 @@ def run_setup(args: argparse.Namespace) -> None:
     setup = args.only
     web_port, sandbox_port = free_port(), free_port()
     environment = environment_for(setup, web_port, sandbox_port)
+    if args.page_slots:
+        environment["SYNADMIN_REMOTE_PAGE_SLOTS"] = str(args.page_slots)
+    if args.before:
+        environment["SYNADMIN_REMOTE_PAGE_SLOTS"] = "1000"  # no page limits either
     if setup == "production":
         import redis
         from harness import _create_database
@@ -255,10 +259,6 @@ def run_setup(args: argparse.Namespace) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "synadmin.settings"
     sys.path.insert(0, str(ROOT))
     sandbox_base = f"http://127.0.0.1:{web_port if args.before else sandbox_port}/sandbox"
-    if args.page_slots:
-        environment["SYNADMIN_REMOTE_PAGE_SLOTS"] = str(args.page_slots)
-    if args.before:
-        environment["SYNADMIN_REMOTE_PAGE_SLOTS"] = "1000"  # no page limits either
     # The sandbox's own server must be up before the demo data is written through it.
     plan = {"host": f"http://127.0.0.1:{web_port}", "users": args.users, "seconds": args.seconds}
     plan |= {"think": THINK_SECONDS, "password": PASSWORD, "app_id": APP_ID}
