@@ -61,6 +61,8 @@ SANDBOX_ALLOW_PRIVATE_SOURCES = env.bool(
 # Where the dashboard reaches its own sandbox over HTTP (the demo connections point here). `make run`
 # serves the sandbox from a server process of its own on SYNADMIN_SANDBOX_PORT (default: the web port
 # plus one): served by the dashboard's own threads, pages waiting for it held the threads it needed.
+# The dashboard's own address: the demo pictures point here, since the CSP's img-src is 'self'.
+SITE_URL = env.str("SYNADMIN_SITE_URL", default=f"http://127.0.0.1:{env.int('SYNADMIN_PORT', default=8000)}")
 SANDBOX_PORT = env.int("SYNADMIN_SANDBOX_PORT", default=env.int("SYNADMIN_PORT", default=8000) + 1)
 SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default=f"http://127.0.0.1:{SANDBOX_PORT}/sandbox")
 
