@@ -132,6 +132,7 @@ def test_make_run_serves_the_sandbox_from_a_process_of_its_own_where_the_demo_co
 
 def test_the_demo_pictures_are_served_from_the_dashboards_own_address() -> None:
     # The editor and the preview show them under the CSP's img-src 'self': the sandbox's port is not 'self'.
-    code = "import django; django.setup(); from apps.sandbox.brickworks.showcase import picture; print(picture(0))"
+    code = "import django; django.setup(); from apps.sandbox.brickworks import showcase; "
+    code += "print(showcase.picture(0))"
     result = run_python("-c", code, SYNADMIN_PORT="8100", DJANGO_SETTINGS_MODULE="synadmin.settings")
     assert result.stdout.strip().startswith("http://127.0.0.1:8100/static/demo/"), result.stderr
