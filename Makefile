@@ -1,4 +1,4 @@
-# The two commands: `make run` (the dashboard with worker and beat) and `make test` (the whole suite).
+# The two commands: `make run` (the dashboard with its sandbox, worker and beat) and `make test` (the whole suite).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,6 +10,12 @@ ifneq ($(origin PORT),command line)
 PORT := $(or $(SYNADMIN_PORT),8000)
 endif
 export SYNADMIN_PORT := $(PORT)
+# The sandbox's own server (Procfile.dev): SANDBOX_PORT on make's command line, else SYNADMIN_SANDBOX_PORT,
+# else the web port plus one; the demo connections follow it (settings.SANDBOX_BASE_URL).
+ifneq ($(origin SANDBOX_PORT),command line)
+SANDBOX_PORT := $(or $(SYNADMIN_SANDBOX_PORT),$(shell echo $$(($(PORT) + 1))))
+endif
+export SYNADMIN_SANDBOX_PORT := $(SANDBOX_PORT)
 
 .PHONY: run test test-embedded fuzz setup lint
 
@@ -31,10 +37,10 @@ setup: $(BIN)/.installed .env
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py create_demo_schedule
 
-# scripts/run.py starts the three processes and starts again one that exits (honcho stopped them all);
+# scripts/run.py starts the four processes and starts again one that exits (honcho stopped them all);
 # settings.py reads .env itself and lets the environment win.
 run: setup
-	@echo "synadmin answers at http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and beat)"
+	@echo "synadmin answers at http://127.0.0.1:$(PORT)/, its sandbox at http://127.0.0.1:$(SANDBOX_PORT)/sandbox/ (Ctrl-C stops web, sandbox, worker and beat)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/run.py Procfile.dev
 
 # Two xdist workers (each with its own test database, broker queue or folder, and live server); `make test

@@ -66,16 +66,29 @@ CONNECTION_ALLOWED_HOSTS = env.list(
     "SYNADMIN_CONNECTION_ALLOWED_HOSTS",
     default=["127.0.0.0/8", "::1", "localhost"] if SANDBOX_ENABLED else [],
 )
-# Where the dashboard reaches its own sandbox over HTTP (the demo connections point here).
-# The default follows SYNADMIN_PORT, the port `make run` serves on (`make run PORT=8100` exports it).
-SANDBOX_BASE_URL = env.str(
-    "SYNADMIN_SANDBOX_BASE_URL",
-    default=f"http://127.0.0.1:{env.int('SYNADMIN_PORT', default=8000)}/sandbox",
-)
+# Where the dashboard reaches its own sandbox over HTTP (the demo connections point here). `make run`
+# serves the sandbox from a server process of its own on SYNADMIN_SANDBOX_PORT (default: the web port
+# plus one): served by the dashboard's own threads, pages waiting for it held the threads it needed.
+# The dashboard's own address: the demo pictures point here, since the CSP's img-src is 'self'.
+SITE_URL = env.str("SYNADMIN_SITE_URL", default=f"http://127.0.0.1:{env.int('SYNADMIN_PORT', default=8000)}")
+SANDBOX_PORT = env.int("SYNADMIN_SANDBOX_PORT", default=env.int("SYNADMIN_PORT", default=8000) + 1)
+SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default=f"http://127.0.0.1:{SANDBOX_PORT}/sandbox")
 
 REMOTE_TIMEOUT = env.float("SYNADMIN_REMOTE_TIMEOUT", default=15.0)
 REMOTE_RETRIES = env.int("SYNADMIN_REMOTE_RETRIES", default=3)
 REMOTE_BACKOFF = env.float("SYNADMIN_REMOTE_BACKOFF", default=0.5)
+# Remote calls made while serving a page (jobs keep the limits above). Each call waits at most
+# REMOTE_PAGE_TIMEOUT and the retries of one call stop after REMOTE_PAGE_BUDGET, both well below the
+# web server's worker timeout (gunicorn.conf.py). At most REMOTE_PAGE_SLOTS pages at once in one web
+# process call one remote service (default: half its threads, WEB_THREADS, the same variable
+# gunicorn.conf.py reads); a page that finds every slot taken for REMOTE_PAGE_WAIT seconds answers "the
+# service is slow" instead of queueing, so a slow or stuck service leaves the other half of the
+# threads to the pages that do not call it.
+WEB_THREADS = env.int("WEB_THREADS", default=16)
+REMOTE_PAGE_TIMEOUT = env.float("SYNADMIN_REMOTE_PAGE_TIMEOUT", default=10.0)
+REMOTE_PAGE_BUDGET = env.float("SYNADMIN_REMOTE_PAGE_BUDGET", default=20.0)
+REMOTE_PAGE_SLOTS = env.int("SYNADMIN_REMOTE_PAGE_SLOTS", default=max(1, WEB_THREADS // 2))
+REMOTE_PAGE_WAIT = env.float("SYNADMIN_REMOTE_PAGE_WAIT", default=0.25)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -117,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.core.middleware.RemotePageMiddleware",
     "apps.core.middleware.ApiErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

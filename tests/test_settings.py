@@ -58,9 +58,23 @@ def test_the_deploy_check_fails_without_https() -> None:
 
 
 def test_the_sandbox_base_url_follows_the_port() -> None:
+    # The sandbox has a server of its own on the port after the dashboard's (issue 18, defect 10).
     code = "from synadmin import settings; print(settings.SANDBOX_BASE_URL)"
     result = run_python("-c", code, SYNADMIN_PORT="8100")
-    assert result.stdout.strip() == "http://127.0.0.1:8100/sandbox", result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8101/sandbox", result.stderr
+
+
+def test_the_sandbox_port_can_be_named() -> None:
+    code = "from synadmin import settings; print(settings.SANDBOX_BASE_URL)"
+    result = run_python("-c", code, SYNADMIN_PORT="8100", SYNADMIN_SANDBOX_PORT="9100")
+    assert result.stdout.strip() == "http://127.0.0.1:9100/sandbox", result.stderr
+
+
+def test_a_page_shares_half_the_web_threads_with_each_remote_service() -> None:
+    code = "from synadmin import settings; print(settings.REMOTE_PAGE_SLOTS)"
+    assert run_python("-c", code).stdout.strip() == "8"
+    assert run_python("-c", code, WEB_THREADS="12").stdout.strip() == "6"
+    assert run_python("-c", code, WEB_THREADS="12", SYNADMIN_REMOTE_PAGE_SLOTS="2").stdout.strip() == "2"
 
 
 def test_an_explicit_sandbox_base_url_wins_over_the_port() -> None:

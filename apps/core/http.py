@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import logging
 import re
 import ssl
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeVar, overload
@@ -106,11 +109,16 @@ class ApiProtocolError(ApiError):
         self.detail = detail
 
 
+class RemoteBusy(ApiUnavailable):
+    """A page found every slot for this remote service taken by other pages waiting for it."""
+
+
 RETRYABLE = (ApiUnavailable, ApiRateLimited)
 
 TITLES: dict[type[ApiError], str] = {
     ApiError: "The remote service refused the request",
     ApiUnavailable: "The remote service is unavailable",
+    RemoteBusy: "The remote service is slow to answer",
     ApiRateLimited: "The remote service asks us to slow down",
     ApiUnauthorized: "The remote service did not accept the credentials",
     ApiNotFound: "Not found on the remote service",
@@ -168,6 +176,95 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@dataclass(frozen=True)
+class PageLimits:
+    """How the remote calls made while serving one page are bounded (settings.REMOTE_PAGE_*).
+
+    `slots`: pages at once, in this process, that may be calling one remote service; `wait`: how
+    long a page waits for a free slot; `timeout`: each attempt's timeout; `budget`: when retries stop.
+    """
+
+    slots: int
+    wait: float
+    timeout: float
+    budget: float
+
+
+class Page:
+    """One page being served: its limits and the slots it holds, one per remote service it called.
+
+    A page keeps its slot from its first call to that service until it is answered, so a page that
+    got one finishes instead of being refused halfway through its calls.
+    """
+
+    def __init__(self, limits: PageLimits) -> None:
+        self.limits = limits
+        self.held: dict[str, threading.BoundedSemaphore] = {}
+        self.lock = threading.Lock()
+        self.answered = False
+
+    def take(self, service: str) -> None:
+        with self.lock:
+            # A call after the answer (a streamed body) must not take a slot nobody gives back.
+            if service in self.held or self.answered:
+                return
+            slots = _slots_for(service, self.limits.slots)
+            if not slots.acquire(timeout=self.limits.wait):
+                raise RemoteBusy(
+                    "It is slow to answer and other pages are waiting for it. Try again in a moment."
+                )
+            self.held[service] = slots
+
+    def give_back(self) -> None:
+        with self.lock:
+            self.answered = True
+            for slots in self.held.values():
+                slots.release()
+            self.held.clear()
+
+
+_page: contextvars.ContextVar[Page | None] = contextvars.ContextVar("page", default=None)
+_slots: dict[tuple[str, int], threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+@contextmanager
+def page_limits(limits: PageLimits) -> Iterator[None]:
+    """Clients built inside the block are bounded by `limits` (the web middleware wraps each page)."""
+    page = Page(limits)
+    token = _page.set(page)
+    try:
+        yield
+    finally:
+        _page.reset(token)
+        page.give_back()
+
+
+def _slots_for(service: str, size: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _slots.setdefault((service, size), threading.BoundedSemaphore(size))
+
+
+class SharedSlotsTransport(httpx.BaseTransport):
+    """Takes the page's slot for the remote service before its first call (see `Page`).
+
+    Without it, pages waiting for a slow service held every thread of the web server, and pages
+    that call no service at all queued behind them.
+    """
+
+    def __init__(self, transport: httpx.BaseTransport, service: str, page: Page) -> None:
+        self.transport = transport
+        self.service = service
+        self.page = page
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.page.take(self.service)
+        return self.transport.handle_request(request)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
 def build_http(
     base_url: str,
     *,
@@ -185,8 +282,11 @@ def build_http(
     Retries cover connect errors, connections dropped before or during the answer, 502, 503, 504 and
     429 (honouring Retry-After), with exponential backoff and jitter. A 500 is not retried: it is the
     remote's own error, and the same request gets it again. POSTs are not retried here: the task that
-    made them decides.
+    made them decides. Built while a page is served (`page_limits`), its calls share the process's
+    slots for the service and have the page's shorter timeout and retry budget.
     """
+    page = _page.get()
+    limits = page.limits if page else None
     retry = Retry(
         total=retries,
         allowed_methods=IDEMPOTENT,
@@ -194,16 +294,20 @@ def build_http(
         backoff_factor=backoff,
         backoff_jitter=1.0,
         max_backoff_wait=30.0,
-        total_timeout=60.0,
+        total_timeout=limits.budget if limits else 60.0,
     )
+    transport: httpx.BaseTransport = RetryTransport(
+        transport=BodyReadingTransport(verify=_tls(), addresses=addresses), retry=retry
+    )
+    if page and limits:
+        timeout = min(timeout, limits.timeout)
+        transport = SharedSlotsTransport(transport, httpx.URL(base_url).netloc.decode(), page)
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
         auth=auth,
         headers={"Accept": "application/json", **(headers or {})},
         timeout=timeout,
-        transport=RetryTransport(
-            transport=BodyReadingTransport(verify=_tls(), addresses=addresses), retry=retry
-        ),
+        transport=transport,
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         follow_redirects=False,
     )

@@ -6,14 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 import kombu.exceptions
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.http import reswap, retarget
 
-from apps.core import audit
-from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError
+from apps.core import audit, http
+from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError, RemoteBusy
 from apps.core.queue import QueueUnavailable
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,23 @@ def _has_nul(request: HttpRequest) -> bool:
     )
 
 
+class RemotePageMiddleware:
+    """Bounds the remote calls a page makes (settings.REMOTE_PAGE_*, apps.core.http.page_limits)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limits = http.PageLimits(
+            slots=settings.REMOTE_PAGE_SLOTS,
+            wait=settings.REMOTE_PAGE_WAIT,
+            timeout=settings.REMOTE_PAGE_TIMEOUT,
+            budget=settings.REMOTE_PAGE_BUDGET,
+        )
+        with http.page_limits(limits):
+            return self.get_response(request)
+
+
 class ApiErrorMiddleware:
     """Turns a remote-API failure into an inline alert (htmx) or an error page."""
 
@@ -103,7 +121,9 @@ class ApiErrorMiddleware:
             # htmx swaps only 2xx answers; the alert goes to the messages region instead of the target.
             response = render(request, "core/api_error.html#alert", context)
             return reswap(retarget(response, "#messages"), "beforeend")
-        status = {ApiNotFound: 404, ApiConflict: 409, ApiValidationError: 400}.get(type(exception), 502)
+        status = {ApiNotFound: 404, ApiConflict: 409, ApiValidationError: 400, RemoteBusy: 503}.get(
+            type(exception), 502
+        )
         return render(request, "core/api_error.html", context, status=status)
 
 

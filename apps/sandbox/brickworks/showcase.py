@@ -190,8 +190,8 @@ ANNOUNCEMENTS = [
 
 
 def picture(index: int) -> str:
-    base = settings.SANDBOX_BASE_URL.removesuffix("/").removesuffix("/sandbox")
-    return f"{base}{settings.STATIC_URL}demo/{PICTURES[index % len(PICTURES)]}.svg"
+    base = settings.SITE_URL.removesuffix("/")
+    return f"{base}/{settings.STATIC_URL.removeprefix('/')}demo/{PICTURES[index % len(PICTURES)]}.svg"
 
 
 def seed(workspace: Workspace) -> None:
