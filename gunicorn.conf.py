@@ -31,10 +31,13 @@ worker_class = "gthread"
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 # On a restart or deploy, requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
-# Seconds an idle browser connection is kept open (behind a load balancer: above the balancer's idle
-# timeout is not needed, below it is; the default suits a proxy on the same host).
+# Seconds an idle connection is kept open; behind a load balancer keep it above the balancer's idle
+# timeout, so the balancer closes an idle connection first and never reuses one gunicorn has closed.
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
 # A worker is replaced after this many requests (with jitter), so slow leaks cannot pile up.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 accesslog = "-"
+# No gunicornc control socket: its default path is one per user, so the web server and the sandbox of
+# `make run` (and any other gunicorn on the host) would take it from each other.
+control_socket_disable = True
