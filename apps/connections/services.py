@@ -16,11 +16,11 @@ from django.utils import timezone
 from pydantic import BaseModel, StrictBool, TypeAdapter
 
 from apps.connections import guard
+from apps.connections.auth import SyneriseAuth, Token
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
 from apps.core import audit, fields
 from apps.core import cache as caches
-from apps.core.auth import SyneriseAuth, Token
 from apps.core.http import ApiClient, ApiError, build_http
 from apps.jobs import services as jobs
 from apps.jobs.models import Job

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
+import jwt
 
 from apps.core.http import ApiError
 
@@ -26,10 +25,9 @@ class Token:
     def from_jwt(cls, value: str) -> Token:
         """The token with its `exp` claim read (not verified); an hour from now when unreadable."""
         try:
-            payload = value.split(".")[1]
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            claims = jwt.decode(value, options={"verify_signature": False})
             expires_at = float(claims["exp"])
-        except (IndexError, KeyError, TypeError, ValueError):
+        except (jwt.PyJWTError, KeyError, TypeError, ValueError):
             expires_at = time.time() + DEFAULT_TOKEN_LIFETIME
         return cls(value=value, expires_at=expires_at)
 

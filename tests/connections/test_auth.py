@@ -9,15 +9,15 @@ import jwt
 import pytest
 from pytest_httpx import HTTPXMock
 
-from apps.core.auth import MemoryTokenStore, SyneriseAuth, Token
+from apps.connections.auth import MemoryTokenStore, SyneriseAuth, Token
 from apps.core.http import ApiClient, ApiUnauthorized, ApiUnavailable, build_http
 
 URL = "https://api.example.test/brickworks/v1/schemas"
 
 
-def make_jwt(lifetime: float) -> str:
+def make_jwt(lifetime: float, jti: str = "") -> str:
     return jwt.encode(
-        {"sub": "workspace", "exp": int(time.time() + lifetime)},
+        {"sub": "workspace", "exp": int(time.time() + lifetime), "jti": jti},
         "a-test-secret-of-thirty-two-bytes!",
         algorithm="HS256",
     )
@@ -33,14 +33,14 @@ class Remote:
         self.refresh_fails = False
 
     def login(self) -> Token:
-        token = Token.from_jwt(make_jwt(self.lifetime) + f"-{len(self.logins)}")
+        token = Token.from_jwt(make_jwt(self.lifetime, f"login-{len(self.logins)}"))
         self.logins.append(token.value)
         return token
 
     def refresh(self, old: Token) -> Token:
         if self.refresh_fails:
             raise ApiUnauthorized("token cannot be refreshed", status=401)
-        token = Token.from_jwt(make_jwt(3600) + f"-r{len(self.refreshes)}")
+        token = Token.from_jwt(make_jwt(3600, f"refresh-{len(self.refreshes)}"))
         self.refreshes.append(token.value)
         return token
 
