@@ -90,7 +90,7 @@ def test_every_address_a_name_resolves_to_is_checked(production: None, dns: dict
         ("http://[::1]:6379/", {}),
         ("http://redis.example.test:6379/", {"redis.example.test": ["127.0.0.1"]}),
         ("https://metadata.example.test/", {"metadata.example.test": ["64:ff9b::a9fe:a9fe"]}),
-        ("http://169.254.169.254/latest/", {}),
+        ("http://instance-data.example.test/latest/", {"instance-data.example.test": ["169.254.169.254"]}),
     ],
 )
 def test_saving_a_connection_to_a_non_public_address_is_refused_in_production(
