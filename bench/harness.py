@@ -96,10 +96,10 @@ def serve(counter: QueryCounter | None = None) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
-def serve_apart(log: Path) -> str:
+def serve_apart(log: Path, access: Path | None = None) -> str:
     """The app in gunicorn, in processes of its own (4 workers x 8 threads): the sandbox then stands
-    apart from the code under test, as the real API does. Its log goes to `log`; it is stopped when
-    this process exits."""
+    apart from the code under test, as the real API does. Its log goes to `log` (and each request to
+    `access`, when given); it is stopped when this process exits."""
     import atexit
     import socket
     import subprocess
@@ -112,6 +112,8 @@ def serve_apart(log: Path) -> str:
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "gunicorn", "synadmin.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", "4", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"]
+    if access is not None:
+        command += ["--access-logfile", str(access)]
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stderr=log.open("w"))
     atexit.register(server.terminate)
     base = f"http://127.0.0.1:{port}"

@@ -46,7 +46,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from harness import ROOT, demo_schema, setup
+from harness import ROOT, demo_schema, serve_apart, setup
 
 BROKERS = {
     "redis": "redis://127.0.0.1:6379/14",
@@ -144,32 +144,6 @@ def verdict(seconds: float | None, lost: int, doubled: int) -> str:
     return "met" if not misses else f"NOT met ({', '.join(misses)})"
 
 
-def serve_counted(log: Path, access: Path) -> str:
-    """The app in gunicorn apart (as harness.serve_apart), with an access log: the requests the sandbox
-    received, counted per run call."""
-    import atexit
-    import socket
-
-    import httpx
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "gunicorn", "synadmin.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "4", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"]
-    command += ["--access-logfile", str(access)]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stderr=log.open("w"))
-    atexit.register(server.terminate)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(f"{base}/healthz", timeout=1)
-            return base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
-
-
 def received(access: Path, needle: str) -> int:
     """POST requests whose request line holds `needle`, in the sandbox's access log."""
     if not access.exists():
@@ -229,7 +203,7 @@ def main() -> None:
     empty_broker(args.broker, url)
     access = LOGS / "access.log"
     access.unlink(missing_ok=True)
-    base = serve_counted(LOGS / "server.log", access)
+    base = serve_apart(LOGS / "server.log", access)
     faults(0)
     schema, user, connection = demo_schema(base, APP_ID, "Bench recovery")
     processes = Processes()
