@@ -190,14 +190,19 @@ def test_no_url_answers_500_to_a_hostile_path_segment(
 POST_ROUTES = [route for route in ROUTES if route.name not in SKIPPED]
 
 
+def _form_of(client: Client, objects: dict[str, str], route: Route) -> tuple[str, list[str]]:
+    """The route's path and the names its form posts (skipping a route that takes no POST)."""
+    path = route.fill(objects)
+    if "POST" not in allowed_methods(client, path):
+        pytest.skip("takes no POST")
+    return path, form_names(client, path) + COMMON_NAMES
+
+
 @pytest.mark.parametrize("route", POST_ROUTES, ids=[route.name for route in POST_ROUTES])
 def test_no_form_answers_500_to_hostile_values(
     admin_client: Client, alice: User, objects: dict[str, str], route: Route
 ) -> None:
-    path = route.fill(objects)
-    if "POST" not in allowed_methods(admin_client, path):
-        pytest.skip("takes no POST")
-    names = form_names(admin_client, path) + COMMON_NAMES
+    path, names = _form_of(admin_client, objects, route)
 
     @settings(
         max_examples=12,
@@ -218,10 +223,7 @@ def test_no_form_answers_500_to_a_huge_integer_or_a_lone_surrogate_in_every_fiel
     admin_client: Client, alice: User, objects: dict[str, str], route: Route
 ) -> None:
     """Not sampled: each value goes into every field of the form at once."""
-    path = route.fill(objects)
-    if "POST" not in allowed_methods(admin_client, path):
-        pytest.skip("takes no POST")
-    names = form_names(admin_client, path) + COMMON_NAMES
+    path, names = _form_of(admin_client, objects, route)
     for value in HUGE_INTEGERS + LONE_SURROGATES:
         check(admin_client, alice, "POST", path, encoded(dict.fromkeys(names, value)))
 
