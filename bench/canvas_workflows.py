@@ -25,7 +25,7 @@ def make_workflows(total: int) -> None:
     """The workflows, made once and kept between runs (bulk inserts, not the API)."""
     from django.db import connection
 
-    from apps.sandbox.connectmyapps.models import CanvasTemplate, CanvasWorkflow
+    from apps.sandbox.canvas.models import CanvasTemplate, CanvasWorkflow
     from apps.sandbox.models import CanvasKey
 
     key = CanvasKey.objects.get()

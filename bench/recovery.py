@@ -366,7 +366,7 @@ def killed_run(
     from apps.connections import services as connections
     from apps.connections.models import Connection
     from apps.jobs.models import Job, RemoteCall
-    from apps.sandbox.connectmyapps.models import CanvasWorkflow
+    from apps.sandbox.canvas.models import CanvasWorkflow
     from apps.sandbox.models import Workspace
     from apps.sandbox.workflows.models import Workflow, WorkflowRun
 

@@ -162,14 +162,14 @@ from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     Record,
     RecordVersion,
 )
-from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping  # noqa: E402, F401
 
 # Canvas (ConnectMyApps) keeps its models in its own module too.
-from apps.sandbox.connectmyapps.models import (  # noqa: E402, F401
+from apps.sandbox.canvas.models import (  # noqa: E402, F401
     CanvasAccount,
     CanvasApplication,
     CanvasRegApplication,
     CanvasTemplate,
     CanvasWorkflow,
 )
+from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping  # noqa: E402, F401
 from apps.sandbox.workflows.models import Workflow, WorkflowRun  # noqa: E402, F401

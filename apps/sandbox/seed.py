@@ -14,8 +14,8 @@ from django.db import models, transaction
 
 from apps.sandbox.brickworks import seed as brickworks
 from apps.sandbox.brickworks import showcase
+from apps.sandbox.canvas import seed as canvas_seed
 from apps.sandbox.catalogs import seed as catalogs
-from apps.sandbox.connectmyapps import seed as canvas_seed
 from apps.sandbox.flows import seed as flows_seed
 from apps.sandbox.models import CanvasKey, FlowsToken, SyneriseUser, Workspace
 from apps.sandbox.workflows import seed as workflows

@@ -12,8 +12,8 @@ from apps.canvas.client import CanvasClient
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core.http import ApiConflict, ApiNotFound, ApiUnauthorized, ApiValidationError
-from apps.sandbox.connectmyapps import runs
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
+from apps.sandbox.canvas import runs
+from apps.sandbox.canvas.models import CanvasWorkflow
 
 QUINYX = "97cbc3b3-32c7-4e4a-b788-a332ea82aeff"
 QUINYX_REG = "1710ff47-f590-43db-b0de-015676e99615"

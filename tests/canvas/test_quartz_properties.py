@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from apps.canvas.services import quartz
 from apps.canvas.services.quartz.words import describe
-from apps.sandbox.connectmyapps import quartz as sandbox_quartz
+from apps.sandbox.canvas import quartz as sandbox_quartz
 
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]

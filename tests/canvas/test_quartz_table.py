@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from apps.canvas.services import quartz
-from apps.sandbox.connectmyapps import quartz as sandbox_quartz
+from apps.sandbox.canvas import quartz as sandbox_quartz
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 NEW_YORK = ZoneInfo("America/New_York")

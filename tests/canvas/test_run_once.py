@@ -21,7 +21,7 @@ from apps.connections.models import Connection
 from apps.core.models import AuditEntry
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, RemoteCall
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
+from apps.sandbox.canvas.models import CanvasWorkflow
 from tests.canvas.test_runs import create
 
 

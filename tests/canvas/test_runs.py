@@ -17,8 +17,8 @@ from apps.canvas.services.workflows import blocks_of
 from apps.canvas.services.workspace import client_of
 from apps.connections.models import Connection
 from apps.jobs.models import Job
-from apps.sandbox.connectmyapps import runs as sandbox_runs
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
+from apps.sandbox.canvas import runs as sandbox_runs
+from apps.sandbox.canvas.models import CanvasWorkflow
 
 QUINYX_REG = "1710ff47-f590-43db-b0de-015676e99615"
 FTP_REG = "a067c363-7339-4fed-b1ad-efafd7603986"

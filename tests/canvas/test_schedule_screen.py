@@ -14,7 +14,7 @@ from apps.canvas.models import ScheduleMemory
 from apps.canvas.services import quartz
 from apps.connections.models import Connection
 from apps.core.models import AuditEntry
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
+from apps.sandbox.canvas.models import CanvasWorkflow
 
 ORDERS = "b459cf22-ad18-44bf-80dc-6e8b78be1cc5"
 

@@ -14,7 +14,7 @@ from apps.canvas.services import applications
 from apps.canvas.services.workspace import scope_of
 from apps.core.http import ApiValidationError
 from apps.core.models import AuditEntry
-from apps.sandbox.connectmyapps.models import CanvasAccount, CanvasRegApplication, CanvasWorkflow
+from apps.sandbox.canvas.models import CanvasAccount, CanvasRegApplication, CanvasWorkflow
 
 QUINYX = "97cbc3b3-32c7-4e4a-b788-a332ea82aeff"
 QUINYX_REG = "1710ff47-f590-43db-b0de-015676e99615"

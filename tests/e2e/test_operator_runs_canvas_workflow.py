@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 
 from apps.canvas.models import WorkflowRun
 from apps.connections.models import Connection
-from apps.sandbox.connectmyapps.models import CanvasRegApplication, CanvasWorkflow
+from apps.sandbox.canvas.models import CanvasRegApplication, CanvasWorkflow
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 

@@ -24,7 +24,7 @@ from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.core.queue import NOT_STARTED
 from apps.jobs.models import Job
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
+from apps.sandbox.canvas.models import CanvasWorkflow
 from apps.sandbox.models import Workspace
 from apps.sandbox.workflows.seed import diagram_id
 from synadmin.celery import app as celery_app

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from apps.sandbox import seed
-from apps.sandbox.connectmyapps import runs
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
-from apps.sandbox.connectmyapps.seed import MANAGED_ACCOUNT, OWNER_ACCOUNT
+from apps.sandbox.canvas import runs
+from apps.sandbox.canvas.models import CanvasWorkflow
+from apps.sandbox.canvas.seed import MANAGED_ACCOUNT, OWNER_ACCOUNT
 
 BASE = "/sandbox/canvas/api"
 QUINYX = "97cbc3b3-32c7-4e4a-b788-a332ea82aeff"

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone as django_timezone
 
 from apps.sandbox import seed
-from apps.sandbox.connectmyapps import listing
-from apps.sandbox.connectmyapps.models import CanvasTemplate, CanvasWorkflow
+from apps.sandbox.canvas import listing
+from apps.sandbox.canvas.models import CanvasTemplate, CanvasWorkflow
 
 BASE = "/sandbox/canvas/api"
 WARSAW_SUMMER = timezone(timedelta(hours=2))

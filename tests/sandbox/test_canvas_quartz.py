@@ -1,4 +1,4 @@
-"""The sandbox's Quartz cron (apps/sandbox/connectmyapps/quartz.py): next fires in UTC, and refusals."""
+"""The sandbox's Quartz cron (apps/sandbox/canvas/quartz.py): next fires in UTC, and refusals."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from apps.sandbox.connectmyapps import quartz
+from apps.sandbox.canvas import quartz
 
 
 def at(text: str) -> datetime:

@@ -6,7 +6,7 @@ lists, ranges, `a/b` steps, JAN-DEC and SUN-SAT (SUN=1 … SAT=7, any case), and
 character where the trouble starts and the reason.
 
 croniter (7.0.0) does not fit: it numbers weekdays from SUN=0 (`? * 1` is a Monday there) and refuses
-`LW`, `nL` and `L-n`. The sandbox has its own evaluator (apps/sandbox/connectmyapps/quartz.py); the two
+`LW`, `nL` and `L-n`. The sandbox has its own evaluator (apps/sandbox/canvas/quartz.py); the two
 are written apart so the tests can check one against the other.
 """
 

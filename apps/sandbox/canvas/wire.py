@@ -1,18 +1,78 @@
-"""Canvas answers as the doc prints them: camelCase, PascalCase credential fields, three datetime styles."""
+"""Canvas's wire: the bodies it reads, and its answers as the doc prints them (camelCase, PascalCase
+credential fields, three datetime styles, some answers as plain text)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from apps.sandbox.connectmyapps import runs
-from apps.sandbox.connectmyapps.models import (
+from django.http import HttpResponse
+from ninja import Schema
+from pydantic import Field
+
+from apps.sandbox.canvas import runs
+from apps.sandbox.canvas.models import (
     CanvasAccount,
     CanvasApplication,
     CanvasRegApplication,
     CanvasTemplate,
     CanvasWorkflow,
 )
+
+# Bodies (§5–§8)
+
+
+class AddAccount(Schema):
+    firstName: str | None = Field(None, max_length=200)
+    lastName: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=320)
+    phone: str | None = Field(None, max_length=50)
+    roleName: str | None = Field(None, max_length=50)
+    countryKey: str | None = Field(None, max_length=2)
+    globalNotifications: bool = False
+    defaultNotificationEmail: str | None = Field(None, max_length=320)
+    activated: bool = True
+
+
+class AddRegApplication(Schema):
+    applicationId: uuid.UUID
+    tagText: str = Field("", max_length=500)
+    credentialsJson: str = Field(max_length=100_000)
+
+
+class ChainBlock(Schema):
+    uniqueBlockId: uuid.UUID
+    variables: dict[str, Any] = {}
+
+
+class AddWorkflow(Schema):
+    workflowTemplateId: uuid.UUID
+    name: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, max_length=1000)
+    applications: dict[str, uuid.UUID]
+    chain: list[ChainBlock] = []
+
+
+class RunMetadata(Schema):
+    workflowId: uuid.UUID
+    runFromBlock: int | None = Field(None, ge=-(2**31), lt=2**31)
+    runTillBlock: int | None = Field(None, ge=-(2**31), lt=2**31)
+
+
+class UpdateScheduler(Schema):
+    workflowId: uuid.UUID
+    isScheduled: bool
+    scheduleFrequency: str | None = Field(None, max_length=1000)
+
+
+# Answers
+
+
+def text(answer: str) -> HttpResponse:
+    """The doc prints these answers without quotes: plain text (docs/api-decisions.md)."""
+    return HttpResponse(answer, content_type="text/plain; charset=utf-8")
+
 
 ROLE_IDS = {
     "User": "349889ad-4277-42d0-a268-5cd27230cfc5",  # observed (§5.1)

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from apps.sandbox.connectmyapps.models import (
+from apps.sandbox.canvas.models import (
     CanvasAccount,
     CanvasApplication,
     CanvasRegApplication,

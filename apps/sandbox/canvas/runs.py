@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from apps.sandbox.connectmyapps import quartz
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
+from apps.sandbox.canvas import quartz
+from apps.sandbox.canvas.models import CanvasWorkflow
 
 BLOCK_SECONDS = 3
 

@@ -17,8 +17,8 @@ from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from apps.sandbox.connectmyapps import runs, wire
-from apps.sandbox.connectmyapps.models import CanvasWorkflow
+from apps.sandbox.canvas import runs, wire
+from apps.sandbox.canvas.models import CanvasWorkflow
 
 UTC_SECONDS = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"""
 

@@ -1,7 +1,6 @@
-"""The Canvas REST API of the sandbox, mounted at /sandbox/canvas/api/. Reference: shared/spec/canvas.md.
+"""The operations of the sandbox's Canvas REST API (spec §4–§8), mounted by `api` with the Canvas keys.
 
-The state and rules live in apps/sandbox/connectmyapps/; the choices the doc leaves open are in
-docs/api-decisions.md ("Canvas").
+The choices the doc leaves open are in docs/api-decisions.md ("Canvas").
 """
 
 from __future__ import annotations
@@ -13,101 +12,30 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Schema
-from ninja.errors import AuthenticationError, HttpError
-from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader
-from pydantic import Field
+from ninja import Router
 
-from apps.sandbox import inputs, openapi
-from apps.sandbox.connectmyapps import listing, quartz, runs, wire
-from apps.sandbox.connectmyapps.describe import DESCRIPTIONS
-from apps.sandbox.connectmyapps.models import (
+from apps.sandbox.canvas import listing, quartz, runs, wire
+from apps.sandbox.canvas.describe import DESCRIPTIONS
+from apps.sandbox.canvas.errors import CanvasError
+from apps.sandbox.canvas.models import (
     CanvasAccount,
     CanvasApplication,
     CanvasRegApplication,
     CanvasTemplate,
     CanvasWorkflow,
 )
-from apps.sandbox.connectmyapps.seed import data
+from apps.sandbox.canvas.seed import data
+from apps.sandbox.canvas.wire import (
+    AddAccount,
+    AddRegApplication,
+    AddWorkflow,
+    RunMetadata,
+    UpdateScheduler,
+    text,
+)
 from apps.sandbox.models import CanvasKey
 
-
-class CanvasErrorBody(Schema):
-    """The `{"State": …, "Msg": …}` body of §7.4, which we use for every refusal."""
-
-    State: int
-    Msg: str
-
-
-OPEN = {"/sandbox/canvas/api/GetMetaData", "/sandbox/canvas/api/Describe"}
-
-
-def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
-    if path in OPEN:
-        return {400: CanvasErrorBody, 404: CanvasErrorBody}
-    # 401: wrong or missing keys, with an empty body; 403: an unknown ManagedAccountId.
-    errors: openapi.Errors = {401: None, 403: CanvasErrorBody}
-    if openapi.has_input(operation):
-        errors.update({400: CanvasErrorBody, 404: CanvasErrorBody, 409: CanvasErrorBody})
-    return errors
-
-
-api = openapi.SandboxApi(
-    errors=error_answers,
-    title="Canvas REST API (synadmin sandbox)",
-    version="1",
-    urls_namespace="sandbox-canvas",
-    docs_url=None,
-)
-api.add_decorator(inputs.refuse_unstorable)
-
-
-class CanvasError(Exception):
-    def __init__(self, status: int, message: str, *, state: int | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.state = status, message, state or status
-
-
-@api.exception_handler(AuthenticationError)
-def on_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    # Spec §2.2: the doc shows no 401 body; we answer 401 with an empty body (docs/api-decisions.md).
-    return HttpResponse(status=401)
-
-
-@api.exception_handler(CanvasError)
-def on_refused(request: HttpRequest, exc: CanvasError) -> HttpResponse:
-    return api.create_response(request, {"State": exc.state, "Msg": exc.message}, status=exc.status)
-
-
-@api.exception_handler(HttpError)
-def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # ninja's own refusals (a body that is not JSON) in Canvas's shape too.
-    return api.create_response(request, {"State": exc.status_code, "Msg": str(exc)}, status=exc.status_code)
-
-
-@api.exception_handler(NinjaValidationError)
-def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    problems = [
-        f"{'.'.join(str(part) for part in error['loc'][2:] or error['loc'])}: {error['msg']}"
-        for error in exc.errors
-    ]
-    return api.create_response(request, {"State": 400, "Msg": "; ".join(problems)}, status=400)
-
-
-class CanvasKeys(APIKeyHeader):
-    """The Consumer and SecretKey headers (spec §2); ManagedAccountId is read by `scope`."""
-
-    param_name = "Consumer"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> CanvasKey | None:
-        secret = request.headers.get("SecretKey", "")
-        if not key or not secret:
-            return None
-        return CanvasKey.objects.filter(consumer=key, secret_key=secret).first()
-
-
-keys = CanvasKeys()
+router = Router()
 
 
 def scope(request: HttpRequest) -> tuple[CanvasKey, uuid.UUID]:
@@ -125,20 +53,15 @@ def scope(request: HttpRequest) -> tuple[CanvasKey, uuid.UUID]:
     return key, account_id
 
 
-def text(answer: str) -> HttpResponse:
-    """The doc prints these answers without quotes: plain text (docs/api-decisions.md)."""
-    return HttpResponse(answer, content_type="text/plain; charset=utf-8")
-
-
 # --- help (§4) -------------------------------------------------------------------------------------
 
 
-@api.get("/GetMetaData", summary="Returns controllers actions")
+@router.get("/GetMetaData", auth=None, summary="Returns controllers actions")
 def get_metadata(request: HttpRequest) -> list[dict[str, Any]]:
     return data()["metadata"]
 
 
-@api.get("/Describe", summary="Describes object properties")
+@router.get("/Describe", auth=None, summary="Describes object properties")
 def describe(request: HttpRequest, name: str) -> list[dict[str, Any]]:
     for known, properties in DESCRIPTIONS.items():
         if known.lower() == name.lower():
@@ -146,7 +69,7 @@ def describe(request: HttpRequest, name: str) -> list[dict[str, Any]]:
     raise CanvasError(404, f"Unknown object {name}")
 
 
-@api.get("/Authenticate", response=bool, auth=keys, summary="Checks authentification")
+@router.get("/Authenticate", response=bool, summary="Checks authentification")
 def authenticate(request: HttpRequest) -> bool:
     # Spec §2.1: "true" for valid keys; wrong or missing keys get the 401 above.
     return True
@@ -155,28 +78,16 @@ def authenticate(request: HttpRequest) -> bool:
 # --- accounts (§5) ---------------------------------------------------------------------------------
 
 
-class AddAccount(Schema):
-    firstName: str | None = Field(None, max_length=200)
-    lastName: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=320)
-    phone: str | None = Field(None, max_length=50)
-    roleName: str | None = Field(None, max_length=50)
-    countryKey: str | None = Field(None, max_length=2)
-    globalNotifications: bool = False
-    defaultNotificationEmail: str | None = Field(None, max_length=320)
-    activated: bool = True
-
-
 ROLES = ("SuperPartner", "User")
 
 
-@api.get("/Accounts", auth=keys, summary="Returns list of accounts in the organization")
+@router.get("/Accounts", summary="Returns list of accounts in the organization")
 def accounts(request: HttpRequest) -> list[dict[str, Any]]:
     key, _ = scope(request)
     return [wire.account(a) for a in CanvasAccount.objects.filter(key=key, activated=True)]
 
 
-@api.post("/Account", auth=keys, summary="Account registration")
+@router.post("/Account", summary="Account registration")
 def add_account(request: HttpRequest, body: AddAccount) -> str:
     key, _ = scope(request)
     missing = [name for name in ("firstName", "lastName", "email", "roleName") if not getattr(body, name)]
@@ -209,26 +120,20 @@ def add_account(request: HttpRequest, body: AddAccount) -> str:
 # --- applications (§6) -----------------------------------------------------------------------------
 
 
-class AddRegApplication(Schema):
-    applicationId: uuid.UUID
-    tagText: str = Field("", max_length=500)
-    credentialsJson: str = Field(max_length=100_000)
-
-
-@api.get("/Applications", auth=keys, summary="Returns Canvas applications")
+@router.get("/Applications", summary="Returns Canvas applications")
 def applications(request: HttpRequest) -> list[dict[str, Any]]:
     scope(request)
     return [wire.application(a) for a in CanvasApplication.objects.all()]
 
 
-@api.get("/RegApplications", auth=keys, summary="Returns account registerred applications")
+@router.get("/RegApplications", summary="Returns account registerred applications")
 def reg_applications(request: HttpRequest) -> list[dict[str, Any]]:
     key, account_id = scope(request)
     rows = CanvasRegApplication.objects.filter(key=key, account_id=account_id).select_related("application")
     return [wire.reg_application(r) for r in rows]
 
 
-@api.post("/RegApplication", auth=keys, summary="Registers a new application and returns Id")
+@router.post("/RegApplication", summary="Registers a new application and returns Id")
 def add_reg_application(request: HttpRequest, body: AddRegApplication) -> str:
     key, account_id = scope(request)
     application = CanvasApplication.objects.filter(id=body.applicationId).first()
@@ -276,31 +181,6 @@ def credential_problems(fields: list[dict[str, Any]], credentials: dict[str, Any
 # --- workflows (§7) --------------------------------------------------------------------------------
 
 
-class ChainBlock(Schema):
-    uniqueBlockId: uuid.UUID
-    variables: dict[str, Any] = {}
-
-
-class AddWorkflow(Schema):
-    workflowTemplateId: uuid.UUID
-    name: str | None = Field(None, max_length=500)
-    description: str | None = Field(None, max_length=1000)
-    applications: dict[str, uuid.UUID]
-    chain: list[ChainBlock] = []
-
-
-class RunMetadata(Schema):
-    workflowId: uuid.UUID
-    runFromBlock: int | None = Field(None, ge=-(2**31), lt=2**31)
-    runTillBlock: int | None = Field(None, ge=-(2**31), lt=2**31)
-
-
-class UpdateScheduler(Schema):
-    workflowId: uuid.UUID
-    isScheduled: bool
-    scheduleFrequency: str | None = Field(None, max_length=1000)
-
-
 def templates_for(key: CanvasKey) -> QuerySet[CanvasTemplate]:
     return CanvasTemplate.objects.filter(Q(key__isnull=True) | Q(key=key)).select_related("key")
 
@@ -317,25 +197,25 @@ def workflow_or_404(request: HttpRequest, workflow_id: uuid.UUID) -> CanvasWorkf
     return runs.settle(workflow)
 
 
-@api.get("/WorkflowTemplates", auth=keys, summary="Returns list of workflow templates")
+@router.get("/WorkflowTemplates", summary="Returns list of workflow templates")
 def workflow_templates(request: HttpRequest) -> list[dict[str, Any]]:
     key, _ = scope(request)
     return [wire.template(t) for t in templates_for(key)]
 
 
-@api.get("/Workflows", auth=keys, summary="Returns list of registered workflows")
+@router.get("/Workflows", summary="Returns list of registered workflows")
 def workflows(request: HttpRequest) -> list[dict[str, Any]]:
     key: CanvasKey = request.auth  # type: ignore[attr-defined]
     rows = workflows_for(request).select_related(None)
     return listing.workflow_answers(rows, timezone.now(), key.organization_id)
 
 
-@api.get("/Workflow", auth=keys, summary="Returns registered workflow by id")
+@router.get("/Workflow", summary="Returns registered workflow by id")
 def get_workflow(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
     return wire.workflow(workflow_or_404(request, id))
 
 
-@api.post("/Workflow", auth=keys, summary="Registers a new workflow based on template and returns Id")
+@router.post("/Workflow", summary="Registers a new workflow based on template and returns Id")
 def add_workflow(request: HttpRequest, body: AddWorkflow) -> str:
     key, account_id = scope(request)
     template = templates_for(key).filter(id=body.workflowTemplateId).first()
@@ -379,13 +259,13 @@ def add_workflow(request: HttpRequest, body: AddWorkflow) -> str:
     return str(workflow.id)
 
 
-@api.get("/DeleteWorkflow", auth=keys, response=bool, summary="Deletes workflow by Id")
+@router.get("/DeleteWorkflow", response=bool, summary="Deletes workflow by Id")
 def delete_workflow(request: HttpRequest, id: uuid.UUID) -> bool:
     deleted, _ = workflows_for(request).filter(id=id).delete()
     return deleted > 0
 
 
-@api.post("/RunWorkflow", auth=keys, summary="Runs workflow")
+@router.post("/RunWorkflow", summary="Runs workflow")
 def run_workflow(request: HttpRequest, body: RunMetadata) -> HttpResponse:
     workflow = workflow_or_404(request, body.workflowId)
     if runs.running(workflow):
@@ -399,7 +279,7 @@ def run_workflow(request: HttpRequest, body: RunMetadata) -> HttpResponse:
     return text("Workflow will now run")
 
 
-@api.post("/WorkflowScheduler", auth=keys, summary="Updates the workflow scheduler")
+@router.post("/WorkflowScheduler", summary="Updates the workflow scheduler")
 def workflow_scheduler(request: HttpRequest, body: UpdateScheduler) -> HttpResponse:
     workflow = workflow_or_404(request, body.workflowId)
     if body.scheduleFrequency is not None:

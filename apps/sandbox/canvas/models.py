@@ -3,7 +3,7 @@
 Applications are a catalogue shared by every organization; templates are CMA's (no key) or an
 organization's. Registered applications and workflows belong to one account of one organization.
 A workflow carries its one run in progress (`run_*`): how far it got is computed from the timestamps
-(apps/sandbox/connectmyapps/runs.py), never by a thread.
+(apps/sandbox/canvas/runs.py), never by a thread.
 """
 
 from __future__ import annotations

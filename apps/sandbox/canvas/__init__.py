@@ -1,0 +1,1 @@
+"""The sandbox's Canvas (ConnectMyApps) REST API: its entry is `api`, its operations `routes`."""

@@ -1,1 +1,0 @@
-"""The sandbox's Canvas (ConnectMyApps) state and rules; the routes are apps/sandbox/canvas.py."""
