@@ -1,8 +1,8 @@
 """The Brickworks API of the sandbox, mounted at /sandbox/synerise/brickworks/v1/.
 
 Reference: shared/spec/brickworks.md. Paths and codes the doc leaves open are in docs/api-decisions.md.
-This module only assembles: the API, its error bodies, and the routers of the route modules, which
-import their shared helpers from `common` (never from here).
+This module is its entry: the API, its token (the Synerise workspace token), its error bodies, and the
+routers of `routes/`, which import their shared helpers from `routes.common` (never from here).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.sandbox import inputs, openapi, synerise
-from apps.sandbox.brickworks import errors, generation_routes, record_routes, schema_routes
+from apps.sandbox.brickworks import errors
 from apps.sandbox.brickworks.errors import BkwError
+from apps.sandbox.brickworks.routes import generation, records, schemas
 
 # The operations that can meet a conflict: a taken appId or slug, a stale lastUpdatedAt, a newer version.
 CONFLICTING = ("create_schema", "add_record", "update_record", "upsert", "upsert_partial", "duplicate_record")
@@ -98,6 +99,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 # Schemas and sources, then records and versions, then preview and generation (the order of the docs).
-api.add_router("", schema_routes.router)
-api.add_router("", record_routes.router)
-api.add_router("", generation_routes.router)
+api.add_router("", schemas.router)
+api.add_router("", records.router)
+api.add_router("", generation.router)

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from ninja import Router
 
 from apps.sandbox.brickworks import egress, errors, generate, records, wire
-from apps.sandbox.brickworks.common import find_schema, workspace
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema, ExternalSource, Profile, RecordVersion, Status
+from apps.sandbox.brickworks.routes.common import find_schema, workspace
 from apps.sandbox.models import Workspace
 
 router = Router()

@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from apps.sandbox.brickworks import errors, fields, wire
-from apps.sandbox.brickworks.common import actor, csv, find_schema, order_by, paginate, workspace
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema, ExternalSource, now_ms
 from apps.sandbox.brickworks.records import is_uuid
+from apps.sandbox.brickworks.routes.common import actor, csv, find_schema, order_by, paginate, workspace
 
 router = Router()
 

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from apps.sandbox.brickworks import errors, records, rsql, wire
-from apps.sandbox.brickworks.common import actor, csv, find_schema, order_by, paginate
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema, RecordVersion
+from apps.sandbox.brickworks.routes.common import actor, csv, find_schema, order_by, paginate
 
 router = Router()
 
