@@ -1,4 +1,7 @@
-"""The sandbox's own state: what the remote services would hold. The dashboard never imports this."""
+"""The sandbox's shared state: workspaces and users, the keys each API checks, and the injected faults.
+
+What each API holds is in its own package's models.py, registered below. The dashboard never imports this.
+"""
 
 from __future__ import annotations
 
@@ -72,59 +75,6 @@ class FlowsToken(models.Model):
         return self.name
 
 
-class Flow(models.Model):
-    """A flow of the flows API (flows.md §3); `data` keeps the body's other fields as they were sent."""
-
-    id = models.CharField(primary_key=True, max_length=200)
-    title = models.CharField(max_length=500)
-    type = models.CharField(max_length=50)
-    is_active = models.BooleanField(default=True)
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.CharField(max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Suggestion(models.Model):
-    """A suggestion of the flows API (flows.md §4); `data` keeps the body as it was sent."""
-
-    id = models.CharField(primary_key=True, max_length=200)
-    title = models.CharField(max_length=500)
-    data = models.JSONField(default=dict)
-    last_applied_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.CharField(max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class FlowEntity(models.Model):
-    """The state of an entity a suggestion is applied to (flows.md §5, inferred)."""
-
-    id = models.CharField(primary_key=True, max_length=200)
-    state = models.JSONField(default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "flow entities"
-
-    def __str__(self) -> str:
-        return self.id
-
-
 class FaultSettings(models.Model):
     """Latency and failures the sandbox injects into its answers, for reliability tests."""
 
@@ -154,7 +104,8 @@ class FaultSettings(models.Model):
         return cls.objects.filter(pk=1).first()
 
 
-# Brickworks keeps its models in its own module; importing them here registers them with the app.
+# Each API keeps its data in its own package's models.py; importing them here registers them with the app
+# (label "sandbox", so their tables and migrations are those of one app).
 from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     ContentSchema,
     ExternalSource,
@@ -162,8 +113,6 @@ from apps.sandbox.brickworks.models import (  # noqa: E402, F401
     Record,
     RecordVersion,
 )
-
-# Canvas (ConnectMyApps) keeps its models in its own module too.
 from apps.sandbox.canvas.models import (  # noqa: E402, F401
     CanvasAccount,
     CanvasApplication,
@@ -172,4 +121,5 @@ from apps.sandbox.canvas.models import (  # noqa: E402, F401
     CanvasWorkflow,
 )
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping  # noqa: E402, F401
+from apps.sandbox.flows.models import Flow, FlowEntity, Suggestion  # noqa: E402, F401
 from apps.sandbox.workflows.models import Workflow, WorkflowRun  # noqa: E402, F401

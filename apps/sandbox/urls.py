@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from apps.sandbox import flows, synerise
+from apps.sandbox import synerise
 from apps.sandbox.brickworks import api as brickworks
 from apps.sandbox.canvas import api as canvas
 from apps.sandbox.faults import urls_with_faults, with_faults
+from apps.sandbox.flows import api as flows
 
 
 @with_faults

@@ -1,20 +1,19 @@
-"""The flows API's frame: the NinjaAPI, its bearer token, FastAPI's error bodies, cursor pages (§6, §7)."""
+"""The flows API of the sandbox, mounted at /sandbox/flows/api/v1/. Reference: shared/spec/flows.md.
+
+This module is its entry: the API, its bearer token, and FastAPI's error bodies (§7). The operations are
+in `routes`, its bodies, answers and cursor pages (§6) in `wire`.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from apps.sandbox import inputs, openapi
+from apps.sandbox.flows import routes
 from apps.sandbox.models import FlowsToken
 
 
@@ -78,61 +77,10 @@ def _fastapi_loc(loc: list[Any]) -> list[Any]:
     return [part for part in loc if part is not None]
 
 
-def invalid(where: str, field: str, message: str, kind: str = "value_error") -> ValidationError:
-    return ValidationError([{"loc": (where, field), "msg": message, "type": kind}])
-
-
 class Token(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> FlowsToken | None:
         return FlowsToken.objects.filter(token=token).first()
 
 
-def stamp(moment: datetime | None) -> str | None:
-    """§1: ISO 8601 UTC with milliseconds and Z."""
-    if moment is None:
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-# Cursors (§6, inferred): a direction and the id it starts from, base64 of JSON, opaque to clients.
-AFTER, BEFORE, FROM, UNTIL = "after", "before", "from", "until"
-
-
-def cursor(direction: str, key: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([direction, key]).encode()).decode()
-
-
-def read_cursor(text: str) -> tuple[str, str]:
-    try:
-        direction, key = json.loads(base64.urlsafe_b64decode(text.encode()).decode())
-    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
-        raise invalid("query", "cursor", "Invalid cursor value") from None
-    if direction not in (AFTER, BEFORE, FROM, UNTIL) or not isinstance(key, str) or "\x00" in key:
-        raise invalid("query", "cursor", "Invalid cursor value")
-    return direction, key
-
-
-def cursor_page(
-    rows: QuerySet[Any], *, at: str | None, size: int, out: Callable[[Any], dict[str, Any]]
-) -> dict[str, Any]:
-    """One page of `rows` in id order, with the four cursors of §6 (null where there is no such page)."""
-    direction, key = read_cursor(at) if at else (AFTER, None)
-    if direction in (BEFORE, UNTIL):
-        lookup = "id__lt" if direction == BEFORE else "id__lte"
-        page: list[Model] = list(rows.filter(**{lookup: key}).order_by("-id")[:size])[::-1]
-    else:
-        ahead = (
-            rows.filter(**{"id__gt" if direction == AFTER else "id__gte": key}) if key is not None else rows
-        )
-        page = list(ahead.order_by("id")[:size])
-    if not page:
-        return {"items": [], "total": rows.count(), "current_page": at}
-    first, last = page[0].pk, page[-1].pk
-    return {
-        "items": [out(row) for row in page],
-        "total": rows.count(),
-        "current_page": cursor(FROM, first),
-        "current_page_backwards": cursor(UNTIL, last),
-        "previous_page": cursor(BEFORE, first) if rows.filter(id__lt=first).exists() else None,
-        "next_page": cursor(AFTER, last) if rows.filter(id__gt=last).exists() else None,
-    }
+# Every operation takes the bearer token.
+api.add_router("", routes.router, auth=Token())

@@ -8,41 +8,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query
+from ninja import Query, Router
 from ninja.errors import HttpError, ValidationError
 
-from apps.sandbox.flows import schemas
-from apps.sandbox.flows.api import Token, api, cursor_page, invalid, stamp
-from apps.sandbox.models import Flow, FlowEntity, Suggestion
+from apps.sandbox.flows import wire
+from apps.sandbox.flows.models import Flow, FlowEntity, Suggestion
+from apps.sandbox.flows.wire import cursor_page, flow_out, invalid, suggestion_out
+
+router = Router()
 
 FLOW_COLUMNS = {"id", "title", "type", "isActive"}
-
-
-def flow_out(flow: Flow) -> dict[str, Any]:
-    return {
-        **flow.data,
-        "id": flow.id,
-        "title": flow.title,
-        "type": flow.type,
-        "isActive": flow.is_active,
-        "createdAt": stamp(flow.created_at),
-        "createdBy": flow.created_by or None,
-        "updatedAt": stamp(flow.updated_at),
-        "updatedBy": flow.updated_by or None,
-    }
-
-
-def suggestion_out(suggestion: Suggestion) -> dict[str, Any]:
-    return {
-        **suggestion.data,
-        "id": suggestion.id,
-        "title": suggestion.title,
-        "lastAppliedAt": stamp(suggestion.last_applied_at),
-        "createdAt": stamp(suggestion.created_at),
-        "createdBy": suggestion.created_by or None,
-        "updatedAt": stamp(suggestion.updated_at),
-        "updatedBy": suggestion.updated_by or None,
-    }
 
 
 def _who(request: HttpRequest) -> str:
@@ -63,8 +38,8 @@ def _suggestion(id_: str) -> Suggestion:
     return suggestion
 
 
-@api.get("/flows", response=schemas.FlowPage, auth=Token(), summary="Get Flows")
-def list_flows(request: HttpRequest, params: Query[schemas.FlowFilters]) -> dict[str, Any]:
+@router.get("/flows", response=wire.FlowPage, summary="Get Flows")
+def list_flows(request: HttpRequest, params: Query[wire.FlowFilters]) -> dict[str, Any]:
     flows = Flow.objects.all()
     if params.type:
         flows = flows.filter(type=params.type)
@@ -73,8 +48,8 @@ def list_flows(request: HttpRequest, params: Query[schemas.FlowFilters]) -> dict
     return cursor_page(flows, at=params.cursor, size=params.size, out=flow_out)
 
 
-@api.post("/flows", response=schemas.FlowOut, auth=Token(), summary="Create Flow")
-def create_flow(request: HttpRequest, payload: schemas.FlowIn) -> dict[str, Any]:
+@router.post("/flows", response=wire.FlowOut, summary="Create Flow")
+def create_flow(request: HttpRequest, payload: wire.FlowIn) -> dict[str, Any]:
     flow = Flow(created_by=_who(request))
     _fill_flow(flow, payload, _who(request))
     try:
@@ -85,13 +60,13 @@ def create_flow(request: HttpRequest, payload: schemas.FlowIn) -> dict[str, Any]
     return flow_out(flow)
 
 
-@api.get("/flows/{id_}", response=schemas.FlowOut, auth=Token(), summary="Get Flow")
+@router.get("/flows/{id_}", response=wire.FlowOut, summary="Get Flow")
 def get_flow(request: HttpRequest, id_: str) -> dict[str, Any]:
     return flow_out(_flow(id_))
 
 
-@api.put("/flows/{id_}", response=schemas.FlowOut, auth=Token(), summary="Upsert Flow")
-def upsert_flow(request: HttpRequest, id_: str, payload: schemas.FlowIn) -> dict[str, Any]:
+@router.put("/flows/{id_}", response=wire.FlowOut, summary="Upsert Flow")
+def upsert_flow(request: HttpRequest, id_: str, payload: wire.FlowIn) -> dict[str, Any]:
     if payload.id != id_:
         raise invalid("body", "id", "must be the id in the path")
     with transaction.atomic():
@@ -101,19 +76,19 @@ def upsert_flow(request: HttpRequest, id_: str, payload: schemas.FlowIn) -> dict
     return flow_out(flow)
 
 
-@api.delete("/flows/{id_}", response=None, auth=Token(), summary="Delete Flow")
+@router.delete("/flows/{id_}", response=None, summary="Delete Flow")
 def delete_flow(request: HttpRequest, id_: str) -> None:
     _flow(id_).delete()
 
 
-def _fill_flow(flow: Flow, payload: schemas.FlowIn, who: str) -> None:
+def _fill_flow(flow: Flow, payload: wire.FlowIn, who: str) -> None:
     _check_action_ids(payload)
     flow.id, flow.title, flow.type, flow.is_active = payload.id, payload.title, payload.type, payload.isActive
     flow.data = payload.model_dump(mode="json", exclude=FLOW_COLUMNS)
     flow.updated_by = who
 
 
-def _check_action_ids(payload: schemas.FlowIn) -> None:
+def _check_action_ids(payload: wire.FlowIn) -> None:
     """An action's id names it within its flow (§3.7, inferred), so two actions can't share one."""
     seen: set[str] = set()
     problems = []
@@ -128,16 +103,16 @@ def _check_action_ids(payload: schemas.FlowIn) -> None:
         raise ValidationError(problems)
 
 
-@api.get("/suggestions", response=schemas.SuggestionPage, auth=Token(), summary="Get Suggestions")
-def list_suggestions(request: HttpRequest, params: Query[schemas.SuggestionFilters]) -> dict[str, Any]:
+@router.get("/suggestions", response=wire.SuggestionPage, summary="Get Suggestions")
+def list_suggestions(request: HttpRequest, params: Query[wire.SuggestionFilters]) -> dict[str, Any]:
     suggestions = Suggestion.objects.all()
     if params.originId:
         suggestions = suggestions.filter(data__originId=params.originId)
     return cursor_page(suggestions, at=params.cursor, size=params.size, out=suggestion_out)
 
 
-@api.post("/suggestions", response=schemas.SuggestionOut, auth=Token(), summary="Create Suggestion")
-def create_suggestion(request: HttpRequest, payload: schemas.SuggestionIn) -> dict[str, Any]:
+@router.post("/suggestions", response=wire.SuggestionOut, summary="Create Suggestion")
+def create_suggestion(request: HttpRequest, payload: wire.SuggestionIn) -> dict[str, Any]:
     suggestion = Suggestion(id=payload.id or str(uuid.uuid4()), created_by=_who(request))
     _fill_suggestion(suggestion, payload, _who(request))
     try:
@@ -148,13 +123,13 @@ def create_suggestion(request: HttpRequest, payload: schemas.SuggestionIn) -> di
     return suggestion_out(suggestion)
 
 
-@api.get("/suggestions/{id_}", response=schemas.SuggestionOut, auth=Token(), summary="Get Suggestion")
+@router.get("/suggestions/{id_}", response=wire.SuggestionOut, summary="Get Suggestion")
 def get_suggestion(request: HttpRequest, id_: str) -> dict[str, Any]:
     return suggestion_out(_suggestion(id_))
 
 
-@api.put("/suggestions/{id_}", response=schemas.SuggestionOut, auth=Token(), summary="Upsert Suggestion")
-def upsert_suggestion(request: HttpRequest, id_: str, payload: schemas.SuggestionIn) -> dict[str, Any]:
+@router.put("/suggestions/{id_}", response=wire.SuggestionOut, summary="Upsert Suggestion")
+def upsert_suggestion(request: HttpRequest, id_: str, payload: wire.SuggestionIn) -> dict[str, Any]:
     if payload.id is not None and payload.id != id_:
         raise invalid("body", "id", "must be the id in the path")
     with transaction.atomic():
@@ -166,20 +141,20 @@ def upsert_suggestion(request: HttpRequest, id_: str, payload: schemas.Suggestio
     return suggestion_out(suggestion)
 
 
-@api.delete("/suggestions/{id_}", response=None, auth=Token(), summary="Delete Suggestion")
+@router.delete("/suggestions/{id_}", response=None, summary="Delete Suggestion")
 def delete_suggestion(request: HttpRequest, id_: str) -> None:
     _suggestion(id_).delete()
 
 
-def _fill_suggestion(suggestion: Suggestion, payload: schemas.SuggestionIn, who: str) -> None:
+def _fill_suggestion(suggestion: Suggestion, payload: wire.SuggestionIn, who: str) -> None:
     suggestion.title = payload.title
     suggestion.data = payload.model_dump(mode="json", exclude={"id", "title"})
     suggestion.updated_by = who
 
 
-@api.post("/suggestions/{id_}/apply", response=schemas.ApplyResult, auth=Token(), summary="Apply Suggestion")
+@router.post("/suggestions/{id_}/apply", response=wire.ApplyResult, summary="Apply Suggestion")
 def apply_suggestion(
-    request: HttpRequest, id_: str, payload: schemas.ApplyIn | None = None, dryRun: bool = False
+    request: HttpRequest, id_: str, payload: wire.ApplyIn | None = None, dryRun: bool = False
 ) -> dict[str, Any]:
     """Write the suggestion's `data` over its target's state: the body's override, the stored one, the id."""
     with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.sandbox.models import Flow, FlowEntity, Suggestion
+from apps.sandbox.flows.models import Flow, FlowEntity, Suggestion
 
 WHO = "demo@synadmin.test"
 

@@ -1,11 +1,21 @@
-"""The bodies of the flows API (flows.md §3-§6), as FastAPI's pydantic models would validate them."""
+"""The flows API's wire (flows.md §3-§6): its bodies, as FastAPI's pydantic models would validate them,
+its answers, and its cursor pages."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Literal
 
+from django.db.models import Model, QuerySet
 from ninja import Field, Schema
+from ninja.errors import ValidationError
 from pydantic import BaseModel, ConfigDict
+
+from apps.sandbox.flows.models import Flow, Suggestion
 
 FlowType = Literal["automation", "selfServiceAction", "scorecard", "reference"]  # §3.3
 
@@ -162,3 +172,88 @@ class FlowFilters(PageParams):
 
 class SuggestionFilters(PageParams):
     originId: str | None = None
+
+
+# Answers
+
+
+def flow_out(flow: Flow) -> dict[str, Any]:
+    return {
+        **flow.data,
+        "id": flow.id,
+        "title": flow.title,
+        "type": flow.type,
+        "isActive": flow.is_active,
+        "createdAt": stamp(flow.created_at),
+        "createdBy": flow.created_by or None,
+        "updatedAt": stamp(flow.updated_at),
+        "updatedBy": flow.updated_by or None,
+    }
+
+
+def suggestion_out(suggestion: Suggestion) -> dict[str, Any]:
+    return {
+        **suggestion.data,
+        "id": suggestion.id,
+        "title": suggestion.title,
+        "lastAppliedAt": stamp(suggestion.last_applied_at),
+        "createdAt": stamp(suggestion.created_at),
+        "createdBy": suggestion.created_by or None,
+        "updatedAt": stamp(suggestion.updated_at),
+        "updatedBy": suggestion.updated_by or None,
+    }
+
+
+def invalid(where: str, field: str, message: str, kind: str = "value_error") -> ValidationError:
+    return ValidationError([{"loc": (where, field), "msg": message, "type": kind}])
+
+
+def stamp(moment: datetime | None) -> str | None:
+    """§1: ISO 8601 UTC with milliseconds and Z."""
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+# Cursors (§6, inferred): a direction and the id it starts from, base64 of JSON, opaque to clients.
+AFTER, BEFORE, FROM, UNTIL = "after", "before", "from", "until"
+
+
+def cursor(direction: str, key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([direction, key]).encode()).decode()
+
+
+def read_cursor(text: str) -> tuple[str, str]:
+    try:
+        direction, key = json.loads(base64.urlsafe_b64decode(text.encode()).decode())
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
+        raise invalid("query", "cursor", "Invalid cursor value") from None
+    if direction not in (AFTER, BEFORE, FROM, UNTIL) or not isinstance(key, str) or "\x00" in key:
+        raise invalid("query", "cursor", "Invalid cursor value")
+    return direction, key
+
+
+def cursor_page(
+    rows: QuerySet[Any], *, at: str | None, size: int, out: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """One page of `rows` in id order, with the four cursors of §6 (null where there is no such page)."""
+    direction, key = read_cursor(at) if at else (AFTER, None)
+    if direction in (BEFORE, UNTIL):
+        lookup = "id__lt" if direction == BEFORE else "id__lte"
+        page: list[Model] = list(rows.filter(**{lookup: key}).order_by("-id")[:size])[::-1]
+    else:
+        ahead = (
+            rows.filter(**{"id__gt" if direction == AFTER else "id__gte": key}) if key is not None else rows
+        )
+        page = list(ahead.order_by("id")[:size])
+    if not page:
+        return {"items": [], "total": rows.count(), "current_page": at}
+    first, last = page[0].pk, page[-1].pk
+    return {
+        "items": [out(row) for row in page],
+        "total": rows.count(),
+        "current_page": cursor(FROM, first),
+        "current_page_backwards": cursor(UNTIL, last),
+        "previous_page": cursor(BEFORE, first) if rows.filter(id__lt=first).exists() else None,
+        "next_page": cursor(AFTER, last) if rows.filter(id__gt=last).exists() else None,
+    }
