@@ -1,7 +1,10 @@
-"""The Synerise APIs of the sandbox, mounted at /sandbox/synerise/.
+"""The Synerise gateway of the sandbox, mounted at /sandbox/synerise/: shared by the Synerise APIs.
 
-Reference: shared/spec/synerise-auth-automation-catalogs.md. Decisions on what the doc leaves open
-are in docs/api-decisions.md. Brickworks, automation and catalogs add their routers here.
+It serves Synerise auth (spec §1: the logins that issue the tokens of apps/sandbox/tokens.py), writes the
+v4 error body every Synerise API answers in, and mounts automation workflows and catalogs (the `api` of
+their packages). Brickworks is an API of its own under /sandbox/synerise/brickworks/v1/ that answers token
+problems in this body too. Reference: shared/spec/synerise-auth-automation-catalogs.md; decisions on what
+the doc leaves open are in docs/api-decisions.md.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
 
 from apps.sandbox import inputs, openapi, tokens
-from apps.sandbox.catalogs import routes as catalogs
+from apps.sandbox.catalogs import api as catalogs
 from apps.sandbox.models import SyneriseUser, Workspace
+from apps.sandbox.workflows import api as workflows
 
 
 def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.Errors:
@@ -30,7 +33,7 @@ def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.
         answers[403] = openapi.SyneriseError
     if openapi.path_parameters(operation):
         answers[404] = openapi.SyneriseError
-    if operation["operationId"].endswith(("_run_workflow", "_pause_workflow", "_stop_workflow")):
+    if operation["operationId"].endswith(tuple(f"_{name}" for name in workflows.CONFLICTING)):
         answers[409] = openapi.SyneriseError
     return answers
 
@@ -75,29 +78,6 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, exc.message)
-
-
-class Bearer(HttpBearer):
-    """A sandbox JWT; `workspace=True` also demands a workspace-scoped token."""
-
-    def __init__(self, *, workspace: bool) -> None:
-        super().__init__()
-        self.workspace = workspace
-
-    def authenticate(self, request: HttpRequest, token: str) -> tokens.Principal:
-        try:
-            principal = tokens.read(token)
-        except tokens.InvalidToken as exc:
-            raise AuthenticationError(message=str(exc)) from exc
-        if self.workspace and principal.workspace is None:
-            raise HttpError(403, "This operation needs a token scoped to a workspace")
-        if not self.workspace and principal.user is None:
-            raise HttpError(403, "This operation is available to Synerise users only")
-        return principal
-
-
-workspace_token = Bearer(workspace=True)
-user_token = Bearer(workspace=False)
 
 
 class TokenOut(Schema):
@@ -170,7 +150,7 @@ def login_workspace(request: HttpRequest, payload: ApiKeyIn) -> dict[str, str]:
 @api.get(
     "/v4/auth/refresh/profile",
     response=TokenOut,
-    auth=workspace_token,
+    auth=tokens.workspace_token,
     tags=["auth"],
     summary="Refresh a Workspace JWT",
 )
@@ -194,7 +174,7 @@ def login_user(request: HttpRequest, payload: UserLoginIn) -> dict[str, Any]:
 @api.post(
     "/uauth/auth/login/user/profile/{businessProfileUUID}",
     response=UserLoginOut,
-    auth=user_token,
+    auth=tokens.user_token,
     tags=["auth"],
     summary="Select a Workspace",
 )
@@ -210,7 +190,7 @@ def select_workspace(request: HttpRequest, businessProfileUUID: str) -> dict[str
 @api.get(
     "/uauth/business-profile/",
     response=list[WorkspaceOut],
-    auth=user_token,
+    auth=tokens.user_token,
     tags=["auth"],
     summary="List Workspaces available to the user",
 )
@@ -223,7 +203,7 @@ def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
 @api.get(
     "/uauth/business-profile/current",
     response=CurrentWorkspaceOut,
-    auth=user_token,
+    auth=tokens.user_token,
     tags=["auth"],
     summary="Currently selected workspace",
 )
@@ -279,10 +259,6 @@ def _uuid_or_404(value: str) -> str:
         raise HttpError(404, "Workspace not found") from None
 
 
-# Automation workflows (spec §2), with this API's token and error bodies.
-from apps.sandbox.workflows import routes as workflows  # noqa: E402
-
-api.add_router("", workflows.router, auth=workspace_token)
-
-# Catalogs (spec §3): every operation takes a token scoped to a workspace.
-api.add_router("/catalogs", catalogs.router, auth=workspace_token)
+# The Synerise APIs behind this gateway (spec §2, §3); each router brings its token rule.
+api.add_router(workflows.PREFIX, workflows.router)
+api.add_router(catalogs.PREFIX, catalogs.router)

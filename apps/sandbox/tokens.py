@@ -1,4 +1,5 @@
-"""JWTs the sandbox issues: HS256 with the claim names of Synerise's samples (spec §1.4)."""
+"""JWTs the sandbox issues: HS256 with the claim names of Synerise's samples (spec §1.4), and the bearer
+auth that reads them for every Synerise API (the gateway's auth, workflows, catalogs, Brickworks)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 
 import jwt
 from django.conf import settings
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer
 
 from apps.sandbox.models import SyneriseUser, Workspace
 
@@ -59,3 +63,26 @@ def read(token: str) -> Principal:
     if (claims.get("bpi") and workspace is None) or (claims.get("uid") and user is None):
         raise InvalidToken("Invalid token")
     return Principal(workspace=workspace, user=user, claims=claims)
+
+
+class Bearer(HttpBearer):
+    """A sandbox JWT; `workspace=True` also demands a workspace-scoped token."""
+
+    def __init__(self, *, workspace: bool) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def authenticate(self, request: HttpRequest, token: str) -> Principal:
+        try:
+            principal = read(token)
+        except InvalidToken as exc:
+            raise AuthenticationError(message=str(exc)) from exc
+        if self.workspace and principal.workspace is None:
+            raise HttpError(403, "This operation needs a token scoped to a workspace")
+        if not self.workspace and principal.user is None:
+            raise HttpError(403, "This operation is available to Synerise users only")
+        return principal
+
+
+workspace_token = Bearer(workspace=True)
+user_token = Bearer(workspace=False)

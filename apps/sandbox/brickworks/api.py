@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from apps.sandbox import inputs, openapi, synerise
+from apps.sandbox import inputs, openapi, synerise, tokens
 from apps.sandbox.brickworks import errors
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.routes import generation, records, schemas
@@ -43,7 +43,7 @@ api = openapi.SandboxApi(
     version="1",
     urls_namespace="sandbox-brickworks",
     docs_url=None,
-    auth=synerise.workspace_token,
+    auth=tokens.workspace_token,
 )
 api.add_decorator(inputs.refuse_unstorable)
 

@@ -1,4 +1,4 @@
-"""The Synerise catalogs of the sandbox (spec §3), mounted at /sandbox/synerise/catalogs/.
+"""The operations of the Synerise catalogs (spec §3), which `api` mounts on the Synerise gateway.
 
 Reference: shared/spec/synerise-auth-automation-catalogs.md §3; what the doc leaves open is decided in
 docs/api-decisions.md ("Synerise catalogs"). Errors are raised as ninja's HttpError and answered by
@@ -7,8 +7,6 @@ docs/api-decisions.md ("Synerise catalogs"). Errors are raised as ninja's HttpEr
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 from typing import Any
@@ -24,7 +22,6 @@ from ninja.files import UploadedFile
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
 from apps.sandbox.catalogs.wire import (
     BATCH_MAX,
-    DELIMITERS,
     KEY_MAX,
     LIMIT_MAX,
     NAME_RULE,
@@ -41,6 +38,8 @@ from apps.sandbox.catalogs.wire import (
     MappingIn,
     Paging,
     catalog_json,
+    csv_items,
+    csv_text,
     envelope,
     item_json,
     items_page,
@@ -217,18 +216,8 @@ def delete_catalog(request: HttpRequest, catalogId: int) -> dict[str, Any]:
 @router.get("/bags/{catalogId}/csv", summary="Download a catalog as CSV (C1)")
 def download_csv(request: HttpRequest, catalogId: int, params: Query[CsvQuery]) -> HttpResponse:
     catalog = find_catalog(request, catalogId)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=params.delimiter, lineterminator="\n")
-    writer.writerow(["itemKey", *catalog.keys])
-    for key, value in catalog.items.order_by("id").values_list("key", "value").iterator(chunk_size=2000):
-        writer.writerow([key, *(_cell(value.get(name)) for name in catalog.keys)])
-    return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value)
+    rows = catalog.items.order_by("id").values_list("key", "value").iterator(chunk_size=2000)
+    return HttpResponse(csv_text(catalog, rows, params.delimiter), content_type="text/csv; charset=utf-8")
 
 
 @router.post("/bags/{catalogId}/items/upload", summary="Upload items to a catalog from a CSV file (C2)")
@@ -240,19 +229,7 @@ def upload_csv(request: HttpRequest, catalogId: int, itemKey: Form[str], file: F
         text = file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise HttpError(400, "The CSV file must be encoded in UTF-8") from None
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters="".join(DELIMITERS))
-        rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
-    except csv.Error:
-        rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows or itemKey not in rows[0]:
-        raise HttpError(400, f"The CSV file has no column {itemKey!r}")
-    items = []
-    for line, row in enumerate(rows, start=2):
-        key = (row.get(itemKey) or "").strip()
-        if not key or len(key) > KEY_MAX or "\x00" in key:
-            raise HttpError(400, f"Line {line}: the value of {itemKey!r} must be 1 to {KEY_MAX} characters")
-        items.append((key, {name: cell for name, cell in row.items() if name is not None}))
+    items = csv_items(text, itemKey)
     store(catalog, items)
     return True
 

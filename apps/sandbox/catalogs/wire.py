@@ -1,12 +1,15 @@
-"""The sandbox catalogs' wire: the requests it takes and the answers it gives (spec §3.1, §3.3).
+"""The sandbox catalogs' wire: the requests it takes and the answers it gives (spec §3.1, §3.3), CSV too.
 
 Decisions in docs/api-decisions.md ("Synerise catalogs").
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from django.db import connection
@@ -14,6 +17,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
@@ -111,6 +115,24 @@ class DisableIn(Schema):
     fields: list[str] | None = Field(None, max_length=100)
 
 
+def csv_items(text: str, item_key: str) -> list[tuple[str, dict[str, str]]]:
+    """C2's file as (key, value) items: each value is the whole row, the key column included, as text."""
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters="".join(DELIMITERS))
+        rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    except csv.Error:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or item_key not in rows[0]:
+        raise HttpError(400, f"The CSV file has no column {item_key!r}")
+    items = []
+    for line, row in enumerate(rows, start=2):
+        key = (row.get(item_key) or "").strip()
+        if not key or len(key) > KEY_MAX or "\x00" in key:
+            raise HttpError(400, f"Line {line}: the value of {item_key!r} must be 1 to {KEY_MAX} characters")
+        items.append((key, {name: cell for name, cell in row.items() if name is not None}))
+    return items
+
+
 # Answers
 
 
@@ -197,3 +219,19 @@ def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
         "paramKey": mapping.param_key,
         "enrichmentFields": mapping.enrichment_fields,
     }
+
+
+def csv_text(catalog: Catalog, rows: Iterable[tuple[str, dict[str, Any]]], delimiter: str) -> str:
+    """C1: `itemKey`, then the catalog's keys (C6), one line per (key, value) row."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["itemKey", *catalog.keys])
+    for key, value in rows:
+        writer.writerow([key, *(_cell(value.get(name)) for name in catalog.keys)])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
