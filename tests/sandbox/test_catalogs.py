@@ -252,6 +252,20 @@ def test_a_csv_upload_adds_items_keyed_by_the_named_column(api: Api, books: int)
     assert response.status_code == 400
 
 
+def test_a_csv_keyed_by_an_itemkey_column_downloads_with_that_column_once(api: Api, books: int) -> None:
+    # A C1 download uploaded again (C2 keyed by its `itemKey` column) keeps the column as a property too.
+    upload = SimpleUploadedFile("books.csv", b"itemKey,title\n111,Dune\n222,Emma\n", content_type="text/csv")
+    response = api.client.post(
+        f"{BASE}/bags/{books}/items/upload",
+        {"itemKey": "itemKey", "file": upload},
+        headers={"Authorization": f"Bearer {api.token}"},
+    )
+    assert (response.status_code, response.json()) == (200, True)
+    status, text = api.call("GET", f"/bags/{books}/csv")
+    assert status == 200
+    assert text.splitlines() == ["itemKey,title", "111,Dune", "222,Emma"]
+
+
 def test_another_workspaces_catalog_is_not_found(api: Api, books: int) -> None:
     other = Api(Workspace.objects.create(name="Other"))
     assert other.call("GET", f"/bags/{books}")[0] == 404

@@ -222,12 +222,17 @@ def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
 
 
 def csv_text(catalog: Catalog, rows: Iterable[tuple[str, dict[str, Any]]], delimiter: str) -> str:
-    """C1: `itemKey`, then the catalog's keys (C6), one line per (key, value) row."""
+    """C1: `itemKey`, then the catalog's keys (C6) but `itemKey`, one line per (key, value) row.
+
+    An item written by C2 from a file keyed by an `itemKey` column holds that column as a property too:
+    the first column already is the key, so the property is not written again under the same name.
+    """
+    columns = [name for name in catalog.keys if name != "itemKey"]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(["itemKey", *catalog.keys])
+    writer.writerow(["itemKey", *columns])
     for key, value in rows:
-        writer.writerow([key, *(_cell(value.get(name)) for name in catalog.keys)])
+        writer.writerow([key, *(_cell(value.get(name)) for name in columns)])
     return out.getvalue()
 
 
