@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
 from apps.content.models import ScheduledAction
-from apps.core.forms import JSONField
+from apps.core.fields import JSONField
 from apps.core.richtext import clean_html
 from apps.jobs.forms import WhenForm
 
