@@ -191,6 +191,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Paths served to API clients that bring their own keys (the sandbox), not to people: no sign-in, and
+# they check their own input (apps.core.middleware).
+LOGIN_EXEMPT_PREFIXES = ["/sandbox/"]
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
