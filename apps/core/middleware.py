@@ -19,6 +19,12 @@ from apps.core.queue import QueueUnavailable
 
 logger = logging.getLogger(__name__)
 
+
+def _exempt(request: HttpRequest) -> bool:
+    """Whether the path is one of settings.LOGIN_EXEMPT_PREFIXES (an API whose clients bring keys)."""
+    return request.path_info.startswith(tuple(settings.LOGIN_EXEMPT_PREFIXES))
+
+
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
@@ -26,11 +32,6 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if _exempt(request):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
-
-
-def _exempt(request: HttpRequest) -> bool:
-    """Whether the path is one of settings.LOGIN_EXEMPT_PREFIXES (an API whose clients bring keys)."""
-    return request.path_info.startswith(tuple(settings.LOGIN_EXEMPT_PREFIXES))
 
 
 class ActorMiddleware:
