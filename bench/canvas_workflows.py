@@ -72,7 +72,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from apps.core.roles import sync_roles
+    from apps.accounts.roles import sync_roles
     from apps.sandbox.seed import seed
 
     counter = QueryCounter()

@@ -104,8 +104,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
+    from apps.accounts.roles import sync_roles
     from apps.automations.services import runs
-    from apps.core.roles import sync_roles
     from apps.sandbox.seed import seed
 
     counter = QueryCounter()

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_prose_editor",  # the rich-text editor's scripts and styles (static files only)
     "apps.core",
+    "apps.accounts",
     "apps.dashboard",
     "apps.connections",
     "apps.content",
@@ -118,7 +119,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "apps.core.signin.IdleSessionMiddleware",
+    "apps.accounts.signin.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,14 +191,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Paths served to API clients that bring their own keys (the sandbox), not to people: no sign-in, and
+# they check their own input (apps.core.middleware).
+LOGIN_EXEMPT_PREFIXES = ["/sandbox/"]
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login rate limit, two limits (apps.core.signin): AXES_FAILURE_LIMIT failures lock out a username at
+# Login rate limit, two limits (apps.accounts.signin): AXES_FAILURE_LIMIT failures lock out a username at
 # one address, and AXES_IP_FAILURE_LIMIT failures, whatever the usernames, lock out the address. One
 # person's typos do not lock out everyone behind their office's address, and nobody can lock a person
 # out from elsewhere.
-AXES_HANDLER = "apps.core.signin.SignInLimits"
+AXES_HANDLER = "apps.accounts.signin.SignInLimits"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -216,7 +220,7 @@ AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", defaul
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after this many hours without a request (the sign-in page says so). The expiry moves
-# on at most every five minutes, not on every request (apps.core.signin.IdleSessionMiddleware).
+# on at most every five minutes, not on every request (apps.accounts.signin.IdleSessionMiddleware).
 SESSION_IDLE_HOURS = env.int("SESSION_IDLE_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_IDLE_HOURS * 3600
 # SECURE_COOKIES=1 says "served over HTTPS": secure cookies, and by default HTTPS redirects and HSTS.

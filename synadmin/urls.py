@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from apps.accounts.forms import LoginForm
 from apps.connections import views as connection_views
-from apps.core.forms import LoginForm
 from apps.dashboard import views as dashboard_views
 
 urlpatterns = [
     path("", include("apps.dashboard.urls")),
     path("", include("apps.core.urls")),
+    path("", include("apps.accounts.urls")),
     path("healthz", dashboard_views.healthz, name="healthz"),
     path(
         "accounts/login/",

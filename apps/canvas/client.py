@@ -3,7 +3,7 @@
 Build it on a signed client: `CanvasClient(connections.services.http_for(connection))`; pass
 `managed_account_id` to act for one account of the organization (§2). The choices the doc leaves open
 are in docs/api-decisions.md ("Canvas"). Refusals come as `{"State", "Msg"}` bodies, which
-`apps.core.http.error_for` turns into ApiErrors with `Msg` as the message.
+`CanvasBase` (apps.connections.wire) reads into ApiErrors with `Msg` as the message.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import httpx
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, TypeAdapter
 from pydantic.dataclasses import dataclass
 
-from apps.core.http import ApiClient, ApiProtocolError
+from apps.connections.wire import CanvasBase
+from apps.core.http import ApiProtocolError
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -207,7 +208,7 @@ MetaData = TypeAdapter(list[MetaAction])
 Description = TypeAdapter(list[PropertyDescription])
 
 
-class CanvasClient(ApiClient):
+class CanvasClient(CanvasBase):
     """Build it on a signed client: `CanvasClient(connections.services.http_for(connection))`."""
 
     def __init__(self, http: httpx.Client, *, managed_account_id: str | None = None) -> None:

@@ -13,7 +13,8 @@ from typing import Any, BinaryIO, Generic, Literal, NotRequired, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
-from apps.core.http import ApiClient, present
+from apps.connections.wire import SyneriseBase
+from apps.core.http import present
 
 T = TypeVar("T")
 OrderBy = Literal["id", "author", "lastModified", "creationDate"]
@@ -117,7 +118,7 @@ _true = TypeAdapter(bool)
 _zero = TypeAdapter(int)
 
 
-class CatalogsClient(ApiClient):
+class CatalogsClient(SyneriseBase):
     # Catalogs
 
     def list_catalogs(

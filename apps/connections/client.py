@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from apps.core.http import ApiClient, build_http
+from apps.connections.wire import SyneriseBase
+from apps.core.http import build_http
 
 
 class TokenResponse(BaseModel):
@@ -74,7 +75,7 @@ class CurrentWorkspace(BaseModel):
 _workspaces = TypeAdapter(list[Workspace])
 
 
-class SyneriseAuthClient(ApiClient):
+class SyneriseAuthClient(SyneriseBase):
     @classmethod
     def for_url(cls, base_url: str, **options: Any) -> SyneriseAuthClient:
         return cls(build_http(base_url, **options))

@@ -19,9 +19,10 @@ from apps.connections import guard
 from apps.connections.auth import SyneriseAuth, Token
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
+from apps.connections.wire import CanvasBase, FlowsBase
 from apps.core import audit, fields
 from apps.core import cache as caches
-from apps.core.http import ApiClient, ApiError, build_http
+from apps.core.http import ApiError, build_http
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
@@ -267,7 +268,7 @@ def _check_synerise(connection: Connection, job: Job) -> str:
 
 def _check_canvas(connection: Connection, job: Job) -> str:
     jobs.report(job, progress=30, step="Checking the Consumer and SecretKey")
-    with ApiClient(http_for(connection)) as api:
+    with CanvasBase(http_for(connection)) as api:
         # Reference: canvas.md §2.1, GET /api/Authenticate answers the JSON boolean `true`.
         if api.parse(CANVAS_AUTHENTICATED, api.request("GET", "Authenticate")) is not True:
             raise ConnectionProblem("Canvas did not accept the keys.")
@@ -276,7 +277,7 @@ def _check_canvas(connection: Connection, job: Job) -> str:
 
 def _check_flows(connection: Connection, job: Job) -> str:
     jobs.report(job, progress=30, step="Listing flows")
-    with ApiClient(http_for(connection)) as api:
+    with FlowsBase(http_for(connection)) as api:
         # Reference: flows.md §2 #1, a CursorPage of flows.
         page = api.parse(FlowsPage, api.request("GET", "flows", params={"size": 1}))
     return f"The flows API answered ({'some' if page.items else 'no'} flows on the first page)."

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
-from apps.core.http import ApiClient, present
+from apps.connections.wire import SyneriseBase
+from apps.core.http import present
 
 PREFIX = "brickworks/v1"
 Status = Literal["DRAFT", "SCHEDULED", "PUBLISHED", "UNPUBLISHED"]
@@ -136,7 +137,7 @@ def _query(**params: Any) -> dict[str, Any]:
     }
 
 
-class BrickworksClient(ApiClient):
+class BrickworksClient(SyneriseBase):
     def _call(self, target: type[M], method: str, path: str, *segments: str | int, **kwargs: Any) -> M:
         """One request under the Brickworks prefix, its answer read as `target` (see ApiClient.parse)."""
         return self.parse(target, self.request(method, f"{PREFIX}/{path}", *segments, **kwargs))

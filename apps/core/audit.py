@@ -19,7 +19,7 @@ User = AbstractBaseUser | AnonymousUser | None
 
 @dataclass(frozen=True)
 class Ref:
-    """A target that lives on a remote service (a Brickworks record), named for the audit log."""
+    """A target that lives on a remote service (a remote record), named for the audit log."""
 
     type: str
     id: str

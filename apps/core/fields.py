@@ -1,12 +1,17 @@
+"""Fields: text kept encrypted in the database, JSON typed into a form read strictly."""
+
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from apps.core.json import HALF_CHARACTER, LoneSurrogate, StrictJSONDecoder
 
 
 @cache
@@ -51,3 +56,20 @@ class EncryptedTextField(models.TextField):
                 "A stored secret cannot be decrypted: "
                 "SYNADMIN_ENCRYPTION_KEYS lacks the key it was written with."
             ) from exc
+
+
+class JSONField(forms.JSONField):
+    """Django's JSONField reading with StrictJSONDecoder: bad JSON is a form error, never a 500."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("decoder", StrictJSONDecoder)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            # Django's "Enter a valid JSON." would send a person looking for a missing bracket.
+            if isinstance(exc.__context__, LoneSurrogate):
+                raise forms.ValidationError(f"This is JSON, but {HALF_CHARACTER}.", code="invalid") from None
+            raise

@@ -11,7 +11,7 @@ import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeVar, overload
@@ -88,7 +88,7 @@ class ApiAddressRefused(ApiError):
 
 
 class ApiConflict(ApiError):
-    """409, e.g. Brickworks BKW-029 when `lastUpdatedAt` no longer matches."""
+    """409: the target changed since it was read (an edit made on a stale version)."""
 
 
 class ApiValidationError(ApiError):
@@ -365,11 +365,15 @@ class ApiClient:
     def close(self) -> None:
         self.http.close()
 
+    def read_error(self, body: Any) -> RemoteError:
+        """What the service said in an error body; a client overrides it with its service's shape."""
+        return read_error(body)
+
     def request(self, method: str, path: str, *segments: str | int, **kwargs: Any) -> httpx.Response:
         """Send one request; return the response, or raise the ApiError that fits the failure.
 
         `path` is a constant template and `segments` fill its `{}`s, each encoded as one segment:
-        `request("GET", "schemas/{}/records/{}", schema, record)`. See `fill`.
+        `request("GET", "folders/{}/files/{}", folder, name)`. See `fill`.
         """
         path = fill(path, segments)
         try:
@@ -377,7 +381,7 @@ class ApiClient:
         except (httpx.TransportError, addresses.Refused) as exc:
             raise _unreached(method, path, exc) from exc
         if response.is_error:
-            raise error_for(response)
+            raise error_for(response, self.read_error)
         if response.is_redirect:
             # A redirect from an API usually means a wrong base URL (a login page, http -> https).
             raise ApiError(
@@ -401,7 +405,7 @@ class ApiClient:
         try:
             if response.is_error:
                 response.read()
-                raise error_for(response)
+                raise error_for(response, self.read_error)
             yield response
         except httpx.TransportError as exc:
             logger.info("%s %s broke off: %r", method, path, exc)
@@ -450,13 +454,42 @@ def summarize(exc: ValidationError, *, limit: int = 3) -> str:
     return "; ".join(parts)
 
 
-def error_for(response: httpx.Response) -> ApiError:
-    """The ApiError for an error response, keeping the remote message, code and status."""
+@dataclass(frozen=True)
+class RemoteError:
+    """What an error body says: the message, the service's own error code, field errors by remote path."""
+
+    message: str = ""
+    code: str = ""
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+# Where services commonly put their words (RFC 9457 problem details among them), in the order tried.
+MESSAGE_KEYS = ("message", "detail", "error", "title")
+
+
+def read_error(body: Any) -> RemoteError:
+    """The generic reading of an error body: a text body is the message; a JSON object's first string
+    under MESSAGE_KEYS is. A client whose service writes more (codes, field errors) overrides
+    `ApiClient.read_error`."""
+    if isinstance(body, str):
+        return RemoteError(body[:500])
+    if isinstance(body, dict):
+        for key in MESSAGE_KEYS:
+            if isinstance(body.get(key), str) and body[key]:
+                return RemoteError(body[key])
+    return RemoteError()
+
+
+def error_for(response: httpx.Response, read: Callable[[Any], RemoteError] = read_error) -> ApiError:
+    """The ApiError for an error response, keeping the remote message, code and status.
+
+    `read` takes the body (parsed JSON, or the text when it is not JSON) and says what it means.
+    """
     status = response.status_code
     body = _body(response)
-    message, code, fields = _parse_error_body(body)
-    message = message or response.reason_phrase or f"HTTP {status}"
-    kwargs: dict[str, Any] = {"status": status, "code": code, "body": body, "field_errors": fields}
+    said = read(body)
+    message = said.message or response.reason_phrase or f"HTTP {status}"
+    kwargs: dict[str, Any] = {"status": status, "code": said.code, "body": body, "field_errors": said.fields}
     if status == 429:
         return ApiRateLimited(message, retry_after=_retry_after(response), **kwargs)
     if status >= 500:
@@ -477,38 +510,6 @@ def _body(response: httpx.Response) -> Any:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return response.text.strip()
-
-
-def _parse_error_body(body: Any) -> tuple[str, str, dict[str, list[str]]]:
-    """(message, code, field errors) from the error bodies of the four remote APIs."""
-    if isinstance(body, str):
-        return body[:500], "", {}
-    if not isinstance(body, dict):
-        return "", "", {}
-    fields: dict[str, list[str]] = {}
-    detail = body.get("detail")
-    if isinstance(detail, list):
-        # flows (FastAPI): {"detail": [{"loc": ["body", "title"], "msg": "...", "type": "..."}]}
-        for item in detail:
-            if isinstance(item, dict):
-                loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path")]
-                fields.setdefault(".".join(loc) or "__all__", []).append(str(item.get("msg", "")))
-        message = "; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in fields.items())
-        return message, "", fields
-    if isinstance(detail, str):
-        return detail, "", {}
-    if "Msg" in body:
-        # Canvas: {"State": 500, "Msg": "..."}
-        return str(body["Msg"]), str(body.get("State", "")), {}
-    # Brickworks {errorCode, message, errors, field} and Synerise {status, error, message, errors}
-    for item in body.get("errors") or []:
-        if isinstance(item, dict):
-            name = str(item.get("field") or item.get("path") or "__all__")
-            fields.setdefault(name, []).append(str(item.get("message") or item.get("defaultMessage") or item))
-    if body.get("field") and body.get("message") and not fields:
-        fields[str(body["field"])] = [str(body["message"])]
-    message = str(body.get("message") or body.get("error") or "")
-    return message, str(body.get("errorCode") or ""), fields
 
 
 def _retry_after(response: httpx.Response) -> float | None:

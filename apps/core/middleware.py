@@ -19,15 +19,17 @@ from apps.core.queue import QueueUnavailable
 
 logger = logging.getLogger(__name__)
 
-# The sandbox is a server of remote APIs: its clients authenticate with API keys, not sessions.
-PUBLIC_PREFIXES = ("/sandbox/",)
+
+def _exempt(request: HttpRequest) -> bool:
+    """Whether the path is one of settings.LOGIN_EXEMPT_PREFIXES (an API whose clients bring keys)."""
+    return request.path_info.startswith(tuple(settings.LOGIN_EXEMPT_PREFIXES))
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if request.path_info.startswith(PUBLIC_PREFIXES):
+        if _exempt(request):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 
@@ -44,7 +46,8 @@ class ActorMiddleware:
 
 
 class BadInputMiddleware:
-    """Input no database column can hold, refused once for every view (the sandbox answers for itself).
+    """Input no database column can hold, refused once for every view (LOGIN_EXEMPT_PREFIXES aside: an
+    API served there answers for itself).
 
     A NUL character in any query or form name or value is a 400: PostgreSQL text cannot hold NUL, so one
     that reached a filter or a saved row was a 500, and no person types one. A number in the path beyond
@@ -60,7 +63,7 @@ class BadInputMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if request.path_info.startswith(PUBLIC_PREFIXES):
+        if _exempt(request):
             return None
         if any(isinstance(value, int) and not -BIGINT <= value < BIGINT for value in view_kwargs.values()):
             raise Http404("No such row")
@@ -109,7 +112,8 @@ class ApiErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, kombu.exceptions.OperationalError):
-            # A send that went around apps.jobs.enqueue: still a refusal, not a 500.
+            # A send that went around the queue's own guard (which raises QueueUnavailable): still a
+            # refusal, not a 500.
             exception = QueueUnavailable()
         if isinstance(exception, QueueUnavailable):
             return _queue_down(request, exception)

@@ -76,7 +76,7 @@ def page_number(request: HttpRequest) -> int:
     """The `page` query parameter as a number from 1 to MAX_PAGE; anything else is page 1.
 
     A number past MAX_PAGE is a 400 (BadRequest): sent on, it became an offset no remote column holds
-    (a `bigint out of range` 500 in the sandbox, four times over with the retries).
+    (a `bigint out of range` 500 from the remote service, four times over with the retries).
     """
     value = request.GET.get("page", "1").strip().lstrip("0") or "1"
     if not (value.isascii() and value.isdigit()):

@@ -8,8 +8,8 @@ import pytest
 from django.http import QueryDict
 
 from apps.automations.forms.flows import FlowEditor
-from apps.core.forms import place_remote_errors
 from apps.core.http import ApiValidationError
+from apps.core.remote_errors import place_remote_errors
 
 
 def posted(**fields: Any) -> QueryDict:

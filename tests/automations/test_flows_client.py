@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from pytest_httpx import HTTPXMock
 
 from apps.automations.client import Condition, FlowInput, FlowsClient, SuggestionInput, Tag, Trigger
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError
+from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError, build_http
+
+# pytest-httpx answers for this address; nothing is sent.
+OFFLINE = "http://127.0.0.1:9/"
 
 
 @pytest.fixture
@@ -90,3 +94,26 @@ def test_it_creates_applies_and_deletes_a_suggestion(fc: FlowsClient) -> None:
     fc.delete_suggestion(suggestion.id)
     with pytest.raises(ApiNotFound):
         fc.apply_suggestion(suggestion.id)
+
+
+def test_a_flows_validation_body_becomes_field_errors(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        status_code=422,
+        json={
+            "detail": [
+                {"loc": ["body", "title"], "msg": "field required", "type": "value_error.missing"},
+                {"loc": ["query", "size"], "msg": "must be <= 100", "type": "value_error"},
+            ]
+        },
+    )
+    with FlowsClient(build_http(OFFLINE, retries=0)) as api, pytest.raises(ApiValidationError) as caught:
+        api.request("POST", "/flows")
+    assert caught.value.field_errors == {"title": ["field required"], "size": ["must be <= 100"]}
+    assert "title: field required" in caught.value.message
+
+
+def test_a_flows_refusal_keeps_its_detail(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=404, json={"detail": "Flow not found"})
+    with FlowsClient(build_http(OFFLINE, retries=0)) as api, pytest.raises(ApiNotFound) as caught:
+        api.request("GET", "/flows/x")
+    assert (caught.value.message, caught.value.field_errors) == ("Flow not found", {})

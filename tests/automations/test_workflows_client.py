@@ -7,11 +7,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pytest_httpx import HTTPXMock
 
 from apps.automations.client import Workflow, WorkflowsClient
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError
+from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError, build_http
+
+# pytest-httpx answers for this address; nothing is sent.
+OFFLINE = "http://127.0.0.1:9/"
 
 
 @pytest.fixture
@@ -81,3 +85,20 @@ def test_missing_runs_and_workflows_are_not_found_and_bad_limits_refused(wf: Wor
         wf.stop_workflow("00000000-0000-0000-0000-000000000000")
     with pytest.raises(ApiValidationError):
         wf.list_workflows(limit=1000)
+
+
+def test_a_synerise_error_body_keeps_its_message_and_field_errors(httpx_mock: HTTPXMock) -> None:
+    body = {
+        "status": 400,
+        "error": "Bad Request",
+        "message": "Validation failed",
+        "errors": [{"path": "name", "defaultMessage": "must not be blank"}],
+    }
+    httpx_mock.add_response(status_code=400, json=body)
+    with WorkflowsClient(build_http(OFFLINE, retries=0)) as api, pytest.raises(ApiValidationError) as caught:
+        api.request("POST", "/automation/workflows")
+    assert (caught.value.message, caught.value.field_errors) == (
+        "Validation failed",
+        {"name": ["must not be blank"]},
+    )
+    assert caught.value.body == body

@@ -7,13 +7,17 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pytest_httpx import HTTPXMock
 
 from apps.canvas.client import CanvasClient
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.core.http import ApiConflict, ApiNotFound, ApiUnauthorized, ApiValidationError
+from apps.core.http import ApiConflict, ApiNotFound, ApiUnauthorized, ApiValidationError, build_http
 from apps.sandbox.canvas import runs
 from apps.sandbox.canvas.models import CanvasWorkflow
+
+# pytest-httpx answers for this address; nothing is sent.
+OFFLINE = "http://127.0.0.1:9/"
 
 QUINYX = "97cbc3b3-32c7-4e4a-b788-a332ea82aeff"
 QUINYX_REG = "1710ff47-f590-43db-b0de-015676e99615"
@@ -142,3 +146,20 @@ def test_a_one_block_run_ends_on_the_wall_clock_without_being_touched(canvas: Ca
     time.sleep(runs.BLOCK_SECONDS + 0.2)
     done = canvas.get_workflow(workflow_id)
     assert (done.status, done.current_block) == ("Ready", 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "code"),
+    [
+        ({"State": 400, "Msg": "Invalid block range"}, "Invalid block range", "400"),
+        ("Unauthorized", "Unauthorized", ""),
+    ],
+)
+def test_canvas_error_bodies(httpx_mock: HTTPXMock, body: object, message: str, code: str) -> None:
+    if isinstance(body, str):
+        httpx_mock.add_response(status_code=400, text=body)
+    else:
+        httpx_mock.add_response(status_code=400, json=body)
+    with CanvasClient(build_http(OFFLINE, retries=0)) as api, pytest.raises(ApiValidationError) as caught:
+        api.request("POST", "/Workflow/Run")
+    assert (caught.value.message, caught.value.code) == (message, code)

@@ -113,3 +113,22 @@ def test_an_answer_that_does_not_fit_is_a_protocol_error(httpx_mock: HTTPXMock) 
         pytest.raises(ApiProtocolError),
     ):
         client.get_catalog(1)
+
+
+def test_a_synerise_error_body_keeps_its_message_and_field_errors(httpx_mock: HTTPXMock) -> None:
+    body = {
+        "status": 400,
+        "error": "Bad Request",
+        "message": "Item key is missing",
+        "errors": [{"field": "itemKey", "message": "required"}],
+    }
+    httpx_mock.add_response(status_code=400, json=body)
+    with (
+        CatalogsClient(httpx.Client(base_url="http://127.0.0.1:9/")) as client,
+        pytest.raises(ApiValidationError) as caught,
+    ):
+        client.request("POST", "/catalogs/bags/1/items")
+    assert (caught.value.message, caught.value.field_errors) == (
+        "Item key is missing",
+        {"itemKey": ["required"]},
+    )

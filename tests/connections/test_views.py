@@ -63,7 +63,7 @@ def test_it_never_renders_a_secret(admin_client: Client) -> None:
         reverse("connections:list"),
         reverse("dashboard:home"),
         reverse("jobs:list"),
-        reverse("core:audit"),
+        reverse("accounts:audit"),
     ]
     for connection in connections:
         pages += [

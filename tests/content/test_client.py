@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from pytest_httpx import HTTPXMock
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
-from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError
+from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError, build_http
+
+# pytest-httpx answers for this address; nothing is sent.
+OFFLINE = "http://127.0.0.1:9/"
 
 FIELDS = {
     "title": {"type": "text", "required": True, "useAsRecordName": True, "searchable": True, "maxLength": 40},
@@ -100,3 +104,39 @@ def test_upserts_and_external_sources(bw: BrickworksClient) -> None:
     bw.delete_external_source(source.id)
     with pytest.raises(ApiNotFound):
         bw.get_external_source(source.id)
+
+
+def test_a_brickworks_error_body_keeps_its_code_and_field(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        status_code=409,
+        json={
+            "errorCode": "BKW-029",
+            "httpStatus": 409,
+            "message": "Record was modified in the meantime",
+            "errors": [],
+            "field": "lastUpdatedAt",
+        },
+    )
+    with BrickworksClient(build_http(OFFLINE, retries=0)) as api, pytest.raises(ApiConflict) as caught:
+        api.request("PUT", "/schemas/s/records/r")
+    assert caught.value.code == "BKW-029"
+    assert caught.value.message == "Record was modified in the meantime"
+    assert caught.value.field_errors == {"lastUpdatedAt": ["Record was modified in the meantime"]}
+
+
+def test_brickworks_field_errors_are_gathered(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        status_code=400,
+        json={
+            "errorCode": "BKW-002",
+            "httpStatus": 400,
+            "message": "Validation failed",
+            "errors": [
+                {"field": "slug", "message": "too short"},
+                {"field": "slug", "message": "bad characters"},
+            ],
+        },
+    )
+    with BrickworksClient(build_http(OFFLINE, retries=0)) as api, pytest.raises(ApiValidationError) as caught:
+        api.request("POST", "/schemas/s/records")
+    assert caught.value.field_errors == {"slug": ["too short", "bad characters"]}

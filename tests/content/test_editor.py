@@ -163,7 +163,7 @@ def test_insert_tags_are_chips_in_the_schedule_the_calendar_the_audit_log_and_ho
         "scheduled": admin_client.get(reverse("jobs:scheduled")),
         "calendar": admin_client.get(reverse("jobs:scheduled_calendar"), week),
         "detail": admin_client.get(reverse("jobs:scheduled_detail", args=["records", item.pk])),
-        "audit": admin_client.get(reverse("core:audit")),
+        "audit": admin_client.get(reverse("accounts:audit")),
         "home": admin_client.get(reverse("dashboard:home")),
     }
     for name, response in pages.items():

@@ -246,7 +246,7 @@ def test_a_nul_byte_in_a_query_is_refused(
     for page in (
         reverse("jobs:list"),
         reverse("content:records", args=["home-banners"]),
-        reverse("core:audit"),
+        reverse("accounts:audit"),
     ):
         response = admin_client.get(f"{page}?{query}")
         assert response.status_code == 400, page

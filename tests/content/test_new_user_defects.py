@@ -156,7 +156,7 @@ def test_the_audit_log_names_the_created_record_the_zone_and_the_action_in_words
     created = bw.get_record("home-banners", "autumn-picks")
     entry = AuditEntry.objects.get(action="record.create")
     assert entry.target_type == "brickworks.record" and entry.target_id == created.id
-    html = admin_client.get(reverse("core:audit")).content.decode()
+    html = admin_client.get(reverse("accounts:audit")).content.decode()
     row = html[html.index("<tbody") :]
     assert "Record created" in row and "home-banners/Autumn picks" in row
     assert re.search(r"\d{2}:\d{2} CES?T", row)  # the time in the person's zone, named

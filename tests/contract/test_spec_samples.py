@@ -42,7 +42,7 @@ SPEC = Path(
 )
 
 REQUEST = "a request body, not a response"
-ERROR = "an error body: core.http.error_for reads it, not a model"
+ERROR = "an error body: the base client of its kind reads it (apps.connections.wire), not a model"
 NO_CLIENT = "no client method calls this operation yet"
 
 Target = type[BaseModel] | TypeAdapter[Any] | str

@@ -45,9 +45,9 @@ from apps.sandbox.workflows import seed as workflow_seed
 from tests.conftest import client_for
 
 # Names an anonymous person may open. Anything else must send them to sign in.
-PUBLIC = {"login", "healthz", "core:favicon", "core:set_password"}
+PUBLIC = {"login", "healthz", "core:favicon", "accounts:set_password"}
 # Signed links (an invite): a forged or used one is gone (410) for anyone, signed in or not.
-TOKEN_LINKS = {"core:set_password"}
+TOKEN_LINKS = {"accounts:set_password"}
 # POSTs a viewer may make, because they change only the viewer's own session, workspace or saved filters.
 PERSONAL = {
     "login",

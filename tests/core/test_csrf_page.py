@@ -10,7 +10,7 @@ def test_a_form_sent_without_its_csrf_token_gets_a_page_in_words_and_changes_not
 ) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(reverse("core:person_active", args=[vera.pk]), {"active": "0"})
+    response = client.post(reverse("accounts:person_active", args=[vera.pk]), {"active": "0"})
     page = response.content.decode()
     assert response.status_code == 403
     assert "This form could not be sent" in page and "Nothing was changed" in page

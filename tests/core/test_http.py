@@ -62,90 +62,59 @@ def test_each_status_maps_to_its_error(
     assert not caught.value.retryable
 
 
-def test_a_synerise_error_body_keeps_its_message(client: ApiClient, httpx_mock: HTTPXMock) -> None:
-    body = {
-        "timestamp": "2026-11-24T10:00:00.000+00:00",
-        "status": 401,
-        "error": "Unauthorized",
-        "message": "Invalid API key",
-        "path": "/uauth/v2/auth/login/profile",
-    }
-    httpx_mock.add_response(status_code=401, json=body)
-    with pytest.raises(ApiUnauthorized) as caught:
-        client.request("POST", "/uauth/v2/auth/login/profile")
-    assert caught.value.message == "Invalid API key"
-    assert caught.value.body == body
-
-
-def test_a_brickworks_error_body_keeps_its_code_and_field(client: ApiClient, httpx_mock: HTTPXMock) -> None:
-    httpx_mock.add_response(
-        status_code=409,
-        json={
-            "errorCode": "BKW-029",
-            "httpStatus": 409,
-            "message": "Record was modified in the meantime",
-            "errors": [],
-            "field": "lastUpdatedAt",
-        },
-    )
-    with pytest.raises(ApiConflict) as caught:
-        client.request("PUT", "/schemas/s/records/r")
-    assert caught.value.code == "BKW-029"
-    assert caught.value.message == "Record was modified in the meantime"
-    assert caught.value.field_errors == {"lastUpdatedAt": ["Record was modified in the meantime"]}
-
-
-def test_brickworks_field_errors_are_gathered(client: ApiClient, httpx_mock: HTTPXMock) -> None:
-    httpx_mock.add_response(
-        status_code=400,
-        json={
-            "errorCode": "BKW-002",
-            "httpStatus": 400,
-            "message": "Validation failed",
-            "errors": [
-                {"field": "slug", "message": "too short"},
-                {"field": "slug", "message": "bad characters"},
-            ],
-        },
-    )
-    with pytest.raises(ApiValidationError) as caught:
-        client.request("POST", "/schemas/s/records")
-    assert caught.value.field_errors == {"slug": ["too short", "bad characters"]}
-
-
 @pytest.mark.parametrize(
-    ("body", "message", "code"),
+    ("body", "message"),
     [
-        ({"State": 400, "Msg": "Invalid block range"}, "Invalid block range", "400"),
-        ("Unauthorized", "Unauthorized", ""),
+        ({"status": 401, "error": "Unauthorized", "message": "Invalid API key"}, "Invalid API key"),
+        ({"detail": "Not Found"}, "Not Found"),
+        ({"error": "Bad Request"}, "Bad Request"),
+        ({"title": "Out of stock", "status": 400}, "Out of stock"),
+        ({"message": 42, "detail": "the words"}, "the words"),
+        ("Unauthorized", "Unauthorized"),
+        ([1, 2], "Bad Request"),
     ],
 )
-def test_canvas_error_bodies(
-    client: ApiClient, httpx_mock: HTTPXMock, body: object, message: str, code: str
+def test_the_generic_reading_finds_the_message(
+    client: ApiClient, httpx_mock: HTTPXMock, body: object, message: str
 ) -> None:
     if isinstance(body, str):
         httpx_mock.add_response(status_code=400, text=body)
     else:
         httpx_mock.add_response(status_code=400, json=body)
     with pytest.raises(ApiValidationError) as caught:
-        client.request("POST", "/Workflow/Run")
-    assert (caught.value.message, caught.value.code) == (message, code)
+        client.request("POST", "/things")
+    assert caught.value.message == message
+    assert (caught.value.code, caught.value.field_errors, caught.value.body) == ("", {}, body)
 
 
-def test_a_flows_validation_body_becomes_field_errors(client: ApiClient, httpx_mock: HTTPXMock) -> None:
-    httpx_mock.add_response(
-        status_code=422,
-        json={
-            "detail": [
-                {"loc": ["body", "title"], "msg": "field required", "type": "value_error.missing"},
-                {"loc": ["query", "size"], "msg": "must be <= 100", "type": "value_error"},
-            ]
-        },
-    )
-    with pytest.raises(ApiValidationError) as caught:
-        client.request("POST", "/flows")
-    assert caught.value.field_errors == {"title": ["field required"], "size": ["must be <= 100"]}
-    assert "title: field required" in caught.value.message
+PROBLEM = {"problem": {"text": "Taken", "id": "E-7", "where": "slug"}}
+
+
+class Coded(ApiClient):
+    """A service that writes `{"problem": {"text", "id", "where"}}`: its client says so."""
+
+    def read_error(self, body: object) -> http.RemoteError:
+        problem = body["problem"] if isinstance(body, dict) else {}
+        return http.RemoteError(problem["text"], problem["id"], {problem["where"]: [problem["text"]]})
+
+
+def test_a_client_reads_its_own_error_shape(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=409, json=PROBLEM)
+    with Coded(http.build_http(BASE, retries=0)) as coded, pytest.raises(ApiConflict) as caught:
+        coded.request("PUT", "/things/1")
+    assert (caught.value.message, caught.value.code) == ("Taken", "E-7")
+    assert caught.value.field_errors == {"slug": ["Taken"]}
+
+
+def test_a_streamed_error_is_read_by_the_client_too(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=409, json=PROBLEM)
+    with (
+        Coded(http.build_http(BASE, retries=0)) as coded,
+        pytest.raises(ApiConflict) as caught,
+        coded.stream("GET", "/things/1"),
+    ):
+        pass
+    assert caught.value.code == "E-7"
 
 
 def test_an_empty_error_body_falls_back_to_the_reason(client: ApiClient, httpx_mock: HTTPXMock) -> None:

@@ -12,7 +12,7 @@ from apps.core import audit
 from apps.core.paging import LOCAL_PAGE_SIZE
 
 
-@pytest.mark.parametrize("name", ["core:audit", "jobs:list", "connections:list"])
+@pytest.mark.parametrize("name", ["accounts:audit", "jobs:list", "connections:list"])
 def test_it_answers_htmx_with_the_results_fragment(admin_client: Client, name: str) -> None:
     response = admin_client.get(reverse(name), HTTP_HX_REQUEST="true")
     assert response.content.decode().lstrip().startswith('<div id="results">')
@@ -29,14 +29,16 @@ def test_a_filter_that_hides_everything_links_back_to_the_whole_list(
     admin_client: Client, alice: User
 ) -> None:
     audit.record(alice, "workspace.switch")
-    html = admin_client.get(reverse("core:audit"), {"q": "nobody"}, HTTP_HX_REQUEST="true").content.decode()
-    assert f'Nothing matches this filter. <a href="{reverse("core:audit")}">Clear the filter</a>.' in html
+    html = admin_client.get(
+        reverse("accounts:audit"), {"q": "nobody"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'Nothing matches this filter. <a href="{reverse("accounts:audit")}">Clear the filter</a>.' in html
     assert "No audit entries yet" not in html
 
 
 def test_the_filter_form_works_without_javascript_and_filters_as_you_type(admin_client: Client) -> None:
-    html = admin_client.get(reverse("core:audit")).content.decode()
-    url = reverse("core:audit")
+    html = admin_client.get(reverse("accounts:audit")).content.decode()
+    url = reverse("accounts:audit")
     assert f'<form class="filters" method="get" action="{url}" hx-get="{url}" hx-target="#results"' in html
     assert "keyup changed delay:400ms from:#id_q" in html and '<button class="button" type="submit">' in html
 

@@ -17,7 +17,8 @@ from apps.catalogs.client import CatalogsClient
 from apps.catalogs.forms.items import field_name
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from apps.core.forms import JSONField, load_json
+from apps.core.fields import JSONField
+from apps.core.json import load_json
 from apps.sandbox.brickworks.models import ContentSchema, ExternalSource, Record
 from apps.sandbox.brickworks.seed import create_schema
 from apps.sandbox.models import Flow, Suggestion, Workspace

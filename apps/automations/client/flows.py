@@ -7,7 +7,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from apps.core.http import ApiClient, present
+from apps.connections.wire import FlowsBase
+from apps.core.http import present
 
 T = TypeVar("T")
 
@@ -202,7 +203,7 @@ def _page(size: int, cursor: str | None, **filters: Any) -> dict[str, Any]:
     return present(size=size, cursor=cursor or None, **filters)
 
 
-class FlowsClient(ApiClient):
+class FlowsClient(FlowsBase):
     """Build it on a signed client: `FlowsClient(connections.services.http_for(connection))`."""
 
     def list_flows(

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from apps.core.http import ApiClient, present
+from apps.connections.wire import SyneriseBase
+from apps.core.http import present
 
 WorkflowStatusFilter = Literal["All", "Recent", "Draft", "Active", "Inactive", "Scheduled"]
 WorkflowSort = Literal["Author", "Name", "CreatedTime", "UpdatedTime", "Status"]
@@ -126,7 +127,7 @@ class LastRun(BaseModel):
     overall_run_status: str = Field(alias="overallRunStatus")
 
 
-class WorkflowsClient(ApiClient):
+class WorkflowsClient(SyneriseBase):
     """Build it on a signed Synerise client: `WorkflowsClient(connections.services.http_for(connection))`."""
 
     def list_workflows(

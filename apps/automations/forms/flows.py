@@ -15,7 +15,9 @@ from django.core.validators import RegexValidator
 
 from apps.automations.client import Action, Condition, Event, Flow, FlowInput, Tag, Trigger
 from apps.automations.services.flows import KEEP, TYPE_LABELS
-from apps.core.forms import JSONField, Place, load_json
+from apps.core.fields import JSONField
+from apps.core.json import load_json
+from apps.core.remote_errors import Place
 
 MAX_ROWS = 50
 

@@ -14,10 +14,10 @@ from apps.automations.forms.flows import FlowEditor, with_more_rows
 from apps.automations.services import flows
 from apps.automations.services.workspace import flows_client
 from apps.automations.views.paging import CursorList, cursor_of, first_page
-from apps.core.forms import place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
 from apps.core.paging import PAGE_SIZE
+from apps.core.remote_errors import place_remote_errors
 
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
 

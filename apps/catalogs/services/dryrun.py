@@ -21,7 +21,7 @@ from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile
 from apps.catalogs.services.plan import Plan
-from apps.core.forms import StrictJSONDecoder
+from apps.core.json import StrictJSONDecoder
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 

@@ -13,10 +13,10 @@ from apps.catalogs.client import Catalog, CatalogsClient
 from apps.catalogs.forms.catalogs import CatalogFilterForm, CatalogForm, DeleteCatalogsForm
 from apps.catalogs.services import catalogs
 from apps.catalogs.services.workspace import client_for
-from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiNotFound
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number, whole_number
+from apps.core.remote_errors import Place, place_remote_errors
 
 
 @require_GET

@@ -15,10 +15,10 @@ from django.views.decorators.vary import vary_on_headers
 from apps.catalogs.forms.items import ItemForm, ItemSearchForm, KeysForm
 from apps.catalogs.services import catalogs, items
 from apps.catalogs.services.workspace import client_for
-from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
+from apps.core.remote_errors import Place, place_remote_errors
 
 
 @require_GET

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.catalogs.forms.mappings import MappingForm
 from apps.catalogs.services import mappings
 from apps.catalogs.services.workspace import client_for
-from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiError
+from apps.core.remote_errors import Place, place_remote_errors
 
 FIELDS = {"action": "action", "paramKey": "param_key", "enrichmentFields": "fields"}
 

@@ -12,8 +12,8 @@ from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
 from apps.content.models import ScheduledAction
-from apps.core.forms import JSONField
-from apps.core.richtext import clean_html
+from apps.content.services.richtext import clean_html
+from apps.core.fields import JSONField
 from apps.jobs.forms import WhenForm
 
 TEXT_TYPES = ("text", "longtext", "richtext")

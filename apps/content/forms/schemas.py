@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from apps.core.forms import load_json
+from apps.core.json import load_json
 
 TYPES = [
     ("text", "Text"),

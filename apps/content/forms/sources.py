@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from apps.content.client import ExternalSource
-from apps.core.forms import JSONField
+from apps.core.fields import JSONField
 
 
 class BodyField(JSONField):

@@ -9,10 +9,10 @@ from typing import Any
 
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import TestProfile
+from apps.content.services.richtext import clean_html
 from apps.content.services.workspace import User, workspace_for
 from apps.core import audit
 from apps.core.http import ApiNotFound
-from apps.core.richtext import clean_html
 
 # The frame's own policy: no scripts, no requests but images; the iframe's `sandbox` already forbids
 # scripts, forms and navigation, this is the second lock.

@@ -21,10 +21,10 @@ from apps.content.models import ScheduledAction
 from apps.content.services import deleted, merge, records, schedule
 from apps.content.services import filters as filters_service
 from apps.content.services.workspace import client_for
-from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiConflict, ApiError, ApiValidationError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
+from apps.core.remote_errors import Place, place_remote_errors
 
 UNDO_MESSAGE = '{name} deleted. <a href="{url}#deleted-{pk}">Undo</a> within 7 days.'
 

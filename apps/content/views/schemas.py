@@ -17,10 +17,10 @@ from apps.content.forms.records import SchemaFilterForm
 from apps.content.forms.schemas import FieldRowForm, FieldRows, SchemaForm, row_initial
 from apps.content.services import schemas
 from apps.content.services.workspace import client_for
-from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
+from apps.core.remote_errors import Place, place_remote_errors
 
 
 @require_GET

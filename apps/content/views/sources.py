@@ -14,10 +14,10 @@ from django.views.decorators.vary import vary_on_headers
 from apps.content.forms.sources import SourceForm
 from apps.content.services import schemas
 from apps.content.services.workspace import client_for
-from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
+from apps.core.remote_errors import Place, place_remote_errors
 
 
 @require_GET

@@ -16,7 +16,7 @@ def remove_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """The five role groups; apps.core.roles.sync_roles gives them their permissions after migrate."""
+    """The five role groups; the roles' own sync gives them their permissions after every migrate."""
 
     dependencies = [("core", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
     operations = [migrations.RunPython(create_roles, remove_roles)]

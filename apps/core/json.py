@@ -1,16 +1,11 @@
+"""JSON typed by people, read as strictly as the remote services take it."""
+
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
-
-from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
-
-from apps.core.http import ApiError
-from apps.core.models import AuditEntry
+from collections.abc import Iterator
+from typing import Any
 
 HALF_CHARACTER = (
     "it holds half of a character (an escape from \\ud800 to \\udfff without its other half); "
@@ -100,73 +95,3 @@ def _depth(value: Any) -> int:
 def load_json(text: str) -> Any:
     """`text` read by StrictJSONDecoder; raises json.JSONDecodeError (a ValueError) when it is not."""
     return json.loads(text, cls=StrictJSONDecoder)
-
-
-class JSONField(forms.JSONField):
-    """Django's JSONField reading with StrictJSONDecoder: bad JSON is a form error, never a 500."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("decoder", StrictJSONDecoder)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        try:
-            return super().to_python(value)
-        except forms.ValidationError as exc:
-            # Django's "Enter a valid JSON." would send a person looking for a missing bracket.
-            if isinstance(exc.__context__, LoneSurrogate):
-                raise forms.ValidationError(f"This is JSON, but {HALF_CHARACTER}.", code="invalid") from None
-            raise
-
-
-class AuditFilterForm(forms.Form):
-    q = forms.CharField(label="User, action or target", required=False)
-    outcome = forms.ChoiceField(choices=[("", "Any outcome"), *AuditEntry.Outcome.choices], required=False)
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "The end date is before the start date.")
-        return data
-
-
-class LoginForm(AuthenticationForm):
-    """Django's sign-in form, refusing a username longer than any account's before anyone sees it.
-
-    Django sets the field's `max_length` for the browser only; without the check a 10,000-character
-    username reached django-axes, whose failure record holds 255 (a 500 on PostgreSQL).
-    """
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["username"]
-        if field.max_length:
-            field.validators.append(MaxLengthValidator(field.max_length))
-
-
-class Place(NamedTuple):
-    """Where a remote field error is shown: a form, its field (None: the top of it), a label before it."""
-
-    form: forms.Form
-    field: str | None = None
-    label: str = ""
-
-
-def place_remote_errors(error: ApiError, fallback: forms.Form, place: Callable[[str], Place | None]) -> None:
-    """Put a remote service's field errors next to the fields they name, the rest above the form.
-
-    `place` maps a remote field path (`values.title`, `fields.price.max`) to where it is shown, or
-    to None when nothing of ours matches.
-    """
-    placed = False
-    for path, messages in error.field_errors.items():
-        where = place(path)
-        if where is None:
-            continue
-        for message in messages:
-            where.form.add_error(where.field, f"{where.label}: {message}" if where.label else message)
-        placed = True
-    if not placed:
-        fallback.add_error(None, error.message)

@@ -1,4 +1,4 @@
-"""Text people wrote, shown safely: sanitized rich text, and insert tags as quiet chips."""
+"""Insert tags in text people wrote (`Hi {{ customer.firstName }}`), shown as quiet chips."""
 
 from __future__ import annotations
 
@@ -8,18 +8,10 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.core.richtext import clean_html
-
 register = template.Library()
 
 # Matched on the escaped text, so the captured name can hold no markup (quotes are entities by then).
 INSERT = re.compile(r"\{\{\s*([^{}<>]+?)\s*\}\}")
-
-
-@register.filter
-def sanitized(value: str | None) -> SafeString:
-    """Rich text as HTML, through the same sanitizer as on the way in (older or API-written text too)."""
-    return mark_safe(clean_html(value))  # nh3 has removed everything unsafe
 
 
 @register.filter
@@ -35,10 +27,3 @@ def inserts(value: object) -> SafeString:
 def plain_inserts(value: object) -> str:
     """The same for plain text (a page title): `Hi ‹customer.firstName›`, autoescaped as usual."""
     return re.sub(r"\{\{\s*([^{}]+?)\s*\}\}", r"‹\1›", "" if value is None else str(value))
-
-
-@register.filter
-def image_url(value: object) -> str:
-    """The value when it is an address an <img> may show (http, https or a path on this site), else ""."""
-    text = "" if value is None else str(value).strip()
-    return text if re.match(r"^(https?://|/(?!/))", text, re.IGNORECASE) else ""

@@ -1,13 +1,17 @@
+"""The forms of the Users screen (people, their roles, how they get in), the Audit log filter and sign-in."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.models import User
+from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
 
-from apps.core.people.services import ROLE_SENTENCES
+from apps.accounts.services import ROLE_SENTENCES
+from apps.core.models import AuditEntry
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -61,3 +65,30 @@ class ChoosePasswordForm(SetPasswordForm):
         self.fields[
             "new_password1"
         ].help_text = "At least 8 characters, not a common password, and not like your name or email."
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label="User, action or target", required=False)
+    outcome = forms.ChoiceField(choices=[("", "Any outcome"), *AuditEntry.Outcome.choices], required=False)
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's before anyone sees it.
+
+    Django sets the field's `max_length` for the browser only; without the check a 10,000-character
+    username reached django-axes, whose failure record holds 255 (a 500 on PostgreSQL).
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["username"]
+        if field.max_length:
+            field.validators.append(MaxLengthValidator(field.max_length))

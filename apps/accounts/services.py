@@ -1,6 +1,6 @@
 """People: create (a one-time password or an invite link), roles, deactivate. Never delete.
 
-Users and their groups are audited by signals (apps.core.accounts), with the acting person from
+Users and their groups are audited by signals (apps.accounts.signals), with the acting person from
 ActorMiddleware; only what signals cannot see (an invite link was made) is recorded here.
 
 Who manages whom is decided by `refusal` alone: a person manages only people holding no permission they
@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from apps.accounts.roles import ROLES
 from apps.core import audit
-from apps.core.roles import ROLES
 
 # One sentence per role, in the order of ROLES, shown where roles are chosen.
 ROLE_SENTENCES = {
@@ -151,7 +151,7 @@ def invite_link(actor: AbstractBaseUser, user: User) -> str:
         raise Refused(f"{user.get_username()} is deactivated: reactivate them first.")
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     audit.record(actor, "user.invite", user)
-    return reverse("core:set_password", args=[uid, default_token_generator.make_token(user)])
+    return reverse("accounts:set_password", args=[uid, default_token_generator.make_token(user)])
 
 
 def invited(uidb64: str, token: str) -> User | None:

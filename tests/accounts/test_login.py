@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.signin import SEEN
+from apps.accounts.signin import SEEN
 from tests.conftest import PASSWORD
 
 

@@ -33,7 +33,7 @@ def signs_in(username: str, password: str) -> bool:
 
 def new_person(client: Client, access: str, **extra: object) -> str:
     data = {"username": "nina", "first_name": "Nina", "email": "nina@example.com", "roles": ["editor"]}
-    response = client.post(reverse("core:person_new"), {**data, **extra, "access": access})
+    response = client.post(reverse("accounts:person_new"), {**data, **extra, "access": access})
     assert response.status_code == 200, response.content.decode()
     return response.content.decode()
 
@@ -42,27 +42,30 @@ def new_person(client: Client, access: str, **extra: object) -> str:
 def test_only_the_admin_role_reaches_the_users_screen(persona: str, request: pytest.FixtureRequest) -> None:
     client = request.getfixturevalue(persona)
     vera = make_user("someone", "viewer")
-    assert client.get(reverse("core:people")).status_code == 403
-    assert client.get(reverse("core:person_new")).status_code == 403
-    assert client.post(reverse("core:person_new"), {"username": "x", "access": "password"}).status_code == 403
-    assert client.post(reverse("core:person", args=[vera.pk]), {"roles": ["admin"]}).status_code == 403
-    assert client.post(reverse("core:person_active", args=[vera.pk]), {"active": "0"}).status_code == 403
-    assert client.post(reverse("core:person_invite", args=[vera.pk])).status_code == 403
+    assert client.get(reverse("accounts:people")).status_code == 403
+    assert client.get(reverse("accounts:person_new")).status_code == 403
+    assert (
+        client.post(reverse("accounts:person_new"), {"username": "x", "access": "password"}).status_code
+        == 403
+    )
+    assert client.post(reverse("accounts:person", args=[vera.pk]), {"roles": ["admin"]}).status_code == 403
+    assert client.post(reverse("accounts:person_active", args=[vera.pk]), {"active": "0"}).status_code == 403
+    assert client.post(reverse("accounts:person_invite", args=[vera.pk])).status_code == 403
     assert list(User.objects.get(pk=vera.pk).groups.values_list("name", flat=True)) == ["viewer"]
 
 
 def test_an_admin_without_is_staff_sees_the_list_and_settings_links_to_it(admin_only: Client) -> None:
     make_user("vera", "viewer")
-    page = admin_only.get(reverse("core:people"))
+    page = admin_only.get(reverse("accounts:people"))
     text = page.content.decode()
     assert page.status_code == 200
     assert "vera" in text and "Viewer" in text and "Never" in text
     settings = admin_only.get(reverse("connections:list")).content.decode()
-    assert f'href="{reverse("core:people")}"' in settings and "/admin/auth/user/" not in settings
+    assert f'href="{reverse("accounts:people")}"' in settings and "/admin/auth/user/" not in settings
 
 
 def test_the_form_says_what_each_role_may_do(admin_only: Client) -> None:
-    text = admin_only.get(reverse("core:person_new")).content.decode()
+    text = admin_only.get(reverse("accounts:person_new")).content.decode()
     for role in ["Viewer", "Editor", "Publisher", "Operator", "Admin"]:
         assert re.search(rf'<strong>{role}</strong> <span class="muted">[A-Z][^<]+\.</span>', text), role
 
@@ -73,7 +76,7 @@ def test_a_person_made_with_a_one_time_password_can_sign_in(admin_only: Client) 
     nina = User.objects.get(username="nina")
     assert list(nina.groups.values_list("name", flat=True)) == ["editor"]
     assert signs_in("nina", password)
-    assert password not in admin_only.get(reverse("core:person", args=[nina.pk])).content.decode()
+    assert password not in admin_only.get(reverse("accounts:person", args=[nina.pk])).content.decode()
     actions = set(AuditEntry.objects.filter(target_id=str(nina.pk)).values_list("action", "username"))
     assert {("user.create", "ada"), ("user.groups", "ada")} <= actions
 
@@ -105,7 +108,9 @@ def test_a_forged_invite_link_is_dead(admin_only: Client) -> None:
 
 def test_roles_are_assigned_and_audited(admin_only: Client) -> None:
     vera = make_user("vera", "viewer")
-    response = admin_only.post(reverse("core:person", args=[vera.pk]), {"roles": ["publisher", "operator"]})
+    response = admin_only.post(
+        reverse("accounts:person", args=[vera.pk]), {"roles": ["publisher", "operator"]}
+    )
     assert response.status_code == 302
     assert set(vera.groups.values_list("name", flat=True)) == {"publisher", "operator"}
     vera.refresh_from_db()
@@ -116,7 +121,7 @@ def test_roles_are_assigned_and_audited(admin_only: Client) -> None:
 
 def test_deactivate_and_reactivate_but_never_yourself(admin_only: Client) -> None:
     vera = make_user("vera", "viewer")
-    url = reverse("core:person_active", args=[vera.pk])
+    url = reverse("accounts:person_active", args=[vera.pk])
     assert admin_only.post(url, {"active": "0"}).status_code == 302
     vera.refresh_from_db()
     assert not vera.is_active and not signs_in("vera", PASSWORD)
@@ -127,14 +132,14 @@ def test_deactivate_and_reactivate_but_never_yourself(admin_only: Client) -> Non
     assert vera.is_active
 
     ada = User.objects.get(username="ada")
-    response = admin_only.post(reverse("core:person_active", args=[ada.pk]), {"active": "0"}, follow=True)
+    response = admin_only.post(reverse("accounts:person_active", args=[ada.pk]), {"active": "0"}, follow=True)
     ada.refresh_from_db()
     assert ada.is_active and "cannot deactivate yourself" in response.content.decode()
 
 
 def test_a_username_taken_is_refused_by_name(admin_only: Client) -> None:
     make_user("nina", None)
-    response = admin_only.post(reverse("core:person_new"), {"username": "Nina", "access": "password"})
+    response = admin_only.post(reverse("accounts:person_new"), {"username": "Nina", "access": "password"})
     assert response.status_code == 200 and "already signs in as" in response.content.decode()
     assert User.objects.filter(username__iexact="nina").count() == 1
 
@@ -158,22 +163,22 @@ USERS_SCREEN = ("auth.view_user", "auth.add_user", "auth.change_user")
 
 
 def invite(client: Client, target: User) -> HttpResponse:
-    return client.post(reverse("core:person_invite", args=[target.pk]))
+    return client.post(reverse("accounts:person_invite", args=[target.pk]))
 
 
 def change_roles(client: Client, target: User) -> HttpResponse:
     """Takes every role away, or gives a viewer's to a person with none: a change either way."""
     roles = [] if target.groups.exists() else ["viewer"]
-    return client.post(reverse("core:person", args=[target.pk]), {"roles": roles})
+    return client.post(reverse("accounts:person", args=[target.pk]), {"roles": roles})
 
 
 def deactivate(client: Client, target: User) -> HttpResponse:
-    return client.post(reverse("core:person_active", args=[target.pk]), {"active": "0"})
+    return client.post(reverse("accounts:person_active", args=[target.pk]), {"active": "0"})
 
 
 def reactivate(client: Client, target: User) -> HttpResponse:
     User.objects.filter(pk=target.pk).update(is_active=False)
-    return client.post(reverse("core:person_active", args=[target.pk]), {"active": "1"})
+    return client.post(reverse("accounts:person_active", args=[target.pk]), {"active": "1"})
 
 
 ACTIONS = {"invite": invite, "roles": change_roles, "deactivate": deactivate, "reactivate": reactivate}
@@ -258,11 +263,11 @@ def test_roles_holding_permissions_the_actor_lacks_are_not_granted(db: None) -> 
     client = client_for(lena)
     before, audited = state(vera), AuditEntry.objects.count()
     for roles in (["publisher"], ["viewer", "admin"], ["operator"]):
-        response = client.post(reverse("core:person", args=[vera.pk]), {"roles": roles})
+        response = client.post(reverse("accounts:person", args=[vera.pk]), {"roles": roles})
         assert response.status_code == 403 and "permissions you do not hold" in response.content.decode()
     assert state(vera) == before and AuditEntry.objects.count() == audited
     # The form offers only the roles this person may give.
-    page = client.get(reverse("core:person", args=[vera.pk])).content.decode()
+    page = client.get(reverse("accounts:person", args=[vera.pk])).content.decode()
     assert 'value="viewer"' in page and 'value="publisher"' not in page and 'value="admin"' not in page
 
 
@@ -272,11 +277,11 @@ def test_adding_a_person_with_roles_beyond_the_actors_own_is_refused(db: None, a
     client = client_for(lena)
     audited = AuditEntry.objects.count()
     data = {"username": "nina", "roles": ["publisher"], "access": access}
-    response = client.post(reverse("core:person_new"), data)
+    response = client.post(reverse("accounts:person_new"), data)
     assert response.status_code == 403 and "permissions you do not hold" in response.content.decode()
     assert not User.objects.filter(username="nina").exists() and AuditEntry.objects.count() == audited
     # Within their own permissions, the same person adds people.
-    assert client.post(reverse("core:person_new"), {**data, "roles": ["viewer"]}).status_code == 200
+    assert client.post(reverse("accounts:person_new"), {**data, "roles": ["viewer"]}).status_code == 200
     assert list(User.objects.get(username="nina").groups.values_list("name", flat=True)) == ["viewer"]
 
 
@@ -292,12 +297,12 @@ def test_an_invite_link_is_not_issued_for_a_person_who_has_signed_in(admin_only:
     vera = make_user("vera", "viewer")
     assert signs_in("vera", PASSWORD)
     before, audited = state(vera), AuditEntry.objects.count()
-    response = admin_only.post(reverse("core:person_invite", args=[vera.pk]))
+    response = admin_only.post(reverse("accounts:person_invite", args=[vera.pk]))
     assert response.status_code == 403 and "/welcome/" not in response.content.decode()
     assert "already signed in" in response.content.decode()
     assert state(vera) == before and AuditEntry.objects.count() == audited
-    page = admin_only.get(reverse("core:person", args=[vera.pk])).content.decode()
-    assert reverse("core:person_invite", args=[vera.pk]) not in page
+    page = admin_only.get(reverse("accounts:person", args=[vera.pk])).content.decode()
+    assert reverse("accounts:person_invite", args=[vera.pk]) not in page
 
 
 def test_an_invite_link_for_a_person_who_has_signed_in_is_dead_when_opened(db: None) -> None:
@@ -306,7 +311,7 @@ def test_an_invite_link_for_a_person_who_has_signed_in_is_dead_when_opened(db: N
     vera.refresh_from_db()
     # A link made after the sign-in (the token hashes the last sign-in, so only a link made later is live).
     uid = urlsafe_base64_encode(force_bytes(vera.pk))
-    link = reverse("core:set_password", args=[uid, default_token_generator.make_token(vera)])
+    link = reverse("accounts:set_password", args=[uid, default_token_generator.make_token(vera)])
     visitor = Client()
     assert visitor.get(link).status_code == 410
     new = "a calm Tuesday 42"
@@ -327,25 +332,25 @@ def test_a_password_set_through_an_invite_link_is_audited_as_that_person(admin_o
 def test_the_users_screens_offer_no_action_the_viewer_may_not_take(admin_only: Client) -> None:
     root = make_user("root", None, superuser=True)
     vera = make_user("vera", "viewer")
-    page = admin_only.get(reverse("core:person", args=[root.pk]))
+    page = admin_only.get(reverse("accounts:person", args=[root.pk]))
     text = page.content.decode()
     assert page.status_code == 200 and "root" in text
-    for name in ("core:person_invite", "core:person_active"):
+    for name in ("accounts:person_invite", "accounts:person_active"):
         assert reverse(name, args=[root.pk]) not in text
     assert "Save roles" not in text and 'type="checkbox"' not in text
     assert "Only a superuser" in text
     # The same page for a person the admin may manage has every action.
-    text = admin_only.get(reverse("core:person", args=[vera.pk])).content.decode()
+    text = admin_only.get(reverse("accounts:person", args=[vera.pk])).content.decode()
     assert "Save roles" in text
-    for name in ("core:person_invite", "core:person_active"):
+    for name in ("accounts:person_invite", "accounts:person_active"):
         assert reverse(name, args=[vera.pk]) in text
     # The list says who is out of reach instead of leading to buttons that answer 403.
-    listing = admin_only.get(reverse("core:people")).content.decode()
+    listing = admin_only.get(reverse("accounts:people")).content.decode()
     assert listing.count("Only a superuser can change this person") == 1
     assert "view only" not in listing
 
 
 def test_a_viewer_with_the_users_screen_is_offered_no_add_roles_they_lack(db: None) -> None:
     lena = with_perms("lena", "viewer", *USERS_SCREEN)
-    page = client_for(lena).get(reverse("core:person_new")).content.decode()
+    page = client_for(lena).get(reverse("accounts:person_new")).content.decode()
     assert 'value="viewer"' in page and 'value="publisher"' not in page and 'value="admin"' not in page

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from apps.accounts.roles import ROLES
 from apps.core.models import AuditEntry
-from apps.core.roles import ROLES
 
 
 @pytest.mark.django_db(transaction=True)
