@@ -11,6 +11,7 @@ class AutomationsConfig(AppConfig):
     def ready(self) -> None:
         from apps.automations.models import ScheduledWorkflowAction
         from apps.automations.services.schedule import in_workspace
+        from apps.automations.services.workspace import workspace_for
         from apps.jobs import scheduling
 
         scheduling.register(
@@ -20,6 +21,7 @@ class AutomationsConfig(AppConfig):
                 task="apps.automations.tasks.run_scheduled",
                 view_permission="automations.view_workflows",
                 act_permission="automations.operate_workflows",
-                scope=in_workspace,
+                # the rows of the workspace the person works in now
+                scope=lambda user: in_workspace(workspace_for(user)),
             )
         )

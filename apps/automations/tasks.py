@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.automations.services import bulk, follow, runs, schedule
+from apps.automations.services import bulk, runs, schedule, workflows
 from apps.jobs.tasks import JobTask
 
 
@@ -13,7 +13,7 @@ def run_workflow(job_id: int) -> None:
     """Sent when an operator runs (or resumes) a workflow, and again by the stale-job sweep when its
     worker died: W3 is sent once (its intent and confirmation, `apps.jobs.intents`), and following it
     again only re-reads W6."""
-    follow.run(job_id)
+    workflows.run(job_id)
 
 
 @shared_task(ignore_result=True)

@@ -10,6 +10,7 @@ class ContentConfig(AppConfig):
     def ready(self) -> None:
         from apps.content.models import ScheduledAction
         from apps.content.services.schedule import in_workspace
+        from apps.content.services.workspace import workspace_for
         from apps.jobs import scheduling
 
         scheduling.register(
@@ -19,6 +20,7 @@ class ContentConfig(AppConfig):
                 task="apps.content.tasks.run_scheduled",
                 view_permission="content.view_content",
                 act_permission="content.publish_content",
-                scope=in_workspace,
+                # the rows of the workspace the person works in now
+                scope=lambda user: in_workspace(workspace_for(user)),
             )
         )

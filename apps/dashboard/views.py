@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.automations.services import runs as workflow_runs
+from apps.automations.services.workspace import workspace_for as workflows_workspace
 from apps.canvas.models import WorkflowRun
 from apps.connections import services as connections
 from apps.connections.models import Connection
@@ -48,9 +49,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         failed_runs = WorkflowRun.objects.filter(status=WorkflowRun.Status.FAILED, job__isnull=True)
         context["failed_runs"] = failed_runs.filter(started_at__gte=since)[:SHOWN]
     if request.user.has_perm("automations.view_workflows"):
-        workspace = connections.current_workspace(request.user)
-        synerise = workspace if workspace and workspace.kind == Connection.Kind.SYNERISE else None
-        context["run_alerts"] = workflow_runs.alerts(synerise)
+        current = connections.current_workspace(request.user)
+        synerise = current if current and current.kind == Connection.Kind.SYNERISE else None
+        workspace = workflows_workspace(request.user, connection=synerise) if synerise else None
+        context["run_alerts"] = workflow_runs.alerts(workspace)
     return render(request, "dashboard/home.html", context)
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 
 from apps.automations.client import FlowInput, FlowsClient
 from apps.automations.services import flows
+from apps.automations.services.workspace import workspace_for
 from apps.connections.models import Connection
 from apps.sandbox.models import Flow
 from tests.automations.test_flows_views import form_data
@@ -95,12 +96,13 @@ def test_a_create_repeated_after_the_process_died_is_sent_once(
 
     monkeypatch.setattr(FlowsClient, "create_flow", create_flow)
     if point == "after confirmation":
-        flows.save_flow(olive, body, submission="c3" * 16)
+        flows.save_flow(workspace_for(olive, api=FlowsClient), body=body, submission="c3" * 16)
     else:
         with pytest.raises(ProcessKilled):
-            flows.save_flow(olive, body, submission="c3" * 16)
+            flows.save_flow(workspace_for(olive, api=FlowsClient), body=body, submission="c3" * 16)
     assert creates["create"] == (0 if point == "before send" else 1)
-    again = flows.save_flow(olive, body, submission="c3" * 16)  # the person posts the form again
+    # the person posts the form again
+    again = flows.save_flow(workspace_for(olive, api=FlowsClient), body=body, submission="c3" * 16)
     assert again.id == body.id and again.title == "Crash"
     assert creates["create"] == 1
     assert Flow.objects.filter(id=body.id).count() == 1

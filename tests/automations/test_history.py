@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.automations.models import RunRequest, WorkflowRun
-from apps.automations.services import follow, runs
-from apps.automations.services.workspace import workflows_client_of
+from apps.automations.services import runs, workflows
+from apps.automations.services.workspace import workspace_for
 from apps.connections.models import Connection
 from apps.core.models import AuditEntry
 from apps.jobs import services as jobs_services
@@ -29,7 +29,7 @@ def test_polls_store_each_run_once_and_find_what_needs_a_look(demo: dict[str, Co
     assert runs.poll() == first  # the same runs again: read, not stored twice
     assert WorkflowRun.objects.count() == count
     assert WorkflowRun.objects.filter(connection=synerise).values("run_id").distinct().count() == count
-    alerts = runs.alerts(synerise)
+    alerts = runs.alerts(workspace_for(None, connection=synerise))
     assert [r.workflow_name for r in alerts.failed] == ["Loyalty points sync"]
     assert alerts.failed[0].failure_count == 37 and alerts.failed[0].final
     assert "Customer import from CRM" in [r.workflow_name for r in alerts.rejected]
@@ -43,17 +43,18 @@ def test_a_new_run_is_a_new_row_and_a_final_one_is_kept_as_it_ended(
 ) -> None:
     synerise = demo["synerise"]
     spring = ids("Spring promotion")
-    with workflows_client_of(synerise) as api:
-        before = runs.capture(synerise, api, spring, name="Spring promotion")
+    workspace = workspace_for(None, connection=synerise)
+    with workspace.client() as api:
+        before = runs.capture(workspace, api=api, workflow_id=spring, name="Spring promotion")
         assert before is not None and before.final
         api.run_workflow(spring)
-        going = runs.capture(synerise, api, spring)
+        going = runs.capture(workspace, api=api, workflow_id=spring)
         assert going is not None and going.run_id != before.run_id
         api.pause_workflow(spring)
-        cut = runs.capture(synerise, api, spring)
+        cut = runs.capture(workspace, api=api, workflow_id=spring)
         assert cut is not None and (cut.pk, cut.status, cut.final) == (going.pk, "Cancelled", True)
         WorkflowRun.objects.filter(pk=cut.pk).update(log="kept")
-        runs.capture(synerise, api, spring)  # a final run is not written again
+        runs.capture(workspace, api=api, workflow_id=spring)  # a final run is not written again
     assert WorkflowRun.objects.get(pk=cut.pk).log == "kept"
     assert WorkflowRun.objects.filter(workflow_id=spring).count() == 2
 
@@ -72,17 +73,21 @@ def test_a_requeued_run_job_follows_without_sending_the_run_again(
 ) -> None:
     synerise = demo["synerise"]
     spring = ids("Spring promotion")
-    job = follow.create(
-        olive, synerise, workflow_id=spring, name="Spring promotion", task_name="t", result_url="/x/"
+    job = workflows.create_run(
+        workspace_for(olive, connection=synerise),
+        workflow_id=spring,
+        name="Spring promotion",
+        task_name="t",
+        result_url="/x/",
     )
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     assert Job.objects.get(pk=job.pk).state == "succeeded"
     sent = AuditEntry.objects.filter(action="workflow.run", target_id=spring).count()
     assert sent == 1
     # its worker "died" after sending: the sweep puts it back in the queue and it runs again
     Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)
     lines = Job.objects.get(pk=job.pk).logs.count()
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     assert AuditEntry.objects.filter(action="workflow.run", target_id=spring).count() == sent
     assert Job.objects.get(pk=job.pk).state == "succeeded"
     assert Job.objects.get(pk=job.pk).logs.count() == lines  # no log line twice
@@ -94,14 +99,18 @@ def test_cancelling_the_job_stops_following_not_the_workflow(
 ) -> None:
     settings.SANDBOX_STAGE_SECONDS = 30
     spring = ids("Spring promotion")
-    job = follow.create(
-        olive, demo["synerise"], workflow_id=spring, name="Spring promotion", task_name="t", result_url="/x/"
+    job = workflows.create_run(
+        workspace_for(olive, connection=demo["synerise"]),
+        workflow_id=spring,
+        name="Spring promotion",
+        task_name="t",
+        result_url="/x/",
     )
 
     def cancel_while_waiting(seconds: float) -> None:
         Job.objects.filter(pk=job.pk).update(cancel_requested=True)
 
-    follow.run(job.pk, sleep=cancel_while_waiting)
+    workflows.run(job.pk, sleep=cancel_while_waiting)
     assert Job.objects.get(pk=job.pk).state == "cancelled"
     assert Workflow.objects.get(pk=spring).status == "Active"
 
@@ -110,24 +119,23 @@ def test_a_person_s_retry_of_a_failed_run_runs_the_workflow_again(
     demo: dict[str, Connection], olive: User, fast_stages: None, ids: Any
 ) -> None:
     loyalty = ids("Loyalty points sync")
-    with workflows_client_of(demo["synerise"]) as api:
+    with workspace_for(None, connection=demo["synerise"]).client() as api:
         api.pause_workflow(loyalty)
-    job = follow.create(
-        olive,
-        demo["synerise"],
+    job = workflows.create_run(
+        workspace_for(olive, connection=demo["synerise"]),
         workflow_id=loyalty,
         name="Loyalty points sync",
         task_name="t",
         result_url="/x/",
     )
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     failed = Job.objects.get(pk=job.pk)
     assert failed.state == "failed" and "37 rejected" in failed.error
     first = RunRequest.objects.get(job=job).run_id
-    with workflows_client_of(demo["synerise"]) as api:
+    with workspace_for(None, connection=demo["synerise"]).client() as api:
         api.pause_workflow(loyalty)
     assert jobs_services.retry_job(failed, user=olive)
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     assert RunRequest.objects.get(job=job).run_id not in ("", first)
     assert AuditEntry.objects.filter(action="workflow.run", target_id=loyalty).count() == 2
 
@@ -152,10 +160,14 @@ def test_following_a_hung_run_ends_without_touching_the_workflow(
     demo: dict[str, Connection], olive: User, fast_stages: None, ids: Any
 ) -> None:
     feed = ids("Store stock feed")
-    with workflows_client_of(demo["synerise"]) as api:
+    with workspace_for(None, connection=demo["synerise"]).client() as api:
         api.pause_workflow(feed)
-    job = follow.create(
-        olive, demo["synerise"], workflow_id=feed, name="Store stock feed", task_name="t", result_url="/x/"
+    job = workflows.create_run(
+        workspace_for(olive, connection=demo["synerise"]),
+        workflow_id=feed,
+        name="Store stock feed",
+        task_name="t",
+        result_url="/x/",
     )
 
     def an_hour_goes_by(seconds: float) -> None:
@@ -163,7 +175,7 @@ def test_following_a_hung_run_ends_without_touching_the_workflow(
         run.started_at -= timedelta(hours=1)
         run.save()
 
-    follow.run(job.pk, sleep=an_hour_goes_by)
+    workflows.run(job.pk, sleep=an_hour_goes_by)
     ended = Job.objects.get(pk=job.pk)
     assert ended.state == "failed" and "looks stuck" in ended.error
     assert Workflow.objects.get(pk=feed).status == "Active"

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from apps.automations.client import WorkflowsClient
 from apps.automations.models import RunRequest
-from apps.automations.services import follow, runs
+from apps.automations.services import runs, workflows
+from apps.automations.services.workspace import workspace_for
 from apps.connections.models import Connection
 from apps.core.http import ApiUnavailable
 from apps.core.models import AuditEntry
@@ -87,17 +88,21 @@ def test_a_run_job_killed_at_any_point_sends_the_run_once_and_follows_it_to_the_
 ) -> None:
     spring = ids("Spring promotion")
     runs_before = SandboxRun.objects.filter(workflow_id=spring).count()
-    job = follow.create(
-        olive, demo["synerise"], workflow_id=spring, name="Spring promotion", task_name="t", result_url="/x/"
+    job = workflows.create_run(
+        workspace_for(olive, connection=demo["synerise"]),
+        workflow_id=spring,
+        name="Spring promotion",
+        task_name="t",
+        result_url="/x/",
     )
     kill_at(monkeypatch, point)
     with pytest.raises(WorkerKilled):
-        follow.run(job.pk, sleep=lambda seconds: None)
+        workflows.run(job.pk, sleep=lambda seconds: None)
     assert Job.objects.get(pk=job.pk).state == Job.State.RUNNING  # nobody recorded an end
     assert w3_received[spring] == (0 if point == "before send" else 1)
 
     requeue(job)
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
     assert w3_received[spring] == 1  # the sandbox received one W3, whatever the point
@@ -116,8 +121,12 @@ def test_a_run_never_sent_is_sent_when_the_workflow_shows_no_new_run(
     """An intent without a confirmation whose W3 never arrived: the workflow is still paused and its last
     run is the one from before, so the job sends W3."""
     spring = ids("Spring promotion")
-    job = follow.create(
-        olive, demo["synerise"], workflow_id=spring, name="Spring promotion", task_name="t", result_url="/x/"
+    job = workflows.create_run(
+        workspace_for(olive, connection=demo["synerise"]),
+        workflow_id=spring,
+        name="Spring promotion",
+        task_name="t",
+        result_url="/x/",
     )
     last = SandboxRun.objects.filter(workflow_id=spring).order_by("-started_at").first()
     RemoteCall.objects.create(
@@ -126,7 +135,7 @@ def test_a_run_never_sent_is_sent_when_the_workflow_shows_no_new_run(
         intended_at=timezone.now(),
         sends=1,
     )
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     assert Job.objects.get(pk=job.pk).state == Job.State.SUCCEEDED
     assert w3_received[spring] == 1
 
@@ -142,8 +151,12 @@ def test_a_person_s_retry_after_a_lost_answer_does_not_run_the_workflow_again(
     """W3 took effect but its answer never came back (a timeout): the job fails; Retry reads the remote,
     finds the run and follows it instead of sending W3 again."""
     spring = ids("Spring promotion")
-    job = follow.create(
-        olive, demo["synerise"], workflow_id=spring, name="Spring promotion", task_name="t", result_url="/x/"
+    job = workflows.create_run(
+        workspace_for(olive, connection=demo["synerise"]),
+        workflow_id=spring,
+        name="Spring promotion",
+        task_name="t",
+        result_url="/x/",
     )
     real_run = WorkflowsClient.run_workflow
 
@@ -152,12 +165,12 @@ def test_a_person_s_retry_after_a_lost_answer_does_not_run_the_workflow_again(
         raise ApiUnavailable("The remote did not answer in time.", status=None)
 
     monkeypatch.setattr(WorkflowsClient, "run_workflow", answer_lost)
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     job.refresh_from_db()
     assert job.state == Job.State.FAILED and w3_received[spring] == 1
     monkeypatch.setattr(WorkflowsClient, "run_workflow", real_run)
     assert jobs.retry_job(job, user=olive)
-    follow.run(job.pk, sleep=lambda seconds: None)
+    workflows.run(job.pk, sleep=lambda seconds: None)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
     assert w3_received[spring] == 1

@@ -15,10 +15,12 @@ from django.utils import timezone
 from apps.automations.client import WorkflowsClient
 from apps.automations.models import ScheduledWorkflowAction
 from apps.automations.services import schedule
+from apps.automations.services.workspace import workspace_for
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.services import schedule as content_schedule
+from apps.content.services.workspace import workspace_for as content_workspace
 from apps.core.models import AuditEntry
 from apps.jobs import scheduling
 from apps.sandbox.models import FaultSettings
@@ -39,7 +41,7 @@ def status(wf: WorkflowsClient, name: str) -> str:
 
 def plan(wf: WorkflowsClient, user: User, name: str, action: str, at: datetime) -> ScheduledWorkflowAction:
     (workflow,) = [w for w in wf.list_workflows(search=name).data if w.name == name]
-    return schedule.schedule(user, workflow=workflow, action=action, at=at)
+    return schedule.schedule(workspace_for(user), workflow=workflow, action=action, at=at)
 
 
 def test_an_operator_schedules_a_pause_from_the_workflow_page(
@@ -75,7 +77,9 @@ def test_the_one_sweep_hands_out_records_and_workflows_and_each_runs_once(
     with BrickworksClient(connections.http_for(demo["synerise"])) as bw:
         banners = bw.get_schema("home-banners")
         record = bw.get_record(banners.id, "spring-teaser")
-    publish = content_schedule.schedule(paula, schema=banners, record=record, action="publish", at=due)
+    publish = content_schedule.schedule(
+        content_workspace(paula), schema=banners, record=record, action="publish", at=due
+    )
     sent: list[tuple[str, int]] = []
     assert scheduling.sweep_all(lambda source, pk, eta: sent.append((source.key, pk))) == 2
     assert sorted(sent) == [("records", publish.pk), ("workflows", pause.pk)]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.automations.client import WorkflowsClient
 from apps.automations.models import ScheduledWorkflowAction
 from apps.automations.services import schedule
+from apps.automations.services.workspace import workspace_for
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.jobs import intents, scheduling
@@ -87,7 +88,7 @@ def test_a_scheduled_action_killed_at_any_point_is_sent_once(
     with WorkflowsClient(connections.http_for(demo["synerise"])) as wf:
         (workflow,) = [w for w in wf.list_workflows(search=name).data if w.name == name]
     due = timezone.now() - timedelta(seconds=1)
-    item = schedule.schedule(olive, workflow=workflow, action=action, at=due)
+    item = schedule.schedule(workspace_for(olive), workflow=workflow, action=action, at=due)
     received.clear()
     if point == "after confirmation":
         # The call and its confirmation are written; the worker dies before the action is marked done.

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.canvas.services import quartz
-from apps.canvas.services.quartz.presets import Preset, has_clock_changes, write
-from apps.canvas.services.quartz.words import describe
+from apps.canvas import quartz
+from apps.canvas.quartz.presets import Preset, has_clock_changes, write
+from apps.canvas.quartz.words import describe
 from apps.canvas.services.schedule import in_words
 
 WINTER, SUMMER = date(2026, 11, 30), date(2027, 6, 14)  # both Mondays

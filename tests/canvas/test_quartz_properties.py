@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.canvas.services import quartz
-from apps.canvas.services.quartz.words import describe
+from apps.canvas import quartz
+from apps.canvas.quartz.words import describe
 from apps.sandbox.canvas import quartz as sandbox_quartz
 
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]

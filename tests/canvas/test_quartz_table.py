@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.canvas.services import quartz
+from apps.canvas import quartz
 from apps.sandbox.canvas import quartz as sandbox_quartz
 
 WARSAW = ZoneInfo("Europe/Warsaw")

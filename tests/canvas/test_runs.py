@@ -10,12 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.canvas.client import OneWorkflow, TemplateBlock, Workflow
+from apps.canvas.client import CanvasClient, OneWorkflow, TemplateBlock, Workflow
 from apps.canvas.models import WorkflowRun
 from apps.canvas.services import runs
 from apps.canvas.services.workflows import blocks_of
-from apps.canvas.services.workspace import client_of
+from apps.canvas.services.workspace import workspace_for
 from apps.connections.models import Connection
+from apps.connections.workspace import Workspace
 from apps.jobs.models import Job
 from apps.sandbox.canvas import runs as sandbox_runs
 from apps.sandbox.canvas.models import CanvasWorkflow
@@ -109,15 +110,20 @@ def test_a_running_workflow_is_warned_about() -> None:
     ]
 
 
+def owner() -> Workspace[CanvasClient]:
+    """The Canvas connection as its key's owner (no account acted as)."""
+    return workspace_for(None, connection=Connection.objects.get(kind="canvas"), account_id="")
+
+
 def create(template: str = CHAINED) -> str:
-    with client_of(Connection.objects.get(kind="canvas")) as api:
+    with owner().client() as api:
         return api.create_workflow(template, applications={"QUIN": QUINYX_REG, "FTP": FTP_REG}, name="Run me")
 
 
 def send_queued_run() -> Job:
     """What the queued run job does first (its worker is not running here): send RunWorkflow."""
     job = Job.objects.filter(kind="canvas.run", state=Job.State.QUEUED).latest("pk")
-    with client_of(Connection.objects.get(kind="canvas")) as api:
+    with owner().client() as api:
         runs.send_run(job, api)
     return job
 

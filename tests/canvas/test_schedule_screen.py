@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.canvas import quartz
 from apps.canvas.models import ScheduleMemory
-from apps.canvas.services import quartz
 from apps.connections.models import Connection
 from apps.core.models import AuditEntry
 from apps.sandbox.canvas.models import CanvasWorkflow

@@ -11,7 +11,7 @@ from django.test import Client
 from apps.canvas.forms.applications import CredentialsForm
 from apps.canvas.models import ActingAccount
 from apps.canvas.services import applications
-from apps.canvas.services.workspace import scope_of
+from apps.canvas.services.workspace import workspace_for
 from apps.core.http import ApiValidationError
 from apps.core.models import AuditEntry
 from apps.sandbox.canvas.models import CanvasAccount, CanvasRegApplication, CanvasWorkflow
@@ -118,12 +118,12 @@ def test_connect_renders_the_credential_fields_and_puts_the_remote_refusal_on_th
 
 
 def test_a_remote_authentication_error_lands_on_its_field(olive: User) -> None:
-    scope = scope_of(olive)
-    with scope.client() as api:
+    workspace = workspace_for(olive)
+    with workspace.client() as api:
         quinyx = next(a for a in api.list_applications() if a.id == QUINYX)
     with pytest.raises(ApiValidationError) as refused:
         applications.connect_application(
-            olive, scope, quinyx, tag_text="Q", credentials={"apikey": "", "environment": "prod"}
+            workspace, application=quinyx, tag_text="Q", credentials={"apikey": "", "environment": "prod"}
         )
     assert refused.value.message.startswith("Authentication Error: ")
     form = CredentialsForm(quinyx, {"cred_apikey": "x", "cred_environment": "live"})

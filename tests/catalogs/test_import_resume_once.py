@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.catalogs import tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.services import imports
+from apps.catalogs.services.workspace import workspace_for
 from apps.core.models import AuditEntry
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
@@ -49,7 +50,7 @@ def test_a_batch_written_but_not_confirmed_is_sent_again_and_counted_once(
 
     monkeypatch.setattr(CatalogsClient, "add_items_encoded", add_items)
     with pytest.raises(WorkerKilled):
-        job = imports.start_import(eddie, imp, cat, task_name=tasks.run_import.name)
+        job = imports.start_import(workspace_for(eddie), imp=imp, task_name=tasks.run_import.name)
         imports.run_import(job.pk)
     job.refresh_from_db()
     confirmed = job.items.filter(state=JobItem.State.DONE).count()

@@ -17,6 +17,7 @@ from apps.catalogs import tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import imports
+from apps.catalogs.services.workspace import workspace_for
 from apps.core.models import AuditEntry
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
@@ -86,7 +87,7 @@ def test_an_import_resumes_after_its_worker_dies_and_retries_only_the_failed_bat
     imp = dry_run(editor_client, upload(editor_client, books, csv_of(range(1, 56))))
     sent = spy_batches(monkeypatch, kill_at=4)
     with pytest.raises(WorkerKilled):
-        job = imports.start_import(eddie, imp, cat, task_name=tasks.run_import.name)
+        job = imports.start_import(workspace_for(eddie), imp=imp, task_name=tasks.run_import.name)
         imports.run_import(job.pk)
     job.refresh_from_db()
     assert job.state == Job.State.RUNNING  # the worker died: nobody recorded an end

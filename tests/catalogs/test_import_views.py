@@ -14,6 +14,7 @@ from apps.catalogs import tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import imports
+from apps.catalogs.services.workspace import workspace_for
 from apps.jobs.models import Job
 from apps.jobs.services import JobFailed
 from tests.catalogs.conftest import dry_run, items_of, run_import, upload
@@ -72,11 +73,21 @@ def test_a_queued_dry_run_can_be_cancelled_and_taken_again(editor_client: Client
         "json_columns": [],
         "reconcile": False,
     }
-    job = imports.start_dry_run(None, imp, choices=choices, task_name=tasks.check_import.name)  # not sent
+    job = imports.start_dry_run(
+        workspace_for(None, connection=imp.connection),
+        imp=imp,
+        choices=choices,
+        task_name=tasks.check_import.name,
+    )  # not sent
     page = editor_client.get(reverse("catalogs:import_detail", args=[imp.pk])).content.decode()
     assert "Cancel the dry run" in page
     with pytest.raises(JobFailed, match="under way"):
-        imports.start_dry_run(None, imp, choices=choices, task_name=tasks.check_import.name)
+        imports.start_dry_run(
+            workspace_for(None, connection=imp.connection),
+            imp=imp,
+            choices=choices,
+            task_name=tasks.check_import.name,
+        )
     editor_client.post(reverse("catalogs:import_cancel", args=[imp.pk]))
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED

@@ -69,10 +69,11 @@ def test_a_delete_reports_per_id_results_from_the_remote_answer(
     from django.contrib.auth.models import User
 
     from apps.catalogs.services import catalogs
+    from apps.catalogs.services.workspace import workspace_for
 
     a, b = cat.create_catalog("a"), cat.create_catalog("b")
     cat.delete_catalog(b.id)
-    results = catalogs.delete_catalogs(User.objects.get(username="alice"), [a, b])
+    results = catalogs.delete_catalogs(workspace_for(User.objects.get(username="alice")), catalogs=[a, b])
     assert [(c.name, done) for c, done in results] == [("a", True), ("b", False)]
     entries = AuditEntry.objects.filter(action="catalog.delete").order_by("pk")
     assert [(e.target_repr, e.outcome) for e in entries] == [("a", "ok"), ("b", "failed")]

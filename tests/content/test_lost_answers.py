@@ -15,6 +15,7 @@ from apps.content import tasks
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import DeletedRecord
 from apps.content.services import bulk, schedule
+from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiNotFound
 from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import Job, JobItem
@@ -66,7 +67,9 @@ def test_a_bulk_publish_whose_answers_are_lost_publishes_each_record_once(
 def test_a_scheduled_publish_whose_answer_is_lost_publishes_once(bw: BrickworksClient, paula: User) -> None:
     schema = bw.get_schema("home-banners")
     record = bw.create_record(schema.id, status="DRAFT", values={"headline": "Lost on time"})
-    item = schedule.schedule(paula, schema=schema, record=record, action="publish", at=timezone.now())
+    item = schedule.schedule(
+        workspace_for(paula), schema=schema, record=record, action="publish", at=timezone.now()
+    )
     lose_every_write_answer()
     assert schedule.run(item.pk) == schedule.State.PENDING  # it cannot know: it tries again later
     assert published_versions(record) == 1

@@ -16,6 +16,7 @@ from apps.connections.models import Connection
 from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.services import bulk, schedule
+from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiUnavailable
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.models import FaultSettings
@@ -74,7 +75,9 @@ def test_a_scheduled_publish_sends_no_request_more_than_four_times_over_all_its_
 ) -> None:
     schema = bw.get_schema("home-banners")
     record = bw.get_record(schema.id, "spring-teaser")
-    item = schedule.schedule(paula, schema=schema, record=record, action="publish", at=timezone.now())
+    item = schedule.schedule(
+        workspace_for(paula), schema=schema, record=record, action="publish", at=timezone.now()
+    )
     received.clear()
     FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"])
     for _ in range(schedule.MAX_ATTEMPTS):

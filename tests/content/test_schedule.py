@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.content.services import schedule
+from apps.content.services.workspace import workspace_for
 from apps.core import heartbeat
 from apps.core.models import AuditEntry
 from apps.jobs import tasks as jobs_tasks
@@ -24,7 +25,9 @@ def plan(
     bw: BrickworksClient, user: User, slug: str, at: datetime, action: str = "publish"
 ) -> ScheduledAction:
     schema = bw.get_schema("home-banners")
-    return schedule.schedule(user, schema=schema, record=bw.get_record(schema.id, slug), action=action, at=at)
+    return schedule.schedule(
+        workspace_for(user), schema=schema, record=bw.get_record(schema.id, slug), action=action, at=at
+    )
 
 
 class Sent(list[tuple[int, datetime | None]]):

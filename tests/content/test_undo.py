@@ -14,6 +14,7 @@ from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, ScheduledAction
 from apps.content.services import deleted, schedule
+from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 
@@ -97,7 +98,7 @@ def test_deleting_cancels_what_was_scheduled(
     teaser = bw.get_record("home-banners", "spring-teaser")
     schema = bw.get_schema("home-banners")
     at = timezone.now() + timedelta(hours=1)
-    item = schedule.schedule(paula, schema=schema, record=teaser, action="publish", at=at)
+    item = schedule.schedule(workspace_for(paula), schema=schema, record=teaser, action="publish", at=at)
     delete(publisher_client, bw, "spring-teaser")
     item.refresh_from_db()
     assert item.state == ScheduledAction.State.CANCELLED

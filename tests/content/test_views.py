@@ -16,6 +16,7 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.models import TestProfile
 from apps.content.services import records, schedule
+from apps.content.services.workspace import workspace_for
 from apps.core.models import AuditEntry
 
 
@@ -319,7 +320,7 @@ def test_versions_compare_live_with_what_goes_live_at_the_scheduled_time(
     assert "what goes live at the scheduled time" not in publisher_client.get(url).content.decode()
     at = timezone.now() + timedelta(days=2)
     schema = bw.get_schema("home-banners")
-    item = schedule.schedule(paula, schema=schema, record=draft, action="publish", at=at)
+    item = schedule.schedule(workspace_for(paula), schema=schema, record=draft, action="publish", at=at)
     html = publisher_client.get(url).content.decode()
     assert f"?a=1&amp;b=2&amp;at={item.pk}" in html
     html = publisher_client.get(url, {"a": 1, "b": 2, "at": item.pk}).content.decode()
@@ -401,6 +402,11 @@ def test_the_save_service_itself_refuses_an_editor_a_live_simple_record(
     offer = bw.get_record("offers", pk)
     with pytest.raises(PermissionDenied):
         records.save_record(
-            eddie, bw.get_schema("offers"), offer, publish=False, last_updated_at=None, values={"sku": "X"}
+            workspace_for(eddie),
+            schema=bw.get_schema("offers"),
+            record=offer,
+            publish=False,
+            last_updated_at=None,
+            values={"sku": "X"},
         )
     assert bw.get_record("offers", pk).values["sku"] == "BOOT-01"

@@ -14,6 +14,7 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, ScheduledAction
 from apps.content.services import deleted, schedule
+from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiNotFound
 from apps.sandbox.models import Workspace
 
@@ -52,7 +53,7 @@ def test_recently_deleted_and_undo_belong_to_the_workspace_of_the_delete(
     assert DeletedRecord.objects.get().restored_at is None
 
     # Whoever undoes it, from wherever, the record comes back where it was deleted.
-    record = deleted.undo_delete(paula, snapshot)
+    record = deleted.undo_delete(workspace_for(paula), deleted=snapshot)
     assert bw.get_record("home-banners", record.id).name == "Spring is coming"
     with BrickworksClient(connections.http_for(staging)) as api, pytest.raises(ApiNotFound):
         api.get_schema("home-banners")
@@ -67,7 +68,7 @@ def test_the_schedule_belongs_to_its_workspace(
     schema = bw.get_schema("home-banners")
     record = bw.get_record(schema.id, "spring-teaser")
     at = timezone.now() + timezone.timedelta(days=1)
-    item = schedule.schedule(paula, schema=schema, record=record, action="publish", at=at)
+    item = schedule.schedule(workspace_for(paula), schema=schema, record=record, action="publish", at=at)
     client = signed_in(paula)
     assert "Spring is coming" in client.get(reverse("jobs:scheduled")).content.decode()
 

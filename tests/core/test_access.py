@@ -27,17 +27,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from apps.automations.services import runs as workflow_runs
-from apps.automations.services.workspace import workflows_client_of
+from apps.automations.services.workspace import workspace_for as workflows_workspace
 from apps.catalogs import tasks as catalog_tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.services import exports
 from apps.catalogs.services import imports as catalog_imports
+from apps.catalogs.services.workspace import workspace_for as catalogs_workspace
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content import tasks as content_tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, SavedFilter, TestProfile
 from apps.content.services import bulk, schedule
+from apps.content.services.workspace import workspace_for
 from apps.jobs.models import Job
 from apps.sandbox import seed
 from apps.sandbox.models import Workspace as SandboxWorkspace
@@ -235,7 +237,11 @@ def objects(
     )
     job = Job.objects.create(kind="test", label="A job", task_name="x", state=Job.State.FAILED)
     scheduled = schedule.schedule(
-        paula, schema=schema, record=teaser, action="publish", at=timezone.now() + timedelta(days=1)
+        workspace_for(paula),
+        schema=schema,
+        record=teaser,
+        action="publish",
+        at=timezone.now() + timedelta(days=1),
     )
     deleted = DeletedRecord.objects.create(
         connection=demo["synerise"],
@@ -266,9 +272,11 @@ def objects(
     catalogs.add_item(books.id, item_key="dune", value={"title": "Dune"})
     mapping = catalogs.add_mapping(books.id, action="product.buy", param_key="isbn")
     with transaction.atomic():  # queued; its task is never sent
-        export = exports.start_export(alice, books, search="", task_name=catalog_tasks.run_export.name)
+        export = exports.start_export(
+            catalogs_workspace(alice), catalog=books, search="", task_name=catalog_tasks.run_export.name
+        )
     file = SimpleUploadedFile("items.csv", b"id,name\n1,One\n")
-    imported = catalog_imports.upload(alice, demo["synerise"], books, file)
+    imported = catalog_imports.upload(catalogs_workspace(alice), catalog=books, file=file)
     choices = {
         "encoding": "utf-8",
         "delimiter": ",",
@@ -276,15 +284,18 @@ def objects(
         "json_columns": [],
         "reconcile": False,
     }
-    check = catalog_imports.start_dry_run(alice, imported, choices=choices, task_name="x")
+    check = catalog_imports.start_dry_run(
+        catalogs_workspace(alice), imp=imported, choices=choices, task_name="x"
+    )
     catalog_imports.check(check.pk)  # a checked import: its report and bad rows answer
     workflow = str(
         workflow_seed.diagram_id(
             SandboxWorkspace.objects.get(name="Demo workspace"), "Nightly product import"
         )
     )
-    with workflows_client_of(demo["synerise"]) as api:
-        stored = workflow_runs.capture(demo["synerise"], api, workflow, name="Nightly product import")
+    synerise = workflows_workspace(None, connection=demo["synerise"])
+    with synerise.client() as api:
+        stored = workflow_runs.capture(synerise, api=api, workflow_id=workflow, name="Nightly product import")
     assert stored is not None
     return {
         "catalog": str(books.id),

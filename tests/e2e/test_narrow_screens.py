@@ -14,6 +14,7 @@ from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.services import schedule
+from apps.content.services.workspace import workspace_for
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +28,11 @@ def test_the_main_pages_fit_a_phone(
     schema = bw.get_schema("home-banners")
     record = bw.create_record(schema.id, status="DRAFT", name=LONG, values={"headline": LONG})
     schedule.schedule(
-        paula, schema=schema, record=record, action="publish", at=timezone.now() + timedelta(hours=2)
+        workspace_for(paula),
+        schema=schema,
+        record=record,
+        action="publish",
+        at=timezone.now() + timedelta(hours=2),
     )
 
     page.set_viewport_size({"width": 390, "height": 844})

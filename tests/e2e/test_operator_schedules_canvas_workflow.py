@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 
-from apps.canvas.services import quartz
+from apps.canvas import quartz
 from apps.connections.models import Connection
 from apps.sandbox.canvas.models import CanvasWorkflow
 from tests.e2e.conftest import ARTIFACTS

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.canvas.services import quartz
+from apps.canvas import quartz
 from apps.sandbox.canvas import runs
 
 # Each expression with the longest gap between two of its fires (the oracle steps through that much).

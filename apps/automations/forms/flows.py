@@ -21,6 +21,16 @@ from apps.core.remote_errors import Place
 
 MAX_ROWS = 50
 
+
+class FlowFilters(forms.Form):
+    """The flows list's filters."""
+
+    type = forms.ChoiceField(required=False, choices=[("", "Any type"), *TYPE_LABELS.items()])
+    active = forms.ChoiceField(
+        label="State", required=False, choices=[("", "Active or not"), ("yes", "Active"), ("no", "Inactive")]
+    )
+
+
 TRIGGER_TYPES = {"onEvent": "When an event happens"}
 RESOURCES = {"entity": "An entity"}
 EVENT_ACTIONS = {"create": "is created", "update": "is updated", "delete": "is deleted"}

@@ -9,6 +9,13 @@ from django import forms
 from apps.automations.client import Suggestion, SuggestionInput
 from apps.automations.forms.flows import JSONBox
 
+
+class SuggestionFilters(forms.Form):
+    """The suggestions list's filter."""
+
+    flow = forms.CharField(label="Proposed by flow", required=False, max_length=200, help_text="A flow's id.")
+
+
 FIELDS = {  # form field -> SuggestionInput field, where the remote paths (`targetId`) come from
     "title": "title",
     "description": "description",

@@ -15,9 +15,8 @@ from django.urls import reverse
 
 from apps.automations.client import Workflow, WorkflowsClient
 from apps.automations.models import WorkflowBulkRun
-from apps.automations.services import listing
-from apps.automations.services.control import workflow_ref
-from apps.automations.services.workspace import workflows_client_of
+from apps.automations.services.workflows import every, workflow_ref
+from apps.automations.services.workspace import workspace_for
 from apps.connections.models import Connection
 from apps.core import audit
 from apps.jobs import runner
@@ -61,11 +60,11 @@ def select(
     tag = query.pop("tag", "")
     if ids is not None:
         wanted = set(ids)
-        found = [w for w in listing.every(api) if w.diagram_id in wanted]
+        found = [w for w in every(api) if w.diagram_id in wanted]
         if not found:
             raise BadSelection("None of the chosen workflows is in this workspace any more.")
     else:
-        found = [w for w in listing.every(api, **query) if not tag or any(t.value == tag for t in w.tags)]
+        found = [w for w in every(api, **query) if not tag or any(t.value == tag for t in w.tags)]
     if len(found) > MAX_WORKFLOWS:
         raise BadSelection(f"More than {MAX_WORKFLOWS} workflows match; narrow the filter first.")
     return found
@@ -121,7 +120,7 @@ def run(job_id: int) -> None:
         if job is None:
             return
         bulk = WorkflowBulkRun.objects.select_related("connection").get(job=job)
-        with workflows_client_of(bulk.connection) as api:
+        with workspace_for(None, connection=bulk.connection).client() as api:
             runner.run(job, BulkWork(job, bulk, api))
 
 

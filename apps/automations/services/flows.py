@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 from apps.automations.client import Flow, FlowInput, FlowsClient
-from apps.automations.services.workspace import flows_client
+from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.core.http import ApiConflict, ApiNotFound
 from apps.jobs import intents
 from apps.jobs.models import RemoteCall
-
-User = AbstractBaseUser | AnonymousUser
 
 KEEP = object()  # "leave the stored secrets as they are": the form never shows them back
 
@@ -40,7 +36,12 @@ def input_of(flow: Flow) -> FlowInput:
 
 
 def save_flow(
-    user: User, body: FlowInput, *, existing: str | None = None, secrets: Any = KEEP, submission: str = ""
+    workspace: Workspace[FlowsClient],
+    *,
+    body: FlowInput,
+    existing: str | None = None,
+    secrets: Any = KEEP,
+    submission: str = "",
 ) -> Flow:
     """Create the flow (no `existing`), or replace the one with that id.
 
@@ -49,7 +50,7 @@ def save_flow(
     again creates nothing more and answers the flow it created.
     """
     name = "flow.update" if existing else "flow.create"
-    with audit.action(user, name, flow_ref(body.id, body.title)), flows_client(user) as api:
+    with audit.action(workspace.person, name, flow_ref(body.id, body.title)), workspace.client() as api:
         if existing is None:
             new = body.model_copy(update={"secrets": None if secrets is KEEP else secrets})
             if not submission:
@@ -89,15 +90,18 @@ def _create_once(api: FlowsClient, body: FlowInput, submission: str) -> Flow:
     return created[0] if created else api.get_flow(sent.answer["id"])
 
 
-def set_active(user: User, flow_id: str, *, active: bool) -> Flow:
+def set_active(workspace: Workspace[FlowsClient], *, flow_id: str, active: bool) -> Flow:
     """Switch a flow on or off: re-read it, then replace it with only `isActive` changed."""
     name = "flow.activate" if active else "flow.deactivate"
-    with audit.action(user, name, flow_ref(flow_id)) as detail, flows_client(user) as api:
+    with audit.action(workspace.person, name, flow_ref(flow_id)) as detail, workspace.client() as api:
         current = api.get_flow(flow_id)
         detail["title"] = current.title
         return api.upsert_flow(input_of(current).model_copy(update={"is_active": active}))
 
 
-def delete_flow(user: User, flow: Flow) -> None:
-    with audit.action(user, "flow.delete", flow_ref(flow.id, flow.title)), flows_client(user) as api:
+def delete_flow(workspace: Workspace[FlowsClient], *, flow: Flow) -> None:
+    with (
+        audit.action(workspace.person, "flow.delete", flow_ref(flow.id, flow.title)),
+        workspace.client() as api,
+    ):
         api.delete_flow(flow.id)

@@ -8,16 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from apps.automations.client import Workflow
+from apps.automations.client import Workflow, WorkflowsClient
 from apps.automations.models import ScheduledWorkflowAction
-from apps.automations.services import listing
-from apps.automations.services.control import workflow_ref
-from apps.automations.services.workspace import workflows_client_of
-from apps.connections import services as connections
-from apps.connections.models import Connection
+from apps.automations.services import workflows
+from apps.automations.services.workspace import workspace_for
+from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.jobs import intents, scheduling
 
@@ -31,9 +28,9 @@ class AlreadyScheduled(Exception):
 
 
 def schedule(
-    user: AbstractBaseUser, *, workflow: Workflow, action: str, at: datetime
+    workspace: Workspace[WorkflowsClient], *, workflow: Workflow, action: str, at: datetime
 ) -> ScheduledWorkflowAction:
-    connection = connections.connection_for(user, Connection.Kind.SYNERISE)
+    connection, user = workspace.connection, workspace.person
     open_ones = ScheduledWorkflowAction.objects.filter(
         connection=connection,
         workflow_id=workflow.diagram_id,
@@ -42,7 +39,7 @@ def schedule(
     )
     if open_ones.exists():
         raise AlreadyScheduled(f"{workflow.name} already has a scheduled {action}; reschedule or cancel it.")
-    ref = workflow_ref(workflow.diagram_id, workflow.name)
+    ref = workflows.workflow_ref(workflow.diagram_id, workflow.name)
     with transaction.atomic(), audit.action(user, f"workflow.schedule_{action}", ref, at=scheduling.iso(at)):
         item = ScheduledWorkflowAction.objects.create(
             connection=connection,
@@ -63,7 +60,8 @@ def run(pk: int, now: datetime | None = None) -> str | None:
 
 def _perform(item: ScheduledWorkflowAction) -> str:
     action = Action(item.action)
-    with workflows_client_of(item.connection, retries=0) as api:
+    workspace = workspace_for(item.created_by, connection=item.connection)
+    with workspace.client(retries=0) as api:
 
         def send() -> intents.Answer:
             if action == Action.PAUSE:
@@ -75,7 +73,7 @@ def _perform(item: ScheduledWorkflowAction) -> str:
             return {}
 
         def already_done(call: object) -> intents.Answer | None:
-            status = listing.find(item.connection, api, item.workflow_id).status
+            status = workflows.find(workspace, api=api, workflow_id=item.workflow_id).status
             return {"status": status} if status == WANTED[action] else None
 
         sent = intents.send_once(f"automations.scheduled:{item.pk}", send, already_done)
@@ -83,12 +81,10 @@ def _perform(item: ScheduledWorkflowAction) -> str:
     return f"{DONE[action]}: {item.target_name}{found}"
 
 
-def in_workspace(user: AbstractBaseUser) -> Any:
-    """The scheduled workflow actions of the person's current workspace."""
-    return ScheduledWorkflowAction.objects.filter(
-        connection=connections.connection_for(user, Connection.Kind.SYNERISE)
-    )
+def in_workspace(workspace: Workspace[WorkflowsClient]) -> Any:
+    """The scheduled workflow actions of the workspace."""
+    return ScheduledWorkflowAction.objects.filter(connection=workspace.connection)
 
 
-def open_for(user: AbstractBaseUser, workflow_id: str) -> Any:
-    return in_workspace(user).filter(workflow_id=workflow_id, state__in=ScheduledWorkflowAction.OPEN)
+def open_for(workspace: Workspace[WorkflowsClient], *, workflow_id: str) -> Any:
+    return in_workspace(workspace).filter(workflow_id=workflow_id, state__in=ScheduledWorkflowAction.OPEN)

@@ -5,20 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-from apps.automations.client import ApplyResult, Suggestion, SuggestionInput
-from apps.automations.services.workspace import flows_client
+from apps.automations.client import ApplyResult, FlowsClient, Suggestion, SuggestionInput
+from apps.connections.workspace import Workspace
 from apps.core import audit
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def suggestion_ref(suggestion_id: str, title: str = "") -> audit.Ref:
     return audit.Ref("flows.suggestion", suggestion_id, title or suggestion_id)
 
 
-def save_suggestion(user: User, body: SuggestionInput, *, existing: str | None = None) -> Suggestion:
+def save_suggestion(
+    workspace: Workspace[FlowsClient], *, body: SuggestionInput, existing: str | None = None
+) -> Suggestion:
     """Create a suggestion (the server gives it an id), or replace the one with id `existing` whole."""
     name = "suggestion.update" if existing else "suggestion.create"
     saved: list[Suggestion] = []
@@ -27,7 +25,7 @@ def save_suggestion(user: User, body: SuggestionInput, *, existing: str | None =
         made = saved[0].id if saved else existing
         return suggestion_ref(made or "", body.title)
 
-    with audit.action(user, name, target), flows_client(user) as api:
+    with audit.action(workspace.person, name, target), workspace.client() as api:
         if existing:
             saved.append(api.upsert_suggestion(existing, body))
         else:
@@ -35,19 +33,24 @@ def save_suggestion(user: User, body: SuggestionInput, *, existing: str | None =
     return saved[0]
 
 
-def delete_suggestion(user: User, suggestion: Suggestion) -> None:
+def delete_suggestion(workspace: Workspace[FlowsClient], *, suggestion: Suggestion) -> None:
     ref = suggestion_ref(suggestion.id or "", suggestion.title)
-    with audit.action(user, "suggestion.delete", ref), flows_client(user) as api:
+    with audit.action(workspace.person, "suggestion.delete", ref), workspace.client() as api:
         api.delete_suggestion(suggestion.id or "")
 
 
 def apply_suggestion(
-    user: User, suggestion: Suggestion, *, target_override: str = "", dry_run: bool = False
+    workspace: Workspace[FlowsClient],
+    *,
+    suggestion: Suggestion,
+    target_override: str = "",
+    dry_run: bool = False,
 ) -> ApplyResult:
     ref = suggestion_ref(suggestion.id or "", suggestion.title)
     target = target_override or suggestion.target
-    with audit.action(user, "suggestion.apply", ref, applied_to=target, dry_run=dry_run) as detail:
-        with flows_client(user) as api:
+    applying = audit.action(workspace.person, "suggestion.apply", ref, applied_to=target, dry_run=dry_run)
+    with applying as detail:
+        with workspace.client() as api:
             result = api.apply_suggestion(
                 suggestion.id or "", target_id_override=target_override or None, dry_run=dry_run
             )

@@ -1,33 +1,30 @@
-"""The connections workflows and flows are reached through, and clients signed for them."""
+"""The workspace automations are reached through, and a client signed for it: workflows live in the
+person's current Synerise workspace (the default), flows and suggestions behind the flows API
+connection (`api=FlowsClient`)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any, TypeVar, overload
 
 from apps.automations.client import FlowsClient, WorkflowsClient
-from apps.connections import services as connections
 from apps.connections.models import Connection
+from apps.connections.workspace import User, Workspace, workspace
 
-User = AbstractBaseUser | AnonymousUser
-
-
-def workflows_client(user: User) -> WorkflowsClient:
-    """Automation workflows live in the person's current Synerise workspace."""
-    return workflows_client_of(connections.connection_for(user, Connection.Kind.SYNERISE))
+C = TypeVar("C", WorkflowsClient, FlowsClient)
+KINDS = {WorkflowsClient: Connection.Kind.SYNERISE, FlowsClient: Connection.Kind.FLOWS}
 
 
-def workflows_client_of(connection: Connection, *, retries: int | None = None) -> WorkflowsClient:
-    return WorkflowsClient(connections.http_for(connection, retries=retries))
-
-
-def flows_client(user: User) -> FlowsClient:
-    return flows_client_of(connections.connection_for(user, Connection.Kind.FLOWS))
-
-
-def flows_client_of(connection: Connection, *, retries: int | None = None) -> FlowsClient:
-    return FlowsClient(connections.http_for(connection, retries=retries))
-
-
-def workflows_connection(user: User) -> Connection:
-    """The person's current Synerise workspace (a NoConnection error page when there is none)."""
-    return connections.connection_for(user, Connection.Kind.SYNERISE)
+@overload
+def workspace_for(
+    user: User | None, *, connection: Connection | None = None
+) -> Workspace[WorkflowsClient]: ...
+@overload
+def workspace_for(
+    user: User | None, *, connection: Connection | None = None, api: type[C]
+) -> Workspace[C]: ...
+def workspace_for(
+    user: User | None, *, connection: Connection | None = None, api: type[Any] = WorkflowsClient
+) -> Workspace[Any]:
+    """The person's connection for `api` (their current Synerise workspace for workflows), or
+    `connection` (a stored row's) for work done later."""
+    return workspace(user, KINDS[api], api, connection=connection)

@@ -12,7 +12,7 @@ from apps.automations import tasks
 from apps.automations.forms.workflows import WorkflowFilterForm
 from apps.automations.models import WorkflowBulkRun
 from apps.automations.services import bulk
-from apps.automations.services.workspace import workflows_client
+from apps.automations.services.workspace import workspace_for
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core.htmx import HtmxHttpRequest
@@ -35,7 +35,7 @@ def bulk_ready(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("automations:workflows")
     filters = WorkflowFilterForm(data, folders=[], tags=[])
     query = filters.query()
-    with workflows_client(request.user) as api:
+    with workspace_for(request.user).client() as api:
         try:
             workflows = bulk.select(api, ids=None if everything else ids, query=query)
         except bulk.BadSelection as exc:

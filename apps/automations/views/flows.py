@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -10,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.automations.forms.flows import FlowEditor, with_more_rows
+from apps.automations.client import FlowsClient
+from apps.automations.forms.flows import FlowEditor, FlowFilters, with_more_rows
 from apps.automations.services import flows
-from apps.automations.services.workspace import flows_client
+from apps.automations.services.workspace import workspace_for
 from apps.automations.views.paging import CursorList, cursor_of, first_page
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
@@ -22,22 +22,16 @@ from apps.core.remote_errors import place_remote_errors
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
 
 
-class FlowFilters(forms.Form):
-    type = forms.ChoiceField(required=False, choices=[("", "Any type"), *flows.TYPE_LABELS.items()])
-    active = forms.ChoiceField(
-        label="State", required=False, choices=[("", "Active or not"), ("yes", "Active"), ("no", "Inactive")]
-    )
-
-
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 @vary_on_headers("HX-Request")
 def flow_list(request: HtmxHttpRequest) -> HttpResponse:
+    workspace = workspace_for(request.user, api=FlowsClient)
     filters = FlowFilters(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     active = {"yes": True, "no": False}.get(chosen.get("active", ""))
     try:
-        with flows_client(request.user) as api:
+        with workspace.client() as api:
             result = api.list_flows(
                 size=PAGE_SIZE, cursor=cursor_of(request), type=chosen.get("type") or None, is_active=active
             )
@@ -57,7 +51,8 @@ def flow_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def flow_detail(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
-    with flows_client(request.user) as api:
+    workspace = workspace_for(request.user, api=FlowsClient)
+    with workspace.client() as api:
         flow = api.get_flow(flow_id)
     return render(request, "automations/flows/detail.html", {"flow": flow, "tab": "flows"})
 
@@ -76,9 +71,10 @@ def flow_edit(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
 
 def _edit(request: HtmxHttpRequest, flow_id: str | None) -> HttpResponse:
     """Create (no id) or replace a flow; the remote service's refusals land on the fields they name."""
+    workspace = workspace_for(request.user, api=FlowsClient)
     flow = None
     if flow_id:
-        with flows_client(request.user) as api:
+        with workspace.client() as api:
             flow = api.get_flow(flow_id)
     more = request.method == "POST" and "more" in request.POST
     data = with_more_rows(request.POST) if more else request.POST if request.method == "POST" else None
@@ -86,8 +82,8 @@ def _edit(request: HtmxHttpRequest, flow_id: str | None) -> HttpResponse:
     if request.method == "POST" and not more and editor.is_valid():
         try:
             saved = flows.save_flow(
-                request.user,
-                editor.body(),
+                workspace,
+                body=editor.body(),
                 existing=flow_id,
                 secrets=editor.form.secrets_to_send(),
                 submission=editor.form.cleaned_data.get("submission", ""),
@@ -107,8 +103,9 @@ def _edit(request: HtmxHttpRequest, flow_id: str | None) -> HttpResponse:
 @require_POST
 @permission_required(MANAGE, raise_exception=True)
 def flow_active(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
+    workspace = workspace_for(request.user, api=FlowsClient)
     active = request.POST.get("active") == "1"
-    flow = flows.set_active(request.user, flow_id, active=active)
+    flow = flows.set_active(workspace, flow_id=flow_id, active=active)
     messages.success(request, f"Flow {flow.title} {'activated' if active else 'deactivated'}.")
     return redirect("automations:flow", flow.id)
 
@@ -116,10 +113,11 @@ def flow_active(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE, raise_exception=True)
 def flow_delete(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
-    with flows_client(request.user) as api:
+    workspace = workspace_for(request.user, api=FlowsClient)
+    with workspace.client() as api:
         flow = api.get_flow(flow_id)
     if request.method == "POST":
-        flows.delete_flow(request.user, flow)
+        flows.delete_flow(workspace, flow=flow)
         messages.success(request, f"Flow {flow.title} deleted.")
         return redirect("automations:flows")
     return render(request, "automations/flows/delete.html", {"flow": flow, "tab": "flows"})

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from apps.automations.forms.workflows import LogFilterForm
-from apps.automations.models import WorkflowRun
-from apps.automations.services import follow, listing, logs, runs
-from apps.automations.services.workspace import workflows_client_of, workflows_connection
+from apps.automations.services import runs, workflows
+from apps.automations.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiNotFound
 
@@ -25,32 +24,32 @@ SHOWN = 300  # lines shown after the filters
 @permission_required(VIEW, raise_exception=True)
 @vary_on_headers("HX-Request")
 def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
-    connection = workflows_connection(request.user)
+    workspace = workspace_for(request.user)
     form = LogFilterForm(request.GET)
-    with workflows_client_of(connection) as api:
-        workflow = listing.find(connection, api, workflow_id)
+    with workspace.client() as api:
+        workflow = workflows.find(workspace, api=api, workflow_id=workflow_id)
         try:
             last = api.last_run(workflow_id, limit=TAIL)
         except ApiNotFound:
             last = None
         if last is not None:
-            runs.record(connection, workflow_id, last, name=workflow.name)
+            runs.record(workspace, workflow_id=workflow_id, run=last, name=workflow.name)
     context = {
         "workflow": workflow,
         "workflow_id": workflow_id,
         "form": form,
         "run": last,
         # follow while the run goes, or while a person's run job has not reached W6 yet
-        "going": (last is not None and not logs.is_final(last.overall_run_status))
-        or follow.starting(connection, workflow_id, last_run_id=last.run_id if last else ""),
+        "going": (last is not None and not runs.is_final(last.overall_run_status))
+        or workflows.starting(workspace, workflow_id=workflow_id, last_run_id=last.run_id if last else ""),
         # a poll that finds the workflow's state changed brings new controls (htmx out-of-band)
         "changed": bool(request.htmx) and request.GET.get("seen") != workflow.status,
-        "job": follow.latest_job(connection, workflow_id),
+        "job": workflows.latest_job(workspace, workflow_id=workflow_id),
     }
     if last is not None:
-        lines = logs.matching(logs.lines_of(last), **form.filters())
+        lines = runs.matching(runs.lines_of(last), **form.filters())
         context |= {
-            "stages": logs.stages_of(last),
+            "stages": runs.stages_of(last),
             "lines": lines[-SHOWN:],
             "hidden": max(0, len(lines) - SHOWN),
         }
@@ -61,9 +60,10 @@ def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def live_log(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     """The last run's whole log (W6 with its largest limit) as a text file."""
-    with workflows_client_of(workflows_connection(request.user)) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         last = api.last_run(workflow_id, limit=runs.FULL_LOG)
-    body = "".join(f"{line.text()}\n" for line in logs.lines_of(last))
+    body = "".join(f"{line.text()}\n" for line in runs.lines_of(last))
     response = HttpResponse(body, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="run-{last.run_id}.log"'
     return response
@@ -72,11 +72,11 @@ def live_log(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def stored_run(request: HtmxHttpRequest, workflow_id: str, pk: int) -> HttpResponse:
-    connection = workflows_connection(request.user)
-    run = get_object_or_404(WorkflowRun, pk=pk, connection=connection, workflow_id=workflow_id)
+    workspace = workspace_for(request.user)
+    run = get_object_or_404(runs.history(workspace, workflow_id=workflow_id), pk=pk)
     form = LogFilterForm(request.GET)
-    stored = [logs.parse_stored(row) for row in run.log.splitlines()]
-    lines = logs.matching(stored, **form.filters())
+    stored = [runs.parse_stored(row) for row in run.log.splitlines()]
+    lines = runs.matching(stored, **form.filters())
     if request.GET.get("download"):
         response = HttpResponse(run.log + "\n", content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="run-{run.run_id}.log"'

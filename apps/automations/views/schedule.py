@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from apps.automations.forms.schedule import WorkflowScheduleForm
-from apps.automations.services import listing, schedule
-from apps.automations.services.workspace import workflows_client_of, workflows_connection
+from apps.automations.services import schedule, workflows
+from apps.automations.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.templatetags.times import plain_times
 
@@ -24,11 +24,11 @@ def workflow_schedule(request: HtmxHttpRequest, workflow_id: str) -> HttpRespons
             messages.error(request, f"Not scheduled: {error[0]}")
         return redirect("automations:workflow", workflow_id=workflow_id)
     action, at = form.cleaned_data["action"], form.cleaned_data["at"]
-    connection = workflows_connection(request.user)
-    with workflows_client_of(connection) as api:
-        workflow = listing.find(connection, api, workflow_id)
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
+        workflow = workflows.find(workspace, api=api, workflow_id=workflow_id)
     try:
-        item = schedule.schedule(request.user, workflow=workflow, action=action, at=at)
+        item = schedule.schedule(workspace, workflow=workflow, action=action, at=at)
     except schedule.AlreadyScheduled as exc:
         messages.error(request, str(exc))
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -10,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.automations.client import ApplyResult
-from apps.automations.forms.suggestions import ApplyForm, SuggestionForm
+from apps.automations.client import ApplyResult, FlowsClient
+from apps.automations.forms.suggestions import ApplyForm, SuggestionFilters, SuggestionForm
 from apps.automations.services import suggestions
-from apps.automations.services.workspace import flows_client
+from apps.automations.services.workspace import workspace_for
 from apps.automations.views.paging import CursorList, cursor_of, first_page
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
@@ -23,18 +22,15 @@ from apps.core.remote_errors import Place, place_remote_errors
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
 
 
-class SuggestionFilters(forms.Form):
-    flow = forms.CharField(label="Proposed by flow", required=False, max_length=200, help_text="A flow's id.")
-
-
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 @vary_on_headers("HX-Request")
 def suggestion_list(request: HtmxHttpRequest) -> HttpResponse:
+    workspace = workspace_for(request.user, api=FlowsClient)
     filters = SuggestionFilters(request.GET)
     flow = filters.cleaned_data["flow"] if filters.is_valid() else ""
     try:
-        with flows_client(request.user) as api:
+        with workspace.client() as api:
             result = api.list_suggestions(size=PAGE_SIZE, cursor=cursor_of(request), origin_id=flow or None)
     except ApiValidationError:
         if not cursor_of(request):
@@ -48,7 +44,8 @@ def suggestion_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def suggestion_detail(request: HtmxHttpRequest, suggestion_id: str) -> HttpResponse:
-    with flows_client(request.user) as api:
+    workspace = workspace_for(request.user, api=FlowsClient)
+    with workspace.client() as api:
         suggestion = api.get_suggestion(suggestion_id)
     context = {"suggestion": suggestion, "apply_form": ApplyForm(), "tab": "suggestions"}
     return render(request, "automations/suggestions/detail.html", context)
@@ -57,7 +54,8 @@ def suggestion_detail(request: HtmxHttpRequest, suggestion_id: str) -> HttpRespo
 @require_POST
 @permission_required(MANAGE, raise_exception=True)
 def suggestion_apply(request: HtmxHttpRequest, suggestion_id: str) -> HttpResponse:
-    with flows_client(request.user) as api:
+    workspace = workspace_for(request.user, api=FlowsClient)
+    with workspace.client() as api:
         suggestion = api.get_suggestion(suggestion_id)
     form = ApplyForm(request.POST)
     if not form.is_valid():
@@ -65,7 +63,7 @@ def suggestion_apply(request: HtmxHttpRequest, suggestion_id: str) -> HttpRespon
         return render(request, "automations/suggestions/detail.html", context, status=400)
     target = form.cleaned_data["target_override"]
     result = suggestions.apply_suggestion(
-        request.user, suggestion, target_override=target, dry_run=form.cleaned_data["dry_run"]
+        workspace, suggestion=suggestion, target_override=target, dry_run=form.cleaned_data["dry_run"]
     )
     # The result has its own URL (reload it, share it within the session) without applying again.
     request.session[_result_key(suggestion_id)] = {
@@ -78,10 +76,11 @@ def suggestion_apply(request: HtmxHttpRequest, suggestion_id: str) -> HttpRespon
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def suggestion_result(request: HtmxHttpRequest, suggestion_id: str) -> HttpResponse:
+    workspace = workspace_for(request.user, api=FlowsClient)
     kept = request.session.get(_result_key(suggestion_id))
     if not kept:
         return redirect("automations:suggestion", suggestion_id)
-    with flows_client(request.user) as api:
+    with workspace.client() as api:
         suggestion = api.get_suggestion(suggestion_id)
     result = ApplyResult.model_validate(kept["result"])
     context = {
@@ -111,14 +110,15 @@ def suggestion_edit(request: HtmxHttpRequest, suggestion_id: str) -> HttpRespons
 
 
 def _edit(request: HtmxHttpRequest, suggestion_id: str | None) -> HttpResponse:
+    workspace = workspace_for(request.user, api=FlowsClient)
     suggestion = None
     if suggestion_id:
-        with flows_client(request.user) as api:
+        with workspace.client() as api:
             suggestion = api.get_suggestion(suggestion_id)
     form = SuggestionForm(request.POST or None, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = suggestions.save_suggestion(request.user, form.body(), existing=suggestion_id)
+            saved = suggestions.save_suggestion(workspace, body=form.body(), existing=suggestion_id)
         except ApiError as exc:
             if exc.status not in (400, 409, 422):
                 raise
@@ -139,10 +139,11 @@ def _place(form: SuggestionForm, path: str) -> Place | None:
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE, raise_exception=True)
 def suggestion_delete(request: HtmxHttpRequest, suggestion_id: str) -> HttpResponse:
-    with flows_client(request.user) as api:
+    workspace = workspace_for(request.user, api=FlowsClient)
+    with workspace.client() as api:
         suggestion = api.get_suggestion(suggestion_id)
     if request.method == "POST":
-        suggestions.delete_suggestion(request.user, suggestion)
+        suggestions.delete_suggestion(workspace, suggestion=suggestion)
         messages.success(request, f"Suggestion {suggestion.title} deleted.")
         return redirect("automations:suggestions")
     context = {"suggestion": suggestion, "tab": "suggestions"}

@@ -14,8 +14,8 @@ from django.views.decorators.vary import vary_on_headers
 from apps.automations import tasks
 from apps.automations.forms.schedule import WorkflowScheduleForm
 from apps.automations.forms.workflows import StopForm, WorkflowFilterForm
-from apps.automations.services import control, follow, listing, runs, schedule
-from apps.automations.services.workspace import workflows_client_of, workflows_connection
+from apps.automations.services import runs, schedule, workflows
+from apps.automations.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import PAGE_SIZE, page_number
 from apps.jobs import enqueue
@@ -29,13 +29,10 @@ HISTORY_SHOWN = 30
 @permission_required(VIEW, raise_exception=True)
 @vary_on_headers("HX-Request")
 def workflow_list(request: HtmxHttpRequest) -> HttpResponse:
-    connection = workflows_connection(request.user)
-    folders, tags = listing.choices(connection)
+    workspace = workspace_for(request.user)
+    folders, tags = workflows.choices(workspace)
     form = WorkflowFilterForm(request.GET or None, folders=folders, tags=tags)
-    with workflows_client_of(connection) as api:
-        page = listing.list_page(
-            connection, api, number=page_number(request), limit=PAGE_SIZE, **form.query()
-        )
+    page = workflows.list_page(workspace, number=page_number(request), limit=PAGE_SIZE, **form.query())
     context = {"form": form, "page": page, "filtered": form.filtered}
     return render(request, partial(request, "automations/workflows/list.html"), context)
 
@@ -43,16 +40,16 @@ def workflow_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
-    connection = workflows_connection(request.user)
-    with workflows_client_of(connection) as api:
-        workflow = listing.find(connection, api, workflow_id)
-    history = list(runs.history(connection, workflow_id).defer("log")[:HISTORY_SHOWN])
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
+        workflow = workflows.find(workspace, api=api, workflow_id=workflow_id)
+    history = list(runs.history(workspace, workflow_id=workflow_id).defer("log")[:HISTORY_SHOWN])
     context = {
         "workflow": workflow,
         "history": history,
         "chart": _chart(history),
         "kept_days": settings.WORKFLOW_RUNS_KEPT_DAYS,
-        "scheduled": schedule.open_for(request.user, workflow_id),
+        "scheduled": schedule.open_for(workspace, workflow_id=workflow_id),
         "schedule_form": WorkflowScheduleForm(),
     }
     return render(request, "automations/workflows/detail.html", context)
@@ -75,16 +72,15 @@ def _chart(history: list) -> dict:
 @permission_required(OPERATE, raise_exception=True)
 def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     """Run or resume: a Job sends W3 and follows the run; the person watches it on the live page."""
-    connection = workflows_connection(request.user)
-    with workflows_client_of(connection) as api:
-        workflow = listing.find(connection, api, workflow_id)
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
+        workflow = workflows.find(workspace, api=api, workflow_id=workflow_id)
     if not workflow.can_run:
         messages.error(request, f"“{workflow.name}” is {workflow.status.lower()}, so it cannot be run now.")
         return redirect("automations:workflow", workflow_id)
     live = reverse("automations:live", args=[workflow_id])
-    job = follow.create(
-        request.user,
-        connection,
+    job = workflows.create_run(
+        workspace,
         workflow_id=workflow_id,
         name=workflow.name,
         task_name=tasks.run_workflow.name,
@@ -100,11 +96,7 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
 def workflow_pause(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
-    connection = workflows_connection(request.user)
-    with workflows_client_of(connection) as api:
-        workflow = listing.find(connection, api, workflow_id)
-        control.pause(request.user, api, workflow_id, name=workflow.name)
-        runs.note(connection, api, workflow_id, name=workflow.name)
+    workflow = workflows.pause_workflow(workspace_for(request.user), workflow_id=workflow_id)
     messages.success(request, f"“{workflow.name}” is paused. Resume it to go on.")
     back = "automations:live" if request.POST.get("back") == "live" else "automations:workflow"
     return redirect(back, workflow_id)
@@ -113,13 +105,12 @@ def workflow_pause(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(OPERATE, raise_exception=True)
 def workflow_stop(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
-    connection = workflows_connection(request.user)
-    with workflows_client_of(connection) as api:
-        workflow = listing.find(connection, api, workflow_id)
-        form = StopForm(request.POST or None, workflow_name=workflow.name)
-        if request.method == "POST" and form.is_valid():
-            control.stop(request.user, api, workflow_id, name=workflow.name)
-            runs.note(connection, api, workflow_id, name=workflow.name)
-            messages.success(request, f"“{workflow.name}” is stopped for good.")
-            return redirect("automations:workflow", workflow_id)
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
+        workflow = workflows.find(workspace, api=api, workflow_id=workflow_id)
+    form = StopForm(request.POST or None, workflow_name=workflow.name)
+    if request.method == "POST" and form.is_valid():
+        workflows.stop_workflow(workspace, workflow_id=workflow_id, name=workflow.name)
+        messages.success(request, f"“{workflow.name}” is stopped for good.")
+        return redirect("automations:workflow", workflow_id)
     return render(request, "automations/workflows/stop.html", {"workflow": workflow, "form": form})

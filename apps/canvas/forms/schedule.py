@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from apps.canvas.services.quartz.presets import EVERY_MINUTES, KINDS, Preset
+from apps.canvas.quartz.presets import EVERY_MINUTES, KINDS, Preset
 
 WEEKDAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 DAYS = [(str(number), name) for number, name in enumerate(WEEKDAY_NAMES, start=1)]  # Quartz: SUN=1

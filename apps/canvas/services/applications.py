@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.canvas.client import Application, CanvasClient, RegApplication, Workflow
-from apps.canvas.services.workspace import Scope, User
+from apps.connections.workspace import Workspace
 from apps.core import audit
 
 
@@ -25,7 +25,11 @@ def application_of(api: CanvasClient, application_id: str) -> Application | None
 
 
 def connect_application(
-    user: User, scope: Scope, application: Application, *, tag_text: str, credentials: dict[str, Any]
+    workspace: Workspace[CanvasClient],
+    *,
+    application: Application,
+    tag_text: str,
+    credentials: dict[str, Any],
 ) -> str:
     """Register `application` for the acting account; the remote checks the credentials.
 
@@ -33,10 +37,11 @@ def connect_application(
     """
     values = {name: value for name, value in credentials.items() if value not in ("", None)}
     target = audit.Ref("canvas.application", application.id, application.name)
-    with scope.client() as api, audit.action(user, "canvas.application.connect", target) as detail:
+    connecting = audit.action(workspace.person, "canvas.application.connect", target)
+    with workspace.client() as api, connecting as detail:
         reg_id = api.register_application(application.id, tag_text=tag_text, credentials=values)
         # The audit keeps which fields were given, never their values.
-        detail.update(registered=reg_id, fields=sorted(values), account=scope.account_id or "owner")
+        detail.update(registered=reg_id, fields=sorted(values), account=workspace.account_id or "owner")
     return reg_id
 
 

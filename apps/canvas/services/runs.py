@@ -20,8 +20,9 @@ from django.utils import timezone
 from apps.canvas.client import CanvasClient, Workflow
 from apps.canvas.models import ActingAccount, RunRequest, WorkflowRun
 from apps.canvas.services.workflows import Block
-from apps.canvas.services.workspace import Scope, User
+from apps.canvas.services.workspace import workspace_for
 from apps.connections.models import Connection
+from apps.connections.workspace import User, Workspace
 from apps.core import audit
 from apps.core.http import ApiError
 from apps.jobs import intents
@@ -95,7 +96,7 @@ def plan_run(workflow: Workflow, chain: list[Block] | None, *, first: int | None
 
 
 def start_run(
-    user: User, scope: Scope, workflow: Workflow, plan: Plan, *, task_name: str, result_url: str
+    workspace: Workspace[CanvasClient], *, workflow: Workflow, plan: Plan, task_name: str, result_url: str
 ) -> Job:
     """The queued Job that runs the workflow (RunWorkflow, once) and follows the run; the caller sends its
     task after commit."""
@@ -103,7 +104,7 @@ def start_run(
         kind="canvas.run",
         label=f"Run {workflow.name} ({plan.blocks})",
         task_name=task_name,
-        user=user,
+        user=workspace.person,
         permission="canvas.operate_integrations",
     )
     Job.objects.filter(pk=job.pk).update(
@@ -114,8 +115,8 @@ def start_run(
     )
     RunRequest.objects.create(
         job=job,
-        connection=scope.connection,
-        account_id=scope.account_id,
+        connection=workspace.connection,
+        account_id=workspace.account_id,
         workflow_id=workflow.id,
         workflow_name=workflow.name,
         run_from=plan.first,
@@ -129,7 +130,7 @@ def send_run(job: Job, api: CanvasClient, *, retried: bool = False) -> WorkflowR
     """The run job's first step: send RunWorkflow once and keep the run it started, linked to the job.
     `retried`: a person's Retry, which asks for a new run."""
     request = RunRequest.objects.select_related("connection").get(job=job)
-    scope = Scope(request.connection, request.account_id, "")
+    workspace = workspace_for(job.run_by, connection=request.connection, account_id=request.account_id)
     key = f"canvas.run:{job.pk}"
     if retried:
         intents.forget(key)  # a person's Retry asks for a new run
@@ -161,7 +162,7 @@ def send_run(job: Job, api: CanvasClient, *, retried: bool = False) -> WorkflowR
     workflow = api.get_workflow(request.workflow_id)
     user = job.run_by
     run = _keep(
-        scope,
+        workspace,
         workflow,
         source=WorkflowRun.Source.OURS,
         first=request.run_from,
@@ -181,7 +182,7 @@ def _iso(at: datetime | None) -> str | None:
 
 
 def _keep(
-    scope: Scope,
+    workspace: Workspace[CanvasClient],
     workflow: Workflow,
     *,
     source: str,
@@ -195,8 +196,8 @@ def _keep(
     started_at = started_at or workflow.date_last_run
     assert started_at is not None
     key = {
-        "connection": scope.connection,
-        "account_id": scope.account_id,
+        "connection": workspace.connection,
+        "account_id": workspace.account_id,
         "workflow_id": workflow.id,
         "started_at": started_at,
     }
@@ -247,7 +248,8 @@ def follow(job_id: int, *, sleep: float = POLL_SECONDS) -> None:
         if job is None:
             return
         request = RunRequest.objects.select_related("connection").get(job=job)
-        with Scope(request.connection, request.account_id, "").client() as api:
+        workspace = workspace_for(job.run_by, connection=request.connection, account_id=request.account_id)
+        with workspace.client() as api:
             run = send_run(job, api, retried=retried)
             first = run.run_from or 1
             last = run.run_till or _length(api, run) or first
@@ -284,11 +286,11 @@ def _length(api: CanvasClient, run: WorkflowRun) -> int | None:
     return len(template.chain) if template else None
 
 
-def record_seen(scope: Scope, workflows: list[Workflow]) -> int:
+def record_seen(workspace: Workspace[CanvasClient], *, workflows: list[Workflow]) -> int:
     """Keep every run the workflows show (a scheduled fire, a run started in Canvas); the new ones' count."""
     ids = [workflow.id for workflow in workflows]
     mine = WorkflowRun.objects.filter(
-        connection=scope.connection, account_id=scope.account_id, workflow_id__in=ids
+        connection=workspace.connection, account_id=workspace.account_id, workflow_id__in=ids
     )
     known = set(mine.values_list("workflow_id", "started_at"))
     added = 0
@@ -297,7 +299,7 @@ def record_seen(scope: Scope, workflows: list[Workflow]) -> int:
             continue
         if (workflow.id, workflow.date_last_run) not in known:
             source = WorkflowRun.Source.SCHEDULER if workflow.is_scheduled else WorkflowRun.Source.ELSEWHERE
-            _keep(scope, workflow, source=source)
+            _keep(workspace, workflow, source=source)
             added += 1
     # Runs no job follows any more (none, or one that ended early on an error) are settled here.
     open_runs = mine.unfinished().filter(Q(job__isnull=True) | Q(job__state__in=Job.FINISHED))
@@ -320,10 +322,10 @@ def poll() -> int:
             ActingAccount.objects.filter(connection=connection).values_list("account_id", flat=True)
         )
         for account_id in sorted(accounts):
-            scope = Scope(connection, account_id, "")
+            workspace = workspace_for(None, connection=connection, account_id=account_id)
             try:
-                with scope.client(retries=0) as api:
-                    added += record_seen(scope, api.list_workflows())
+                with workspace.client(retries=0) as api:
+                    added += record_seen(workspace, workflows=api.list_workflows())
             except ApiError as exc:
                 logger.warning(
                     "canvas poll of %s (%s) failed: %s", connection, account_id or "owner", exc.message
@@ -331,13 +333,13 @@ def poll() -> int:
     return added
 
 
-def starting(scope: Scope, workflow_id: str) -> Job | None:
+def starting(workspace: Workspace[CanvasClient], *, workflow_id: str) -> Job | None:
     """A person's run of this workflow whose job is queued or going and has not started the run yet:
     the workflow's page keeps refreshing until it has."""
     request = (
         RunRequest.objects.filter(
-            connection=scope.connection,
-            account_id=scope.account_id,
+            connection=workspace.connection,
+            account_id=workspace.account_id,
             workflow_id=workflow_id,
             job__state__in=[Job.State.QUEUED, Job.State.RUNNING],
         )
@@ -349,9 +351,10 @@ def starting(scope: Scope, workflow_id: str) -> Job | None:
     return request.job if request else None
 
 
-def history(scope: Scope, workflow_id: str) -> list[WorkflowRun]:
+def history(workspace: Workspace[CanvasClient], *, workflow_id: str) -> list[WorkflowRun]:
+    connection, account_id = workspace.connection, workspace.account_id
     return list(
-        WorkflowRun.objects.of_workflow(scope.connection.pk, scope.account_id, workflow_id).select_related(
+        WorkflowRun.objects.of_workflow(connection.pk, account_id, workflow_id).select_related(
             "started_by", "job"
         )[:50]
     )

@@ -13,12 +13,11 @@ from uuid import UUID
 
 from django.utils import timezone
 
-from apps.canvas.client import Workflow
+from apps.canvas import quartz
+from apps.canvas.client import CanvasClient, Workflow
 from apps.canvas.models import ScheduleMemory
-from apps.canvas.services import quartz
-from apps.canvas.services.quartz.words import describe
-from apps.canvas.services.workspace import User, canvas_connection, client_for
-from apps.connections.models import Connection
+from apps.canvas.quartz.words import describe
+from apps.connections.workspace import Workspace
 from apps.core import audit
 
 FIRES_SHOWN = 10
@@ -80,57 +79,53 @@ def ref(workflow: Workflow) -> audit.Ref:
     return audit.Ref("canvas.workflow", workflow.id, workflow.name)
 
 
-def read(user: User, workflow_id: UUID | str) -> Workflow:
-    with client_for(user) as api:
+def read(workspace: Workspace[CanvasClient], *, workflow_id: UUID | str) -> Workflow:
+    with workspace.client() as api:
         return api.get_workflow(str(workflow_id))
 
 
-def remembered(user: User, workflow: Workflow) -> str | None:
+def remembered(workspace: Workspace[CanvasClient], *, workflow: Workflow) -> str | None:
     """The expression Resume brings back: Canvas's own when it kept one, else the last we set."""
     if workflow.cron and _parses(workflow.cron):
         return workflow.cron
-    memory = ScheduleMemory.objects.filter(
-        connection=canvas_connection(user), workflow_id=workflow.id
-    ).first()
+    memory = ScheduleMemory.objects.filter(connection=workspace.connection, workflow_id=workflow.id).first()
     return memory.cron if memory else None
 
 
-def save(user: User, workflow: Workflow, *, cron: str, turn_on: bool) -> None:
+def save(workspace: Workspace[CanvasClient], *, workflow: Workflow, cron: str, turn_on: bool) -> None:
     """Set the expression (already checked by `preview`), and turn the scheduler on or leave it off."""
-    connection = canvas_connection(user)
     name = "canvas.schedule.save" if turn_on else "canvas.schedule.save_off"
-    with audit.action(user, name, ref(workflow), cron=cron), client_for(user) as api:
+    with audit.action(workspace.person, name, ref(workflow), cron=cron), workspace.client() as api:
         api.set_scheduler(workflow.id, enabled=turn_on, cron=cron)
-    _remember(connection, workflow.id, cron)
+    _remember(workspace, workflow.id, cron)
 
 
-def pause(user: User, workflow: Workflow) -> None:
-    connection = canvas_connection(user)
-    cron = remembered(user, workflow)
+def pause(workspace: Workspace[CanvasClient], *, workflow: Workflow) -> None:
+    cron = remembered(workspace, workflow=workflow)
     with (
-        audit.action(user, "canvas.schedule.pause", ref(workflow), cron=cron or ""),
-        client_for(user) as api,
+        audit.action(workspace.person, "canvas.schedule.pause", ref(workflow), cron=cron or ""),
+        workspace.client() as api,
     ):
         api.set_scheduler(workflow.id, enabled=False, cron=cron)
     if cron:
-        _remember(connection, workflow.id, cron)
+        _remember(workspace, workflow.id, cron)
 
 
-def resume(user: User, workflow: Workflow) -> str:
-    cron = remembered(user, workflow)
+def resume(workspace: Workspace[CanvasClient], *, workflow: Workflow) -> str:
+    cron = remembered(workspace, workflow=workflow)
     if cron is None:
         raise NothingToResume(f"{workflow.name} has no schedule to resume: set one first.")
     with (
-        audit.action(user, "canvas.schedule.resume", ref(workflow), cron=cron),
-        client_for(user) as api,
+        audit.action(workspace.person, "canvas.schedule.resume", ref(workflow), cron=cron),
+        workspace.client() as api,
     ):
         api.set_scheduler(workflow.id, enabled=True, cron=cron)
     return cron
 
 
-def _remember(connection: Connection, workflow_id: str, cron: str) -> None:
+def _remember(workspace: Workspace[CanvasClient], workflow_id: str, cron: str) -> None:
     ScheduleMemory.objects.update_or_create(
-        connection=connection, workflow_id=workflow_id, defaults={"cron": cron}
+        connection=workspace.connection, workflow_id=workflow_id, defaults={"cron": cron}
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.canvas.client import CanvasClient, TemplateBlock, Workflow, WorkflowTemplate
-from apps.canvas.services.workspace import Scope, User
+from apps.connections.workspace import Workspace
 from apps.core import audit
 
 READS = re.compile(r"\{block:(\d+)(?:\.([^}]*))?\}")
@@ -117,10 +117,9 @@ def list_rows(api: CanvasClient, *, query: str = "", status: str = "", scheduled
 
 
 def create_workflow(
-    user: User,
-    scope: Scope,
-    template: WorkflowTemplate,
+    workspace: Workspace[CanvasClient],
     *,
+    template: WorkflowTemplate,
     applications: dict[str, str],
     name: str,
     description: str,
@@ -128,7 +127,10 @@ def create_workflow(
 ) -> str:
     """A new workflow from `template`; `chain` holds only the variables that differ from the template's."""
     target = audit.Ref("canvas.template", template.id, template.name)
-    with scope.client() as api, audit.action(user, "canvas.workflow.create", target) as detail:
+    with (
+        workspace.client() as api,
+        audit.action(workspace.person, "canvas.workflow.create", target) as detail,
+    ):
         workflow_id = api.create_workflow(
             template.id,
             applications=applications,
@@ -140,9 +142,10 @@ def create_workflow(
     return workflow_id
 
 
-def delete_workflow(user: User, scope: Scope, workflow: Workflow) -> bool:
+def delete_workflow(workspace: Workspace[CanvasClient], *, workflow: Workflow) -> bool:
     """True when Canvas deleted it; its local run history is kept."""
-    with scope.client() as api, audit.action(user, "canvas.workflow.delete", ref(workflow)) as detail:
+    deleting = audit.action(workspace.person, "canvas.workflow.delete", ref(workflow))
+    with workspace.client() as api, deleting as detail:
         deleted = api.delete_workflow(workflow.id)
         detail["deleted"] = deleted
     return deleted

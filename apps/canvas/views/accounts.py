@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.canvas.forms.accounts import AccountForm, ActAsForm
 from apps.canvas.services import accounts
-from apps.canvas.services.workspace import scope_of
-from apps.canvas.views.common import page
+from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, redirect_next
 from apps.core.http import ApiConflict, ApiValidationError
 
@@ -20,25 +19,29 @@ from apps.core.http import ApiConflict, ApiValidationError
 @require_GET
 @permission_required("canvas.view_integrations", raise_exception=True)
 def account_list(request: HtmxHttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    items = accounts.list_accounts(request.user)
-    return page(request, "canvas/accounts/list.html", scope, "accounts", {"accounts": items})
+    workspace = workspace_for(request.user)
+    items = accounts.list_accounts(workspace)
+    return render(
+        request, "canvas/accounts/list.html", {"workspace": workspace, "tab": "accounts", "accounts": items}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("canvas.manage_integrations", raise_exception=True)
 def account_new(request: HtmxHttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
+    workspace = workspace_for(request.user)
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.create_account(request.user, **form.cleaned_data)
+            accounts.create_account(workspace, **form.cleaned_data)
         except (ApiValidationError, ApiConflict) as exc:
             form.add_error(form.remote_field(exc.message), exc.message)
         else:
             messages.success(request, f"Account {form.cleaned_data['email']} created.")
             return redirect("canvas:accounts")
-    return page(request, "canvas/accounts/form.html", scope, "accounts", {"form": form})
+    return render(
+        request, "canvas/accounts/form.html", {"workspace": workspace, "tab": "accounts", "form": form}
+    )
 
 
 @require_POST
@@ -47,7 +50,8 @@ def act_as(request: HtmxHttpRequest) -> HttpResponse:
     form = ActAsForm(request.POST)
     if form.is_valid():
         try:
-            acting = accounts.choose_account(request.user, form.cleaned_data["account"])
+            account_id = form.cleaned_data["account"]
+            acting = accounts.choose_account(workspace_for(request.user), account_id=account_id)
         except LookupError as exc:
             messages.error(request, str(exc))
         else:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.canvas.client import CanvasClient
 from apps.canvas.forms.applications import CredentialsForm
 from apps.canvas.services import applications
-from apps.canvas.services.workspace import Scope, scope_of
-from apps.canvas.views.common import page
+from apps.canvas.services.workspace import workspace_for
+from apps.connections.workspace import Workspace
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiValidationError
 
@@ -19,46 +20,54 @@ from apps.core.http import ApiValidationError
 @require_GET
 @permission_required("canvas.view_integrations", raise_exception=True)
 def application_list(request: HtmxHttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
+    workspace = workspace_for(request.user)
     query = request.GET.get("q", "").strip()
-    with scope.client() as api:
+    with workspace.client() as api:
         catalogue = api.list_applications()
         connected = {reg.application_id for reg in api.list_reg_applications()}
     found = applications.search(catalogue, query)
     context = {"applications": found, "query": query, "connected": connected, "total": len(catalogue)}
-    return page(request, "canvas/applications/list.html", scope, "applications", context)
+    return render(
+        request, "canvas/applications/list.html", {"workspace": workspace, "tab": "applications", **context}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("canvas.operate_integrations", raise_exception=True)
 def application_connect(request: HtmxHttpRequest, application_id: str) -> HttpResponse:
-    return _connect(request, scope_of(request.user), application_id, reenter=None)
+    return _connect(request, workspace_for(request.user), application_id, reenter=None)
 
 
 @require_GET
 @permission_required("canvas.view_integrations", raise_exception=True)
 def registered_list(request: HtmxHttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    with scope.client() as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         rows = applications.registered_applications(api)
-    return page(request, "canvas/registered/list.html", scope, "registered", {"rows": rows})
+    return render(
+        request, "canvas/registered/list.html", {"workspace": workspace, "tab": "registered", "rows": rows}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("canvas.manage_integrations", raise_exception=True)
 def registered_reenter(request: HtmxHttpRequest, reg_id: str) -> HttpResponse:
-    scope = scope_of(request.user)
-    with scope.client() as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         row = next((r for r in applications.registered_applications(api) if r.reg.id == reg_id), None)
     if row is None or row.application is None:
         raise Http404("No such registered application")
-    return _connect(request, scope, row.application.id, reenter=row)
+    return _connect(request, workspace, row.application.id, reenter=row)
 
 
 def _connect(
-    request: HtmxHttpRequest, scope: Scope, application_id: str, *, reenter: applications.Registered | None
+    request: HtmxHttpRequest,
+    workspace: Workspace[CanvasClient],
+    application_id: str,
+    *,
+    reenter: applications.Registered | None,
 ) -> HttpResponse:
-    with scope.client() as api:
+    with workspace.client() as api:
         application = applications.application_of(api, application_id)
     if application is None:
         raise Http404("No such application")
@@ -68,9 +77,8 @@ def _connect(
     if request.method == "POST" and form.is_valid():
         try:
             applications.connect_application(
-                request.user,
-                scope,
-                application,
+                workspace,
+                application=application,
                 tag_text=form.cleaned_data["tag_text"] or application.name,
                 credentials=form.credentials(),
             )
@@ -80,4 +88,8 @@ def _connect(
             messages.success(request, f"{application.name} connected.")
             return redirect("canvas:registered")
     context = {"form": form, "application": application, "reenter": reenter}
-    return page(request, "canvas/applications/connect.html", scope, "applications", context)
+    return render(
+        request,
+        "canvas/applications/connect.html",
+        {"workspace": workspace, "tab": "applications", **context},
+    )

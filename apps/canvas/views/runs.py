@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.canvas import tasks
 from apps.canvas.forms.runs import RunForm
 from apps.canvas.services import runs, workflows
-from apps.canvas.services.workspace import scope_of
-from apps.canvas.views.common import page
+from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.paging import whole_number
 from apps.jobs import enqueue
@@ -22,8 +21,8 @@ from apps.jobs import enqueue
 @require_http_methods(["GET", "POST"])
 @permission_required("canvas.operate_integrations", raise_exception=True)
 def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
-    scope = scope_of(request.user)
-    with scope.client() as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         workflow = api.get_workflow(workflow_id)
         chain = workflows.chain_of(workflow, workflows.templates_by_id(api))
     form = RunForm(chain, request.POST or None, initial=_initial(request, chain))
@@ -37,10 +36,9 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         else:
             if not plan.warnings or form.cleaned_data["confirmed"]:
                 job = runs.start_run(
-                    request.user,
-                    scope,
-                    workflow,
-                    plan,
+                    workspace,
+                    workflow=workflow,
+                    plan=plan,
                     task_name=tasks.follow_run.name,
                     result_url=reverse("canvas:workflow", args=[workflow.id]),
                 )
@@ -49,7 +47,9 @@ def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
                 return redirect("canvas:workflow", workflow_id=workflow.id)
     first, last = _shown(form)
     context = {"workflow": workflow, "chain": chain, "form": form, "plan": plan, "first": first, "last": last}
-    return page(request, "canvas/workflows/run.html", scope, "workflows", context)
+    return render(
+        request, "canvas/workflows/run.html", {"workspace": workspace, "tab": "workflows", **context}
+    )
 
 
 def _shown(form: RunForm) -> tuple[int | None, int | None]:

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from apps.canvas.forms.schedule import CronForm, PresetForm
+from apps.canvas.quartz import presets
 from apps.canvas.services import schedule
-from apps.canvas.services.quartz import presets
+from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 
 TEMPLATE = "canvas/schedule/detail.html"
@@ -26,7 +27,8 @@ TEMPLATE = "canvas/schedule/detail.html"
 @permission_required("canvas.view_integrations", raise_exception=True)
 @vary_on_headers("HX-Request")
 def schedule_page(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
-    workflow = schedule.read(request.user, workflow_id)
+    workspace = workspace_for(request.user)
+    workflow = schedule.read(workspace, workflow_id=workflow_id)
     zone = timezone.get_current_timezone()
     preset_form = PresetForm(request.GET if "kind" in request.GET else None)
     text = request.GET.get("cron") or workflow.cron or ""
@@ -43,7 +45,7 @@ def schedule_page(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
         "preview": schedule.preview(text, zone) if text else None,
         "current": schedule.preview(workflow.cron, zone, count=1) if workflow.cron else None,
         "clock_changes": presets.has_clock_changes(zone, timezone.now()),
-        "resumable": schedule.remembered(request.user, workflow),
+        "resumable": schedule.remembered(workspace, workflow=workflow),
         "can_operate": request.user.has_perm("canvas.operate_integrations"),
     }
     return render(request, partial(request, TEMPLATE, "preview"), context)
@@ -52,7 +54,8 @@ def schedule_page(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
 @require_POST
 @permission_required("canvas.operate_integrations", raise_exception=True)
 def schedule_save(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
-    workflow = schedule.read(request.user, workflow_id)
+    workspace = workspace_for(request.user)
+    workflow = schedule.read(workspace, workflow_id=workflow_id)
     form = CronForm(request.POST)
     preview = schedule.preview(form.data.get("cron", ""), timezone.get_current_timezone())
     if not form.is_valid() or preview.error or preview.never_fires:
@@ -61,7 +64,7 @@ def schedule_save(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
         messages.error(request, f"Not saved: {reason}")
         return redirect(_page(workflow_id, form.data.get("cron", "")))
     turn_on = request.POST.get("turn_on", "1") == "1"
-    schedule.save(request.user, workflow, cron=preview.text, turn_on=turn_on)
+    schedule.save(workspace, workflow=workflow, cron=preview.text, turn_on=turn_on)
     state = "on" if turn_on else "off"
     messages.success(request, f"Saved. The scheduler of {workflow.name} is {state}: {preview.words} (UTC).")
     return redirect("canvas:schedule", workflow_id=workflow_id)
@@ -70,8 +73,9 @@ def schedule_save(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
 @require_POST
 @permission_required("canvas.operate_integrations", raise_exception=True)
 def schedule_pause(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
-    workflow = schedule.read(request.user, workflow_id)
-    schedule.pause(request.user, workflow)
+    workspace = workspace_for(request.user)
+    workflow = schedule.read(workspace, workflow_id=workflow_id)
+    schedule.pause(workspace, workflow=workflow)
     messages.success(
         request,
         f"Paused {workflow.name}: no more scheduled runs until you resume. "
@@ -83,9 +87,10 @@ def schedule_pause(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
 @require_POST
 @permission_required("canvas.operate_integrations", raise_exception=True)
 def schedule_resume(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
-    workflow = schedule.read(request.user, workflow_id)
+    workspace = workspace_for(request.user)
+    workflow = schedule.read(workspace, workflow_id=workflow_id)
     try:
-        schedule.resume(request.user, workflow)
+        schedule.resume(workspace, workflow=workflow)
     except schedule.NothingToResume as exc:
         messages.error(request, str(exc))
     else:

@@ -4,32 +4,34 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.canvas.services import workflows
-from apps.canvas.services.workspace import scope_of
-from apps.canvas.views.common import page
+from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 
 
 @require_GET
 @permission_required("canvas.view_integrations", raise_exception=True)
 def template_list(request: HtmxHttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    with scope.client() as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         templates = sorted(api.list_templates(), key=lambda t: t.name.lower())
         catalogue = {a.short_name: a.name for a in api.list_applications()}
     rows = [
         (template, [catalogue.get(name, name) for name in template.applications]) for template in templates
     ]
-    return page(request, "canvas/templates/list.html", scope, "templates", {"rows": rows})
+    return render(
+        request, "canvas/templates/list.html", {"workspace": workspace, "tab": "templates", "rows": rows}
+    )
 
 
 @require_GET
 @permission_required("canvas.view_integrations", raise_exception=True)
 def template_detail(request: HtmxHttpRequest, template_id: str) -> HttpResponse:
-    scope = scope_of(request.user)
-    with scope.client() as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         template = workflows.templates_by_id(api).get(template_id)
         catalogue = {a.short_name: a.name for a in api.list_applications()}
     if template is None:
@@ -39,4 +41,6 @@ def template_detail(request: HtmxHttpRequest, template_id: str) -> HttpResponse:
         "blocks": workflows.blocks_of(template.chain),
         "application_names": [catalogue.get(name, name) for name in template.applications],
     }
-    return page(request, "canvas/templates/detail.html", scope, "templates", context)
+    return render(
+        request, "canvas/templates/detail.html", {"workspace": workspace, "tab": "templates", **context}
+    )

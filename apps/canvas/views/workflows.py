@@ -13,8 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.canvas.forms.workflows import WorkflowForm
 from apps.canvas.models import WorkflowRun
 from apps.canvas.services import runs, schedule, workflows
-from apps.canvas.services.workspace import scope_of
-from apps.canvas.views.common import page
+from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiValidationError
 from apps.core.paging import PAGE_SIZE
@@ -26,12 +25,12 @@ STATUSES = [("", "Any status"), ("Ready", "Ready"), ("Running", "Running"), ("Fa
 @permission_required("canvas.view_integrations", raise_exception=True)
 @vary_on_headers("HX-Request")
 def workflow_list(request: HtmxHttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
+    workspace = workspace_for(request.user)
     query, status, scheduled = (request.GET.get(k, "").strip() for k in ("q", "status", "scheduled"))
-    with scope.client() as api:
+    with workspace.client() as api:
         found = workflows.list_rows(api, query=query, status=status, scheduled=scheduled)
     context = {
-        "scope": scope,
+        "workspace": workspace,
         "tab": "workflows",
         "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": query,
@@ -46,23 +45,26 @@ def workflow_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("canvas.operate_integrations", raise_exception=True)
 def workflow_new(request: HtmxHttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
+    workspace = workspace_for(request.user)
     template_id = request.POST.get("template") or request.GET.get("template", "")
-    with scope.client() as api:
+    with workspace.client() as api:
         templates = workflows.templates_by_id(api)
         template = templates.get(template_id)
         if template is None:
             choices = sorted(templates.values(), key=lambda t: t.name.lower())
-            return page(request, "canvas/workflows/pick.html", scope, "workflows", {"templates": choices})
+            return render(
+                request,
+                "canvas/workflows/pick.html",
+                {"workspace": workspace, "tab": "workflows", "templates": choices},
+            )
         catalogue = {a.id: a for a in api.list_applications()}
         registered = api.list_reg_applications()
     form = WorkflowForm(template, registered, catalogue, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             workflow_id = workflows.create_workflow(
-                request.user,
-                scope,
-                template,
+                workspace,
+                template=template,
                 applications=form.applications(),
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
@@ -74,31 +76,34 @@ def workflow_new(request: HtmxHttpRequest) -> HttpResponse:
             messages.success(request, "Workflow created.")
             return redirect("canvas:workflow", workflow_id=workflow_id)
     context = {"template": template, "form": form}
-    return page(request, "canvas/workflows/new.html", scope, "workflows", context)
+    return render(
+        request, "canvas/workflows/new.html", {"workspace": workspace, "tab": "workflows", **context}
+    )
 
 
 @require_GET
 @permission_required("canvas.view_integrations", raise_exception=True)
 @vary_on_headers("HX-Request")
 def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
-    scope = scope_of(request.user)
-    with scope.client() as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         workflow = api.get_workflow(workflow_id)
         templates = workflows.templates_by_id(api)
         if not request.htmx:
             registered = {r.id: r for r in api.list_reg_applications()}
     chain = workflows.chain_of(workflow, templates)
-    runs.record_seen(scope, [workflow])  # a run the scheduler started shows without waiting for the poll
-    history = runs.history(scope, workflow.id)
+    # a run the scheduler started shows without waiting for the poll
+    runs.record_seen(workspace, workflows=[workflow])
+    history = runs.history(workspace, workflow_id=workflow.id)
     context = {
-        "scope": scope,
+        "workspace": workspace,
         "tab": "workflows",
         "workflow": workflow,
         "template": templates.get(workflow.workflow_template_id or ""),
         "chain": chain,
         "history": history,
         "following": next((r for r in history if r.status == WorkflowRun.Status.RUNNING and r.job_id), None),
-        "starting": runs.starting(scope, workflow.id),
+        "starting": runs.starting(workspace, workflow_id=workflow.id),
     }
     if request.htmx:
         return render(request, "canvas/workflows/detail.html#live", context)
@@ -112,13 +117,17 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("canvas.operate_integrations", raise_exception=True)
 def workflow_delete(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
-    scope = scope_of(request.user)
-    with scope.client() as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         workflow = api.get_workflow(workflow_id)
     if request.method == "POST":
-        if workflows.delete_workflow(request.user, scope, workflow):
+        if workflows.delete_workflow(workspace, workflow=workflow):
             messages.success(request, f"Workflow {workflow.name} deleted.")
         else:
             messages.error(request, f"Canvas had no workflow {workflow.name} to delete.")
         return redirect("canvas:workflows")
-    return page(request, "canvas/workflows/delete.html", scope, "workflows", {"workflow": workflow})
+    return render(
+        request,
+        "canvas/workflows/delete.html",
+        {"workspace": workspace, "tab": "workflows", "workflow": workflow},
+    )

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.dateparse import parse_datetime
 
 from apps.catalogs.client import Catalog, CatalogsClient, DeleteResult
-from apps.catalogs.services.workspace import User, client_for
+from apps.connections.workspace import Workspace
 from apps.core import audit
 
 # Counts are read one catalog at a time (C3 has none); a few at once keep a page of 25 quick.
@@ -45,26 +45,28 @@ def with_counts(api: CatalogsClient, catalogs: list[Catalog]) -> list[CatalogRow
     return [CatalogRow(catalog, items) for catalog, items in zip(catalogs, counts, strict=True)]
 
 
-def create_catalog(user: User, *, name: str) -> Catalog:
+def create_catalog(workspace: Workspace[CatalogsClient], *, name: str) -> Catalog:
     created: list[Catalog] = []
 
     def target() -> audit.Ref:
         return ref(created[0]) if created else audit.Ref("synerise.catalog", "", name)
 
-    with audit.action(user, "catalog.create", target), client_for(user) as api:
+    with audit.action(workspace.person, "catalog.create", target), workspace.client() as api:
         created.append(api.create_catalog(name))
     return created[0]
 
 
-def delete_catalogs(user: User, catalogs: list[Catalog]) -> list[tuple[Catalog, bool]]:
+def delete_catalogs(
+    workspace: Workspace[CatalogsClient], *, catalogs: list[Catalog]
+) -> list[tuple[Catalog, bool]]:
     """Delete the catalogs in one call (C5); each with whether it was deleted, one audit entry each."""
-    with client_for(user) as api:
+    with workspace.client() as api:
         results: list[DeleteResult] = api.delete_catalogs([c.id for c in catalogs])
     done = {r.id: r.result for r in results}
     outcome = [(catalog, done.get(catalog.id, False)) for catalog in catalogs]
     for catalog, deleted in outcome:
         audit.record(
-            user,
+            workspace.person,
             "catalog.delete",
             ref(catalog),
             outcome="ok" if deleted else "failed",
@@ -73,14 +75,14 @@ def delete_catalogs(user: User, catalogs: list[Catalog]) -> list[tuple[Catalog, 
     return outcome
 
 
-def set_filterable(user: User, catalog: Catalog, fields: list[str]) -> Catalog:
+def set_filterable(workspace: Workspace[CatalogsClient], *, catalog: Catalog, fields: list[str]) -> Catalog:
     """Make exactly `fields` filterable: C13 for those added, C14 for those taken away."""
     before = set(catalog.filtered_fields)
     added = [f for f in fields if f not in before]
     removed = [f for f in catalog.filtered_fields if f not in fields]
     with (
-        audit.action(user, "catalog.filtering", ref(catalog), added=added, removed=removed),
-        client_for(user) as api,
+        audit.action(workspace.person, "catalog.filtering", ref(catalog), added=added, removed=removed),
+        workspace.client() as api,
     ):
         if added:
             api.enable_filtering(catalog.id, added)

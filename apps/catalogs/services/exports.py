@@ -13,10 +13,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.catalogs.client import Catalog, ItemPage
+from apps.catalogs.client import Catalog, CatalogsClient, ItemPage
 from apps.catalogs.models import Export
 from apps.catalogs.services import csvfile
-from apps.catalogs.services.workspace import User, client_of, workspace_for
+from apps.catalogs.services.workspace import workspace_for
+from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.core.paging import REMOTE_PAGE_MAX
 from apps.jobs import services as jobs
@@ -31,19 +32,21 @@ def kept_for() -> timedelta:
 
 
 @transaction.atomic
-def start_export(user: User, catalog: Catalog, *, search: str, task_name: str) -> Export:
+def start_export(
+    workspace: Workspace[CatalogsClient], *, catalog: Catalog, search: str, task_name: str
+) -> Export:
     """A queued export job; the view sends the task after commit."""
     what = f"items whose key contains “{search}”" if search else "all items"
     job = jobs.create_job(
         kind="catalog_export",
         label=f"Export {catalog.name} ({what})",
         task_name=task_name,
-        user=user,
+        user=workspace.person,
         permission="catalogs.view_catalogs",
     )
     export = Export.objects.create(
         job=job,
-        connection=workspace_for(user),
+        connection=workspace.connection,
         catalog_id=catalog.id,
         catalog_name=catalog.name,
         search=search,
@@ -67,7 +70,7 @@ def run_export(job_id: int) -> None:
         name = f"catalog-{export.catalog_id}-export-{export.pk}.csv"
         part = folder() / f"{name}.part"
         with (
-            client_of(export.connection) as api,
+            workspace_for(job.run_by, connection=export.connection).client() as api,
             part.open("w", newline="", encoding="utf-8") as out,
             ThreadPoolExecutor(1) as ahead,
         ):

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -29,15 +28,14 @@ from apps.catalogs.client import Catalog, CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile, dryrun
 from apps.catalogs.services.plan import Plan
-from apps.catalogs.services.workspace import client_of
-from apps.connections.models import Connection
+from apps.catalogs.services.workspace import workspace_for
+from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.core.http import ApiNotFound
 from apps.jobs import runner
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
 
-User = AbstractBaseUser | AnonymousUser
 PERMISSION = "catalogs.edit_items"
 BATCH_SIZE = 1000  # C11's limit (docs/api-decisions.md)
 DELETE_BATCH = 100  # C16 deletes one key per call
@@ -58,7 +56,7 @@ def folder_of(imp: CatalogImport) -> Path:
     return Path(settings.CATALOG_IMPORT_DIR) / imp.folder
 
 
-def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedFile) -> CatalogImport:
+def upload(workspace: Workspace[CatalogsClient], *, catalog: Catalog, file: UploadedFile) -> CatalogImport:
     """Keep the file (moved from Django's temporary file, never read into memory; UTF-16 and UTF-32 turned
     into UTF-8 a chunk at a time) and detect its format. Raises Refused for a file too large, one that
     does not fit in the import folder, or one that is not text; a refused or failed upload leaves nothing."""
@@ -78,7 +76,7 @@ def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedF
     folder = Path(settings.CATALOG_IMPORT_DIR) / token
     folder.mkdir(parents=True)
     try:
-        return _keep(user, connection, catalog, file, folder, transcode_from)
+        return _keep(workspace, catalog, file, folder, transcode_from)
     except csvfile.NotText as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise Refused(str(exc)) from exc
@@ -88,7 +86,7 @@ def upload(user: User, connection: Connection, catalog: Catalog, file: UploadedF
 
 
 def _keep(
-    user: User, connection: Connection, catalog: Catalog, file: UploadedFile, folder: Path, source: str
+    workspace: Workspace[CatalogsClient], catalog: Catalog, file: UploadedFile, folder: Path, source: str
 ) -> CatalogImport:
     """Store the file in `folder` (as UTF-8 from `source`, its encoding, when that is given) and record it."""
     target = folder / "upload.csv"
@@ -101,8 +99,9 @@ def _keep(
             for chunk in file.chunks():
                 out.write(chunk)
     sniffed = csvfile.sniff(target)
+    user = workspace.person
     imp = CatalogImport.objects.create(
-        connection=connection,
+        connection=workspace.connection,
         catalog_id=catalog.id,
         catalog_name=catalog.name,
         folder=folder.name,
@@ -115,7 +114,7 @@ def _keep(
         has_header=None if sniffed.first_row and csvfile.looks_like_data(sniffed.first_row) else True,
         key_column=sniffed.key_guess,
         json_columns=sniffed.json_guess,
-        created_by=user if user.is_authenticated else None,
+        created_by=user if user and user.is_authenticated else None,
     )
     audit.record(user, "catalog.import_upload", imp, size=imp.size, catalog=catalog.id)
     return imp
@@ -212,7 +211,9 @@ def stage(imp: CatalogImport) -> str:
 
 
 @transaction.atomic
-def start_dry_run(user: User, imp: CatalogImport, *, choices: dict[str, Any], task_name: str) -> Job:
+def start_dry_run(
+    workspace: Workspace[CatalogsClient], *, imp: CatalogImport, choices: dict[str, Any], task_name: str
+) -> Job:
     """Save how to read the file and queue the dry run; the caller sends `task_name` after commit."""
     if imp.run_id is not None:
         raise jobs.JobFailed("This file is already being imported; upload it again to start over.")
@@ -225,7 +226,7 @@ def start_dry_run(user: User, imp: CatalogImport, *, choices: dict[str, Any], ta
         label=f"Dry run of {imp.filename} into {imp.catalog_name}",
         task_name=task_name,
         target=imp,
-        user=user,
+        user=workspace.person,
         permission=PERMISSION,
     )
     job.result_url = reverse("catalogs:import_detail", args=[imp.pk])
@@ -246,7 +247,7 @@ def check(job_id: int) -> None:
     with jobs.running(job_id) as job:
         if job is None:
             return
-        with client_of(imp.connection) as api:
+        with workspace_for(job.run_by, connection=imp.connection).client() as api:
             counts = dryrun.run(imp, api, job, folder_of(imp))
         jobs.log(job, _summary(counts))
 
@@ -281,16 +282,23 @@ class Stale(Exception):
 
 
 @transaction.atomic
-def start_import(user: User, imp: CatalogImport, api: CatalogsClient, *, task_name: str) -> Job:
+def start_import(workspace: Workspace[CatalogsClient], *, imp: CatalogImport, task_name: str) -> Job:
     """Queue the import of what the dry run showed, a JobItem per batch; the caller sends the task."""
     if stage(imp) != "checked":
         raise Stale("Run the dry run first; an import does only what its dry run showed.")
-    if reason := what_changed(api, imp):
+    with workspace.client() as api:
+        reason = what_changed(api, imp)
+    if reason:
         raise Stale(f"{reason} Run the dry run again to see what the import would do now.")
     counts = imp.counts
     label = f"Import {imp.filename} into {imp.catalog_name}"
     job = jobs.create_job(
-        kind="catalogs.import", label=label, task_name=task_name, target=imp, user=user, permission=PERMISSION
+        kind="catalogs.import",
+        label=label,
+        task_name=task_name,
+        target=imp,
+        user=workspace.person,
+        permission=PERMISSION,
     )
     job.result_url = reverse("catalogs:import_detail", args=[imp.pk])
     job.save(update_fields=["result_url"])
@@ -317,7 +325,10 @@ def run_import(job_id: int) -> None:
     with jobs.running(job_id) as job:
         if job is None:
             return
-        with client_of(imp.connection) as api, Plan(folder_of(imp) / "plan.sqlite") as plan:
+        with (
+            workspace_for(job.run_by, connection=imp.connection).client() as api,
+            Plan(folder_of(imp) / "plan.sqlite") as plan,
+        ):
             work = ImportWork(imp, api, plan)
             try:
                 runner.run(job, work)
@@ -455,5 +466,5 @@ def purge(now: datetime | None = None) -> int:
     return gone
 
 
-def for_workspace(connection: Connection) -> Any:
-    return CatalogImport.objects.filter(connection=connection).select_related("dry_run", "run")
+def for_workspace(workspace: Workspace[CatalogsClient]) -> Any:
+    return CatalogImport.objects.filter(connection=workspace.connection).select_related("dry_run", "run")

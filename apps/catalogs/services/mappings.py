@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apps.catalogs.client import Catalog, CatalogsClient, Mapping
-from apps.catalogs.services.workspace import User, client_for
+from apps.connections.workspace import Workspace
 from apps.core import audit
 
 
@@ -22,13 +22,13 @@ def find_mapping(api: CatalogsClient, catalog_id: int, key: str) -> Mapping | No
 
 
 def create_mapping(
-    user: User, catalog: Catalog, *, action: str, param_key: str, fields: list[str]
+    workspace: Workspace[CatalogsClient], *, catalog: Catalog, action: str, param_key: str, fields: list[str]
 ) -> Mapping:
     """Add the mapping (C21), then its enrichment fields (C12) when some are chosen."""
     target = audit.Ref("synerise.catalog_mapping", "", f"{catalog.name}: {action} / {param_key}")
     with (
-        audit.action(user, "catalog_mapping.create", target, fields=fields) as detail,
-        client_for(user) as api,
+        audit.action(workspace.person, "catalog_mapping.create", target, fields=fields) as detail,
+        workspace.client() as api,
     ):
         mapping = api.add_mapping(catalog.id, action=action, param_key=param_key)
         detail["id"] = mapping.bp_action_param_key
@@ -38,15 +38,22 @@ def create_mapping(
     return mapping
 
 
-def change_enrichment(user: User, catalog: Catalog, mapping: Mapping, fields: list[str]) -> None:
+def change_enrichment(
+    workspace: Workspace[CatalogsClient], *, catalog: Catalog, mapping: Mapping, fields: list[str]
+) -> None:
     before = mapping.enrichment_fields
     with (
-        audit.action(user, "catalog_mapping.update", ref(mapping, catalog), before=before, after=fields),
-        client_for(user) as api,
+        audit.action(
+            workspace.person, "catalog_mapping.update", ref(mapping, catalog), before=before, after=fields
+        ),
+        workspace.client() as api,
     ):
         api.change_enrichment(catalog.id, action=mapping.action, param_key=mapping.param_key, fields=fields)
 
 
-def delete_mapping(user: User, catalog: Catalog, mapping: Mapping) -> None:
-    with audit.action(user, "catalog_mapping.delete", ref(mapping, catalog)), client_for(user) as api:
+def delete_mapping(workspace: Workspace[CatalogsClient], *, catalog: Catalog, mapping: Mapping) -> None:
+    with (
+        audit.action(workspace.person, "catalog_mapping.delete", ref(mapping, catalog)),
+        workspace.client() as api,
+    ):
         api.delete_mapping(mapping.bp_action_param_key)

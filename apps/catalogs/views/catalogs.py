@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.catalogs.client import Catalog, CatalogsClient
 from apps.catalogs.forms.catalogs import CatalogFilterForm, CatalogForm, DeleteCatalogsForm
 from apps.catalogs.services import catalogs
-from apps.catalogs.services.workspace import client_for
+from apps.catalogs.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiNotFound
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number, whole_number
@@ -23,11 +23,12 @@ from apps.core.remote_errors import Place, place_remote_errors
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 @vary_on_headers("HX-Request")
 def catalog_list(request: HtmxHttpRequest) -> HttpResponse:
+    workspace = workspace_for(request.user)
     form = CatalogFilterForm(request.GET)
     form.is_valid()
     search, order = form.cleaned_data.get("q") or None, form.cleaned_data.get("order") or "id"
     number = page_number(request)
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         result = api.list_catalogs(
             search=search, order_by=order, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
@@ -40,10 +41,11 @@ def catalog_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def catalog_new(request: HtmxHttpRequest) -> HttpResponse:
+    workspace = workspace_for(request.user)
     form = CatalogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            catalog = catalogs.create_catalog(request.user, name=form.cleaned_data["name"])
+            catalog = catalogs.create_catalog(workspace, name=form.cleaned_data["name"])
         except ApiError as exc:
             place_remote_errors(exc, form, lambda path: Place(form, "name") if path == "name" else None)
         else:
@@ -56,9 +58,10 @@ def catalog_new(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def catalog_delete(request: HtmxHttpRequest) -> HttpResponse:
+    workspace = workspace_for(request.user)
     numbers = [whole_number(v) for v in request.POST.getlist("id") or request.GET.getlist("id")]
     ids = [number for number in numbers if number is not None][:100]
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         chosen = _existing(api, list(dict.fromkeys(ids)))
         counts = {row.catalog.id: row.items for row in catalogs.with_counts(api, chosen)}
     if not chosen:
@@ -66,7 +69,7 @@ def catalog_delete(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("catalogs:list")
     form = DeleteCatalogsForm(chosen, request.POST if "confirm" in request.POST else None, counts=counts)
     if form.is_bound and form.is_valid():
-        for catalog, deleted in catalogs.delete_catalogs(request.user, chosen):
+        for catalog, deleted in catalogs.delete_catalogs(workspace, catalogs=chosen):
             if deleted:
                 messages.success(request, f"Catalog {catalog.name} deleted with its items and mappings.")
             else:

@@ -12,7 +12,7 @@ from apps.catalogs import tasks
 from apps.catalogs.forms.items import ItemSearchForm
 from apps.catalogs.models import Export
 from apps.catalogs.services import exports
-from apps.catalogs.services.workspace import client_for, workspace_for
+from apps.catalogs.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.jobs import enqueue
 from apps.jobs import services as jobs
@@ -21,11 +21,12 @@ from apps.jobs import services as jobs
 @require_POST
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 def export_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    workspace = workspace_for(request.user)
     form = ItemSearchForm(request.POST)
     search = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
-    export = exports.start_export(request.user, catalog, search=search, task_name=tasks.run_export.name)
+    export = exports.start_export(workspace, catalog=catalog, search=search, task_name=tasks.run_export.name)
     enqueue.send(tasks.run_export, export.job_id)
     return redirect("catalogs:export", export.pk)
 
@@ -59,7 +60,8 @@ def export_download(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _mine(request: HtmxHttpRequest, pk: int) -> Export:
     """An export of the person's current workspace (another workspace's is not found)."""
+    workspace = workspace_for(request.user)
     export = get_object_or_404(Export.objects.select_related("job"), pk=pk)
-    if export.connection_id != workspace_for(request.user).pk:
+    if export.connection_id != workspace.connection.pk:
         raise Http404("No such export")
     return export

@@ -10,11 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.catalogs import tasks
+from apps.catalogs.client import CatalogsClient
 from apps.catalogs.forms.imports import ReadForm, UploadForm
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile, imports
 from apps.catalogs.services.plan import FATES, Plan, PlanPage
-from apps.catalogs.services.workspace import client_for, workspace_for
+from apps.catalogs.services.workspace import workspace_for
+from apps.connections.workspace import Workspace
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.jobs import enqueue
 from apps.jobs import services as jobs_services
@@ -34,30 +36,31 @@ FATE_LABELS = {
 @require_http_methods(["GET", "POST"])
 @permission_required(EDIT, raise_exception=True)
 def import_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
-    connection = workspace_for(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, limit=imports.limit())
     if request.method == "POST" and form.is_valid():
         try:
-            imp = imports.upload(request.user, connection, catalog, form.cleaned_data["file"])
+            imp = imports.upload(workspace, catalog=catalog, file=form.cleaned_data["file"])
         except imports.Refused as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("catalogs:import_detail", pk=imp.pk)
-    recent = imports.for_workspace(connection).filter(catalog_id=catalog_id)[:10]
+    recent = imports.for_workspace(workspace).filter(catalog_id=catalog_id)[:10]
     context = {"catalog": catalog, "form": form, "recent": recent}
     return render(request, "catalogs/imports/start.html", context)
 
 
-def _import(request: HtmxHttpRequest, pk: int) -> CatalogImport:
-    return get_object_or_404(imports.for_workspace(workspace_for(request.user)), pk=pk)
+def _import(workspace: Workspace[CatalogsClient], pk: int) -> CatalogImport:
+    return get_object_or_404(imports.for_workspace(workspace), pk=pk)
 
 
 @require_GET
 @permission_required(EDIT, raise_exception=True)
 def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    imp = _import(request, pk)
+    workspace = workspace_for(request.user)
+    imp = _import(workspace, pk)
     stage = imports.stage(imp)
     context: dict[str, object] = {"imp": imp, "stage": stage, "fate_labels": FATE_LABELS}
     if stage in ("settings", "check_failed"):
@@ -68,7 +71,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context["header_problem"] = csvfile.header_problem(sniffed.header) if sniffed.header else ""
         context["form"] = ReadForm(initial=_choices(imp), header=sniffed.header)
     if stage == "checked":
-        with client_for(request.user) as api:
+        with workspace.client() as api:
             context["stale"] = imports.what_changed(api, imp)
     if stage in ("checked", "importing", "imported"):
         context.update(_report(request, imp))
@@ -105,7 +108,7 @@ def _choices(imp: CatalogImport) -> dict[str, object]:
 @require_GET
 @permission_required(EDIT, raise_exception=True)
 def import_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    imp = _import(request, pk)
+    imp = _import(workspace_for(request.user), pk)
     stage = imports.stage(imp)
     if stage != request.GET.get("stage", stage) or stage == "checked":
         return HttpResponse(headers={"HX-Refresh": "true"})  # the page has more to show now
@@ -118,8 +121,9 @@ def import_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(EDIT, raise_exception=True)
 def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user)
     """'Preview again' saves how to read the file; 'Run the dry run' also queues the dry run."""
-    imp = _import(request, pk)
+    imp = _import(workspace, pk)
     data = request.POST.copy()
     header = data.get("first_row", "") != "data"
     if header != (imp.has_header is not False):
@@ -144,7 +148,7 @@ def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect("catalogs:import_detail", pk=pk)
     try:
         job = imports.start_dry_run(
-            request.user, imp, choices=form.cleaned_data, task_name=tasks.check_import.name
+            workspace, imp=imp, choices=form.cleaned_data, task_name=tasks.check_import.name
         )
     except jobs_services.JobFailed as exc:
         messages.error(request, str(exc))
@@ -156,10 +160,10 @@ def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(EDIT, raise_exception=True)
 def import_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    imp = _import(request, pk)
+    workspace = workspace_for(request.user)
+    imp = _import(workspace, pk)
     try:
-        with client_for(request.user) as api:
-            job = imports.start_import(request.user, imp, api, task_name=tasks.run_import.name)
+        job = imports.start_import(workspace, imp=imp, task_name=tasks.run_import.name)
     except imports.Stale as exc:
         messages.error(request, str(exc))
         return redirect("catalogs:import_detail", pk=pk)
@@ -171,7 +175,7 @@ def import_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @permission_required(EDIT, raise_exception=True)
 def import_again(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Back to the settings of a checked import, to change them and run the dry run again."""
-    imp = _import(request, pk)
+    imp = _import(workspace_for(request.user), pk)
     imports.reopen(imp)
     return redirect("catalogs:import_detail", pk=pk)
 
@@ -179,7 +183,7 @@ def import_again(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(EDIT, raise_exception=True)
 def import_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    imp = _import(request, pk)
+    imp = _import(workspace_for(request.user), pk)
     job = imp.run or imp.dry_run
     if job is None:
         raise Http404
@@ -194,7 +198,7 @@ def import_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(EDIT, raise_exception=True)
 def import_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    job = _import(request, pk).run
+    job = _import(workspace_for(request.user), pk).run
     if job is not None and jobs_tasks.retry(job, user=request.user):
         messages.success(request, "Queued again: the failed batches and the ones not yet sent.")
     else:
@@ -205,7 +209,7 @@ def import_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required(EDIT, raise_exception=True)
 def import_bad_rows(request: HtmxHttpRequest, pk: int) -> FileResponse:
-    imp = _import(request, pk)
+    imp = _import(workspace_for(request.user), pk)
     path = imports.folder_of(imp) / "bad-rows.csv"
     if imports.stage(imp) not in ("checked", "importing", "imported") or not path.exists():
         raise Http404("The dry run has not finished.")

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.catalogs.forms.items import ItemForm, ItemSearchForm, KeysForm
 from apps.catalogs.services import catalogs, items
-from apps.catalogs.services.workspace import client_for
+from apps.catalogs.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -25,15 +25,16 @@ from apps.core.remote_errors import Place, place_remote_errors
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 @vary_on_headers("HX-Request")
 def catalog_detail(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
+    workspace = workspace_for(request.user)
     form = ItemSearchForm(request.GET)
     form.is_valid()
     search = form.cleaned_data.get("q", "")
     number = page_number(request)
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         keys = api.catalog_keys(catalog_id)
         result = api.list_items(catalog_id, search=search, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    columns = items.columns_for(request.user, catalog_id, keys)
+    columns = items.columns_for(workspace, catalog_id=catalog_id, keys=keys)
     rows = items.table_rows(result.data, columns)
     page = RemotePage.of(rows, number=number, limit=PAGE_SIZE, total=result.meta_data.total_count)
     context = {
@@ -52,18 +53,20 @@ def catalog_detail(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 @require_POST
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 def columns_choose(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         keys = api.catalog_keys(catalog_id)
     form = KeysForm(keys, request.POST)
     if form.is_valid():
-        items.choose_columns(request.user, catalog_id, form.cleaned_data["keys"])
+        items.choose_columns(workspace, catalog_id=catalog_id, columns=form.cleaned_data["keys"])
     return redirect_next(request, reverse("catalogs:detail", args=[catalog_id]))
 
 
 @require_GET
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         item = api.get_item(catalog_id, item_id)
         keys = api.catalog_keys(catalog_id)
@@ -75,15 +78,16 @@ def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.edit_items", raise_exception=True)
 def item_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         keys = api.catalog_keys(catalog_id)
     form = ItemForm(request.POST or None, keys=keys)
     if request.method == "POST" and form.is_valid():
         try:
             item = items.add_item(
-                request.user,
-                catalog,
+                workspace,
+                catalog=catalog,
                 key=form.cleaned_data["item_key"],
                 properties=form.cleaned_data["properties"],
             )
@@ -99,14 +103,17 @@ def item_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.edit_items", raise_exception=True)
 def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         item = api.get_item(catalog_id, item_id)
         keys = api.catalog_keys(catalog_id)
     form = ItemForm(request.POST or None, keys=keys, properties=item.properties)
     if request.method == "POST" and form.is_valid():
         try:
-            items.update_item(request.user, catalog, item, form.cleaned_data["properties"])
+            items.update_item(
+                workspace, catalog=catalog, item=item, properties=form.cleaned_data["properties"]
+            )
         except ApiError as exc:
             place_remote_errors(exc, form, lambda path: _place(form, path))
         else:
@@ -120,11 +127,12 @@ def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.edit_items", raise_exception=True)
 def item_delete(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         item = api.get_item(catalog_id, item_id)
     if request.method == "POST":
-        items.delete_item(request.user, catalog, item)
+        items.delete_item(workspace, catalog=catalog, item=item)
         messages.success(request, f"Item {item.item_key} deleted.")
         return redirect("catalogs:detail", catalog_id)
     return render(request, "catalogs/items/delete.html", {"catalog": catalog, "item": item})
@@ -134,7 +142,8 @@ def item_delete(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> Http
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 def filtering(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     """Which keys are filterable: everyone sees them, admins change them."""
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         keys = api.catalog_keys(catalog_id)
     form = KeysForm(
@@ -144,7 +153,7 @@ def filtering(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
         if not request.user.has_perm("catalogs.manage_catalogs"):
             raise PermissionDenied
         if form.is_valid():
-            catalogs.set_filterable(request.user, catalog, form.cleaned_data["keys"])
+            catalogs.set_filterable(workspace, catalog=catalog, fields=form.cleaned_data["keys"])
             messages.success(request, "Filterable keys saved.")
             return redirect("catalogs:filtering", catalog_id)
     return render(request, "catalogs/items/filtering.html", {"catalog": catalog, "form": form, "keys": keys})

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.catalogs.forms.mappings import MappingForm
 from apps.catalogs.services import mappings
-from apps.catalogs.services.workspace import client_for
+from apps.catalogs.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiError
 from apps.core.remote_errors import Place, place_remote_errors
@@ -21,7 +21,8 @@ FIELDS = {"action": "action", "paramKey": "param_key", "enrichmentFields": "fiel
 @require_GET
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         found = mappings.mappings_of(api, catalog_id)
     return render(request, "catalogs/mappings/list.html", {"catalog": catalog, "mappings": found})
@@ -30,7 +31,8 @@ def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         keys = api.catalog_keys(catalog_id)
     form = MappingForm(keys, request.POST or None)
@@ -38,8 +40,8 @@ def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             mappings.create_mapping(
-                request.user,
-                catalog,
+                workspace,
+                catalog=catalog,
                 action=data["action"],
                 param_key=data["param_key"],
                 fields=data["fields"],
@@ -57,7 +59,8 @@ def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         keys = api.catalog_keys(catalog_id)
         mapping = mappings.find_mapping(api, catalog_id, key)
@@ -68,7 +71,9 @@ def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         try:
-            mappings.change_enrichment(request.user, catalog, mapping, form.cleaned_data["fields"])
+            mappings.change_enrichment(
+                workspace, catalog=catalog, mapping=mapping, fields=form.cleaned_data["fields"]
+            )
         except ApiError as exc:
             place_remote_errors(exc, form, lambda path: _place(form, path))
         else:
@@ -82,13 +87,14 @@ def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def mapping_delete(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id)
         mapping = mappings.find_mapping(api, catalog_id, key)
     if mapping is None:
         raise Http404("No such mapping")
     if request.method == "POST":
-        mappings.delete_mapping(request.user, catalog, mapping)
+        mappings.delete_mapping(workspace, catalog=catalog, mapping=mapping)
         messages.success(request, f"Mapping of {mapping.action} / {mapping.param_key} deleted.")
         return redirect("catalogs:mappings", catalog_id)
     return render(request, "catalogs/mappings/delete.html", {"catalog": catalog, "mapping": mapping})

@@ -20,7 +20,7 @@ from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import BulkRun, DeletedRecord
 from apps.content.services import deleted, schedule
 from apps.content.services.records import IDS_PER_CALL, bring_to, missing_required, newer_drafts
-from apps.content.services.workspace import client_of
+from apps.content.services.workspace import workspace_for
 from apps.core import audit
 from apps.core.http import RETRYABLE, ApiError, ApiNotFound, ApiUnavailable
 from apps.core.paging import REMOTE_PAGE_MAX
@@ -180,7 +180,7 @@ def run(job_id: int) -> None:
     with jobs.running(job_id) as job:
         if job is None:
             return
-        with client_of(bulk.connection) as api:
+        with workspace_for(None, connection=bulk.connection).client() as api:
             runner.run(job, BulkWork(job, bulk, api, schema))
 
 

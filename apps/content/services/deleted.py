@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.utils import timezone
 
-from apps.connections.models import Connection
+from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
 from apps.content.models import DeletedRecord
 from apps.content.services import schedule
-from apps.content.services.records import name_initial
-from apps.content.services.workspace import User, client_of, record_ref, workspace_for
+from apps.content.services.records import name_initial, record_ref
 from apps.core import audit
 from apps.core.http import ApiError
 from apps.core.paging import REMOTE_PAGE_MAX
@@ -23,38 +23,35 @@ class UndoExpired(Exception):
     """The snapshot is older than seven days or was restored already."""
 
 
-def recently_deleted(connection: Connection) -> Any:
+def recently_deleted(workspace: Workspace[BrickworksClient]) -> Any:
     """What can still be restored in this workspace, newest first."""
     since = timezone.now() - DeletedRecord.KEEP
-    return DeletedRecord.objects.filter(connection=connection, deleted_at__gte=since)
+    return DeletedRecord.objects.filter(connection=workspace.connection, deleted_at__gte=since)
 
 
-def delete_record(user: User, schema: Schema, record: Record) -> DeletedRecord:
+def delete_record(workspace: Workspace[BrickworksClient], *, schema: Schema, record: Record) -> DeletedRecord:
     """Snapshot the record with its versions, then delete it; the snapshot is what Undo re-creates."""
-    connection = workspace_for(user)
-    with audit.action(user, "record.delete", record_ref(schema, record)), client_of(connection) as api:
-        return delete_with_snapshot(api, user, connection, schema, record.id)
+    with (
+        audit.action(workspace.person, "record.delete", record_ref(schema, record)),
+        workspace.client() as api,
+    ):
+        snapshot = _keep_snapshot(api, workspace, schema, record.id)
+        try:
+            api.delete_record(schema.id, record.id)
+        except ApiError:
+            snapshot.delete()
+            raise
+        schedule.forget(workspace.connection, record.id)
+        return snapshot
 
 
-def delete_with_snapshot(
-    api: BrickworksClient, user: User | None, connection: Connection, schema: Schema, record_id: str
-) -> DeletedRecord:
-    snapshot = keep_snapshot(api, user, connection, schema, record_id)
-    try:
-        api.delete_record(schema.id, record_id)
-    except ApiError:
-        snapshot.delete()
-        raise
-    schedule.forget(connection, record_id)
-    return snapshot
-
-
-def keep_snapshot(
-    api: BrickworksClient, user: User | None, connection: Connection, schema: Schema, record_id: str
+def _keep_snapshot(
+    api: BrickworksClient, workspace: Workspace[BrickworksClient], schema: Schema, record_id: str
 ) -> DeletedRecord:
     content = snapshot_of(api, schema.id, record_id)
+    user = workspace.person
     return DeletedRecord.objects.create(
-        connection=connection,
+        connection=workspace.connection,
         schema_id=schema.id,
         app_id=schema.app_id,
         record_id=record_id,
@@ -81,9 +78,9 @@ def snapshot_of(api: BrickworksClient, schema_id: str, record_id: str) -> dict[s
     }
 
 
-def undo_delete(user: User, deleted: DeletedRecord) -> Record:
-    """Re-create a deleted record in the workspace it was deleted from: its live version published
-    again, its newer draft as a draft on top."""
+def undo_delete(workspace: Workspace[BrickworksClient], *, deleted: DeletedRecord) -> Record:
+    """Re-create a deleted record in the workspace it was deleted from, whichever the person works in
+    now: its live version published again, its newer draft as a draft on top."""
     if not deleted.can_undo:
         raise UndoExpired(
             f"{deleted} can no longer be restored (restored already, or deleted over 7 days ago)."
@@ -95,7 +92,8 @@ def undo_delete(user: User, deleted: DeletedRecord) -> Record:
     live = next((v for v in reversed(versions) if v.status == "PUBLISHED"), None)
     newest = versions[-1]
     ref = audit.Ref("brickworks.record", deleted.record_id, f"{deleted.app_id}/{deleted}")
-    with audit.action(user, "record.undo_delete", ref) as detail, client_of(deleted.connection) as api:
+    where = replace(workspace, connection=deleted.connection)
+    with audit.action(workspace.person, "record.undo_delete", ref) as detail, where.client() as api:
         schema = api.get_schema(deleted.schema_id)
         first = live or newest
         status = first.status if schema.is_simple else ("PUBLISHED" if live else "DRAFT")

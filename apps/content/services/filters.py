@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.connections.workspace import Workspace
+from apps.content.client import BrickworksClient
 from apps.content.models import SavedFilter
-from apps.content.services.workspace import User, workspace_for
 from apps.core import audit
 
 
-def saved_filters(user: User, app_id: str) -> Any:
-    return SavedFilter.objects.filter(user=user, connection=workspace_for(user), app_id=app_id)
+def saved_filters(workspace: Workspace[BrickworksClient], *, app_id: str) -> Any:
+    return SavedFilter.objects.filter(user=workspace.person, connection=workspace.connection, app_id=app_id)
 
 
-def save_filter(user: User, app_id: str, *, name: str, query: str) -> SavedFilter:
+def save_filter(workspace: Workspace[BrickworksClient], *, app_id: str, name: str, query: str) -> SavedFilter:
     saved, _ = SavedFilter.objects.update_or_create(
-        user=user, connection=workspace_for(user), app_id=app_id, name=name, defaults={"query": query}
+        user=workspace.person,
+        connection=workspace.connection,
+        app_id=app_id,
+        name=name,
+        defaults={"query": query},
     )
-    audit.record(user, "saved_filter.save", saved, query=saved.query)
+    audit.record(workspace.person, "saved_filter.save", saved, query=saved.query)
     return saved
 
 
-def delete_filter(user: User, pk: int) -> None:
-    saved = SavedFilter.objects.filter(pk=pk, user=user).first()
+def delete_filter(workspace: Workspace[BrickworksClient], *, pk: int) -> None:
+    saved = SavedFilter.objects.filter(pk=pk, user=workspace.person).first()
     if saved is not None:
-        audit.record(user, "saved_filter.delete", saved)
+        audit.record(workspace.person, "saved_filter.delete", saved)
         saved.delete()

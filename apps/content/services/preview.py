@@ -7,10 +7,10 @@ import hashlib
 import json
 from typing import Any
 
+from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import TestProfile
 from apps.content.services.richtext import clean_html
-from apps.content.services.workspace import User, workspace_for
 from apps.core import audit
 from apps.core.http import ApiNotFound
 
@@ -85,21 +85,21 @@ def frame_document(html: str) -> str:
     )
 
 
-def profiles_of(user: User) -> Any:
-    return TestProfile.objects.filter(connection=workspace_for(user))
+def profiles_of(workspace: Workspace[BrickworksClient]) -> Any:
+    return TestProfile.objects.filter(connection=workspace.connection)
 
 
-def save_test_profile(user: User, *, name: str, **identifier: Any) -> TestProfile:
+def save_test_profile(workspace: Workspace[BrickworksClient], *, name: str, **identifier: Any) -> TestProfile:
     """Save (or replace, by name) a test profile for everyone in the person's workspace."""
     profile, _ = TestProfile.objects.update_or_create(
-        connection=workspace_for(user), name=name, defaults={**identifier, "created_by": user}
+        connection=workspace.connection, name=name, defaults={**identifier, "created_by": workspace.person}
     )
-    audit.record(user, "test_profile.save", profile)
+    audit.record(workspace.person, "test_profile.save", profile)
     return profile
 
 
-def delete_test_profile(user: User, pk: int) -> None:
-    profile = profiles_of(user).filter(pk=pk).first()
+def delete_test_profile(workspace: Workspace[BrickworksClient], *, pk: int) -> None:
+    profile = profiles_of(workspace).filter(pk=pk).first()
     if profile is not None:
-        audit.record(user, "test_profile.delete", profile)
+        audit.record(workspace.person, "test_profile.delete", profile)
         profile.delete()

@@ -6,13 +6,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
-from apps.content.services.workspace import User, client_for, record_ref
 from apps.core import audit
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 
 EDITABLE = ["DRAFT", "SCHEDULED", "UNPUBLISHED"]
+
+
+def record_ref(schema: Schema, record: Record | None, record_id: str = "") -> audit.Ref:
+    name = record.name if record else ""
+    return audit.Ref(
+        "brickworks.record", record.id if record else record_id, f"{schema.app_id}/{name or record_id}"
+    )
 
 
 def working_version(api: BrickworksClient, schema: Schema, record_id: str) -> Record:
@@ -55,7 +62,12 @@ def newer_drafts(api: BrickworksClient, schema: Schema, records: list[Record]) -
 
 
 def create_record(
-    user: User, schema: Schema, *, values: dict[str, Any], status: str, **fields: Any
+    workspace: Workspace[BrickworksClient],
+    *,
+    schema: Schema,
+    values: dict[str, Any],
+    status: str,
+    **fields: Any,
 ) -> Record:
     created: list[Record] = []
 
@@ -64,7 +76,10 @@ def create_record(
             return record_ref(schema, created[0])
         return audit.Ref("brickworks.schema", schema.id, schema.app_id)
 
-    with audit.action(user, "record.create", target, status=status) as detail, client_for(user) as api:
+    with (
+        audit.action(workspace.person, "record.create", target, status=status) as detail,
+        workspace.client() as api,
+    ):
         created.append(api.create_record(schema.id, values=values, status=status, **fields))
         detail["record"] = created[0].id
         detail["version"] = created[0].record_version
@@ -78,10 +93,10 @@ def changes_live(schema: Schema, version: Record, *, publish: bool) -> bool:
 
 
 def save_record(
-    user: User,
+    workspace: Workspace[BrickworksClient],
+    *,
     schema: Schema,
     record: Record,
-    *,
     publish: bool,
     last_updated_at: str | None,
     **content: Any,
@@ -94,11 +109,12 @@ def save_record(
     """
     if publish and record.status == "PUBLISHED" and _unchanged(schema, record, content):
         raise AlreadyLive(f"{record.name} is already live; nothing changed.")
+    user = workspace.person
     live = changes_live(schema, record, publish=publish)
     if live and not (user is not None and user.has_perm("content.publish_content")):
         raise PermissionDenied("Changing live content is publishing.")
     action = "record.publish" if live else "record.update"
-    with audit.action(user, action, record_ref(schema, record)) as detail, client_for(user) as api:
+    with audit.action(user, action, record_ref(schema, record)) as detail, workspace.client() as api:
         saved = write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
         detail["version"] = saved.record_version
     return saved
@@ -119,9 +135,9 @@ def _unchanged(schema: Schema, record: Record, content: dict[str, Any]) -> bool:
     )
 
 
-def unpublish_record(user: User, schema: Schema, record: Record) -> Record:
+def unpublish_record(workspace: Workspace[BrickworksClient], *, schema: Schema, record: Record) -> Record:
     ref = record_ref(schema, record)
-    with audit.action(user, "record.unpublish", ref) as detail, client_for(user) as api:
+    with audit.action(workspace.person, "record.unpublish", ref) as detail, workspace.client() as api:
         done = api.update_record(schema.id, record.id, status="UNPUBLISHED", from_state="PUBLISHED")
         detail["version"] = done.record_version
     return done
@@ -176,10 +192,10 @@ def bring_to(api: BrickworksClient, schema: Schema, record_id: str, action: str)
     return f"Published: version {done.record_version} is live"
 
 
-def duplicate_record(user: User, schema: Schema, record: Record) -> Record:
+def duplicate_record(workspace: Workspace[BrickworksClient], *, schema: Schema, record: Record) -> Record:
     with (
-        audit.action(user, "record.duplicate", record_ref(schema, record)) as detail,
-        client_for(user) as api,
+        audit.action(workspace.person, "record.duplicate", record_ref(schema, record)) as detail,
+        workspace.client() as api,
     ):
         copy = api.duplicate_record(schema.id, record.id)
         detail["copy"] = copy.id
@@ -207,7 +223,9 @@ class DraftInTheWay(Exception):
     """Restoring would overwrite a draft that someone is working on."""
 
 
-def restore_version(user: User, schema: Schema, version: RecordVersion, latest: RecordVersion) -> Record:
+def restore_version(
+    workspace: Workspace[BrickworksClient], *, schema: Schema, version: RecordVersion, latest: RecordVersion
+) -> Record:
     """Make a past version's content the new draft; never publishes, never overwrites a draft."""
     if latest.status in ("DRAFT", "SCHEDULED") and latest.record_version != version.record_version:
         raise DraftInTheWay(
@@ -215,8 +233,8 @@ def restore_version(user: User, schema: Schema, version: RecordVersion, latest: 
             "it before restoring another version, so that its changes are not lost."
         )
     ref = record_ref(schema, latest)
-    restoring = audit.action(user, "record.restore", ref, restored=version.record_version)
-    with restoring as detail, client_for(user) as api:
+    restoring = audit.action(workspace.person, "record.restore", ref, restored=version.record_version)
+    with restoring as detail, workspace.client() as api:
         draft = api.update_record(
             schema.id,
             latest.id,

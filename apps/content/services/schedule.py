@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from apps.connections import services as connections
 from apps.connections.models import Connection
+from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, Record
 from apps.content.models import ScheduledAction
 from apps.content.services.records import bring_to, working_version
@@ -41,11 +40,11 @@ def version_acted_on(api: BrickworksClient, schema: Any, record_id: str, action:
 
 
 def schedule(
-    user: AbstractBaseUser, *, schema: Any, record: Record, action: str, at: datetime
+    workspace: Workspace[BrickworksClient], *, schema: Any, record: Record, action: str, at: datetime
 ) -> ScheduledAction:
     """Schedule an action on a record; `record` is the version it acts on (`version_acted_on`),
     whose name the schedule keeps."""
-    connection = workspace_for(user)
+    connection, user = workspace.connection, workspace.person
     if ScheduledAction.objects.filter(
         connection=connection, record_id=record.id, action=action, state__in=ScheduledAction.OPEN
     ).exists():
@@ -84,7 +83,7 @@ def renew_lease(pk: int) -> None:
 
 
 def _perform(item: ScheduledAction) -> str:
-    with BrickworksClient(connections.http_for(item.connection, retries=0)) as api:
+    with workspace_for(item.created_by, connection=item.connection).client(retries=0) as api:
         return bring_to(api, api.get_schema(item.schema_id), item.record_id, item.action)
 
 
@@ -109,6 +108,6 @@ def _iso(at: datetime) -> str:
     return scheduling.iso(at)
 
 
-def in_workspace(user: AbstractBaseUser) -> Any:
-    """The scheduled actions of the person's current workspace."""
-    return ScheduledAction.objects.filter(connection=workspace_for(user))
+def in_workspace(workspace: Workspace[BrickworksClient]) -> Any:
+    """The scheduled actions of the workspace."""
+    return ScheduledAction.objects.filter(connection=workspace.connection)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, ExternalSource, Schema
-from apps.content.services.workspace import User, client_for
 from apps.core import audit
 from apps.core.paging import REMOTE_PAGE_MAX
 
@@ -18,40 +18,44 @@ def record_counts(api: BrickworksClient, schema: Schema) -> dict[str, int]:
     }
 
 
-def create_schema(user: User, *, app_id: str, **fields: Any) -> Schema:
-    with audit.action(user, "schema.create", audit.Ref("brickworks.schema", "", app_id)) as detail:
-        with client_for(user) as api:
+def create_schema(workspace: Workspace[BrickworksClient], *, app_id: str, **fields: Any) -> Schema:
+    ref = audit.Ref("brickworks.schema", "", app_id)
+    with audit.action(workspace.person, "schema.create", ref) as detail:
+        with workspace.client() as api:
             schema = api.create_schema(app_id=app_id, **fields)
         detail["id"] = schema.id
     return schema
 
 
-def update_schema(user: User, schema: Schema, **fields: Any) -> Schema:
+def update_schema(workspace: Workspace[BrickworksClient], *, schema: Schema, **fields: Any) -> Schema:
     """Save a schema's name, description and fields; the audit entry names the fields removed."""
     removed = [name for name in schema.fields if name not in (fields.get("fields") or schema.fields)]
     ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
-    with audit.action(user, "schema.update", ref, removed=removed), client_for(user) as api:
+    with audit.action(workspace.person, "schema.update", ref, removed=removed), workspace.client() as api:
         return api.update_schema(schema.id, **fields)
 
 
-def delete_schema(user: User, schema: Schema, *, records: int) -> None:
+def delete_schema(workspace: Workspace[BrickworksClient], *, schema: Schema, records: int) -> None:
     ref = audit.Ref("brickworks.schema", schema.id, schema.app_id)
-    with audit.action(user, "schema.delete", ref, records=records), client_for(user) as api:
+    with audit.action(workspace.person, "schema.delete", ref, records=records), workspace.client() as api:
         api.delete_schema(schema.id)
 
 
-def save_source(user: User, source: ExternalSource | None, **fields: Any) -> ExternalSource:
+def save_source(
+    workspace: Workspace[BrickworksClient], *, source: ExternalSource | None, **fields: Any
+) -> ExternalSource:
     """Create a source (None) or change one."""
     ref = audit.Ref("brickworks.external_source", source.id if source else "", fields["name"])
-    with audit.action(user, "source.update" if source else "source.create", ref), client_for(user) as api:
+    action = "source.update" if source else "source.create"
+    with audit.action(workspace.person, action, ref), workspace.client() as api:
         if source:
             return api.update_external_source(source.id, **fields)
         return api.create_external_source(**fields)
 
 
-def delete_source(user: User, source: ExternalSource) -> None:
+def delete_source(workspace: Workspace[BrickworksClient], *, source: ExternalSource) -> None:
     ref = audit.Ref("brickworks.external_source", source.id, source.name)
-    with audit.action(user, "source.delete", ref), client_for(user) as api:
+    with audit.action(workspace.person, "source.delete", ref), workspace.client() as api:
         api.delete_external_source(source.id)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.content import tasks
 from apps.content.models import BulkRun
 from apps.content.services import bulk
-from apps.content.services.workspace import client_for, workspace_for
+from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import enqueue, runner
 from apps.jobs import services as jobs_services
@@ -40,7 +40,7 @@ def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     if not ids and not everything:
         messages.warning(request, "Select at least one record first.")
         return redirect("content:records", app_id=app_id)
-    with client_for(request.user) as api:
+    with workspace_for(request.user).client() as api:
         schema = api.get_schema(app_id)
         try:
             records = bulk.select(
@@ -56,7 +56,7 @@ def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
         verdicts = bulk.readiness(api, schema, operation, records)
     ready = [v.record for v in verdicts if v.outcome == "ready"]
     if request.method == "POST" and ready:
-        connection = workspace_for(request.user)
+        connection = workspace_for(request.user).connection
         job = bulk.create_job(
             request.user, connection, schema, operation, ready, task_name=tasks.run_bulk.name
         )
@@ -79,7 +79,7 @@ def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 
 
 def _run(request: HtmxHttpRequest, pk: int) -> BulkRun:
-    runs = BulkRun.objects.filter(connection=workspace_for(request.user))
+    runs = BulkRun.objects.filter(connection=workspace_for(request.user).connection)
     return get_object_or_404(runs.select_related("job", "job__created_by"), job_id=pk)
 
 

@@ -20,7 +20,8 @@ from apps.core.paging import LOCAL_PAGE_SIZE
 @permission_required("content.view_content", raise_exception=True)
 @vary_on_headers("HX-Request")
 def deleted_list(request: HtmxHttpRequest) -> HttpResponse:
-    recent = deleted.recently_deleted(workspace_for(request.user)).select_related("deleted_by")
+    workspace = workspace_for(request.user)
+    recent = deleted.recently_deleted(workspace).select_related("deleted_by")
     context = {
         "page": Paginator(recent, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
         "can_undo": request.user.has_perm("content.publish_content"),
@@ -31,9 +32,10 @@ def deleted_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("content.publish_content", raise_exception=True)
 def deleted_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    snapshot = get_object_or_404(deleted.recently_deleted(workspace_for(request.user)), pk=pk)
+    workspace = workspace_for(request.user)
+    snapshot = get_object_or_404(deleted.recently_deleted(workspace), pk=pk)
     try:
-        record = deleted.undo_delete(request.user, snapshot)
+        record = deleted.undo_delete(workspace, deleted=snapshot)
     except deleted.UndoExpired as exc:
         messages.error(request, str(exc))
         return redirect("content:deleted")

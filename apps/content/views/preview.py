@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.content.forms import records as forms
 from apps.content.services import preview, records
-from apps.content.services.workspace import client_for
+from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 
 
@@ -21,13 +21,14 @@ from apps.core.htmx import HtmxHttpRequest
 @csp_update({"style-src": [preview.frame_style_source()]})
 def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
     """The record as up to three profiles would get it, side by side, from the version being edited."""
+    workspace = workspace_for(request.user)
     data = request.GET if "form-TOTAL_FORMS" in request.GET else None
     profiles = forms.PreviewProfiles(data, initial=[{"identifier_type": "email"}])
     chosen = [f.cleaned_data for f in profiles] if profiles.is_valid() else [{}]
     if data and "add" in request.GET and profiles.is_valid() and len(chosen) < 3:
         # Another row, keeping what was typed in the others.
         profiles = forms.PreviewProfiles(initial=[*chosen, {"identifier_type": "email"}])
-    saved = preview.profiles_of(request.user)
+    saved = preview.profiles_of(workspace)
     picked = [p for p in saved if str(p.pk) in request.GET.getlist("saved")]
     if picked:
         typed = [c for c in chosen if c.get("identifier_value")]
@@ -40,7 +41,7 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
             messages.warning(request, "Up to three profiles side by side: the first three are shown.")
             chosen = chosen[:3]
     columns = []
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         record = records.working_version(api, schema, record_id)
         for profile in chosen:
@@ -65,12 +66,13 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
 @require_POST
 @permission_required("content.edit_content", raise_exception=True)
 def test_profile_save(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
+    workspace = workspace_for(request.user)
     form = forms.TestProfileForm(request.POST)
     back = reverse("content:record_preview", args=[app_id, record_id])
     if not form.is_valid():
         messages.error(request, "Give the profile a name, an identifier type and a value.")
         return redirect(back)
-    profile = preview.save_test_profile(request.user, **form.cleaned_data)
+    profile = preview.save_test_profile(workspace, **form.cleaned_data)
     messages.success(request, f"Test profile {profile.name} saved for everyone in this workspace.")
     return redirect(f"{back}?saved={profile.pk}")
 
@@ -78,5 +80,6 @@ def test_profile_save(request: HtmxHttpRequest, app_id: str, record_id: str) -> 
 @require_POST
 @permission_required("content.edit_content", raise_exception=True)
 def test_profile_delete(request: HtmxHttpRequest, app_id: str, record_id: str, pk: int) -> HttpResponse:
-    preview.delete_test_profile(request.user, pk)
+    workspace = workspace_for(request.user)
+    preview.delete_test_profile(workspace, pk=pk)
     return redirect("content:record_preview", app_id=app_id, record_id=record_id)

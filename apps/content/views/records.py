@@ -15,12 +15,13 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.content.client import Record, Schema
+from apps.connections.workspace import Workspace
+from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.forms import records as forms
 from apps.content.models import ScheduledAction
 from apps.content.services import deleted, merge, records, schedule
 from apps.content.services import filters as filters_service
-from apps.content.services.workspace import client_for
+from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiConflict, ApiError, ApiValidationError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -33,10 +34,11 @@ UNDO_MESSAGE = '{name} deleted. <a href="{url}#deleted-{pk}">Undo</a> within 7 d
 @permission_required("content.view_content", raise_exception=True)
 @vary_on_headers("HX-Request")
 def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
+    workspace = workspace_for(request.user)
     form = forms.RecordFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     number = page_number(request)
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         result = api.list_records(
             schema.id,
@@ -55,7 +57,7 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
         "total": page.total,
         "changed": changed,
         "filtered": bool(filters and any(filters.values())),
-        "saved_filters": filters_service.saved_filters(request.user, schema.app_id),
+        "saved_filters": filters_service.saved_filters(workspace, app_id=schema.app_id),
         "query": request.GET.urlencode(),
     }
     return render(request, partial(request, "content/records/list.html"), context)
@@ -67,7 +69,8 @@ def record_new(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     publish = request.POST.get("action") == "publish"
     if request.method == "POST":
         _require(request, "content.publish_content" if publish else "content.edit_content")
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
     meta = forms.RecordMetaForm(request.POST or None)
     values = forms.ValuesForm(schema, request.POST or None)
@@ -76,14 +79,16 @@ def record_new(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
         status = "PUBLISHED" if publish else ("UNPUBLISHED" if schema.is_simple else "DRAFT")
         try:
             record = records.create_record(
-                request.user, schema, values=values.values(), status=status, **_meta_fields(meta)
+                workspace, schema=schema, values=values.values(), status=status, **_meta_fields(meta)
             )
         except (ApiValidationError, ApiConflict) as exc:
             _remote_errors(exc, meta, values)
         else:
             messages.success(request, f"{record.name} {'published' if publish else 'saved'}.")
             return redirect("content:record", app_id=schema.app_id, record_id=record.id)
-    return _editor(request, schema, None, meta, values, status=400 if request.method == "POST" else 200)
+    return _editor(
+        request, workspace, schema, None, meta, values, status=400 if request.method == "POST" else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,7 +97,8 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
     action = request.POST.get("action", "save")
     if request.method == "POST":
         _require(request, "content.edit_content" if action == "save" else "content.publish_content")
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         record = records.working_version(api, schema, record_id)
         live = records.live_version(api, schema, record)
@@ -101,27 +107,33 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
     if request.method == "GET":
         meta = _meta_for(schema, record)
         return _editor(
-            request, schema, record, meta, forms.ValuesForm(schema, values=record.values), live=live
+            request,
+            workspace,
+            schema,
+            record,
+            meta,
+            forms.ValuesForm(schema, values=record.values),
+            live=live,
         )
     meta = forms.RecordMetaForm(request.POST)
     values = forms.ValuesForm(schema, request.POST, values=record.values)
     if action == "unpublish":
-        taken_down = records.unpublish_record(request.user, schema, live or record)
+        taken_down = records.unpublish_record(workspace, schema=schema, record=live or record)
         messages.success(request, f"{taken_down.name} unpublished.")
         return redirect("content:record", app_id=schema.app_id, record_id=record.id)
     if not (meta.is_valid() and values.is_valid()):
-        return _editor(request, schema, record, meta, values, status=400, live=live)
+        return _editor(request, workspace, schema, record, meta, values, status=400, live=live)
     mine = {"values": values.values(), **_meta_fields(meta)}
     if meta.cleaned_data["theirs"]:
         keep = {key.removeprefix("keep-") for key, pick in request.POST.items() if pick == "theirs"}
         mine = merge.merge(mine, meta.cleaned_data["theirs"], keep)
     if not _ready(schema, values, mine["values"], publish=action == "publish"):
-        return _editor(request, schema, record, meta, values, status=400, live=live)
+        return _editor(request, workspace, schema, record, meta, values, status=400, live=live)
     try:
         saved = records.save_record(
-            request.user,
-            schema,
-            record,
+            workspace,
+            schema=schema,
+            record=record,
             publish=action == "publish",
             last_updated_at=meta.cleaned_data.get("last_updated_at") or None,
             **mine,
@@ -132,10 +144,10 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
     except ApiConflict as exc:
         if exc.code != "BKW-029":
             raise
-        return _conflict(request, schema, record_id, meta.cleaned_data["base"], mine)
+        return _conflict(request, workspace, schema, record_id, meta.cleaned_data["base"], mine)
     except ApiValidationError as exc:
         _remote_errors(exc, meta, values)
-        return _editor(request, schema, record, meta, values, status=400, live=live)
+        return _editor(request, workspace, schema, record, meta, values, status=400, live=live)
     messages.success(request, f"{saved.name} {'published' if action == 'publish' else 'saved'}.")
     return redirect("content:record", app_id=schema.app_id, record_id=record.id)
 
@@ -143,11 +155,12 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @permission_required("content.publish_content", raise_exception=True)
 def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         record = api.get_record(schema.id, record_id)
     if request.method == "POST":
-        snapshot = deleted.delete_record(request.user, schema, record)
+        snapshot = deleted.delete_record(workspace, schema=schema, record=record)
         url = reverse("content:deleted")
         messages.success(request, format_html(UNDO_MESSAGE, name=record.name, url=url, pk=snapshot.pk))
         return redirect("content:records", app_id=schema.app_id)
@@ -157,10 +170,11 @@ def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> Http
 @require_POST
 @permission_required("content.edit_content", raise_exception=True)
 def record_duplicate(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         record = api.get_record(schema.id, record_id)
-    copy = records.duplicate_record(request.user, schema, record)
+    copy = records.duplicate_record(workspace, schema=schema, record=record)
     messages.success(request, f"Copied as {copy.name}.")
     return redirect("content:record", app_id=schema.app_id, record_id=copy.id)
 
@@ -197,12 +211,17 @@ def _meta_for(schema: Schema, record: Record, **initial: Any) -> forms.RecordMet
 
 
 def _conflict(
-    request: HtmxHttpRequest, schema: Schema, record_id: str, base: dict[str, Any], mine: dict[str, Any]
+    request: HtmxHttpRequest,
+    workspace: Workspace[BrickworksClient],
+    schema: Schema,
+    record_id: str,
+    base: dict[str, Any],
+    mine: dict[str, Any],
 ) -> HttpResponse:
     """Someone saved first: my content stays, their changes come in where I left a field alone,
     and each field we both changed gets a keep-mine / keep-theirs choice. Saving then uses their
     `lastUpdatedAt`, so it goes through unless a third save came in between."""
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         fresh = records.working_version(api, schema, record_id)
     theirs = merge.content_of(schema, fresh)
     rows = merge.three_way(schema, base, mine, theirs)
@@ -215,7 +234,7 @@ def _conflict(
         "taken": [row for row in rows if row.outcome == "theirs"],
         "other": fresh.updated_by.get("name") or "someone else",
     }
-    return _editor(request, schema, fresh, meta, values, status=409, **context)
+    return _editor(request, workspace, schema, fresh, meta, values, status=409, **context)
 
 
 def _meta_fields(meta: Any) -> dict[str, Any]:
@@ -234,6 +253,7 @@ def _remote_errors(error: ApiError, meta: forms.RecordMetaForm, values: forms.Va
 
 def _editor(
     request: HtmxHttpRequest,
+    workspace: Workspace[BrickworksClient],
     schema: Schema,
     record: Record | None,
     meta: Any,
@@ -251,7 +271,7 @@ def _editor(
         "can_edit": request.user.has_perm("content.edit_content"),
         "can_publish": request.user.has_perm("content.publish_content"),
         "save_goes_live": record is not None and records.changes_live(schema, record, publish=False),
-        "scheduled": schedule.in_workspace(request.user).filter(
+        "scheduled": schedule.in_workspace(workspace).filter(
             record_id=record.id, state__in=ScheduledAction.OPEN
         )
         if record
@@ -265,13 +285,14 @@ def _editor(
 @permission_required("content.view_content", raise_exception=True)
 def filter_save(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     """Keep the list's current filter under a name, for this person and schema."""
+    workspace = workspace_for(request.user)
     query = QueryDict(request.POST.get("query", ""), mutable=True)
     query.pop("page", None)
     name = request.POST.get("name", "").strip()[:80]
     if not name or not query:
         messages.error(request, "Filter the list first, then give the filter a name.")
     else:
-        filters_service.save_filter(request.user, app_id, name=name, query=query.urlencode()[:500])
+        filters_service.save_filter(workspace, app_id=app_id, name=name, query=query.urlencode()[:500])
         messages.success(request, f"Filter {name} saved.")
     return redirect(f"{reverse('content:records', args=[app_id])}?{query.urlencode()}")
 
@@ -279,5 +300,6 @@ def filter_save(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 @require_POST
 @permission_required("content.view_content", raise_exception=True)
 def filter_delete(request: HtmxHttpRequest, app_id: str, pk: int) -> HttpResponse:
-    filters_service.delete_filter(request.user, pk)
+    workspace = workspace_for(request.user)
+    filters_service.delete_filter(workspace, pk=pk)
     return redirect("content:records", app_id=app_id)

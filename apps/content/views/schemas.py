@@ -16,7 +16,7 @@ from apps.content.client import Schema
 from apps.content.forms.records import SchemaFilterForm
 from apps.content.forms.schemas import FieldRowForm, FieldRows, SchemaForm, row_initial
 from apps.content.services import schemas
-from apps.content.services.workspace import client_for
+from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -27,10 +27,11 @@ from apps.core.remote_errors import Place, place_remote_errors
 @permission_required("content.view_content", raise_exception=True)
 @vary_on_headers("HX-Request")
 def schema_list(request: HtmxHttpRequest) -> HttpResponse:
+    workspace = workspace_for(request.user)
     form = SchemaFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     number = page_number(request)
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         result = api.list_schemas(
             page=number,
             limit=PAGE_SIZE,
@@ -51,7 +52,8 @@ def schema_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
 def schema_detail(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         counts = schemas.record_counts(api, schema)
     rows = [{"name": name, **definition} for name, definition in schema.fields.items()]
@@ -69,7 +71,7 @@ def schema_new(request: HtmxHttpRequest) -> HttpResponse:
             form,
             rows,
             lambda: schemas.create_schema(
-                request.user,
+                workspace_for(request.user),
                 app_id=data["app_id"],
                 display_name=data["display_name"],
                 description=data["description"],
@@ -86,7 +88,8 @@ def schema_new(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("content.manage_schemas", raise_exception=True)
 def schema_edit(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
     initial = {
         "app_id": schema.app_id,
@@ -106,8 +109,8 @@ def schema_edit(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
             form,
             rows,
             lambda: schemas.update_schema(
-                request.user,
-                schema,
+                workspace,
+                schema=schema,
                 display_name=form.cleaned_data["display_name"],
                 description=form.cleaned_data["description"],
                 fields=rows.definitions(),
@@ -122,13 +125,14 @@ def schema_edit(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("content.manage_schemas", raise_exception=True)
 def schema_delete(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
+    workspace = workspace_for(request.user)
     typed = request.POST.get("confirm", "").strip()
     error = ""
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         counts = schemas.record_counts(api, schema)
     if request.method == "POST" and typed == schema.app_id:
-        schemas.delete_schema(request.user, schema, records=counts["total"])
+        schemas.delete_schema(workspace, schema=schema, records=counts["total"])
         messages.success(request, f"Schema {schema.display_name} and its {counts['total']} records deleted.")
         return redirect("content:schemas")
     if request.method == "POST":

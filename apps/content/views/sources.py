@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.content.forms.sources import SourceForm
 from apps.content.services import schemas
-from apps.content.services.workspace import client_for
+from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -24,8 +24,9 @@ from apps.core.remote_errors import Place, place_remote_errors
 @permission_required("content.view_content", raise_exception=True)
 @vary_on_headers("HX-Request")
 def source_list(request: HtmxHttpRequest) -> HttpResponse:
+    workspace = workspace_for(request.user)
     number = page_number(request)
-    with client_for(request.user) as api:
+    with workspace.client() as api:
         result = api.list_external_sources(page=number, limit=PAGE_SIZE, sort_by="name")
     page = RemotePage.of(result.data, number=number, limit=PAGE_SIZE, total=result.meta.total)
     return render(request, partial(request, "content/sources/list.html"), {"page": page, "total": page.total})
@@ -46,10 +47,11 @@ def source_edit(request: HtmxHttpRequest, source_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("content.manage_schemas", raise_exception=True)
 def source_delete(request: HtmxHttpRequest, source_id: str) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         source = api.get_external_source(source_id)
         if request.method == "POST":
-            schemas.delete_source(request.user, source)
+            schemas.delete_source(workspace, source=source)
             messages.success(request, f"External source {source.name} deleted.")
             return redirect("content:sources")
         users = schemas.fields_using(api, source.id)
@@ -58,7 +60,8 @@ def source_delete(request: HtmxHttpRequest, source_id: str) -> HttpResponse:
 
 def _edit(request: HtmxHttpRequest, source_id: str | None) -> HttpResponse:
     """Create (no id) or edit a source; remote refusals land on the form's fields."""
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         source = api.get_external_source(source_id) if source_id else None
     form = SourceForm(
         request.POST or None,
@@ -67,7 +70,7 @@ def _edit(request: HtmxHttpRequest, source_id: str | None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = schemas.save_source(request.user, source, **_payload(form))
+            saved = schemas.save_source(workspace, source=source, **_payload(form))
         except ApiError as exc:
             place_remote_errors(exc, form, lambda path: _place(form, path))
         else:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.content.models import ScheduledAction
 from apps.content.services import records, schedule
-from apps.content.services.workspace import client_for
+from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.paging import whole_number
 
@@ -21,7 +21,8 @@ VERSIONS_SHOWN = 100
 @permission_required("content.view_content", raise_exception=True)
 def record_versions(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
     """Every version with who and when, and a field-by-field comparison of two (draft vs live at first)."""
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         versions = api.list_versions(schema.id, record_id, limit=VERSIONS_SHOWN).data
     if not versions:
@@ -44,7 +45,7 @@ def record_versions(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
         "has_draft": newest.status in ("DRAFT", "SCHEDULED") and live is not None,
         "can_edit": request.user.has_perm("content.edit_content"),
         # A scheduled publish makes the newest draft live: what changes then, field by field.
-        "going_live": schedule.in_workspace(request.user)
+        "going_live": schedule.in_workspace(workspace)
         .filter(record_id=record_id, action=ScheduledAction.Action.PUBLISH, state__in=ScheduledAction.OPEN)
         .order_by("run_at")
         .first()
@@ -57,12 +58,13 @@ def record_versions(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
 @require_POST
 @permission_required("content.edit_content", raise_exception=True)
 def record_restore(request: HtmxHttpRequest, app_id: str, record_id: str, number: int) -> HttpResponse:
-    with client_for(request.user) as api:
+    workspace = workspace_for(request.user)
+    with workspace.client() as api:
         schema = api.get_schema(app_id)
         version = api.get_version(schema.id, record_id, number)
         latest = api.list_versions(schema.id, record_id, limit=1).data[0]
     try:
-        draft = records.restore_version(request.user, schema, version, latest)
+        draft = records.restore_version(workspace, schema=schema, version=version, latest=latest)
     except records.DraftInTheWay as exc:
         messages.error(request, str(exc))
         return redirect("content:record_versions", app_id=schema.app_id, record_id=record_id)

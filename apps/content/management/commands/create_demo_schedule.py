@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.connections.services import current_workspace
 from apps.content.services import schedule
-from apps.content.services.workspace import client_of
+from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiNotFound
 
 # What the demo has coming up: (schema, record slug, action, from now). All within a few days, so the
@@ -46,20 +46,23 @@ class Command(BaseCommand):
             self.stdout.write("The sandbox is off (SYNADMIN_SANDBOX=0); nothing to schedule.")
             return
         admin = get_user_model().objects.filter(username="admin").first()
-        workspace = current_workspace(admin) if admin else None
-        if admin is None or workspace is None:
+        connection = current_workspace(admin) if admin else None
+        if admin is None or connection is None:
             self.stdout.write(
                 "No admin user or demo workspace yet: run ensure_admin and create_demo_connections."
             )
             return
         with self._sandbox(base_url) as url:
             # The saved connection keeps its address (never saved here); this command's reads go to `url`.
-            workspace.base_url = url + workspace.base_url.partition("/sandbox")[2]
-            with client_of(workspace) as api:
-                made = sum(self._schedule(api, admin, *item) for item in DEMO)
+            connection.base_url = url + connection.base_url.partition("/sandbox")[2]
+            workspace = workspace_for(admin, connection=connection)
+            with workspace.client() as api:
+                made = sum(self._schedule(api, workspace, *item) for item in DEMO)
         self.stdout.write(f"Demo schedule: {made} new, {len(DEMO) - made} already there or not found")
 
-    def _schedule(self, api: Any, admin: Any, app_id: str, slug: str, action: str, later: timedelta) -> bool:
+    def _schedule(
+        self, api: Any, workspace: Any, app_id: str, slug: str, action: str, later: timedelta
+    ) -> bool:
         try:
             schema = api.get_schema(app_id)
             record = schedule.version_acted_on(api, schema, slug, action)
@@ -67,7 +70,7 @@ class Command(BaseCommand):
             return False
         at = (timezone.now() + later).replace(second=0, microsecond=0)
         try:
-            schedule.schedule(admin, schema=schema, record=record, action=action, at=at)
+            schedule.schedule(workspace, schema=schema, record=record, action=action, at=at)
         except schedule.AlreadyScheduled:
             return False
         return True

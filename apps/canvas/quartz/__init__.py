@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from apps.canvas.services.quartz.expression import Cron, CronError, parse
+from apps.canvas.quartz.expression import Cron, CronError, parse
 
 __all__ = ["Cron", "CronError", "parse"]

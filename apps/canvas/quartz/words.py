@@ -6,7 +6,7 @@ import re
 
 from cron_descriptor import ExpressionDescriptor, FormatError, Options
 
-from apps.canvas.services.quartz.expression import LAST_YEAR, Cron
+from apps.canvas.quartz.expression import LAST_YEAR, Cron
 
 
 def describe(cron: Cron) -> str:

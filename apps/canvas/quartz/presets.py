@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from apps.canvas.services.quartz.expression import DAY_NAMES
+from apps.canvas.quartz.expression import DAY_NAMES
 
 KINDS = {
     "minutes": "Every N minutes",
