@@ -169,6 +169,7 @@ class BrickworksClient(ApiClient):
         description: str = "",
         is_simple: bool = False,
         display_configuration: dict[str, Any] | None = None,
+        audience: dict[str, Any] | None = None,
     ) -> Schema:
         # Reference: brickworks.md S6.
         body = present(
@@ -178,6 +179,7 @@ class BrickworksClient(ApiClient):
             fields=fields,
             isSimpleSchema=is_simple,
             displayConfiguration=display_configuration,
+            audience=audience,
         )
         return self._call(Schema, "POST", "schemas", json=body)
 
@@ -189,6 +191,7 @@ class BrickworksClient(ApiClient):
         description: str | None = None,
         fields: dict[str, Any] | None = None,
         display_configuration: dict[str, Any] | None = None,
+        audience: dict[str, Any] | None = None,
     ) -> Schema:
         # Reference: brickworks.md S3; omitted properties are kept.
         body = present(
@@ -196,6 +199,7 @@ class BrickworksClient(ApiClient):
             description=description,
             fields=fields,
             displayConfiguration=display_configuration,
+            audience=audience,
         )
         return self._call(Schema, "PUT", "schemas/{}", schema_id, json=body)
 
@@ -349,10 +353,11 @@ class BrickworksClient(ApiClient):
         *,
         page: int = 1,
         limit: int = 50,
+        sort_by: str | None = None,
         statuses: list[str] | None = None,
     ) -> Page[RecordVersion]:
-        # Reference: brickworks.md V3 / V4.
-        params = _query(page=page, limit=limit, statuses=statuses)
+        # Reference: brickworks.md V3 / V4 (newest first unless `sort_by` says otherwise).
+        params = _query(page=page, limit=limit, sortBy=sort_by, statuses=statuses)
         path = "schemas/{}/records/{}/versions"
         return self._call(Page[RecordVersion], "GET", path, schema_id, record, params=params)
 
