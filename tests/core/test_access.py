@@ -262,9 +262,9 @@ def objects(
     )
     settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
     catalogs = CatalogsClient(connections.http_for(demo["synerise"]))
-    books = catalogs.create_catalog("books")
+    books = catalogs.create_catalog("books").data
     catalogs.add_item(books.id, item_key="dune", value={"title": "Dune"})
-    mapping = catalogs.add_mapping(books.id, action="product.buy", param_key="isbn")
+    mapping = catalogs.add_mapping(books.id, action="product.buy", param_key="isbn").data
     with transaction.atomic():  # queued; its task is never sent
         export = exports.start_export(alice, books, search="", task_name=catalog_tasks.run_export.name)
     file = SimpleUploadedFile("items.csv", b"id,name\n1,One\n")
@@ -288,7 +288,7 @@ def objects(
     assert stored is not None
     return {
         "catalog": str(books.id),
-        "item": str(catalogs.get_item_by_key(books.id, "dune").id),
+        "item": str(catalogs.get_item_by_key(books.id, "dune").data.id),
         "mapping": mapping.bp_action_param_key,
         "export": str(export.pk),
         "import": str(imported.pk),

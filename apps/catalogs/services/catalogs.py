@@ -52,14 +52,14 @@ def create_catalog(user: User, *, name: str) -> Catalog:
         return ref(created[0]) if created else audit.Ref("synerise.catalog", "", name)
 
     with audit.action(user, "catalog.create", target), client_for(user) as api:
-        created.append(api.create_catalog(name))
+        created.append(api.create_catalog(name).data)
     return created[0]
 
 
 def delete_catalogs(user: User, catalogs: list[Catalog]) -> list[tuple[Catalog, bool]]:
     """Delete the catalogs in one call (C5); each with whether it was deleted, one audit entry each."""
     with client_for(user) as api:
-        results: list[DeleteResult] = api.delete_catalogs([c.id for c in catalogs])
+        results: list[DeleteResult] = api.delete_catalogs([c.id for c in catalogs]).data
     done = {r.id: r.result for r in results}
     outcome = [(catalog, done.get(catalog.id, False)) for catalog in catalogs]
     for catalog, deleted in outcome:
@@ -86,4 +86,4 @@ def set_filterable(user: User, catalog: Catalog, fields: list[str]) -> Catalog:
             api.enable_filtering(catalog.id, added)
         if removed:
             api.disable_filtering(catalog.id, removed)
-        return api.get_catalog(catalog.id)
+        return api.get_catalog(catalog.id).data

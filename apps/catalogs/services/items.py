@@ -44,7 +44,7 @@ def add_item(user: User, catalog: Catalog, *, key: str, properties: dict[str, An
         client_for(user) as api,
     ):
         api.add_item(catalog.id, item_key=key, value=properties)
-        item = api.get_item_by_key(catalog.id, key)
+        item = api.get_item_by_key(catalog.id, key).data
         detail["id"] = item.id
     return item
 
@@ -58,7 +58,7 @@ def update_item(user: User, catalog: Catalog, item: Item, properties: dict[str, 
         audit.action(user, "catalog_item.update", target, changed=changed, removed=removed),
         client_for(user) as api,
     ):
-        return api.update_item(catalog.id, item.id, properties)
+        return api.update_item(catalog.id, item.id, properties).data
 
 
 def delete_item(user: User, catalog: Catalog, item: Item) -> None:

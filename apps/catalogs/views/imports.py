@@ -35,7 +35,7 @@ FATE_LABELS = {
 @permission_required(EDIT, raise_exception=True)
 def import_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     with client_for(request.user) as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
     connection = workspace_for(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, limit=imports.limit())
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ FIELDS = {"action": "action", "paramKey": "param_key", "enrichmentFields": "fiel
 @permission_required("catalogs.view_catalogs", raise_exception=True)
 def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     with client_for(request.user) as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
         found = mappings.mappings_of(api, catalog_id)
     return render(request, "catalogs/mappings/list.html", {"catalog": catalog, "mappings": found})
 
@@ -31,8 +31,8 @@ def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     with client_for(request.user) as api:
-        catalog = api.get_catalog(catalog_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        keys = api.catalog_keys(catalog_id).data
     form = MappingForm(keys, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,8 +58,8 @@ def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
     with client_for(request.user) as api:
-        catalog = api.get_catalog(catalog_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        keys = api.catalog_keys(catalog_id).data
         mapping = mappings.find_mapping(api, catalog_id, key)
     if mapping is None:
         raise Http404("No such mapping")
@@ -83,7 +83,7 @@ def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpRes
 @permission_required("catalogs.manage_catalogs", raise_exception=True)
 def mapping_delete(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
     with client_for(request.user) as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
         mapping = mappings.find_mapping(api, catalog_id, key)
     if mapping is None:
         raise Http404("No such mapping")
