@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 FlowType = Literal["automation", "selfServiceAction", "scorecard", "reference"]  # §3.3
 
@@ -103,10 +103,11 @@ class SuggestionIn(Schema):
     data: Any = None
     ignored: bool = False
     autoApply: bool = False
+    lastAppliedAt: AwareDatetime | None = None  # kept as sent; left out, the stored one stays
 
 
 class SuggestionOut(SuggestionIn):
-    """§4.2: `lastAppliedAt` and the stamps are the server's; `additionalInfo` is response only."""
+    """§4.2: the stamps are the server's; `additionalInfo` is response only."""
 
     lastAppliedAt: str | None = None
     createdAt: str
