@@ -243,11 +243,17 @@ class BrickworksClient(ApiClient):
         slug: str | None = None,
         name: str | None = None,
         schedule: dict[str, Any] | None = None,
+        action_on_schedule: Literal["PUBLISH"] | None = None,
     ) -> Record:
-        # Reference: brickworks.md R3 / R4.
-        body = present(values=values, status=status, slug=slug, name=name, schedule=schedule)
-        if schedule:
-            body["actionOnSchedule"] = "PUBLISH"
+        # Reference: brickworks.md R3 / R4; a schedule's action is PUBLISH (its only value) unless given.
+        body = present(
+            values=values,
+            status=status,
+            slug=slug,
+            name=name,
+            schedule=schedule,
+            actionOnSchedule=action_on_schedule or ("PUBLISH" if schedule else None),
+        )
         return self._call(Record, "POST", "schemas/{}/records", schema, json=body)
 
     def update_record(
@@ -262,6 +268,7 @@ class BrickworksClient(ApiClient):
         schedule: dict[str, Any] | None = None,
         last_updated_at: datetime | str | None = None,
         from_state: Status | None = None,
+        action_on_schedule: Literal["PUBLISH"] | None = None,
     ) -> Record:
         # Reference: brickworks.md R8 / R9; a stale `last_updated_at` raises ApiConflict (BKW-029).
         if isinstance(last_updated_at, datetime):
@@ -272,11 +279,10 @@ class BrickworksClient(ApiClient):
             slug=slug,
             name=name,
             schedule=schedule,
+            actionOnSchedule=action_on_schedule or ("PUBLISH" if schedule else None),
             lastUpdatedAt=last_updated_at,
             fromState=from_state,
         )
-        if schedule:
-            body["actionOnSchedule"] = "PUBLISH"
         return self._call(Record, "PUT", "schemas/{}/records/{}", schema, record_id, json=body)
 
     def delete_record(self, schema: str, record_id: str) -> None:

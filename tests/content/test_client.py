@@ -82,6 +82,17 @@ def test_a_schema_keeps_the_audience_it_is_given(bw: BrickworksClient) -> None:
     assert bw.update_schema(schema.id, display_name="Members only").audience == wider  # omitted: kept
 
 
+def test_a_record_keeps_the_action_on_schedule_sent_without_a_schedule(bw: BrickworksClient) -> None:
+    # R3 and R8 document `actionOnSchedule` on its own: it is sent when asked, not only with a schedule.
+    schema = bw.create_schema(app_id="promos", display_name="Promos", fields=FIELDS)
+    draft = bw.create_record(schema.id, values={"title": "Soon"}, action_on_schedule="PUBLISH")
+    assert draft.action_on_schedule == "PUBLISH" and not draft.schedule
+    plain = bw.create_record(schema.id, values={"title": "Plain"})
+    assert plain.action_on_schedule is None
+    marked = bw.update_record(schema.id, plain.id, values={"title": "Plain"}, action_on_schedule="PUBLISH")
+    assert marked.action_on_schedule == "PUBLISH"
+
+
 def test_versions_are_listed_newest_first_unless_sorted_otherwise(bw: BrickworksClient) -> None:
     schema = bw.create_schema(app_id="notes", display_name="Notes", fields=FIELDS)
     record = bw.create_record(schema.id, values={"title": "One"}, slug="a-note")
