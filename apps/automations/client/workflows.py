@@ -166,7 +166,7 @@ class WorkflowsClient(ApiClient):
         search: str | None = None,
         directory_id: str | None = None,
     ) -> WorkflowPage:
-        # Reference: synerise-auth-automation-catalogs.md §2.1 W1: W2's parameters, but the default limit is 10.
+        # Reference: synerise-auth-automation-catalogs.md §2.1 W1 (W2's query; the default limit is 10).
         params = present(
             page=page,
             limit=limit,
@@ -196,4 +196,3 @@ class WorkflowsClient(ApiClient):
         params = present(limit=limit)
         path = "morph/logs/automation/{}/last-run/with-stages"
         return self.parse(LastRun, self.request("GET", path, workflow_id, params=params))
-
