@@ -175,7 +175,7 @@ def _fill_suggestion(suggestion: Suggestion, payload: schemas.SuggestionIn, who:
     suggestion.title = payload.title
     suggestion.data = payload.model_dump(mode="json", exclude={"id", "title", "lastAppliedAt"})
     if payload.lastAppliedAt is not None:  # an apply's stamp: a body without it does not erase it
-        suggestion.last_applied_at = payload.lastAppliedAt
+        suggestion.last_applied_at = schemas.aware(payload.lastAppliedAt)
     suggestion.updated_by = who
 
 

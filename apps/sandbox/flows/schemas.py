@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 FlowType = Literal["automation", "selfServiceAction", "scorecard", "reference"]  # §3.3
 
@@ -103,7 +104,16 @@ class SuggestionIn(Schema):
     data: Any = None
     ignored: bool = False
     autoApply: bool = False
-    lastAppliedAt: AwareDatetime | None = None  # kept as sent; left out, the stored one stays
+    # Kept as sent; left out, the stored one stays. A string checked here, not a datetime annotation:
+    # ninja builds its body model where that name would not resolve.
+    lastAppliedAt: str | None = None
+
+    @field_validator("lastAppliedAt")
+    @classmethod
+    def _aware(cls, value: str | None) -> str | None:
+        if value is not None and aware(value) is None:
+            raise ValueError("Input should be an ISO 8601 date-time with a time zone")
+        return value
 
 
 class SuggestionOut(SuggestionIn):
@@ -163,3 +173,12 @@ class FlowFilters(PageParams):
 
 class SuggestionFilters(PageParams):
     originId: str | None = None
+
+
+def aware(value: str) -> datetime | None:
+    """An ISO 8601 date-time with its zone (`Z` or an offset), or None."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
