@@ -73,7 +73,7 @@ def main() -> None:
     catalog_id = big_catalog(NAME, args.items)
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
     with client_for(user) as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
     with transaction.atomic():
         export = exports.start_export(user, catalog, search="", task_name=tasks.run_export.name)
 

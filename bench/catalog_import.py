@@ -128,7 +128,7 @@ def main() -> None:
     stale = [c.id for c in api.list_catalogs(search="bench-import", limit=100).data]
     if stale:
         api.delete_catalogs(stale)
-    catalog = api.create_catalog(f"bench-import-{int(time.time())}")
+    catalog = api.create_catalog(f"bench-import-{int(time.time())}").data
 
     folder = Path(tempfile.mkdtemp(prefix="bench-catalog-import-"))
     source = folder / "products.csv"

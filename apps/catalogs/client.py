@@ -88,7 +88,8 @@ class MetaData(Wire):
 
 
 class Envelope(Wire, Generic[T]):
-    """§3.1: `{data, metaData: {totalCount, requestTime}}`."""
+    """§3.1: `{data, metaData: {totalCount, requestTime}}`; every method answering one returns it whole,
+    so the caller reads `.data` and may read `.meta_data`."""
 
     data: T
     meta_data: MetaData = Field(default_factory=MetaData, alias="metaData")
@@ -103,6 +104,7 @@ class KeyValue(TypedDict):
 
 class KeyValueMeta(TypedDict):
     totalCount: NotRequired[int]
+    requestTime: NotRequired[str]
 
 
 class KeyValuePage(TypedDict):
@@ -133,30 +135,30 @@ class CatalogsClient(SyneriseBase):
         params = present(searchBy=search, orderBy=order_by, offset=offset, limit=limit)
         return self.parse(CatalogPage, self.request("GET", "catalogs/bags", params=params))
 
-    def create_catalog(self, name: str) -> Catalog:
+    def create_catalog(self, name: str) -> Envelope[Catalog]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C4.
         response = self.request("POST", "catalogs/bags", json={"name": name})
-        return self.parse(Envelope[Catalog], response).data
+        return self.parse(Envelope[Catalog], response)
 
-    def delete_catalogs(self, ids: list[int]) -> list[DeleteResult]:
+    def delete_catalogs(self, ids: list[int]) -> Envelope[list[DeleteResult]]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C5: a result per id.
         response = self.request("DELETE", "catalogs/bags", content=json.dumps(ids), headers=_JSON)
-        return self.parse(Envelope[list[DeleteResult]], response).data
+        return self.parse(Envelope[list[DeleteResult]], response)
 
-    def catalog_keys(self, catalog_id: int) -> list[str]:
+    def catalog_keys(self, catalog_id: int) -> Envelope[list[str]]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C6.
         response = self.request("GET", "catalogs/bags/{}/keys", catalog_id)
-        return self.parse(Envelope[list[str]], response).data
+        return self.parse(Envelope[list[str]], response)
 
-    def get_catalog(self, catalog_id: int) -> Catalog:
+    def get_catalog(self, catalog_id: int) -> Envelope[Catalog]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C7.
         response = self.request("GET", "catalogs/bags/{}", catalog_id)
-        return self.parse(Envelope[Catalog], response).data
+        return self.parse(Envelope[Catalog], response)
 
-    def delete_catalog(self, catalog_id: int) -> bool:
+    def delete_catalog(self, catalog_id: int) -> Envelope[bool]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C8 (irreversible).
         response = self.request("DELETE", "catalogs/bags/{}", catalog_id)
-        return self.parse(Envelope[bool], response).data
+        return self.parse(Envelope[bool], response)
 
     # CSV
 
@@ -240,42 +242,40 @@ class CatalogsClient(SyneriseBase):
         )
         return self.parse(_true, response)
 
-    def get_item_by_key(self, catalog_id: int, item_key: str) -> Item:
+    def get_item_by_key(self, catalog_id: int, item_key: str) -> Envelope[Item]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C15.
         response = self.request("GET", "catalogs/bags/{}/items/itemKey/{}", catalog_id, item_key)
-        return self.parse(Envelope[Item], response).data
+        return self.parse(Envelope[Item], response)
 
-    def delete_item_by_key(self, catalog_id: int, item_key: str) -> bool:
+    def delete_item_by_key(self, catalog_id: int, item_key: str) -> Envelope[bool]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C16.
         response = self.request("DELETE", "catalogs/bags/{}/items/itemKey/{}", catalog_id, item_key)
-        return self.parse(Envelope[bool], response).data
+        return self.parse(Envelope[bool], response)
 
-    def get_item(self, catalog_id: int, item_id: int) -> Item:
+    def get_item(self, catalog_id: int, item_id: int) -> Envelope[Item]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C17.
         response = self.request("GET", "catalogs/bags/{}/items/{}", catalog_id, item_id)
-        return self.parse(Envelope[Item], response).data
+        return self.parse(Envelope[Item], response)
 
-    def update_item(self, catalog_id: int, item_id: int, properties: dict[str, Any]) -> Item:
+    def update_item(self, catalog_id: int, item_id: int, properties: dict[str, Any]) -> Envelope[Item]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C18: a full replacement.
         response = self.request("PUT", "catalogs/bags/{}/items/{}", catalog_id, item_id, json=properties)
-        return self.parse(Envelope[Item], response).data
+        return self.parse(Envelope[Item], response)
 
-    def delete_item(self, catalog_id: int, item_id: int) -> bool:
+    def delete_item(self, catalog_id: int, item_id: int) -> Envelope[bool]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C19.
         response = self.request("DELETE", "catalogs/bags/{}/items/{}", catalog_id, item_id)
-        return self.parse(Envelope[bool], response).data
+        return self.parse(Envelope[bool], response)
 
     def list_all_items(self, *, offset: int | None = None, limit: int | None = None) -> ItemPage:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C20.
         params = present(offset=offset, limit=limit)
         return self.parse(ItemPage, self.request("GET", "catalogs/items", params=params))
 
-    def item_detail(self, catalog_name: str, key: str) -> ItemDetail:
+    def item_detail(self, catalog_name: str, key: str) -> Envelope[ItemDetail]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C24.
         params = {"catalogName": catalog_name, "key": key}
-        return self.parse(
-            Envelope[ItemDetail], self.request("GET", "catalogs/itemDetail", params=params)
-        ).data
+        return self.parse(Envelope[ItemDetail], self.request("GET", "catalogs/itemDetail", params=params))
 
     # Filtering
 
@@ -294,24 +294,24 @@ class CatalogsClient(SyneriseBase):
 
     # Mappings
 
-    def add_mapping(self, catalog_id: int, *, action: str, param_key: str) -> Mapping:
+    def add_mapping(self, catalog_id: int, *, action: str, param_key: str) -> Envelope[Mapping]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C21.
         body = {"action": action, "paramKey": param_key}
         response = self.request("POST", "catalogs/bags/{}/mappings", catalog_id, json=body)
-        return self.parse(Envelope[Mapping], response).data
+        return self.parse(Envelope[Mapping], response)
 
     def change_enrichment(self, catalog_id: int, *, action: str, param_key: str, fields: list[str]) -> int:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C12 (path: docs/api-decisions.md).
         body = {"action": action, "paramKey": param_key, "enrichmentFields": fields}
         return self.parse(_zero, self.request("PATCH", "catalogs/bags/{}/mappings", catalog_id, json=body))
 
-    def list_mappings(self) -> list[Mapping]:
+    def list_mappings(self) -> Envelope[list[Mapping]]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C22 (no paging).
-        return self.parse(Envelope[list[Mapping]], self.request("GET", "catalogs/mappings")).data
+        return self.parse(Envelope[list[Mapping]], self.request("GET", "catalogs/mappings"))
 
-    def delete_mapping(self, key: str) -> bool:
+    def delete_mapping(self, key: str) -> Envelope[bool]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C23.
-        return self.parse(Envelope[bool], self.request("DELETE", "catalogs/mappings/{}", key)).data
+        return self.parse(Envelope[bool], self.request("DELETE", "catalogs/mappings/{}", key))
 
 
 _JSON = {"Content-Type": "application/json"}

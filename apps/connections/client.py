@@ -7,12 +7,12 @@ in docs/api-decisions.md.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
 
 from apps.connections.wire import SyneriseBase
-from apps.core.http import build_http
+from apps.core.http import build_http, present
 
 
 class TokenResponse(BaseModel):
@@ -90,9 +90,23 @@ class SyneriseAuthClient(SyneriseBase):
         response = self.request("GET", "v4/auth/refresh/profile", headers=_bearer(token))
         return self.parse(TokenResponse, response)
 
-    def login_user(self, username: str, password: str) -> UserLoginResponse:
+    def login_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        device_id: str | None = None,
+        external_provider_token: str | None = None,
+        external_provider_type: Literal["GOOGLE"] | None = None,
+    ) -> UserLoginResponse:
         # Reference: §1.3 A1, POST /uauth/auth/login/user.
-        body = {"username": username, "password": password}
+        body = present(
+            username=username,
+            password=password,
+            deviceId=device_id,
+            externalProviderToken=external_provider_token,
+            externalProviderType=external_provider_type,
+        )
         return self.parse(UserLoginResponse, self.request("POST", "uauth/auth/login/user", json=body))
 
     def select_workspace(self, user_token: str, workspace_uuid: str) -> UserLoginResponse:

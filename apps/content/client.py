@@ -170,6 +170,7 @@ class BrickworksClient(SyneriseBase):
         description: str = "",
         is_simple: bool = False,
         display_configuration: dict[str, Any] | None = None,
+        audience: dict[str, Any] | None = None,
     ) -> Schema:
         # Reference: brickworks.md S6.
         body = present(
@@ -179,6 +180,7 @@ class BrickworksClient(SyneriseBase):
             fields=fields,
             isSimpleSchema=is_simple,
             displayConfiguration=display_configuration,
+            audience=audience,
         )
         return self._call(Schema, "POST", "schemas", json=body)
 
@@ -190,6 +192,7 @@ class BrickworksClient(SyneriseBase):
         description: str | None = None,
         fields: dict[str, Any] | None = None,
         display_configuration: dict[str, Any] | None = None,
+        audience: dict[str, Any] | None = None,
     ) -> Schema:
         # Reference: brickworks.md S3; omitted properties are kept.
         body = present(
@@ -197,6 +200,7 @@ class BrickworksClient(SyneriseBase):
             description=description,
             fields=fields,
             displayConfiguration=display_configuration,
+            audience=audience,
         )
         return self._call(Schema, "PUT", "schemas/{}", schema_id, json=body)
 
@@ -240,11 +244,17 @@ class BrickworksClient(SyneriseBase):
         slug: str | None = None,
         name: str | None = None,
         schedule: dict[str, Any] | None = None,
+        action_on_schedule: Literal["PUBLISH"] | None = None,
     ) -> Record:
-        # Reference: brickworks.md R3 / R4.
-        body = present(values=values, status=status, slug=slug, name=name, schedule=schedule)
-        if schedule:
-            body["actionOnSchedule"] = "PUBLISH"
+        # Reference: brickworks.md R3 / R4; a schedule's action is PUBLISH (its only value) unless given.
+        body = present(
+            values=values,
+            status=status,
+            slug=slug,
+            name=name,
+            schedule=schedule,
+            actionOnSchedule=action_on_schedule or ("PUBLISH" if schedule else None),
+        )
         return self._call(Record, "POST", "schemas/{}/records", schema, json=body)
 
     def update_record(
@@ -259,6 +269,7 @@ class BrickworksClient(SyneriseBase):
         schedule: dict[str, Any] | None = None,
         last_updated_at: datetime | str | None = None,
         from_state: Status | None = None,
+        action_on_schedule: Literal["PUBLISH"] | None = None,
     ) -> Record:
         # Reference: brickworks.md R8 / R9; a stale `last_updated_at` raises ApiConflict (BKW-029).
         if isinstance(last_updated_at, datetime):
@@ -269,11 +280,10 @@ class BrickworksClient(SyneriseBase):
             slug=slug,
             name=name,
             schedule=schedule,
+            actionOnSchedule=action_on_schedule or ("PUBLISH" if schedule else None),
             lastUpdatedAt=last_updated_at,
             fromState=from_state,
         )
-        if schedule:
-            body["actionOnSchedule"] = "PUBLISH"
         return self._call(Record, "PUT", "schemas/{}/records/{}", schema, record_id, json=body)
 
     def delete_record(self, schema: str, record_id: str) -> None:
@@ -350,10 +360,11 @@ class BrickworksClient(SyneriseBase):
         *,
         page: int = 1,
         limit: int = 50,
+        sort_by: str | None = None,
         statuses: list[str] | None = None,
     ) -> Page[RecordVersion]:
-        # Reference: brickworks.md V3 / V4.
-        params = _query(page=page, limit=limit, statuses=statuses)
+        # Reference: brickworks.md V3 / V4 (newest first unless `sort_by` says otherwise).
+        params = _query(page=page, limit=limit, sortBy=sort_by, statuses=statuses)
         path = "schemas/{}/records/{}/versions"
         return self._call(Page[RecordVersion], "GET", path, schema_id, record, params=params)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -93,7 +93,7 @@ class UserLoginIn(Schema):
     password: str
     deviceId: str | None = None
     externalProviderToken: str | None = None
-    externalProviderType: str | None = None
+    externalProviderType: Literal["GOOGLE"] | None = None  # §1.3 A1: the only value
 
 
 class ConsumerOut(Schema):

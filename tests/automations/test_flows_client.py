@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pytest_httpx import HTTPXMock
@@ -66,6 +67,27 @@ def test_a_refusal_names_the_fields_by_their_path(fc: FlowsClient) -> None:
     with pytest.raises(ApiValidationError) as refused:
         fc.create_flow(FlowInput(id="x", title="X", type="robot"))
     assert list(refused.value.field_errors) == ["type"]
+
+
+def test_a_suggestion_keeps_the_last_applied_time_it_is_sent(fc: FlowsClient) -> None:
+    # §4.1 lists `lastAppliedAt` in the body: one copied from elsewhere keeps when it was applied.
+    applied = datetime(2024, 9, 8, 0, 32, 54, 376000, tzinfo=UTC)
+    body = SuggestionInput(
+        title="Moved", origin_id="welcome-series", source_id="p-1", target_id="p-2", last_applied_at=applied
+    )
+    made = fc.create_suggestion(body)
+    assert made.last_applied_at == applied
+    assert made.id and fc.get_suggestion(made.id).last_applied_at == applied
+    kept = fc.upsert_suggestion(made.id, body.model_copy(update={"title": "Moved!", "last_applied_at": None}))
+    assert (kept.title, kept.last_applied_at) == ("Moved!", applied)  # left out: the stored one stays
+    later = applied + timedelta(days=1)
+    assert (
+        fc.upsert_suggestion(made.id, body.model_copy(update={"last_applied_at": later})).last_applied_at
+        == later
+    )
+    with pytest.raises(ApiValidationError) as refused:
+        fc.create_suggestion(body.model_copy(update={"last_applied_at": datetime(2024, 9, 8)}))  # noqa: DTZ001
+    assert list(refused.value.field_errors) == ["lastAppliedAt"]
 
 
 def test_it_creates_applies_and_deletes_a_suggestion(fc: FlowsClient) -> None:

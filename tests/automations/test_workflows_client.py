@@ -42,6 +42,32 @@ def test_it_lists_the_demo_workflows_with_their_paging(wf: WorkflowsClient) -> N
     assert welcome.created is not None and welcome.updated is not None and welcome.created < welcome.updated
 
 
+def test_the_v1_list_takes_every_documented_filter_and_sort(wf: WorkflowsClient) -> None:
+    # W1 documents the same query as W2 (§2.1); only the default limit differs.
+    by_name = wf.list_workflows_v1(sort="Name", order="Asc", limit=3)
+    first_three = ["App onboarding tips", "Back in stock notice", "Birthday voucher"]
+    assert [w.name for w in by_name.data] == first_three
+    assert (by_name.meta.limit, by_name.meta.total_count) == (3, 30)
+    second = wf.list_workflows_v1(page=2, sort="Name", order="Asc", limit=3)
+    assert second.meta.page == 2 and not {w.name for w in second.data} & {w.name for w in by_name.data}
+    # sortBy wins over sort and order (docs/api-decisions.md)
+    desc = wf.list_workflows_v1(sort="Name", order="Asc", sort_by="name:desc", limit=3)
+    names = [w.name for w in desc.data]
+    assert names == sorted(names, reverse=True) and names[0] not in first_three
+    assert {w.status for w in wf.list_workflows_v1(status="Active", limit=100).data} == {"Active"}
+    inactive = wf.list_workflows_v1(status="Inactive", limit=100).data
+    assert inactive and {w.status for w in inactive} <= {"Paused", "Stopped"}
+    found = wf.list_workflows_v1(search="cara.lee", limit=100)
+    assert found.meta.total_count == 6 and {w.author for w in found.data} == {"cara.lee@example.test"}
+    folder = named(wf, "Customer import from CRM").directory_id
+    assert folder is not None
+    in_folder = wf.list_workflows_v1(directory_id=folder, limit=100).data
+    assert "Customer import from CRM" in [w.name for w in in_folder]
+    assert {w.directory_id for w in in_folder} == {folder}
+    with pytest.raises(ApiValidationError):
+        wf.list_workflows_v1(sort_by="colour:asc")
+
+
 def test_a_workflow_pauses_resumes_and_once_stopped_cannot_run(wf: WorkflowsClient) -> None:
     welcome = named(wf, "Welcome journey")
     wf.pause_workflow(welcome.diagram_id)

@@ -33,7 +33,7 @@ def cat(demo: dict[str, Connection]) -> Iterator[CatalogsClient]:
 
 @pytest.fixture
 def books(cat: CatalogsClient) -> int:
-    return cat.create_catalog(f"books-{next(_names)}").id
+    return cat.create_catalog(f"books-{next(_names)}").data.id
 
 
 def upload(client: Client, catalog_id: int, content: bytes, name: str = "items.csv") -> CatalogImport:

@@ -64,7 +64,7 @@ def test_the_key_search_exports_only_its_items_across_pages(
     rows = list(csv.reader(io.StringIO(download(viewer_client, export(viewer_client, products, "sku-0001")))))
     assert rows[0] == ["itemKey", "sku", "name", "brand", "category", "color", "price", "currency", "inStock"]
     assert [r[0] for r in rows[1:]] == [f"SKU-{n:05d}" for n in range(10, 20)]
-    first = cat.get_item_by_key(products, "SKU-00010").properties
+    first = cat.get_item_by_key(products, "SKU-00010").data.properties
     assert rows[1][1:] == [
         first[k] if isinstance(first[k], str) else json.dumps(first[k]) for k in rows[0][1:]
     ]

@@ -52,7 +52,7 @@ def test_dry_run_counts_are_what_the_import_does(
     bom: bool,
     reconcile: bool,
 ) -> None:
-    catalog = cat.create_catalog(f"generated-{next(_names)}").id
+    catalog = cat.create_catalog(f"generated-{next(_names)}").data.id
     if existing:
         cat.add_items(catalog, {key: {"id": key, "v": text, "j": ""} for key, text in existing.items()})
     before = items_of(cat, catalog)

@@ -46,7 +46,7 @@ def test_an_admin_creates_a_catalog_and_a_taken_name_stays_in_the_form(
 def test_several_catalogs_are_deleted_with_each_name_typed_and_a_result_each(
     admin_client: Client, cat: CatalogsClient, catalog_ids: dict
 ) -> None:
-    a, b = cat.create_catalog("a").id, cat.create_catalog("b").id
+    a, b = cat.create_catalog("a").data.id, cat.create_catalog("b").data.id
     confirm = admin_client.get(reverse("catalogs:delete"), {"id": [a, b]}).content.decode()
     assert "Type a to confirm" in confirm and "Type b to confirm" in confirm
     wrong = admin_client.post(reverse("catalogs:delete"), {"id": [a, b], "confirm": "1", f"confirm_{a}": "a"})
@@ -71,7 +71,7 @@ def test_a_delete_reports_per_id_results_from_the_remote_answer(
     from apps.catalogs.services import catalogs
     from apps.catalogs.services.workspace import workspace_for
 
-    a, b = cat.create_catalog("a"), cat.create_catalog("b")
+    a, b = cat.create_catalog("a").data, cat.create_catalog("b").data
     cat.delete_catalog(b.id)
     results = catalogs.delete_catalogs(workspace_for(User.objects.get(username="alice")), catalogs=[a, b])
     assert [(c.name, done) for c, done in results] == [("a", True), ("b", False)]
@@ -99,7 +99,7 @@ def test_the_catalog_page_shows_the_chosen_columns_and_searches_keys(
 
 def test_an_item_is_viewed(viewer_client: Client, cat: CatalogsClient, catalog_ids: dict) -> None:
     stores = catalog_ids["stores"]
-    item = cat.get_item_by_key(stores, "ST-005")
+    item = cat.get_item_by_key(stores, "ST-005").data
     page = viewer_client.get(reverse("catalogs:item", args=[stores, item.id])).content.decode()
     assert "ST-005" in page and "Łódź" in page and "<dd>no</dd>" in page  # open: false
     assert "Edit" not in page
@@ -119,7 +119,7 @@ def test_an_editor_adds_edits_and_deletes_an_item(
             "new_value_0": "1965",
         },
     )
-    dune = cat.get_item_by_key(books, "1357")
+    dune = cat.get_item_by_key(books, "1357").data
     assert response["Location"] == reverse("catalogs:item", args=[books, dune.id])
     assert dune.properties == {"title": "Dune", "year": "1965"}
     cat.update_item(books, dune.id, {"title": "Dune", "year": "1965", "pages": 412, "tags": ["sf"]})
@@ -136,7 +136,7 @@ def test_an_editor_adds_edits_and_deletes_an_item(
             "p_" + _h("tags"): '["sf", "classic"]',
         },
     )
-    assert cat.get_item(books, dune.id).properties == {
+    assert cat.get_item(books, dune.id).data.properties == {
         "title": "Dune Messiah",
         "pages": 256,
         "tags": ["sf", "classic"],
@@ -153,19 +153,19 @@ def test_a_bad_json_value_is_refused_before_anything_is_sent(
     editor_client: Client, cat: CatalogsClient, books: int
 ) -> None:
     cat.add_item(books, item_key="k", value={"pages": 3})
-    item = cat.get_item_by_key(books, "k")
+    item = cat.get_item_by_key(books, "k").data
     response = editor_client.post(
         reverse("catalogs:item_edit", args=[books, item.id]), {"p_" + _h("pages"): "3 pages"}
     )
     assert response.status_code == 400 and "Enter a JSON value" in response.content.decode()
-    assert cat.get_item(books, item.id).properties == {"pages": 3}
+    assert cat.get_item(books, item.id).data.properties == {"pages": 3}
 
 
 def test_a_remote_refusal_keeps_everything_typed(
     editor_client: Client, cat: CatalogsClient, books: int
 ) -> None:
     cat.add_item(books, item_key="k", value={"title": "Old", "pages": 3})
-    item = cat.get_item_by_key(books, "k")
+    item = cat.get_item_by_key(books, "k").data
     long_name = "n" * 300
     response = editor_client.post(
         reverse("catalogs:item_edit", args=[books, item.id]),
@@ -180,7 +180,7 @@ def test_a_remote_refusal_keeps_everything_typed(
     assert response.status_code == 400
     assert "A property name is 1 to 255 characters" in page
     assert 'value="Typed title"' in page and 'value="7"' in page and f'value="{long_name}"' in page
-    assert cat.get_item(books, item.id).properties == {"title": "Old", "pages": 3}
+    assert cat.get_item(books, item.id).data.properties == {"title": "Old", "pages": 3}
     assert AuditEntry.objects.get(action="catalog_item.update").outcome == "failed"
 
 
@@ -190,9 +190,9 @@ def test_filterable_keys_are_toggled_by_admins_only(
     products = catalog_ids["products"]
     url = reverse("catalogs:filtering", args=[products])
     assert admin_client.post(url, {"keys": ["brand", "category"]}).status_code == 302
-    assert cat.get_catalog(products).filtered_fields == ["brand", "category"]
+    assert cat.get_catalog(products).data.filtered_fields == ["brand", "category"]
     admin_client.post(url, {"keys": ["category", "color"]})
-    assert sorted(cat.get_catalog(products).filtered_fields) == ["category", "color"]
+    assert sorted(cat.get_catalog(products).data.filtered_fields) == ["category", "color"]
     page = viewer_client.get(url).content.decode()
     assert "color: filterable" in page and "brand: <span" in page and "<form" not in page.split("<main")[-1]
     assert viewer_client.post(url, {"keys": []}).status_code == 403
@@ -215,7 +215,7 @@ def test_mappings_are_listed_created_with_fields_changed_and_deleted(
         reverse("catalogs:mapping_new", args=[products]),
         {"action": "product.buy", "param_key": "sku", "fields": ["brand", "price"]},
     )
-    mine = next(m for m in cat.list_mappings() if m.action == "product.buy")
+    mine = next(m for m in cat.list_mappings().data if m.action == "product.buy")
     assert (mine.bag_id, mine.param_key, mine.enrichment_fields) == (products, "sku", ["brand", "price"])
     taken = admin_client.post(
         reverse("catalogs:mapping_new", args=[products]), {"action": "product.buy", "param_key": "sku"}
@@ -224,9 +224,10 @@ def test_mappings_are_listed_created_with_fields_changed_and_deleted(
     admin_client.post(
         reverse("catalogs:mapping_edit", args=[products, mine.bp_action_param_key]), {"fields": ["color"]}
     )
-    assert next(m for m in cat.list_mappings() if m.action == "product.buy").enrichment_fields == ["color"]
+    changed = next(m for m in cat.list_mappings().data if m.action == "product.buy")
+    assert changed.enrichment_fields == ["color"]
     admin_client.post(reverse("catalogs:mapping_delete", args=[products, mine.bp_action_param_key]))
-    assert [m.action for m in cat.list_mappings()] == ["transaction.charge", "promotion.view"]
+    assert [m.action for m in cat.list_mappings().data] == ["transaction.charge", "promotion.view"]
     actions = list(
         AuditEntry.objects.filter(action__startswith="catalog_mapping")
         .order_by("pk")
@@ -267,8 +268,8 @@ def test_every_mutating_url_refuses_who_may_not(
     products = catalog_ids["products"]
     values = {
         "C": products,
-        "I": cat.get_item_by_key(products, "SKU-00001").id,
-        "M": cat.list_mappings()[0].bp_action_param_key,
+        "I": cat.get_item_by_key(products, "SKU-00001").data.id,
+        "M": cat.list_mappings().data[0].bp_action_param_key,
     }
     for name, args, needs in MUTATING:
         if persona == "editor_client" and needs == "edit":
@@ -277,7 +278,7 @@ def test_every_mutating_url_refuses_who_may_not(
         assert client.post(url, {"id": [products]}).status_code == 403, name
         if name != "catalogs:filtering":
             assert client.get(url, {"id": [products]}).status_code == 403, name
-    assert len(cat.list_catalogs().data) == 3 and cat.get_item_by_key(products, "SKU-00001")
+    assert len(cat.list_catalogs().data) == 3 and cat.get_item_by_key(products, "SKU-00001").data
     assert not AuditEntry.objects.filter(action__startswith="catalog").exists()
 
 

@@ -75,6 +75,42 @@ def test_a_record_goes_through_its_life(bw: BrickworksClient) -> None:
         bw.get_schema("news")
 
 
+def test_a_schema_keeps_the_audience_it_is_given(bw: BrickworksClient) -> None:
+    # S6 and S3 document `audience`; the sandbox keeps it as sent (its inside is not in the doc, §4.1).
+    audience = {"segments": ["vip"], "anonymous": False}
+    schema = bw.create_schema(app_id="members", display_name="Members", fields=FIELDS, audience=audience)
+    assert schema.audience == audience
+    assert bw.get_schema("members").audience == audience
+    wider = {"segments": ["vip", "newsletter"]}
+    assert bw.update_schema(schema.id, display_name="Members", audience=wider).audience == wider
+    assert bw.update_schema(schema.id, display_name="Members only").audience == wider  # omitted: kept
+
+
+def test_a_record_keeps_the_action_on_schedule_sent_without_a_schedule(bw: BrickworksClient) -> None:
+    # R3 and R8 document `actionOnSchedule` on its own: it is sent when asked, not only with a schedule.
+    schema = bw.create_schema(app_id="promos", display_name="Promos", fields=FIELDS)
+    draft = bw.create_record(schema.id, values={"title": "Soon"}, action_on_schedule="PUBLISH")
+    assert draft.action_on_schedule == "PUBLISH" and not draft.schedule
+    plain = bw.create_record(schema.id, values={"title": "Plain"})
+    assert plain.action_on_schedule is None
+    marked = bw.update_record(schema.id, plain.id, values={"title": "Plain"}, action_on_schedule="PUBLISH")
+    assert marked.action_on_schedule == "PUBLISH"
+
+
+def test_versions_are_listed_newest_first_unless_sorted_otherwise(bw: BrickworksClient) -> None:
+    schema = bw.create_schema(app_id="notes", display_name="Notes", fields=FIELDS)
+    record = bw.create_record(schema.id, values={"title": "One"}, slug="a-note")
+    for n in (2, 3):
+        bw.update_record(schema.id, record.id, status="PUBLISHED")
+        bw.update_record(schema.id, record.id, status="DRAFT", values={"title": f"Take {n}"})
+    assert [v.record_version for v in bw.list_versions(schema.id, record.id).data] == [3, 2, 1]
+    oldest_first = bw.list_versions(schema.id, "a-note", sort_by="recordVersion:asc")
+    assert [v.record_version for v in oldest_first.data] == [1, 2, 3]
+    with pytest.raises(ApiValidationError) as caught:
+        bw.list_versions(schema.id, record.id, sort_by="colour:asc")
+    assert caught.value.code == "BKW-003"
+
+
 def test_remote_validation_errors_name_their_fields(bw: BrickworksClient) -> None:
     with pytest.raises(ApiValidationError) as caught:
         bw.create_record("home-banners", values={"headline": "x" * 81}, status="DRAFT")

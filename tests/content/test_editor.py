@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.content.services.preview import frame_style_source
-from tests.content.test_new_user_defects import shown_form
+from tests.content.test_record_page import shown_form
 
 HOSTILE = (
     "<p>Hi {{ customer.firstName }}</p><script>alert(1)</script>"

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
+from apps.content.forms.schemas import FieldRows
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 
@@ -171,3 +172,27 @@ def test_only_admins_manage_schemas(
         assert client.get(reverse(name, args=args)).status_code == 403
         assert client.post(reverse(name, args=args), {"confirm": "home-banners"}).status_code == 403
     assert bw.get_schema("home-banners").version == 1
+
+
+def test_add_a_field_gives_a_fresh_row_without_errors_which_may_be_left_empty(
+    admin_client: Client, bw: BrickworksClient
+) -> None:
+    url = reverse("content:schema_new")
+    form = {"app_id": "promos", "display_name": "Promos", "versioned": "1"}
+    shown = page_rows(admin_client.get(url).content.decode())
+    added = admin_client.post(url, {**form, **shown, "add": "1"})
+    page = added.content.decode()
+    assert 'name="fields-1-name"' in page
+    assert "This field is required" not in page
+    response = admin_client.post(url, {**form, **page_rows(page)})
+    assert response.status_code == 302
+    assert list(bw.get_schema("promos").fields) == ["title"]
+
+
+def test_two_fields_with_the_same_name_are_named() -> None:
+    data = {"fields-TOTAL_FORMS": "2", "fields-INITIAL_FORMS": "0"}
+    for index in range(2):
+        data.update({f"fields-{index}-name": "title", f"fields-{index}-type": "text"})
+    rows = FieldRows(data, prefix="fields")
+    assert not rows.is_valid()
+    assert rows.non_form_errors() == ["Two fields have the same name: title."]

@@ -84,3 +84,36 @@ def test_viewers_see_the_list_only(
     assert client.post(reverse("content:source_new"), FORM).status_code == 403
     assert client.post(reverse("content:source_delete", args=[source.id])).status_code == 403
     assert bw.get_external_source(source.id).name == "Weather"
+
+
+SOURCE = {
+    "name": "Weather",
+    "url": "https://weather.example.test/today",
+    "method": "get",
+    "headers": "Authorization: Bearer s3cret-token\nAccept: application/json",
+}
+
+
+def test_a_new_source_starts_with_an_empty_body_not_null(admin_client: Client, bw: BrickworksClient) -> None:
+    html = admin_client.get(reverse("content:source_new")).content.decode()
+    body = html[html.index('name="body"') :]
+    assert body[body.index(">") + 1 : body.index("</textarea>")].strip() == ""
+
+
+def test_source_header_values_are_secrets_kept_unless_replaced(
+    admin_client: Client, bw: BrickworksClient
+) -> None:
+    admin_client.post(reverse("content:source_new"), SOURCE)
+    (source,) = bw.list_external_sources().data
+    url = reverse("content:source_edit", args=[source.id])
+    html = admin_client.get(url).content.decode()
+    assert "s3cret-token" not in html and "application/json" not in html
+    # PostgreSQL's jsonb keeps object keys in its own order, so either order is the same headers.
+    assert "Set: Authorization, Accept." in html or "Set: Accept, Authorization." in html
+    admin_client.post(url, {**SOURCE, "headers": "Authorization:\nAccept: text/plain"})
+    assert bw.get_external_source(source.id).properties["headers"] == {
+        "Authorization": "Bearer s3cret-token",
+        "Accept": "text/plain",
+    }
+    refused = admin_client.post(url, {**SOURCE, "headers": "Authorization:\nX-New:"})
+    assert refused.status_code == 400 and "Line 2: give X-New a value." in refused.content.decode()

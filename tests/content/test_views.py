@@ -212,6 +212,19 @@ def test_without_a_workspace_the_page_says_what_to_do(viewer_client: Client) -> 
     assert "Add a Synerise workspace under Settings" in response.content.decode()
 
 
+def test_a_page_that_needs_the_connection_says_what_to_fix(viewer_client: Client) -> None:
+    Connection.objects.create(
+        name="Workspace",
+        kind=Connection.Kind.SYNERISE,
+        base_url="https://api.example.test",
+        auth_mode=Connection.AuthMode.API_KEY,
+        api_key="",
+    )
+    response = viewer_client.get(reverse("content:schemas"))
+    assert response.status_code == 502
+    assert "No workspace API key is set." in response.content.decode()
+
+
 def test_a_name_taken_from_a_field_is_not_copied_into_the_name(
     publisher_client: Client, bw: BrickworksClient
 ) -> None:

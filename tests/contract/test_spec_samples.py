@@ -41,7 +41,7 @@ SPEC = Path(
     os.environ.get("SYNADMIN_SPEC_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "spec"
 )
 
-REQUEST = "a request body, not a response"
+REQUEST = "a request body, not a response: test_request_samples.py sends it"
 ERROR = "an error body: the base client of its kind reads it (apps.connections.wire), not a model"
 NO_CLIENT = "no client method calls this operation yet"
 

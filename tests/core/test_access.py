@@ -268,9 +268,9 @@ def objects(
     )
     settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
     catalogs = CatalogsClient(connections.http_for(demo["synerise"]))
-    books = catalogs.create_catalog("books")
+    books = catalogs.create_catalog("books").data
     catalogs.add_item(books.id, item_key="dune", value={"title": "Dune"})
-    mapping = catalogs.add_mapping(books.id, action="product.buy", param_key="isbn")
+    mapping = catalogs.add_mapping(books.id, action="product.buy", param_key="isbn").data
     with transaction.atomic():  # queued; its task is never sent
         export = exports.start_export(
             catalogs_workspace(alice), catalog=books, search="", task_name=catalog_tasks.run_export.name
@@ -299,7 +299,7 @@ def objects(
     assert stored is not None
     return {
         "catalog": str(books.id),
-        "item": str(catalogs.get_item_by_key(books.id, "dune").id),
+        "item": str(catalogs.get_item_by_key(books.id, "dune").data.id),
         "mapping": mapping.bp_action_param_key,
         "export": str(export.pk),
         "import": str(imported.pk),

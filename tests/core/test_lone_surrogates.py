@@ -93,7 +93,7 @@ def test_every_json_field_of_every_form_answers_a_lone_surrogate_with_a_field_er
 @pytest.fixture
 def books(demo: dict[str, Connection]) -> Iterator[tuple[CatalogsClient, int]]:
     with CatalogsClient(connections.http_for(demo["synerise"])) as catalogs:
-        yield catalogs, catalogs.create_catalog("lone-books").id
+        yield catalogs, catalogs.create_catalog("lone-books").data.id
 
 
 @pytest.mark.parametrize("text", LONE)
@@ -102,11 +102,11 @@ def test_a_catalog_item_property_answers_a_lone_surrogate_with_a_field_error(
 ) -> None:
     catalogs, catalog_id = books
     catalogs.add_item(catalog_id, item_key="k", value={"pages": 3})
-    item = catalogs.get_item_by_key(catalog_id, "k")
+    item = catalogs.get_item_by_key(catalog_id, "k").data
     url = reverse("catalogs:item_edit", args=[catalog_id, item.id])
     response = admin_client.post(url, {field_name("pages"): text})
     assert response.status_code == 400 and "Enter a JSON value" in response.content.decode()
-    assert catalogs.get_item(catalog_id, item.id).properties == {"pages": 3}
+    assert catalogs.get_item(catalog_id, item.id).data.properties == {"pages": 3}
 
 
 @pytest.mark.parametrize("text", LONE)

@@ -50,7 +50,7 @@ def test_an_editor_edits_an_item_and_exports_the_search(
 
     api = CatalogsClient(connections.http_for(demo["synerise"]))
     products = next(c.id for c in api.list_catalogs().data if c.name == "products")
-    saved = api.get_item_by_key(products, "SKU-00042").properties
+    saved = api.get_item_by_key(products, "SKU-00042").data.properties
     assert (saved["name"], saved["price"], "color" in saved) == ("Renamed phone", 999.5, False)
 
     page.click("a:has-text('products')")

@@ -50,7 +50,7 @@ def test_a_marketer_imports_a_csv_file(
     settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
     ARTIFACTS.mkdir(exist_ok=True)
     cat = CatalogsClient(connections.http_for(demo["synerise"]))
-    books = cat.create_catalog("books")
+    books = cat.create_catalog("books").data
     cat.add_item(books.id, item_key="978-2", value={"isbn": "978-2", "title": "Emma", "price": "7.50"})
     base = live_server.url
     sign_in(page, base, "eddie")
@@ -91,7 +91,7 @@ def test_a_marketer_imports_a_csv_file(
 
     page.click("a:has-text('New')")
     assert page.locator("#results").inner_text().count("New") == 3
-    assert cat.get_item_by_key(books.id, "978-3").properties == {
+    assert cat.get_item_by_key(books.id, "978-3").data.properties == {
         "isbn": "978-3",
         "title": "Ulysses; a novel",
         "price": "12",

@@ -86,7 +86,7 @@ def nul_fields() -> list[str]:
 @pytest.fixture
 def catalog(demo: dict[str, Connection]) -> int:
     with CatalogsClient(connections.http_for(demo["synerise"])) as api:
-        return api.create_catalog("hostile").id
+        return api.create_catalog("hostile").data.id
 
 
 @pytest.fixture(autouse=True)

@@ -51,13 +51,13 @@ def _eagerly(work: Callable[[], Any]) -> Any:
 
 def _export(demo: dict[str, Connection]) -> Callable[[Client], Any]:
     with CatalogsClient(connections.http_for(demo["synerise"])) as api:
-        catalog = api.create_catalog("outage-export").id
+        catalog = api.create_catalog("outage-export").data.id
     return lambda client: client.post(reverse("catalogs:export_start", args=[catalog]))
 
 
 def _dry_run(demo: dict[str, Connection]) -> Callable[[Client], Any]:
     with CatalogsClient(connections.http_for(demo["synerise"])) as api:
-        catalog = api.create_catalog("outage-dry-run").id
+        catalog = api.create_catalog("outage-dry-run").data.id
     uploader = client_for(User.objects.get(username="alice"))
     imp = upload(uploader, catalog, b"id,name\n1,One\n")
     data = {
@@ -72,7 +72,7 @@ def _dry_run(demo: dict[str, Connection]) -> Callable[[Client], Any]:
 
 def _import_run(demo: dict[str, Connection]) -> Callable[[Client], Any]:
     with CatalogsClient(connections.http_for(demo["synerise"])) as api:
-        catalog = api.create_catalog("outage-import").id
+        catalog = api.create_catalog("outage-import").data.id
     uploader = client_for(User.objects.get(username="alice"))
     imp = _eagerly(lambda: dry_run(uploader, upload(uploader, catalog, b"id,name\n1,One\n")))
     assert imp.dry_run is not None and imp.dry_run.state == Job.State.SUCCEEDED, imp.dry_run

@@ -179,6 +179,8 @@ class SuggestionInput(BaseModel):
     data: Any = None
     ignored: bool | None = None
     auto_apply: bool | None = Field(default=None, alias="autoApply")
+    # §4.1 lists it in the body too; left out, the server keeps its own (docs/api-decisions.md).
+    last_applied_at: datetime | None = Field(default=None, alias="lastAppliedAt")
 
 
 SuggestionPage = CursorPage[Suggestion]

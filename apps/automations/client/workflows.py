@@ -155,9 +155,29 @@ class WorkflowsClient(SyneriseBase):
         )
         return self.parse(WorkflowPage, self.request("GET", "automation-brain/v2/diagrams", params=params))
 
-    def list_workflows_v1(self, *, page: int = 1, limit: int | None = None) -> WorkflowPage:
-        # Reference: synerise-auth-automation-catalogs.md §2.1 W1 (v1: the default limit is 10).
-        params = present(page=page, limit=limit)
+    def list_workflows_v1(
+        self,
+        *,
+        page: int = 1,
+        limit: int | None = None,
+        status: WorkflowStatusFilter | None = None,
+        sort: WorkflowSort | None = None,
+        order: Literal["Asc", "Desc"] | None = None,
+        sort_by: str | None = None,
+        search: str | None = None,
+        directory_id: str | None = None,
+    ) -> WorkflowPage:
+        # Reference: synerise-auth-automation-catalogs.md §2.1 W1 (W2's query; the default limit is 10).
+        params = present(
+            page=page,
+            limit=limit,
+            status=status,
+            sort=sort,
+            order=order,
+            sortBy=sort_by,
+            search=search,
+            directoryId=directory_id,
+        )
         return self.parse(WorkflowPage, self.request("GET", "automation-brain/diagrams", params=params))
 
     def run_workflow(self, diagram_id: str) -> None:

@@ -52,7 +52,7 @@ def create_catalog(workspace: Workspace[CatalogsClient], *, name: str) -> Catalo
         return ref(created[0]) if created else audit.Ref("synerise.catalog", "", name)
 
     with audit.action(workspace.person, "catalog.create", target), workspace.client() as api:
-        created.append(api.create_catalog(name))
+        created.append(api.create_catalog(name).data)
     return created[0]
 
 
@@ -61,7 +61,7 @@ def delete_catalogs(
 ) -> list[tuple[Catalog, bool]]:
     """Delete the catalogs in one call (C5); each with whether it was deleted, one audit entry each."""
     with workspace.client() as api:
-        results: list[DeleteResult] = api.delete_catalogs([c.id for c in catalogs])
+        results: list[DeleteResult] = api.delete_catalogs([c.id for c in catalogs]).data
     done = {r.id: r.result for r in results}
     outcome = [(catalog, done.get(catalog.id, False)) for catalog in catalogs]
     for catalog, deleted in outcome:
@@ -88,4 +88,4 @@ def set_filterable(workspace: Workspace[CatalogsClient], *, catalog: Catalog, fi
             api.enable_filtering(catalog.id, added)
         if removed:
             api.disable_filtering(catalog.id, removed)
-        return api.get_catalog(catalog.id)
+        return api.get_catalog(catalog.id).data

@@ -209,7 +209,7 @@ def classify_file(imp: CatalogImport, upload: Path, plan: Plan, bad_path: Path, 
 
 def run(imp: CatalogImport, api: CatalogsClient, job: Job, folder: Path) -> dict[str, int]:
     """The whole dry run; returns the counts it also saves on `imp`."""
-    catalog = api.get_catalog(imp.catalog_id)
+    catalog = api.get_catalog(imp.catalog_id).data
     started = time.monotonic()
     with Plan.fresh(folder / "plan.sqlite") as plan:
         jobs.report(job, progress=1, step=f"Reading the items of {catalog.name}")

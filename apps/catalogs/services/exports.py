@@ -76,7 +76,7 @@ def run_export(job_id: int) -> None:
         ):
             # The key is the first column; an `itemKey` property (C2 and our import keep the key in the
             # value) is not written a second time under the same name, which no import could read.
-            keys = [key for key in api.catalog_keys(export.catalog_id) if key != "itemKey"]
+            keys = [key for key in api.catalog_keys(export.catalog_id).data if key != "itemKey"]
             writer = csvfile.SheetWriter(out, lineterminator="\n")
             writer.writerow(["itemKey", *keys])
 

@@ -265,7 +265,7 @@ def what_changed(api: CatalogsClient, imp: CatalogImport) -> str:
     if not upload.exists() or upload.stat().st_size != imp.size:
         return "The uploaded file is no longer the one the dry run read."
     try:
-        catalog = api.get_catalog(imp.catalog_id)
+        catalog = api.get_catalog(imp.catalog_id).data
     except ApiNotFound:
         return "The catalog no longer exists."
     total = api.list_items(imp.catalog_id, limit=1).meta_data.total_count

@@ -48,7 +48,7 @@ def add_item(
         workspace.client() as api,
     ):
         api.add_item(catalog.id, item_key=key, value=properties)
-        item = api.get_item_by_key(catalog.id, key)
+        item = api.get_item_by_key(catalog.id, key).data
         detail["id"] = item.id
     return item
 
@@ -64,7 +64,7 @@ def update_item(
         audit.action(workspace.person, "catalog_item.update", target, changed=changed, removed=removed),
         workspace.client() as api,
     ):
-        return api.update_item(catalog.id, item.id, properties)
+        return api.update_item(catalog.id, item.id, properties).data
 
 
 def delete_item(workspace: Workspace[CatalogsClient], *, catalog: Catalog, item: Item) -> None:

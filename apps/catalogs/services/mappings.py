@@ -14,7 +14,7 @@ def ref(mapping: Mapping, catalog: Catalog) -> audit.Ref:
 
 def mappings_of(api: CatalogsClient, catalog_id: int) -> list[Mapping]:
     """The catalog's mappings (C22 lists the whole workspace's)."""
-    return [m for m in api.list_mappings() if m.bag_id == catalog_id]
+    return [m for m in api.list_mappings().data if m.bag_id == catalog_id]
 
 
 def find_mapping(api: CatalogsClient, catalog_id: int, key: str) -> Mapping | None:
@@ -30,7 +30,7 @@ def create_mapping(
         audit.action(workspace.person, "catalog_mapping.create", target, fields=fields) as detail,
         workspace.client() as api,
     ):
-        mapping = api.add_mapping(catalog.id, action=action, param_key=param_key)
+        mapping = api.add_mapping(catalog.id, action=action, param_key=param_key).data
         detail["id"] = mapping.bp_action_param_key
         if fields:
             api.change_enrichment(catalog.id, action=action, param_key=param_key, fields=fields)

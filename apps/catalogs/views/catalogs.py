@@ -83,7 +83,7 @@ def _existing(api: CatalogsClient, ids: list[int]) -> list[Catalog]:
     found = []
     for pk in ids:
         try:
-            found.append(api.get_catalog(pk))
+            found.append(api.get_catalog(pk).data)
         except ApiNotFound:
             continue
     return found

@@ -25,7 +25,7 @@ def export_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     form = ItemSearchForm(request.POST)
     search = form.cleaned_data.get("q", "") if form.is_valid() else ""
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
     export = exports.start_export(workspace, catalog=catalog, search=search, task_name=tasks.run_export.name)
     enqueue.send(tasks.run_export, export.job_id)
     return redirect("catalogs:export", export.pk)

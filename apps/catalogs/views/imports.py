@@ -38,7 +38,7 @@ FATE_LABELS = {
 def import_start(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
     form = UploadForm(request.POST or None, request.FILES or None, limit=imports.limit())
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,8 +31,8 @@ def catalog_detail(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     search = form.cleaned_data.get("q", "")
     number = page_number(request)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        keys = api.catalog_keys(catalog_id).data
         result = api.list_items(catalog_id, search=search, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     columns = items.columns_for(workspace, catalog_id=catalog_id, keys=keys)
     rows = items.table_rows(result.data, columns)
@@ -55,7 +55,7 @@ def catalog_detail(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def columns_choose(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        keys = api.catalog_keys(catalog_id)
+        keys = api.catalog_keys(catalog_id).data
     form = KeysForm(keys, request.POST)
     if form.is_valid():
         items.choose_columns(workspace, catalog_id=catalog_id, columns=form.cleaned_data["keys"])
@@ -67,9 +67,9 @@ def columns_choose(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        item = api.get_item(catalog_id, item_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        item = api.get_item(catalog_id, item_id).data
+        keys = api.catalog_keys(catalog_id).data
     names = list(dict.fromkeys([*keys, *item.properties]))
     rows = [(name, items.shown(item.properties.get(name)), name in item.properties) for name in names]
     return render(request, "catalogs/items/detail.html", {"catalog": catalog, "item": item, "rows": rows})
@@ -80,8 +80,8 @@ def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> Http
 def item_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        keys = api.catalog_keys(catalog_id).data
     form = ItemForm(request.POST or None, keys=keys)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,9 +105,9 @@ def item_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        item = api.get_item(catalog_id, item_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        item = api.get_item(catalog_id, item_id).data
+        keys = api.catalog_keys(catalog_id).data
     form = ItemForm(request.POST or None, keys=keys, properties=item.properties)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,8 +129,8 @@ def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpRe
 def item_delete(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        item = api.get_item(catalog_id, item_id)
+        catalog = api.get_catalog(catalog_id).data
+        item = api.get_item(catalog_id, item_id).data
     if request.method == "POST":
         items.delete_item(workspace, catalog=catalog, item=item)
         messages.success(request, f"Item {item.item_key} deleted.")
@@ -144,8 +144,8 @@ def filtering(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     """Which keys are filterable: everyone sees them, admins change them."""
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        keys = api.catalog_keys(catalog_id).data
     form = KeysForm(
         keys, request.POST or None, initial={"keys": catalog.filtered_fields}, label="Filterable keys"
     )

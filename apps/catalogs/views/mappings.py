@@ -23,7 +23,7 @@ FIELDS = {"action": "action", "paramKey": "param_key", "enrichmentFields": "fiel
 def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
         found = mappings.mappings_of(api, catalog_id)
     return render(request, "catalogs/mappings/list.html", {"catalog": catalog, "mappings": found})
 
@@ -33,8 +33,8 @@ def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        keys = api.catalog_keys(catalog_id).data
     form = MappingForm(keys, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -61,8 +61,8 @@ def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
-        keys = api.catalog_keys(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
+        keys = api.catalog_keys(catalog_id).data
         mapping = mappings.find_mapping(api, catalog_id, key)
     if mapping is None:
         raise Http404("No such mapping")
@@ -89,7 +89,7 @@ def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpRes
 def mapping_delete(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id)
+        catalog = api.get_catalog(catalog_id).data
         mapping = mappings.find_mapping(api, catalog_id, key)
     if mapping is None:
         raise Http404("No such mapping")

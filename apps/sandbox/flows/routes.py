@@ -148,7 +148,9 @@ def delete_suggestion(request: HttpRequest, id_: str) -> None:
 
 def _fill_suggestion(suggestion: Suggestion, payload: wire.SuggestionIn, who: str) -> None:
     suggestion.title = payload.title
-    suggestion.data = payload.model_dump(mode="json", exclude={"id", "title"})
+    suggestion.data = payload.model_dump(mode="json", exclude={"id", "title", "lastAppliedAt"})
+    if payload.lastAppliedAt is not None:  # an apply's stamp: a body without it does not erase it
+        suggestion.last_applied_at = wire.aware(payload.lastAppliedAt)
     suggestion.updated_by = who
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from ninja.errors import ValidationError
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from apps.sandbox.flows.models import Flow, Suggestion
 
@@ -113,10 +113,20 @@ class SuggestionIn(Schema):
     data: Any = None
     ignored: bool = False
     autoApply: bool = False
+    # Kept as sent; left out, the stored one stays. A string checked here, not a datetime annotation:
+    # ninja builds its body model where that name would not resolve.
+    lastAppliedAt: str | None = None
+
+    @field_validator("lastAppliedAt")
+    @classmethod
+    def _aware(cls, value: str | None) -> str | None:
+        if value is not None and aware(value) is None:
+            raise ValueError("Input should be an ISO 8601 date-time with a time zone")
+        return value
 
 
 class SuggestionOut(SuggestionIn):
-    """§4.2: `lastAppliedAt` and the stamps are the server's; `additionalInfo` is response only."""
+    """§4.2: the stamps are the server's; `additionalInfo` is response only."""
 
     lastAppliedAt: str | None = None
     createdAt: str
@@ -257,3 +267,12 @@ def cursor_page(
         "previous_page": cursor(BEFORE, first) if rows.filter(id__lt=first).exists() else None,
         "next_page": cursor(AFTER, last) if rows.filter(id__gt=last).exists() else None,
     }
+
+
+def aware(value: str) -> datetime | None:
+    """An ISO 8601 date-time with its zone (`Z` or an offset), or None."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

@@ -1,11 +1,10 @@
-"""A scheduled action that hits a bug fails where people look, and its task fails too: nothing
-reports success for work that did not happen."""
+"""A scheduled action that hits a bug, or a connection without its key, fails where people look (its row,
+its trace, the audit log), and a bug fails its task too: nothing reports success for work that did not
+happen."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from pytest_httpx import HTTPXMock
 
@@ -60,12 +59,3 @@ def test_a_connection_without_its_key_fails_with_what_to_fix(workspace: Connecti
     assert schedule.run(item.pk) == ScheduledAction.State.FAILED
     item.refresh_from_db()
     assert item.error == "The connection is not set up: No workspace API key is set."
-
-
-def test_a_page_that_needs_the_connection_says_what_to_fix(workspace: Connection) -> None:
-    Connection.objects.filter(pk=workspace.pk).update(api_key="")
-    client = Client()
-    client.force_login(make_user("vera", "viewer"))
-    response = client.get(reverse("content:schemas"))
-    assert response.status_code == 502
-    assert "No workspace API key is set." in response.content.decode()
