@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -50,7 +50,7 @@ def role_names(user: User) -> list[str]:
     return [name for name in ROLES if name in {g.name for g in user.groups.all()}]
 
 
-def held_permissions(user: AbstractBaseUser) -> frozenset[str]:
+def held_permissions(user: audit.Person) -> frozenset[str]:
     """Every permission `user` holds, through roles, given directly, or as a superuser.
 
     Read from the tables rather than `get_all_permissions()`, which is empty for a deactivated person:
@@ -64,7 +64,7 @@ def held_permissions(user: AbstractBaseUser) -> frozenset[str]:
     )
 
 
-def refusal(actor: AbstractBaseUser, target: User, *, actor_holds: frozenset[str] | None = None) -> str:
+def refusal(actor: audit.Person, target: User, *, actor_holds: frozenset[str] | None = None) -> str:
     """Why `actor` may not change `target`'s account, in a sentence; empty when they may.
 
     `actor_holds` is `held_permissions(actor)` when the caller already has it (a list of people).
@@ -80,11 +80,11 @@ def refusal(actor: AbstractBaseUser, target: User, *, actor_holds: frozenset[str
     return ""
 
 
-def may_manage(actor: AbstractBaseUser, target: User, *, actor_holds: frozenset[str] | None = None) -> bool:
+def may_manage(actor: audit.Person, target: User, *, actor_holds: frozenset[str] | None = None) -> bool:
     return not refusal(actor, target, actor_holds=actor_holds)
 
 
-def grantable_roles(actor: AbstractBaseUser) -> list[str]:
+def grantable_roles(actor: audit.Person) -> list[str]:
     """The roles `actor` may give: those holding no permission the actor does not hold."""
     held = held_permissions(actor)
     groups = Group.objects.filter(name__in=ROLES).prefetch_related("permissions__content_type")
@@ -96,7 +96,7 @@ def _labels(perms: Iterable[Permission]) -> set[str]:
     return {f"{p.content_type.app_label}.{p.codename}" for p in perms}
 
 
-def _check_roles(actor: AbstractBaseUser, roles: list[str]) -> None:
+def _check_roles(actor: audit.Person, roles: list[str]) -> None:
     beyond = [name for name in roles if name in ROLES and name not in grantable_roles(actor)]
     if beyond:
         names = ", ".join(name.capitalize() for name in beyond)
@@ -104,7 +104,7 @@ def _check_roles(actor: AbstractBaseUser, roles: list[str]) -> None:
         raise Refused(f"The {names} {role} permissions you do not hold, so you cannot give it to anyone.")
 
 
-def _check_manage(actor: AbstractBaseUser, target: User) -> None:
+def _check_manage(actor: audit.Person, target: User) -> None:
     reason = refusal(actor, target)
     if reason:
         raise Refused(reason)
@@ -112,7 +112,7 @@ def _check_manage(actor: AbstractBaseUser, target: User) -> None:
 
 @transaction.atomic
 def create_person(
-    actor: AbstractBaseUser,
+    actor: audit.Person,
     *,
     username: str,
     email: str,
@@ -134,7 +134,7 @@ def create_person(
     return user, Access(password=password, link=invite_link(actor, user) if invite else "")
 
 
-def invite_link(actor: AbstractBaseUser, user: User) -> str:
+def invite_link(actor: audit.Person, user: User) -> str:
     """A path that lets `user` choose a password once, until PASSWORD_RESET_TIMEOUT passes.
 
     The token hashes the password and the last login, so choosing a password (or signing in) kills it.
@@ -164,13 +164,13 @@ def invited(uidb64: str, token: str) -> User | None:
     return user if default_token_generator.check_token(user, token) else None
 
 
-def set_roles(actor: AbstractBaseUser, user: User, *, roles: list[str]) -> None:
+def set_roles(actor: audit.Person, user: User, *, roles: list[str]) -> None:
     _check_manage(actor, user)
     _check_roles(actor, roles)
     user.groups.set(Group.objects.filter(name__in=[r for r in roles if r in ROLES]))
 
 
-def set_active(actor: AbstractBaseUser, user: User, *, active: bool) -> None:
+def set_active(actor: audit.Person, user: User, *, active: bool) -> None:
     if not active and user.pk == actor.pk:
         raise Refused("You cannot deactivate yourself: ask another admin.")
     _check_manage(actor, user)

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +25,7 @@ from apps.core.http import ApiError, build_http
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
-User = AbstractBaseUser | AnonymousUser
+User = audit.Person
 # The answers "Test connection" reads; the domain clients read the full shapes.
 CANVAS_AUTHENTICATED = TypeAdapter(StrictBool)
 
@@ -190,7 +189,8 @@ def choose_workspace(connection: Connection, *, uuid: str, name: str, user: User
 
 def current_workspace(user: User) -> Connection | None:
     """The Synerise connection the person works in: their choice, else the first one."""
-    preference = Preference.objects.select_related("workspace").filter(user_id=user.pk).first()
+    preferences = Preference.objects.select_related("workspace")
+    preference = preferences.filter(user_id=user.pk).first() if user.is_authenticated else None
     if preference and preference.workspace:
         return preference.workspace
     return Connection.objects.filter(kind=Connection.Kind.SYNERISE).first()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 import httpx
+from django.contrib.auth import models as auth
 
 from apps.connections import services
 from apps.connections.models import Connection
@@ -31,6 +32,14 @@ class Workspace(Generic[C]):
     # Canvas only: the managed account acted as ("" is the key's owner) and its name for the screens.
     account_id: str = ""
     account_label: str = ""
+
+    @property
+    def user(self) -> auth.User:
+        """The signed-in person, for rows kept as theirs (a saved filter, a schedule's author). Only a
+        person's own request asks for it (every page needs login), never the system's work."""
+        if self.person is None or not self.person.is_authenticated:
+            raise ValueError("This needs a signed-in person.")
+        return self.person
 
     def client(self, *, retries: int | None = None) -> C:
         """A client signed for the connection. `retries=0` is for callers that retry on their own (a

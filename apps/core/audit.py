@@ -8,13 +8,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.db import models
 
 from apps.core.http import ApiError
 from apps.core.models import AuditEntry
 
-User = AbstractBaseUser | AnonymousUser | None
+# The person acting, as `request.user` is typed (the project keeps Django's own user model).
+Person = Account | AnonymousUser
+User = Person | None
 
 
 @dataclass(frozen=True)

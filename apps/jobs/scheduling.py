@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -60,7 +59,7 @@ def source_of(item: ScheduledBase) -> Source:
     return next(source for source in SOURCES.values() if isinstance(item, source.model))
 
 
-def visible(user: AbstractBaseUser) -> list[Source]:
+def visible(user: audit.Person) -> list[Source]:
     return [source for source in SOURCES.values() if user.has_perm(source.view_permission)]
 
 
@@ -89,11 +88,11 @@ def note(item: ScheduledBase, message: str, *, level: str = "info") -> None:
     item.events.create(message=message, level=level)  # type: ignore[attr-defined]
 
 
-def created(user: AbstractBaseUser, item: ScheduledBase) -> None:
+def created(user: audit.Person, item: ScheduledBase) -> None:
     note(item, f"Scheduled by {user.get_username()} for {iso(item.due_at)}")
 
 
-def reschedule(user: AbstractBaseUser, item: ScheduledBase, at: datetime) -> bool:
+def reschedule(user: audit.Person, item: ScheduledBase, at: datetime) -> bool:
     """Move a pending action to another time; False when it already ran or is running."""
     with transaction.atomic(), audit.action(user, f"{item.audit_noun}.reschedule", item, at=iso(at)):
         moved = (
@@ -106,7 +105,7 @@ def reschedule(user: AbstractBaseUser, item: ScheduledBase, at: datetime) -> boo
     return moved == 1
 
 
-def cancel(user: AbstractBaseUser, item: ScheduledBase, *, why: str = "") -> bool:
+def cancel(user: audit.Person, item: ScheduledBase, *, why: str = "") -> bool:
     """Cancel a pending action; `why` instead of a person for a cancel the dashboard decides."""
     with transaction.atomic(), audit.action(user, f"{item.audit_noun}.schedule_cancel", item):
         cancelled = (
@@ -119,7 +118,7 @@ def cancel(user: AbstractBaseUser, item: ScheduledBase, *, why: str = "") -> boo
     return cancelled == 1
 
 
-def retry(user: AbstractBaseUser, item: ScheduledBase) -> bool:
+def retry(user: audit.Person, item: ScheduledBase) -> bool:
     """Run a failed action again at the next sweep."""
     with transaction.atomic(), audit.action(user, f"{item.audit_noun}.schedule_retry", item):
         again = (

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -41,7 +40,7 @@ def create_job(
     label: str,
     task_name: str,
     target: models.Model | None = None,
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: audit.Person | None = None,
     permission: str = "",
 ) -> Job:
     """A new queued Job; the caller enqueues its task after commit.
@@ -129,15 +128,15 @@ def _finish(job: Job, state: str, *, step: str, error: str = "", progress: int |
     return changed == 1
 
 
-def may_cancel(user: AbstractBaseUser | AnonymousUser, job: Job) -> bool:
+def may_cancel(user: audit.Person, job: Job) -> bool:
     return bool(user.has_perm(job.cancel_permission))
 
 
-def may_retry(user: AbstractBaseUser | AnonymousUser, job: Job) -> bool:
+def may_retry(user: audit.Person, job: Job) -> bool:
     return bool(user.has_perm(job.retry_permission))
 
 
-def cancel_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> None:
+def cancel_job(job: Job, *, user: audit.Person) -> None:
     """Cancel a queued job at once, or ask a running one to stop at its next step.
 
     Raises PermissionDenied when the person lacks the job's cancel permission.
@@ -153,7 +152,7 @@ def cancel_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> None:
             log(job, f"Cancel requested by {user.get_username()}", level="warning")
 
 
-def retry_job(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
+def retry_job(job: Job, *, user: audit.Person) -> bool:
     """Put a failed or cancelled job back in the queue, its work now done for `user`; False if it is
     not in such a state. Raises PermissionDenied when the person lacks the job's retry permission."""
     if not may_retry(user, job):
@@ -200,7 +199,7 @@ def beat_is_late() -> bool:
     return seen is None or timezone.now() - seen > 3 * BEAT_INTERVAL
 
 
-def status_context(job: Job, user: AbstractBaseUser | AnonymousUser) -> dict[str, object]:
+def status_context(job: Job, user: audit.Person) -> dict[str, object]:
     """What the job status fragment shows: the job, the tail of its log, what this person may do."""
     logs = list(job.logs.order_by("-pk")[:LOG_TAIL])[::-1]
     return {

@@ -5,9 +5,9 @@ from typing import Any
 
 from celery import current_app, shared_task
 from celery.contrib.django.task import DjangoTask
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
+from apps.core import audit
 from apps.core.http import ApiError
 from apps.jobs import enqueue, scheduling, services
 from apps.jobs.models import Job
@@ -34,7 +34,7 @@ def start(
     kind: str,
     label: str,
     target: models.Model | None,
-    user: AbstractBaseUser | AnonymousUser | None,
+    user: audit.Person | None,
 ) -> Job:
     """Create a Job for `task` and enqueue the task once the transaction commits (QueueUnavailable when
     the broker cannot take it: the job is then failed, see `enqueue.send`)."""
@@ -43,7 +43,7 @@ def start(
     return job
 
 
-def retry(job: Job, *, user: AbstractBaseUser | AnonymousUser) -> bool:
+def retry(job: Job, *, user: audit.Person) -> bool:
     """Requeue a failed or cancelled job and send its task again (QueueUnavailable when the broker cannot
     take it: the job is failed again, see `enqueue.send`)."""
     if not services.retry_job(job, user=user):

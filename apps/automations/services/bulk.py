@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from apps.automations.client import Workflow, WorkflowsClient
@@ -85,7 +84,7 @@ def readiness(operation: str, workflows: list[Workflow]) -> list[Verdict]:
 
 
 def create_job(
-    user: AbstractBaseUser,
+    user: audit.Person,
     connection: Connection,
     operation: str,
     workflows: list[Workflow],

@@ -30,7 +30,7 @@ class AlreadyScheduled(Exception):
 def schedule(
     workspace: Workspace[WorkflowsClient], *, workflow: Workflow, action: str, at: datetime
 ) -> ScheduledWorkflowAction:
-    connection, user = workspace.connection, workspace.person
+    connection, user = workspace.connection, workspace.user
     open_ones = ScheduledWorkflowAction.objects.filter(
         connection=connection,
         workflow_id=workflow.diagram_id,

@@ -43,7 +43,7 @@ def create_account(workspace: Workspace[CanvasClient], **fields: Any) -> str:
 
 def choose_account(workspace: Workspace[CanvasClient], *, account_id: str) -> ActingAccount | None:
     """Act as `account_id` from now on (an account of the organization), or as the key's owner when empty."""
-    connection, user = workspace.connection, workspace.person
+    connection, user = workspace.connection, workspace.user
     if not account_id:
         with audit.action(user, "canvas.account.act_as", audit.Ref("canvas.account", "", "the key's owner")):
             ActingAccount.objects.filter(user_id=user.pk, connection=connection).delete()

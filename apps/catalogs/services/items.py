@@ -78,7 +78,7 @@ def delete_item(workspace: Workspace[CatalogsClient], *, catalog: Catalog, item:
 def columns_for(workspace: Workspace[CatalogsClient], *, catalog_id: int, keys: list[str]) -> list[str]:
     """The columns this person chose for the catalog, still among its keys; else the first few keys."""
     choice = ColumnChoice.objects.filter(
-        user=workspace.person, connection=workspace.connection, catalog_id=catalog_id
+        user=workspace.user, connection=workspace.connection, catalog_id=catalog_id
     ).first()
     if choice is None:
         return keys[:DEFAULT_COLUMNS]
@@ -87,7 +87,7 @@ def columns_for(workspace: Workspace[CatalogsClient], *, catalog_id: int, keys: 
 
 def choose_columns(workspace: Workspace[CatalogsClient], *, catalog_id: int, columns: list[str]) -> None:
     ColumnChoice.objects.update_or_create(
-        user=workspace.person,
+        user=workspace.user,
         connection=workspace.connection,
         catalog_id=catalog_id,
         defaults={"columns": columns},

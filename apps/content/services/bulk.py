@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 
@@ -118,7 +117,7 @@ def readiness(api: BrickworksClient, schema: Schema, operation: str, records: li
 
 @transaction.atomic
 def create_job(
-    user: AbstractBaseUser,
+    user: audit.Person,
     connection: Connection,
     schema: Schema,
     operation: str,

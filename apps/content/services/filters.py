@@ -11,12 +11,12 @@ from apps.core import audit
 
 
 def saved_filters(workspace: Workspace[BrickworksClient], *, app_id: str) -> Any:
-    return SavedFilter.objects.filter(user=workspace.person, connection=workspace.connection, app_id=app_id)
+    return SavedFilter.objects.filter(user=workspace.user, connection=workspace.connection, app_id=app_id)
 
 
 def save_filter(workspace: Workspace[BrickworksClient], *, app_id: str, name: str, query: str) -> SavedFilter:
     saved, _ = SavedFilter.objects.update_or_create(
-        user=workspace.person,
+        user=workspace.user,
         connection=workspace.connection,
         app_id=app_id,
         name=name,
@@ -27,7 +27,7 @@ def save_filter(workspace: Workspace[BrickworksClient], *, app_id: str, name: st
 
 
 def delete_filter(workspace: Workspace[BrickworksClient], *, pk: int) -> None:
-    saved = SavedFilter.objects.filter(pk=pk, user=workspace.person).first()
+    saved = SavedFilter.objects.filter(pk=pk, user=workspace.user).first()
     if saved is not None:
         audit.record(workspace.person, "saved_filter.delete", saved)
         saved.delete()

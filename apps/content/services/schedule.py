@@ -44,7 +44,7 @@ def schedule(
 ) -> ScheduledAction:
     """Schedule an action on a record; `record` is the version it acts on (`version_acted_on`),
     whose name the schedule keeps."""
-    connection, user = workspace.connection, workspace.person
+    connection, user = workspace.connection, workspace.user
     if ScheduledAction.objects.filter(
         connection=connection, record_id=record.id, action=action, state__in=ScheduledAction.OPEN
     ).exists():
