@@ -8,8 +8,13 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
+
+# Django's generic classes (ModelAdmin[Job], ModelForm[Connection]) are generic in the type stubs only;
+# this lets the code name their parameters at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"

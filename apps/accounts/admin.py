@@ -38,7 +38,7 @@ def grantable_groups(person: Any) -> QuerySet[Group]:
     return Group.objects.exclude(permissions__in=beyond)
 
 
-class Guarded(admin.ModelAdmin):  # type: ignore[type-arg]
+class Guarded(admin.ModelAdmin[Any]):
     """Only superusers grant what they alone hold: a person with the admin role cannot raise anyone's
     privileges, their own included, beyond the permissions they have."""
 
@@ -59,7 +59,7 @@ class Guarded(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class GuardedUserAdmin(Guarded, UserAdmin):  # type: ignore[misc]
+class GuardedUserAdmin(Guarded, UserAdmin[User]):
     grantable = {"groups": grantable_groups, "user_permissions": grantable_permissions}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

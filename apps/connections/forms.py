@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import URLValidator
@@ -9,7 +9,7 @@ from apps.connections import guard
 from apps.connections.models import Connection
 
 
-class ConnectionForm(forms.ModelForm):
+class ConnectionForm(forms.ModelForm[Connection]):
     """Secrets are write-only: never rendered back, and an empty field keeps the stored value."""
 
     secret_fields: tuple[str, ...] = ()
@@ -59,7 +59,7 @@ class SyneriseConnectionForm(ConnectionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["auth_mode"].required = True
-        self.fields["auth_mode"].choices = Connection.AuthMode.choices
+        cast(forms.ChoiceField, self.fields["auth_mode"]).choices = Connection.AuthMode.choices
         self.fields["auth_mode"].widget = forms.RadioSelect(choices=Connection.AuthMode.choices)
 
     def clean(self) -> dict[str, Any]:
@@ -120,7 +120,7 @@ class WorkspaceChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workspace"].choices = choices
+        cast(forms.ChoiceField, self.fields["workspace"]).choices = choices
 
 
 class SwitchWorkspaceForm(forms.Form):

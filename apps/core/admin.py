@@ -6,7 +6,7 @@ from apps.core.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["created_at", "username", "action", "target_repr", "outcome"]
     list_filter = ["outcome", "action"]
     search_fields = ["username", "action", "target_repr"]

@@ -37,7 +37,7 @@ def decrypt(ciphertext: str) -> str:
     return _fernet().decrypt(ciphertext.encode()).decode()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[str, str]):
     """Text stored encrypted with Fernet; reads decrypt with any key in SYNADMIN_ENCRYPTION_KEYS."""
 
     def get_prep_value(self, value: Any) -> Any:

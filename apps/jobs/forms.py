@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -15,7 +15,10 @@ class JobFilterForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", "Any kind"),
+            *((kind, kind) for kind in kinds),
+        ]
 
 
 # How far ahead a scheduled action may be planned: beyond it a typo (year 9999) is likelier than a plan.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -102,7 +102,7 @@ class FlowForm(forms.Form):
         if flow is not None:
             del self.fields["id"]
             del self.fields["submission"]
-            self.fields["type"].choices = choices(TYPE_LABELS, flow.type)
+            cast(forms.ChoiceField, self.fields["type"]).choices = choices(TYPE_LABELS, flow.type)
             if flow.secrets is None:
                 self.fields["secrets"].help_text = "JSON. None are stored."
                 del self.fields["remove_secrets"]
@@ -162,9 +162,11 @@ class TriggerForm(RowForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         initial = self.initial
-        self.fields["type"].choices = choices(TRIGGER_TYPES, initial.get("type"))
-        self.fields["resource"].choices = choices(RESOURCES, initial.get("resource"))
-        self.fields["actions"].choices = choices(EVENT_ACTIONS, *initial.get("actions", []))
+        cast(forms.ChoiceField, self.fields["type"]).choices = choices(TRIGGER_TYPES, initial.get("type"))
+        cast(forms.ChoiceField, self.fields["resource"]).choices = choices(RESOURCES, initial.get("resource"))
+        cast(forms.ChoiceField, self.fields["actions"]).choices = choices(
+            EVENT_ACTIONS, *initial.get("actions", [])
+        )
 
 
 class ActionForm(RowForm):
@@ -175,7 +177,7 @@ class ActionForm(RowForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = choices(ACTION_TYPES, self.initial.get("type"))
+        cast(forms.ChoiceField, self.fields["type"]).choices = choices(ACTION_TYPES, self.initial.get("type"))
 
 
 class ConditionForm(RowForm):
@@ -186,8 +188,10 @@ class ConditionForm(RowForm):
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = owners
-        self.fields["operator"].choices = choices(OPERATORS, self.initial.get("operator"))
+        cast(forms.ChoiceField, self.fields["owner"]).choices = owners
+        cast(forms.ChoiceField, self.fields["operator"]).choices = choices(
+            OPERATORS, self.initial.get("operator")
+        )
 
     def is_blank(self) -> bool:
         # The owner and the operator always hold a value; the field is what makes a condition.
@@ -197,7 +201,7 @@ class ConditionForm(RowForm):
         return bool(self.data.get(self.add_prefix("field"))) if self.is_bound else super().has_changed()
 
 
-def _formset(form: type[forms.Form]) -> type[forms.BaseFormSet]:
+def _formset(form: type[forms.Form]) -> type[forms.BaseFormSet[forms.Form]]:
     return forms.formset_factory(form, extra=1, can_delete=True, max_num=MAX_ROWS, validate_max=True)
 
 
@@ -260,7 +264,7 @@ class FlowEditor:
         valid = [part.is_valid() for part in self.parts]  # every part, so each shows its errors
         return all(valid) and self._owners_exist()
 
-    def _kept(self, rows: forms.BaseFormSet, name: str) -> list[tuple[int, forms.Form]]:
+    def _kept(self, rows: forms.BaseFormSet[forms.Form], name: str) -> list[tuple[int, forms.Form]]:
         kept = [form for form in rows.forms if not form.is_blank()]
         for n, form in enumerate(kept):
             self.rows[(name, n)] = form

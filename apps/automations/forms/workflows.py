@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -42,8 +42,11 @@ class WorkflowFilterForm(forms.Form):
         asked = self.data.get("folder", ""), self.data.get("tag", "")
         folders = sorted(set(folders) | ({asked[0]} if asked[0] else set()))
         tags = sorted(set(tags) | ({asked[1]} if asked[1] else set()))
-        self.fields["folder"].choices = [("", "Any folder"), *((f, folder_label(f)) for f in folders)]
-        self.fields["tag"].choices = [("", "Any tag"), *((t, t) for t in tags)]
+        cast(forms.ChoiceField, self.fields["folder"]).choices = [
+            ("", "Any folder"),
+            *((f, folder_label(f)) for f in folders),
+        ]
+        cast(forms.ChoiceField, self.fields["tag"]).choices = [("", "Any tag"), *((t, t) for t in tags)]
         self.fields["q"].widget.attrs["placeholder"] = "Name or author"
 
     def query(self) -> dict[str, Any]:

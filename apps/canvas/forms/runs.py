@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -22,14 +22,15 @@ class RunForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.chain = chain
         if chain is None:
-            self.fields["scope"].choices = SCOPES[:1]
+            cast(forms.ChoiceField, self.fields["scope"]).choices = SCOPES[:1]
         else:
             for name in ("till", "first", "last"):
-                self.fields[name].max_value = len(chain)
+                cast(forms.IntegerField, self.fields[name]).max_value = len(chain)
                 self.fields[name].widget.attrs["max"] = len(chain)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returned (typed as possibly None)
         scope = data.get("scope")
         if scope == "till" and not data.get("till"):
             self.add_error("till", "Say which block the run ends with.")

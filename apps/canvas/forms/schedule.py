@@ -39,7 +39,8 @@ class PresetForm(forms.Form):
     day = forms.TypedChoiceField(label="Day", coerce=int, initial=2, choices=DAYS, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returned (typed as possibly None)
         if data.get("kind") in ("daily", "weekdays", "weekly", "hourly") and data.get("at") is None:
             self.add_error("at", "Give the time.")
         return data

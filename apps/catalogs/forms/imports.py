@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
@@ -58,11 +58,12 @@ class ReadForm(forms.Form):
     def __init__(self, *args: Any, header: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = [(name.strip(), name.strip()) for name in header if csvfile.usable(name)]
-        self.fields["key_column"].choices = [("", "Choose the key column")] + names
-        self.fields["json_columns"].choices = names
+        cast(forms.ChoiceField, self.fields["key_column"]).choices = [("", "Choose the key column")] + names
+        cast(forms.ChoiceField, self.fields["json_columns"]).choices = names
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returned (typed as possibly None)
         # Unanswered (None) while the first row looked like data and the person has not said.
         data["has_header"] = {"header": True, "data": False}.get(data.get("first_row") or "")
         return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -24,7 +24,7 @@ class KeysForm(forms.Form):
 
     def __init__(self, keys: list[str], *args: Any, label: str = "Keys", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keys"].choices = [(key, key) for key in keys]
+        cast(forms.ChoiceField, self.fields["keys"]).choices = [(key, key) for key in keys]
         self.fields["keys"].label = label
 
 

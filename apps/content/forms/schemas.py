@@ -84,7 +84,8 @@ class FieldRowForm(forms.Form):
     original = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returned (typed as possibly None)
         if self.errors or not data.get("name"):
             return data
         try:
@@ -220,7 +221,7 @@ def row_initial(name: str, definition: dict[str, Any], order: int) -> dict[str, 
     }
 
 
-class BaseFieldRows(forms.BaseFormSet):
+class BaseFieldRows(forms.BaseFormSet[forms.Form]):
     def clean(self) -> None:
         # Without its management form (an empty or forged POST) the formset is already refused.
         if any(self.errors) or not self.management_form.is_valid():

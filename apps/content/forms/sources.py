@@ -67,7 +67,8 @@ class SourceForm(forms.Form):
         return headers
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returned (typed as possibly None)
         if data.get("body") not in (None, "") and not isinstance(data["body"], dict):
             self.add_error("body", 'The body is a JSON object, like {"key": "value"}.')
         return data

@@ -68,7 +68,7 @@ def list_workflows_v2(request: HttpRequest, params: Query[wire.ListParamsV2]) ->
     tags=["automation"],
     summary="Run or resume a workflow",
 )
-def run_workflow(request: HttpRequest, diagramId: str) -> Status:
+def run_workflow(request: HttpRequest, diagramId: str) -> Status[Any]:
     # Spec §2.2 W3: starts a draft or scheduled workflow, resumes a paused one; a stopped one stays stopped.
     with transaction.atomic():
         workflow = _find(request, diagramId, lock=True)
@@ -95,7 +95,7 @@ def run_workflow(request: HttpRequest, diagramId: str) -> Status:
     tags=["automation"],
     summary="Pause a workflow",
 )
-def pause_workflow(request: HttpRequest, diagramId: str) -> Status:
+def pause_workflow(request: HttpRequest, diagramId: str) -> Status[Any]:
     # Spec §2.2 W4: only an active workflow pauses; pausing a paused one changes nothing.
     with transaction.atomic():
         workflow = _find(request, diagramId, lock=True)
@@ -113,7 +113,7 @@ def pause_workflow(request: HttpRequest, diagramId: str) -> Status:
     tags=["automation"],
     summary="Stop a workflow",
 )
-def stop_workflow(request: HttpRequest, diagramId: str) -> Status:
+def stop_workflow(request: HttpRequest, diagramId: str) -> Status[Any]:
     # Spec §2.2 W5: "A stopped workflow can't be restarted." A draft was never started, so it can't stop.
     with transaction.atomic():
         workflow = _find(request, diagramId, lock=True)

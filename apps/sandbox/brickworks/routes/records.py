@@ -85,7 +85,7 @@ def list_records(request: HttpRequest, key: str, params: Query[wire.RecordQuery]
 
 
 @router.post("/schemas/{key}/records", response={201: dict}, tags=["records"], summary="Add record to schema")
-def add_record(request: HttpRequest, key: str, payload: wire.RecordCreate) -> Status:
+def add_record(request: HttpRequest, key: str, payload: wire.RecordCreate) -> Status[Any]:
     schema = find_schema(request, key)
     version = records.create_record(schema, payload.dict(), by=actor(request))
     return Status(201, wire.record_json(version))
@@ -95,7 +95,7 @@ def add_record(request: HttpRequest, key: str, payload: wire.RecordCreate) -> St
 @router.put(
     "/schemas/{key}/records/upsert", response={202: dict}, tags=["async"], summary="Create or update record"
 )
-def upsert(request: HttpRequest, key: str, payload: wire.UpsertItem) -> Status:
+def upsert(request: HttpRequest, key: str, payload: wire.UpsertItem) -> Status[Any]:
     return Status(202, _upsert(request, key, payload, partial=False))
 
 
@@ -105,21 +105,21 @@ def upsert(request: HttpRequest, key: str, payload: wire.UpsertItem) -> Status:
     tags=["async"],
     summary="Create or partially update",
 )
-def upsert_partial(request: HttpRequest, key: str, payload: wire.UpsertItem) -> Status:
+def upsert_partial(request: HttpRequest, key: str, payload: wire.UpsertItem) -> Status[Any]:
     return Status(202, _upsert(request, key, payload, partial=True))
 
 
 @router.put(
     "/schemas/{key}/records/upsert/batch", response={202: list}, tags=["async"], summary="Batch upsert"
 )
-def upsert_batch(request: HttpRequest, key: str, payload: list[wire.UpsertItem]) -> Status:
+def upsert_batch(request: HttpRequest, key: str, payload: list[wire.UpsertItem]) -> Status[Any]:
     return Status(202, _upsert_batch(request, key, payload, partial=False))
 
 
 @router.patch(
     "/schemas/{key}/records/upsert/batch", response={202: list}, tags=["async"], summary="Batch partial"
 )
-def upsert_batch_partial(request: HttpRequest, key: str, payload: list[wire.UpsertItem]) -> Status:
+def upsert_batch_partial(request: HttpRequest, key: str, payload: list[wire.UpsertItem]) -> Status[Any]:
     return Status(202, _upsert_batch(request, key, payload, partial=True))
 
 
@@ -176,7 +176,7 @@ def update_record(
 @router.delete(
     "/schemas/{key}/records/{record_key}", response={204: None}, tags=["records"], summary="Delete record"
 )
-def delete_record(request: HttpRequest, key: str, record_key: str) -> Status:
+def delete_record(request: HttpRequest, key: str, record_key: str) -> Status[Any]:
     records.find_record(find_schema(request, key), _uuid(record_key)).delete()
     return Status(204, None)
 
@@ -187,7 +187,7 @@ def delete_record(request: HttpRequest, key: str, record_key: str) -> Status:
     tags=["records"],
     summary="Duplicate",
 )
-def duplicate_record(request: HttpRequest, key: str, record_key: str) -> Status:
+def duplicate_record(request: HttpRequest, key: str, record_key: str) -> Status[Any]:
     record = records.find_record(find_schema(request, key), _uuid(record_key))
     return Status(201, wire.record_json(records.duplicate_record(record, by=actor(request))))
 

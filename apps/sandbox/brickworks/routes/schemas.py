@@ -47,7 +47,7 @@ def list_schemas(request: HttpRequest, params: Query[wire.SchemaQuery]) -> dict[
 
 
 @router.post("/schemas", response={201: dict}, tags=["schemas"], summary="Create schema")
-def create_schema(request: HttpRequest, payload: wire.SchemaCreate) -> Status:
+def create_schema(request: HttpRequest, payload: wire.SchemaCreate) -> Status[Any]:
     if is_uuid(payload.appId) or not APP_ID.fullmatch(payload.appId):
         raise errors.invalid(
             "The appId starts with a letter and holds letters, digits, _ and - (and is not a UUID)",
@@ -103,7 +103,7 @@ def update_schema(request: HttpRequest, key: str, payload: wire.SchemaUpdate) ->
 
 
 @router.delete("/schemas/{key}", response={204: None}, tags=["schemas"], summary="Delete schema")
-def delete_schema(request: HttpRequest, key: str) -> Status:
+def delete_schema(request: HttpRequest, key: str) -> Status[Any]:
     find_schema(request, key).delete()  # its records and versions go with it
     return Status(204, None)
 
@@ -157,7 +157,7 @@ def list_sources(request: HttpRequest, params: Query[wire.SourceQuery]) -> dict[
 @router.post(
     "/external-sources", response={201: dict}, tags=["external sources"], summary="Create external source"
 )
-def create_source(request: HttpRequest, payload: wire.SourceCreate) -> Status:
+def create_source(request: HttpRequest, payload: wire.SourceCreate) -> Status[Any]:
     source = ExternalSource.objects.create(
         workspace=workspace(request),
         name=payload.name,
@@ -192,6 +192,6 @@ def update_source(request: HttpRequest, source_id: str, payload: wire.SourceUpda
 
 
 @router.delete("/external-sources/{source_id}", response={204: None}, tags=["external sources"])
-def delete_source(request: HttpRequest, source_id: str) -> Status:
+def delete_source(request: HttpRequest, source_id: str) -> Status[Any]:
     _find_source(request, source_id).delete()
     return Status(204, None)
