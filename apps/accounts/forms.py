@@ -50,7 +50,7 @@ class PersonForm(RolesForm):
     field_order = ["username", "first_name", "last_name", "email", "roles", "access"]
 
     def clean_username(self) -> str:
-        username = User.normalize_username(self.cleaned_data["username"].strip())
+        username: str = User.normalize_username(self.cleaned_data["username"].strip())
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(f"Someone already signs in as “{username}”.")
         User.username_validator(username)

@@ -42,7 +42,9 @@ def _user_saved(sender: Any, instance: User, created: bool, update_fields: Any =
     before = getattr(instance, "_audit_before", None) or {}
     changed = [name for name in WATCHED if name in before and before[name] != getattr(instance, name)]
     if changed:
-        detail = {name: [before[name], getattr(instance, name)] for name in changed if name in PRIVILEGES}
+        detail: dict[str, Any] = {
+            name: [before[name], getattr(instance, name)] for name in changed if name in PRIVILEGES
+        }
         audit.record(audit.actor(), "user.change", instance, changed=changed, **detail)
     if "password" in before and before["password"] != instance.password:
         audit.record(audit.actor(), "user.password", instance)
@@ -72,7 +74,8 @@ def _memberships(sender: Any, instance: Any, action: str, reverse: bool, pk_set:
 
 def _membership_entry(user: User, action: str, names: list[str]) -> None:
     if names and action in ("post_add", "post_remove", "pre_clear"):
-        audit.record(audit.actor(), "user.groups", user, **{_verb(action): names})
+        detail: dict[str, Any] = {_verb(action): names}
+        audit.record(audit.actor(), "user.groups", user, **detail)
 
 
 def _user_permissions(
@@ -100,7 +103,8 @@ def _group_permissions(
 def _permission_entry(name: str, target: Any, action: str, perms: Any) -> None:
     labels = sorted(f"{p.content_type.app_label}.{p.codename}" for p in perms)
     if labels and action in ("post_add", "post_remove", "pre_clear"):
-        audit.record(audit.actor(), name, target, **{_verb(action): labels})
+        detail: dict[str, Any] = {_verb(action): labels}
+        audit.record(audit.actor(), name, target, **detail)
 
 
 def _changing(model: Any, instance: Any, action: str, pk_set: Any, current: Any) -> list[Any]:
@@ -117,5 +121,5 @@ def _verb(action: str) -> str:
     return "added" if action == "post_add" else "removed"
 
 
-def _privileges(user: User) -> dict[str, bool]:
+def _privileges(user: User) -> dict[str, Any]:  # Any: it is passed as **detail, beside typed arguments
     return {name: getattr(user, name) for name in PRIVILEGES}

@@ -51,12 +51,13 @@ class SignInLimits(AxesDatabaseHandler):
         """A sign-in clears that person's failures at that address; the address's others still count."""
         username = get_client_username(request, credentials)
         attempts = AccessAttempt.objects.filter(ip_address=request.axes_ip_address, username=username)
-        count, _ = attempts.delete()
+        count: int = attempts.delete()[0]
         return count
 
 
 def _failures(attempts: Any) -> int:
-    return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    total: int | None = attempts.aggregate(n=Sum("failures_since_start"))["n"]
+    return total or 0
 
 
 class IdleSessionMiddleware:

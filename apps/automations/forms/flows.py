@@ -201,13 +201,14 @@ class ConditionForm(RowForm):
         return bool(self.data.get(self.add_prefix("field"))) if self.is_bound else super().has_changed()
 
 
-def _formset(form: type[forms.Form]) -> type[forms.BaseFormSet[forms.Form]]:
+def _formset(form: type[RowForm]) -> type[forms.BaseFormSet[RowForm]]:
     return forms.formset_factory(form, extra=1, can_delete=True, max_num=MAX_ROWS, validate_max=True)
 
 
-TagRows, TriggerRows, ActionRows, ConditionRows = map(
-    _formset, (TagForm, TriggerForm, ActionForm, ConditionForm)
-)
+TagRows = _formset(TagForm)
+TriggerRows = _formset(TriggerForm)
+ActionRows = _formset(ActionForm)
+ConditionRows = _formset(ConditionForm)
 
 
 class FlowEditor:
@@ -264,7 +265,7 @@ class FlowEditor:
         valid = [part.is_valid() for part in self.parts]  # every part, so each shows its errors
         return all(valid) and self._owners_exist()
 
-    def _kept(self, rows: forms.BaseFormSet[forms.Form], name: str) -> list[tuple[int, forms.Form]]:
+    def _kept(self, rows: forms.BaseFormSet[RowForm], name: str) -> list[tuple[int, RowForm]]:
         kept = [form for form in rows.forms if not form.is_blank()]
         for n, form in enumerate(kept):
             self.rows[(name, n)] = form

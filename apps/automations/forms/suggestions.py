@@ -44,7 +44,10 @@ class SuggestionForm(forms.Form):
     target_id_override = forms.CharField(
         label="Write to instead", required=False, max_length=200, help_text="Optional: another target entity."
     )
-    data = JSONBox(label="Change", help_text="JSON: the values written to the target when it is applied.")
+    # The remote field is `data`; the form metaclass moves declared fields off the class, so Form.data stays.
+    data = JSONBox(  # type: ignore[assignment]
+        label="Change", help_text="JSON: the values written to the target when it is applied."
+    )
     source_context = JSONBox(label="Source context")
     target_context = JSONBox(label="Target context")
     ignored = forms.BooleanField(

@@ -81,7 +81,7 @@ class StopForm(forms.Form):
         self.fields["name"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
+        name: str = self.cleaned_data["name"]
         if name.strip() != self.workflow_name.strip():
             raise forms.ValidationError("That is not the workflow's name; nothing was stopped.")
         return name

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -39,7 +40,7 @@ def record(
     """Store `run` (a W6 answer) under its run id; a run already final is left as it was."""
     now = timezone.now()
     lines = lines_of(run)
-    stages = [
+    stages: list[dict[str, Any]] = [
         {
             "name": label,
             "status": stage.status if stage else "",
@@ -79,7 +80,7 @@ def record(
     return stored
 
 
-def _last_worked(stages: list[dict]) -> int:
+def _last_worked(stages: list[dict[str, Any]]) -> int:
     worked = [s["success"] for s in stages if s["status"] not in ("", "Pending", "Skipped")]
     return worked[-1] if worked else 0
 

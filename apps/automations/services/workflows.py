@@ -150,7 +150,7 @@ def choices(workspace: Workspace[WorkflowsClient]) -> tuple[list[str], list[str]
     """The folders and tags the list has seen, for its filters; kept a minute in the cache, and
     dropped when the list sees a change."""
     key = _choices_key(workspace)
-    cached = cache.get(key)
+    cached: tuple[list[str], list[str]] | None = cache.get(key)
     if cached is None:
         pairs = known(workspace).values_list("directory_id", "tags").distinct()
         folders = {folder for folder, _ in pairs if folder}

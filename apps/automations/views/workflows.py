@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -14,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.automations import tasks
 from apps.automations.forms.schedule import WorkflowScheduleForm
 from apps.automations.forms.workflows import StopForm, WorkflowFilterForm
+from apps.automations.models import WorkflowRun
 from apps.automations.services import runs, schedule, workflows
 from apps.automations.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
@@ -55,7 +58,7 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     return render(request, "automations/workflows/detail.html", context)
 
 
-def _chart(history: list) -> dict:
+def _chart(history: list[WorkflowRun]) -> dict[str, Any]:
     """SVG bars of records done (green) over rejected (red) per run, oldest first, 100 units tall."""
     shown = list(reversed(history))
     top = max((run.success_count + run.failure_count for run in shown), default=0) or 1

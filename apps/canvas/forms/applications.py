@@ -38,7 +38,11 @@ class CredentialsForm(forms.Form):
         return f"cred_{credential.short_name}"
 
     def _field(self, credential: CredentialField) -> forms.Field:
-        common = {"label": credential.name, "required": not credential.optional, "help_text": credential.desc}
+        common: dict[str, Any] = {
+            "label": credential.name,
+            "required": not credential.optional,
+            "help_text": credential.desc,
+        }
         if credential.type == "select":
             choices = [("", "Choose…"), *credential.choices]
             return forms.ChoiceField(choices=choices, initial=credential.value or "", **common)

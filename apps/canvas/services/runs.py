@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -195,13 +196,17 @@ def _keep(
     claims one the poll saw."""
     started_at = started_at or workflow.date_last_run
     assert started_at is not None
-    key = {
+    key: dict[str, Any] = {
         "connection": workspace.connection,
         "account_id": workspace.account_id,
         "workflow_id": workflow.id,
         "started_at": started_at,
     }
-    values = {"workflow_name": workflow.name, "source": source, "current_block": workflow.current_block}
+    values: dict[str, Any] = {
+        "workflow_name": workflow.name,
+        "source": source,
+        "current_block": workflow.current_block,
+    }
     if source == WorkflowRun.Source.OURS:
         values.update(
             run_from=first, run_till=last, started_by=user if user and user.is_authenticated else None
@@ -305,9 +310,9 @@ def record_seen(workspace: Workspace[CanvasClient], *, workflows: list[Workflow]
     open_runs = mine.unfinished().filter(Q(job__isnull=True) | Q(job__state__in=Job.FINISHED))
     by_id = {w.id: w for w in workflows}
     for run in open_runs:
-        workflow = by_id.get(run.workflow_id)
-        if workflow is not None:
-            settle(run, workflow)
+        seen = by_id.get(run.workflow_id)
+        if seen is not None:
+            settle(run, seen)
     return added
 
 

@@ -25,7 +25,7 @@ class CatalogForm(forms.Form):
     name = forms.CharField(max_length=255, help_text="Unique in the workspace. Items are looked up by it.")
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name: str = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError("Enter a name.")
         return name

@@ -49,7 +49,8 @@ class ItemForm(forms.Form):
     ) -> None:
         self.editing = properties is not None
         self.current = properties or {}
-        super().__init__(*args, initial=self._initial(), **kwargs)
+        kwargs["initial"] = self._initial()
+        super().__init__(*args, **kwargs)
         if self.editing:
             del self.fields["item_key"]
         self.names = list(dict.fromkeys([*keys, *self.current]))

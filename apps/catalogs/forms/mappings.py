@@ -16,15 +16,17 @@ class MappingForm(forms.Form):
         max_length=255,
         help_text="The event parameter that holds the item key, such as sku.",
     )
-    fields = forms.MultipleChoiceField(
-        label="Enrichment fields",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Columns of the catalog copied into each matching event.",
-    )
 
     def __init__(self, keys: list[str], *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fields"].choices = [(key, key) for key in keys]
+        # Added here, last as before: declared on the class, a field named `fields` hides the form's own
+        # `fields` from the type checker.
+        self.fields["fields"] = forms.MultipleChoiceField(
+            label="Enrichment fields",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Columns of the catalog copied into each matching event.",
+            choices=[(key, key) for key in keys],
+        )
         if editing:
             del self.fields["action"], self.fields["param_key"]

@@ -105,7 +105,7 @@ class Classifier:
         keys = list({key for _, _, key, _, _ in parsed if key})
         seen = self.plan.seen_rows(keys)
         remote = self.plan.remote_values(keys)
-        out = []
+        out: list[tuple[int, str, str, str, str | None, int | None]] = []
         for row, cells, key, value, problem in parsed:
             if not problem and key in seen:
                 problem = f"The key {key} is already on row {seen[key]}"

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -194,16 +194,16 @@ def readable(imp: CatalogImport, choices: dict[str, Any]) -> str:
 
 def reopen(imp: CatalogImport) -> None:
     """Forget a finished dry run that was not imported, so its settings can change."""
-    if imp.run_id is None and imp.dry_run_id is not None and imp.dry_run.is_finished:
+    if imp.run_id is None and imp.dry_run is not None and imp.dry_run.is_finished:
         imp.dry_run, imp.counts = None, {}
         imp.save(update_fields=["dry_run", "counts"])
 
 
 def stage(imp: CatalogImport) -> str:
     """Where the import stands: settings, checking, checked, check_failed, importing, imported."""
-    if imp.run_id is not None:
+    if imp.run is not None:
         return "imported" if imp.run.state == Job.State.SUCCEEDED else "importing"
-    if imp.dry_run_id is None:
+    if imp.dry_run is None:
         return "settings"
     if imp.dry_run.state == Job.State.SUCCEEDED:
         return "checked"
@@ -466,5 +466,5 @@ def purge(now: datetime | None = None) -> int:
     return gone
 
 
-def for_workspace(workspace: Workspace[CatalogsClient]) -> Any:
+def for_workspace(workspace: Workspace[CatalogsClient]) -> QuerySet[CatalogImport]:
     return CatalogImport.objects.filter(connection=workspace.connection).select_related("dry_run", "run")

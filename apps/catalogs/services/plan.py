@@ -84,14 +84,17 @@ class Plan:
             "INSERT INTO deletes (ord, key) SELECT row_number() OVER (ORDER BY key) - 1, key FROM remote "
             "WHERE key NOT IN (SELECT key FROM seen)"
         )
-        return self.db.execute("SELECT count(*) FROM deletes").fetchone()[0]
+        marked: int = self.db.execute("SELECT count(*) FROM deletes").fetchone()[0]
+        return marked
 
     # Reading (the report and the import)
 
     def count(self, fate: str) -> int:
         if fate == "delete":
-            return self.db.execute("SELECT count(*) FROM deletes").fetchone()[0]
-        return self.db.execute("SELECT count(*) FROM rows WHERE fate = ?", [fate]).fetchone()[0]
+            counted: int = self.db.execute("SELECT count(*) FROM deletes").fetchone()[0]
+        else:
+            counted = self.db.execute("SELECT count(*) FROM rows WHERE fate = ?", [fate]).fetchone()[0]
+        return counted
 
     def rows(self, fate: str | None, offset: int, limit: int) -> list[dict[str, Any]]:
         if fate == "delete":

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from apps.catalogs.client import Catalog, CatalogsClient
+from apps.catalogs.client import Catalog, CatalogsClient, OrderBy
 from apps.catalogs.forms.catalogs import CatalogFilterForm, CatalogForm, DeleteCatalogsForm
 from apps.catalogs.services import catalogs
 from apps.catalogs.services.workspace import workspace_for
@@ -26,7 +26,8 @@ def catalog_list(request: HtmxHttpRequest) -> HttpResponse:
     workspace = workspace_for(request.user)
     form = CatalogFilterForm(request.GET)
     form.is_valid()
-    search, order = form.cleaned_data.get("q") or None, form.cleaned_data.get("order") or "id"
+    search = form.cleaned_data.get("q") or None
+    order: OrderBy = form.cleaned_data.get("order") or "id"  # the form's choices are the remote's orders
     number = page_number(request)
     with workspace.client() as api:
         result = api.list_catalogs(

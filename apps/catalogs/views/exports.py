@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -47,7 +47,7 @@ def export_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("catalogs.view_catalogs", raise_exception=True)
-def export_download(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def export_download(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     export = _mine(request, pk)
     path = exports.file_of(export)
     if path is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
 from apps.connections.workspace import Workspace
-from apps.content.client import BrickworksClient, Record, RecordVersion, Schema
+from apps.content.client import BrickworksClient, Record, RecordVersion, Schema, Status
 from apps.core import audit
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
@@ -66,7 +67,7 @@ def create_record(
     *,
     schema: Schema,
     values: dict[str, Any],
-    status: str,
+    status: Status,
     **fields: Any,
 ) -> Record:
     created: list[Record] = []
@@ -149,7 +150,7 @@ def write(
     version: Record,
     *,
     publish: bool,
-    last_updated_at: str | None = None,
+    last_updated_at: datetime | str | None = None,
     **content: Any,
 ) -> Record:
     """Write content to a version, publishing it if asked.
@@ -159,13 +160,13 @@ def write(
     drafts, so content written to its live version is live at once: callers treat that as publishing
     (`changes_live`).
     """
-    last: Any = last_updated_at
+    last = last_updated_at
     if not schema.is_simple and version.status in ("PUBLISHED", "UNPUBLISHED"):
         version = api.update_record(schema.id, version.id, status="DRAFT", last_updated_at=last, **content)
         if not publish:
             return version
         content, last = {}, version.updated_at
-    status = "PUBLISHED" if publish else None
+    status: Status | None = "PUBLISHED" if publish else None
     return api.update_record(schema.id, version.id, status=status, last_updated_at=last, **content)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from apps.connections.workspace import Workspace
-from apps.content.client import BrickworksClient, Record, Schema
+from apps.content.client import BrickworksClient, Record, Schema, Status
 from apps.content.forms import records as forms
 from apps.content.models import ScheduledAction
 from apps.content.services import deleted, merge, records, schedule
@@ -76,7 +76,7 @@ def record_new(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     values = forms.ValuesForm(schema, request.POST or None)
     ready = request.method == "POST" and meta.is_valid() and values.is_valid()
     if ready and _ready(schema, values, values.values(), publish=publish):
-        status = "PUBLISHED" if publish else ("UNPUBLISHED" if schema.is_simple else "DRAFT")
+        status: Status = "PUBLISHED" if publish else ("UNPUBLISHED" if schema.is_simple else "DRAFT")
         try:
             record = records.create_record(
                 workspace, schema=schema, values=values.values(), status=status, **_meta_fields(meta)
