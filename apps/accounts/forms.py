@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
@@ -57,7 +57,7 @@ class PersonForm(RolesForm):
         return username
 
 
-class ChoosePasswordForm(SetPasswordForm):
+class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generic in the stubs only
     """Django's form, with the validators' rules said in one line instead of a list."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -89,6 +89,6 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["username"]
+        field = cast(forms.CharField, self.fields["username"])
         if field.max_length:
             field.validators.append(MaxLengthValidator(field.max_length))

@@ -44,7 +44,8 @@ class SignInLimits(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         person = _failures(recent.filter(username=username))
         if _failures(recent) >= settings.AXES_IP_FAILURE_LIMIT:
-            return max(person, get_failure_limit(request, credentials))
+            limit: int = get_failure_limit(request, credentials)
+            return max(person, limit)
         return person
 
     def reset_user_attempts(self, request: Any, credentials: dict[str, Any] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -204,7 +205,7 @@ class NoConnection(ApiError):
         return "No connection to work with"
 
 
-KIND_HINTS = {
+KIND_HINTS: dict[str, str] = {
     Connection.Kind.SYNERISE: "Add a Synerise workspace under Settings → Connections first.",
     Connection.Kind.CANVAS: "Add a Canvas account under Settings → Connections first.",
     Connection.Kind.FLOWS: "Add a flows API connection under Settings → Connections first.",
@@ -283,7 +284,7 @@ def _check_flows(connection: Connection, job: Job) -> str:
     return f"The flows API answered ({'some' if page.items else 'no'} flows on the first page)."
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Connection, Job], str]] = {
     Connection.Kind.SYNERISE: _check_synerise,
     Connection.Kind.CANVAS: _check_canvas,
     Connection.Kind.FLOWS: _check_flows,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import Field
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +37,11 @@ def connection_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "connection": connection,
         "secrets": [
-            (connection._meta.get_field(name).verbose_name, bool(getattr(connection, name)))
+            # Secrets are plain fields of the model, never relations.
+            (
+                cast(Field[Any, Any], connection._meta.get_field(name)).verbose_name,
+                bool(getattr(connection, name)),
+            )
             for name in services.secret_fields(connection)
         ],
         "jobs": Job.objects.for_object(connection)[:5],

@@ -514,7 +514,7 @@ def _body(response: httpx.Response) -> Any:
 
 def _retry_after(response: httpx.Response) -> float | None:
     """Retry-After in seconds, sent as seconds or as an HTTP date (RFC 9110 §10.2.3)."""
-    value = response.headers.get("Retry-After", "").strip()
+    value: str = response.headers.get("Retry-After", "").strip()
     try:
         return max(0.0, float(value))
     except ValueError:

@@ -8,7 +8,7 @@ from typing import Any
 import kombu.exceptions
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.http import reswap, retarget
@@ -28,7 +28,7 @@ def _exempt(request: HttpRequest) -> bool:
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         if _exempt(request):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

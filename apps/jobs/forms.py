@@ -35,7 +35,7 @@ class WhenForm(forms.Form):
     )
 
     def clean_at(self) -> datetime:
-        at = self.cleaned_data["at"]
+        at: datetime = self.cleaned_data["at"]
         if at <= timezone.now():
             raise forms.ValidationError("Pick a time in the future.")
         if at > timezone.now() + SCHEDULE_HORIZON:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+from apps.core.audit import Ref
 
 
 class JobQuerySet(models.QuerySet["Job"]):
@@ -186,6 +190,9 @@ class ScheduledBase(models.Model):
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each concrete table has Django's default manager; said here for the type checker, which gives an
+    # abstract model none.
+    objects: ClassVar[models.Manager[Self]]
 
     class Meta:
         abstract = True
@@ -204,7 +211,7 @@ class ScheduledBase(models.Model):
     def target_url(self) -> str:
         raise NotImplementedError
 
-    def audit_ref(self) -> object:
+    def audit_ref(self) -> Ref:
         raise NotImplementedError
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -225,9 +226,10 @@ class FlowEditor:
         self.triggers = TriggerRows(data, prefix="triggers", initial=[_trigger_row(t) for t in triggers])
         self.actions = ActionRows(data, prefix="actions", initial=[_action_row(a) for a in steps])
         owners = self._owners(data, triggers, steps)
+        parts: list[tuple[str, Sequence[Trigger | Action]]] = [("trigger", triggers), ("action", steps)]
         rows = [
             {"owner": f"{kind}-{n}", **condition.model_dump()}
-            for kind, owned in (("trigger", triggers), ("action", steps))
+            for kind, owned in parts
             for n, item in enumerate(owned)
             for condition in item.conditions
         ]

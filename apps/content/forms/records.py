@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.dateparse import parse_datetime
 
 from apps.content.client import Schema
@@ -80,9 +80,10 @@ def unsign_content(value: str | None) -> dict[str, Any]:
     if not value:
         return {}
     try:
-        return signing.loads(value, salt=MERGE_SALT)
+        content: dict[str, Any] = signing.loads(value, salt=MERGE_SALT)
     except signing.BadSignature:
         return {}
+    return content
 
 
 class RichTextarea(forms.Textarea):
@@ -111,7 +112,10 @@ def _field_for(definition: dict[str, Any]) -> forms.Field:
         "help_text": definition.get("help", ""),
     }
     if kind in TEXT_TYPES:
-        widgets = {"text": forms.TextInput, "longtext": forms.Textarea(attrs={"rows": 6})}
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            "text": forms.TextInput,
+            "longtext": forms.Textarea(attrs={"rows": 6}),
+        }
         field = (RichTextField if kind == "richtext" else forms.CharField)(
             max_length=definition.get("maxLength", 1000 if kind == "text" else None),
             min_length=definition.get("minLength"),
@@ -123,7 +127,9 @@ def _field_for(definition: dict[str, Any]) -> forms.Field:
             field.validators.append(RegexValidator(f"^(?:{definition['pattern']})$"))
         return field
     if kind == "number":
-        validators = [MinValueValidator(definition["min"])] if "min" in definition else []
+        validators: list[BaseValidator] = (
+            [MinValueValidator(definition["min"])] if "min" in definition else []
+        )
         validators += [MaxValueValidator(definition["max"])] if "max" in definition else []
         number = forms.IntegerField if definition.get("integer") else forms.FloatField
         return number(validators=validators, **options)
@@ -132,9 +138,9 @@ def _field_for(definition: dict[str, Any]) -> forms.Field:
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **options)
     if kind == "datetime":
-        widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        picker = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         return forms.DateTimeField(
-            widget=widget, help_text="UTC", **{k: v for k, v in options.items() if k != "help_text"}
+            widget=picker, help_text="UTC", **{k: v for k, v in options.items() if k != "help_text"}
         )
     if kind == "select":
         choices = [(o["value"], o.get("label") or o["value"]) for o in definition.get("options", [])]
@@ -162,7 +168,8 @@ class ValuesForm(forms.Form):
         self, schema: Schema, *args: Any, values: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
         kwargs.setdefault("prefix", "values")
-        super().__init__(*args, initial=_initial(schema, values or {}), **kwargs)
+        kwargs["initial"] = _initial(schema, values or {})
+        super().__init__(*args, **kwargs)
         self.schema = schema
         self.loaded = values or {}
         for name, definition in schema.fields.items():
@@ -171,10 +178,8 @@ class ValuesForm(forms.Form):
             # Defaults are not stored: an empty field shows what customers will get.
             if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
                 if default is not None:
-                    field.choices = [
-                        ("", f"— (default: {dict(field.choices).get(default, default)})"),
-                        *field.choices[1:],
-                    ]
+                    shown = cast(list[tuple[Any, Any]], field.choices)  # _field_for gave it a list
+                    field.choices = [("", f"— (default: {dict(shown).get(default, default)})"), *shown[1:]]
             elif default is not None and not isinstance(default, dict | list | bool):
                 field.widget.attrs.setdefault("placeholder", f"Default: {default}")
             field.kind = definition["type"]  # type: ignore[attr-defined]
@@ -197,7 +202,7 @@ class ValuesForm(forms.Form):
             if self.loaded.get(name) is not None and self.untouched(name):
                 out[name] = self.loaded[name]
                 continue
-            value = self.cleaned_data.get(name)
+            value: Any = self.cleaned_data.get(name)
             if value in (None, "", []):
                 continue
             kind = definition["type"]
@@ -229,7 +234,7 @@ class ValuesForm(forms.Form):
 _UNREADABLE = object()
 
 
-def _read(field: forms.Field, raw: Any) -> Any:
+def _read(field: forms.Field, raw: Any) -> object:
     """`raw` as the field reads it, with the browser's CRLF line ends made LF; _UNREADABLE if it cannot."""
     if isinstance(raw, str):
         raw = raw.replace("\r\n", "\n")

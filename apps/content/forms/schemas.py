@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from apps.core.json import load_json
 
@@ -125,9 +126,9 @@ class FieldRowForm(forms.Form):
             if data["target"]:
                 out["items"] = {**out["items"], "type": data["target"]}
         low, high = LIMITS.get(kind, (None, None))
-        for key, raw in ((low, data["minimum"]), (high, data["maximum"])):
-            if key and raw.strip():
-                out[key] = raw.strip() if kind == "date" else _number(raw, whole=kind != "number")
+        for bound, raw in ((low, data["minimum"]), (high, data["maximum"])):
+            if bound and raw.strip():
+                out[bound] = raw.strip() if kind == "date" else _number(raw, whole=kind != "number")
         if data["default"].strip():
             out["default"] = _default(kind, data["default"].strip(), multiple=bool(data["multiple"]))
         return out
@@ -221,7 +222,7 @@ def row_initial(name: str, definition: dict[str, Any], order: int) -> dict[str, 
     }
 
 
-class BaseFieldRows(forms.BaseFormSet[forms.Form]):
+class BaseFieldRows(forms.BaseFormSet[FieldRowForm]):
     def clean(self) -> None:
         # Without its management form (an empty or forged POST) the formset is already refused.
         if any(self.errors) or not self.management_form.is_valid():
@@ -239,7 +240,7 @@ class BaseFieldRows(forms.BaseFormSet[forms.Form]):
         return [
             form
             for form in self.ordered_forms
-            if form.cleaned_data.get("name") and not self._should_delete_form(form)
+            if form.cleaned_data.get("name") and not form.cleaned_data.get(DELETION_FIELD_NAME)
         ]
 
     def definitions(self) -> dict[str, dict[str, Any]]:

@@ -66,7 +66,7 @@ def scheduled_detail(request: HtmxHttpRequest, source: str, pk: int) -> HttpResp
     _, item = _item(request, source, pk)
     context = {
         "item": item,
-        "events": item.events.all(),  # type: ignore[attr-defined]
+        "events": item.events.all(),
         "when_form": WhenForm(initial={"at": localtime(item.due_at)}),  # None: empty
     }
     return render(request, "jobs/scheduled/detail.html", context)
