@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import URLPattern, URLResolver
 
 from apps.sandbox.models import FaultSettings
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 Urls = tuple[list[URLPattern | URLResolver], str, str]
 
 
@@ -24,7 +24,7 @@ def with_faults(view: View) -> View:
     """`view`, answered late or not at all as FaultSettings says."""
 
     @functools.wraps(view)  # keeps csrf_exempt and the other flags set on the view
-    def faulty(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def faulty(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         faults = FaultSettings.current()
         if faults is not None:
             if faults.latency_ms:
@@ -52,7 +52,7 @@ def urls_with_faults(urls: Urls) -> Urls:
     return wrapped, app_name, namespace
 
 
-def inject(fault: str, faults: FaultSettings) -> HttpResponse:
+def inject(fault: str, faults: FaultSettings) -> HttpResponseBase:
     if fault == FaultSettings.Fault.RATE_LIMITED:
         response = HttpResponse(
             '{"message": "Too many requests (injected)"}', status=429, content_type="application/json"
@@ -61,18 +61,18 @@ def inject(fault: str, faults: FaultSettings) -> HttpResponse:
         return response
     if fault == FaultSettings.Fault.DROP:
         # Promise a body, then break off: the client sees the connection drop mid-response.
-        response = StreamingHttpResponse(_broken_body(), content_type="application/json")
-        response["Content-Length"] = "1000"
-        return response
+        dropped = StreamingHttpResponse(_broken_body(), content_type="application/json")
+        dropped["Content-Length"] = "1000"
+        return dropped
     return HttpResponse(
         '{"message": "Service unavailable (injected)"}', status=503, content_type="application/json"
     )
 
 
-def lose(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def lose(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     """The answer of a write that was made (and committed), cut off halfway: the client sees the
     connection drop and cannot know that the write happened. A read's answer is left whole."""
-    if request.method in ("GET", "HEAD", "OPTIONS") or isinstance(response, StreamingHttpResponse):
+    if request.method in ("GET", "HEAD", "OPTIONS") or not isinstance(response, HttpResponse):  # streamed
         return response
     body = response.content
     # An empty answer (a 204) is sent as a 200 that breaks off, or the client would see it whole.

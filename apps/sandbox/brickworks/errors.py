@@ -5,6 +5,7 @@ The codes besides BKW-029 are ours (docs/api-decisions.md, "Brickworks error cod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -40,7 +41,8 @@ def from_field_errors(errors: dict[str, list[str]], prefix: str) -> BkwError:
         for path, ms in errors.items()
         for m in ms
     ]
-    first = items[0] if items else {"field": None, "message": "Validation failed"}
+    none: Mapping[str, str | None] = {"field": None, "message": "Validation failed"}
+    first = items[0] if items else none
     return BkwError(
         400, "BKW-001", f"{first['field']}: {first['message']}", field=first["field"], errors=items
     )

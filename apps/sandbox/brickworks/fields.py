@@ -349,8 +349,9 @@ def record_name(fields: dict[str, dict[str, Any]], values: dict[str, Any], name:
     if name:
         return name
     for field, definition in fields.items():
-        if definition.get("useAsRecordName") and isinstance(values.get(field), str) and values[field]:
-            return values[field]
+        value = values.get(field)
+        if definition.get("useAsRecordName") and isinstance(value, str) and value:
+            return value
     return "Unnamed"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Case, Value, When
@@ -297,7 +297,8 @@ def apply_schedules(schema: ContentSchema) -> None:
     due = scheduled.filter(status=Status.SCHEDULED, action_on_schedule="PUBLISH", schedule__startAt__lte=now)
     for version in due:
         with transaction.atomic():
-            _publish(version, at=parse_datetime(version.schedule["startAt"]))
+            schedule = cast(dict[str, Any], version.schedule)  # not null: filtered above
+            _publish(version, at=parse_datetime(schedule["startAt"]))
             version.save(update_fields=["status", "published_at"])
             refresh_heads([version.record_id])
     ended = scheduled.filter(status=Status.PUBLISHED, schedule__endAt__lte=now)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
@@ -85,7 +85,8 @@ def _describe(exc: UnexpectedInput, text: str) -> str:
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
         return "Unexpected end of the filter"
     if isinstance(exc, UnexpectedCharacters):
-        return f"Unexpected {text[exc.pos_in_stream]!r}"
+        # lark declares the attribute None on the base class; this error always sets it.
+        return f"Unexpected {text[cast(int, exc.pos_in_stream)]!r}"
     if isinstance(exc, UnexpectedToken):
         return f"Unexpected {exc.token.value!r}"
     return "Malformed filter"
@@ -174,10 +175,10 @@ def _convert(selector: Selector, token: Token) -> Any:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if kind == "date":
         try:
-            value = date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise RsqlError(f"{raw!r} is not a date (YYYY-MM-DD)", position) from None
-        return raw if selector.json else value  # JSON holds dates as ISO strings, which sort as dates
+        return raw if selector.json else day  # JSON holds dates as ISO strings, which sort as dates
     if kind == "uuid":
         try:
             return str(uuid.UUID(raw))

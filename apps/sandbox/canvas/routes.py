@@ -58,7 +58,8 @@ def scope(request: HttpRequest) -> tuple[CanvasKey, uuid.UUID]:
 
 @router.get("/GetMetaData", auth=None, summary="Returns controllers actions")
 def get_metadata(request: HttpRequest) -> list[dict[str, Any]]:
-    return data()["metadata"]
+    metadata: list[dict[str, Any]] = data()["metadata"]
+    return metadata
 
 
 @router.get("/Describe", auth=None, summary="Describes object properties")

@@ -62,7 +62,8 @@ def cron_of(frequency: str) -> str:
         ) from exc
     if not isinstance(value, dict) or not isinstance(value.get("cronSchedule"), str):
         raise ValueError('scheduleFrequency must be a JSON object string like {"cronSchedule":"0 0 * ? * *"}')
-    return value["cronSchedule"]
+    cron: str = value["cronSchedule"]
+    return cron
 
 
 def next_fire(frequency: str, after: datetime) -> datetime | None:

@@ -30,7 +30,8 @@ MANAGED_ACCOUNT = uuid.UUID("a4ba9a9b-ce81-4f06-81c6-032bf7d648f5")  # the heade
 
 @cache
 def data() -> dict[str, Any]:
-    return json.loads((Path(__file__).parent / "seed.json").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads((Path(__file__).parent / "seed.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 def when(text: str | None) -> datetime | None:

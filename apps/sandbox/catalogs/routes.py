@@ -59,7 +59,8 @@ ORDER = {"id": "id", "author": "author", "lastModified": "modified", "creationDa
 
 def workspace(request: HttpRequest) -> Workspace:
     request._catalogs_started = time.monotonic()  # type: ignore[attr-defined]
-    return request.auth.workspace  # type: ignore[attr-defined]
+    found: Workspace = request.auth.workspace  # type: ignore[attr-defined]  # set by the API's auth
+    return found
 
 
 def author(request: HttpRequest) -> str:

@@ -10,6 +10,7 @@ import io
 import json
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, Literal
 
 from django.db import connection
@@ -136,7 +137,7 @@ def csv_items(text: str, item_key: str) -> list[tuple[str, dict[str, str]]]:
 # Answers
 
 
-def iso(moment: Any) -> str:
+def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

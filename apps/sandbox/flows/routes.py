@@ -21,7 +21,8 @@ FLOW_COLUMNS = {"id", "title", "type", "isActive"}
 
 
 def _who(request: HttpRequest) -> str:
-    return getattr(request, "auth", None).name  # type: ignore[union-attr]
+    name: str = getattr(request, "auth", None).name  # type: ignore[union-attr]
+    return name
 
 
 def _flow(id_: str) -> Flow:

@@ -97,7 +97,7 @@ class WorkflowRun(models.Model):
         return self.stage_times(index)[1]
 
     def stage_status(self, index: int, now: datetime) -> str:
-        start, _ = self.stage_times(index)
+        start: datetime | None = self.stage_times(index)[0]
         if self.fails and index > TRANSFORM and self.stage_status(TRANSFORM, now) == StageStatus.FAILED:
             return StageStatus.SKIPPED
         end = self.stage_end(index)

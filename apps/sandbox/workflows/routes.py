@@ -81,7 +81,8 @@ def run_workflow(request: HttpRequest, diagramId: str) -> Status[Any]:
                 WorkflowRun.objects.create(
                     workflow=workflow,
                     started_at=now,
-                    stage_seconds=workflow.stage_seconds or getattr(settings, "SANDBOX_STAGE_SECONDS", 2.0),
+                    stage_seconds=workflow.stage_seconds
+                    or float(getattr(settings, "SANDBOX_STAGE_SECONDS", 2.0)),
                     rejected=workflow.rejected,
                     fails=workflow.fails,
                     stalls=workflow.stalls,
@@ -153,7 +154,7 @@ def last_run(
 
 
 def _workspace(request: HttpRequest) -> Workspace:
-    workspace = request.auth.workspace  # type: ignore[attr-defined]
+    workspace: Workspace | None = request.auth.workspace  # type: ignore[attr-defined]
     assert workspace is not None
     return workspace
 

@@ -133,12 +133,13 @@ def iso(moment: datetime) -> str:
 def stage_json(run: WorkflowRun, index: int, now: datetime, limit: int) -> dict[str, Any]:
     start, _ = run.stage_times(index)
     status = run.stage_status(index, now)
-    worked_until = {
+    ends: dict[str, datetime | None] = {
         StageStatus.RUNNING: now,
         StageStatus.SUCCESS: run.stage_end(index),
         StageStatus.FAILED: run.stage_end(index),
         StageStatus.CANCELLED: run.cut_at if run.cut_at and run.cut_at > start else None,
-    }.get(status)
+    }
+    worked_until = ends.get(status)
     total = run.records_per_stage
     rejected = run.rejected if index == TRANSFORM else 0
     logs: list[str] = []
@@ -158,8 +159,10 @@ def stage_json(run: WorkflowRun, index: int, now: datetime, limit: int) -> dict[
         processed = int(total * done)
         failures = rejected * processed // total
     if status == StageStatus.SUCCESS:
+        assert worked_until is not None  # a stage that ended has its end
         logs.append(f"{iso(worked_until)} INFO Job finished with success!")
     elif status == StageStatus.FAILED:
+        assert worked_until is not None
         logs.append(f"{iso(worked_until)} ERROR Job failed: {rejected} records were rejected")
     elif status == StageStatus.CANCELLED:
         assert run.cut_at is not None

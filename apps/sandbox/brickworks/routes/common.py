@@ -16,7 +16,8 @@ from apps.sandbox.models import Workspace
 
 
 def workspace(request: HttpRequest) -> Workspace:
-    return request.auth.workspace  # type: ignore[attr-defined]
+    found: Workspace = request.auth.workspace  # type: ignore[attr-defined]  # set by the API's auth
+    return found
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
