@@ -13,11 +13,10 @@ from django.views.decorators.vary import vary_on_headers
 from apps.automations.forms.flows import FlowEditor, with_more_rows
 from apps.automations.services import flows
 from apps.automations.services.workspace import flows_client
-from apps.automations.views.paging import CursorList, cursor_of, first_page
 from apps.core.forms import place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
-from apps.core.paging import PAGE_SIZE
+from apps.core.paging import PAGE_SIZE, CursorList, cursor_of, first_page
 
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
 

@@ -14,11 +14,10 @@ from apps.automations.client import ApplyResult
 from apps.automations.forms.suggestions import ApplyForm, SuggestionForm
 from apps.automations.services import suggestions
 from apps.automations.services.workspace import flows_client
-from apps.automations.views.paging import CursorList, cursor_of, first_page
 from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
-from apps.core.paging import PAGE_SIZE
+from apps.core.paging import PAGE_SIZE, CursorList, cursor_of, first_page
 
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
 
