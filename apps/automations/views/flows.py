@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.automations.forms.flows import FlowEditor, with_more_rows
 from apps.automations.services import flows
 from apps.automations.services.workspace import flows_client
+from apps.core.confirm import delete_or_confirm
 from apps.core.forms import place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
@@ -117,8 +118,11 @@ def flow_active(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
 def flow_delete(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
     with flows_client(request.user) as api:
         flow = api.get_flow(flow_id)
-    if request.method == "POST":
-        flows.delete_flow(request.user, flow)
-        messages.success(request, f"Flow {flow.title} deleted.")
-        return redirect("automations:flows")
-    return render(request, "automations/flows/delete.html", {"flow": flow, "tab": "flows"})
+    return delete_or_confirm(
+        request,
+        "automations/flows/delete.html",
+        {"flow": flow, "tab": "flows"},
+        delete=lambda: flows.delete_flow(request.user, flow),
+        done=f"Flow {flow.title} deleted.",
+        then="automations:flows",
+    )

@@ -14,6 +14,7 @@ from apps.automations.client import ApplyResult
 from apps.automations.forms.suggestions import ApplyForm, SuggestionForm
 from apps.automations.services import suggestions
 from apps.automations.services.workspace import flows_client
+from apps.core.confirm import delete_or_confirm
 from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
@@ -140,9 +141,11 @@ def _place(form: SuggestionForm, path: str) -> Place | None:
 def suggestion_delete(request: HtmxHttpRequest, suggestion_id: str) -> HttpResponse:
     with flows_client(request.user) as api:
         suggestion = api.get_suggestion(suggestion_id)
-    if request.method == "POST":
-        suggestions.delete_suggestion(request.user, suggestion)
-        messages.success(request, f"Suggestion {suggestion.title} deleted.")
-        return redirect("automations:suggestions")
-    context = {"suggestion": suggestion, "tab": "suggestions"}
-    return render(request, "automations/suggestions/delete.html", context)
+    return delete_or_confirm(
+        request,
+        "automations/suggestions/delete.html",
+        {"suggestion": suggestion, "tab": "suggestions"},
+        delete=lambda: suggestions.delete_suggestion(request.user, suggestion),
+        done=f"Suggestion {suggestion.title} deleted.",
+        then="automations:suggestions",
+    )

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.catalogs.forms.items import ItemForm, ItemSearchForm, KeysForm
 from apps.catalogs.services import catalogs, items
 from apps.catalogs.services.workspace import client_for
+from apps.core.confirm import delete_or_confirm
 from apps.core.forms import Place, place_remote_errors
 from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.http import ApiError
@@ -123,11 +124,14 @@ def item_delete(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> Http
     with client_for(request.user) as api:
         catalog = api.get_catalog(catalog_id)
         item = api.get_item(catalog_id, item_id)
-    if request.method == "POST":
-        items.delete_item(request.user, catalog, item)
-        messages.success(request, f"Item {item.item_key} deleted.")
-        return redirect("catalogs:detail", catalog_id)
-    return render(request, "catalogs/items/delete.html", {"catalog": catalog, "item": item})
+    return delete_or_confirm(
+        request,
+        "catalogs/items/delete.html",
+        {"catalog": catalog, "item": item},
+        delete=lambda: items.delete_item(request.user, catalog, item),
+        done=f"Item {item.item_key} deleted.",
+        then=reverse("catalogs:detail", args=[catalog_id]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
