@@ -163,11 +163,11 @@ class Readiness:
         return sum(verdict.outcome == FAIL for verdict in self.verdicts)
 
 
-def confirm(request: HttpRequest, flow: Flow, **context: Any) -> HttpResponse:
+def confirm(request: HttpRequest, flow: Flow) -> HttpResponse:
     """GET: the readiness page of the chosen items. POST: the job for the ready ones, and its page.
 
     A bad choice (no operation, nothing chosen, a selection no job takes) goes back to the list with
-    a message. `context` goes to the page (its partials read it).
+    a message. The page's partials read what else they show from the flow.
     """
     data: QueryDict = request.POST if request.method == "POST" else request.GET
     operation = data.get("operation", "")
@@ -191,7 +191,7 @@ def confirm(request: HttpRequest, flow: Flow, **context: Any) -> HttpResponse:
         return redirect(job.get_absolute_url())
     if request.method == "POST":
         messages.warning(request, f"None of these {flow.noun}s is ready; nothing was started.")
-    context |= {
+    context = {
         "bulk": page,
         "flow": flow,
         "operation": operation,
