@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.connections import forms, services, tasks
 from apps.connections.models import Connection
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.jobs import services as job_services
@@ -83,11 +84,14 @@ def connection_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @permission_required("connections.delete_connection", raise_exception=True)
 def connection_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
-    if request.method == "POST":
-        services.delete_connection(connection, user=request.user)
-        messages.success(request, f"Connection {connection} deleted.")
-        return redirect("connections:list")
-    return render(request, "connections/connection_delete.html", {"connection": connection})
+    return delete_or_confirm(
+        request,
+        "connections/connection_delete.html",
+        {"connection": connection},
+        delete=lambda: services.delete_connection(connection, user=request.user),
+        done=f"Connection {connection} deleted.",
+        then="connections:list",
+    )
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""Remote lists shown one page at a time, and the page sizes of every list in one place."""
+"""Remote lists shown one page at a time (by number or by cursor), and the page sizes of every list."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 PAGE_SIZE = 25  # rows of a list screen
 LOCAL_PAGE_SIZE = 50  # rows of a list of our own rows (jobs, audit, recently deleted)
@@ -84,3 +85,44 @@ def page_number(request: HttpRequest) -> int:
     if len(value) > len(str(MAX_PAGE)) or int(value) > MAX_PAGE:
         raise BadRequest(f"Lists have at most {MAX_PAGE:,} pages.")
     return max(1, int(value))
+
+
+@dataclass
+class CursorList:
+    """A page of a remote list that pages by cursor, shaped for `includes/list_results.html`.
+
+    Previous and Next carry the remote's cursors in the URL (`includes/cursor_pages.html`).
+    """
+
+    items: list[Any]
+    previous: str | None
+    next: str | None
+    total: int | None
+
+    @classmethod
+    def of(cls, page: Any) -> CursorList:
+        """From a client's cursor page: `items`, `previous_page`, `next_page` and `total`."""
+        return cls(page.items, page.previous_page, page.next_page, page.total)
+
+    @property
+    def object_list(self) -> list[Any]:
+        return self.items
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def has_other_pages(self) -> bool:
+        return False  # includes/pagination.html numbers pages; cursor_pages.html links them instead
+
+
+def cursor_of(request: HttpRequest) -> str | None:
+    """The `cursor` query parameter (a remote's opaque token, cut at 2,000 characters), or None."""
+    return request.GET.get("cursor", "")[:2000] or None
+
+
+def first_page(request: HttpRequest) -> HttpResponseRedirect:
+    """A cursor the remote no longer takes (an old link): the same list from its first page."""
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    messages.info(request, "That page of the list is no longer available; here is its first page.")
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)

@@ -7,9 +7,11 @@ remote side, so an item repeated after a lost answer does no harm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 
 from apps.automations.client import Workflow, WorkflowsClient
@@ -18,12 +20,11 @@ from apps.automations.services.workflows import every, workflow_ref
 from apps.automations.services.workspace import workspace_for
 from apps.connections.models import Connection
 from apps.core import audit
-from apps.jobs import runner
-from apps.jobs import services as jobs
+from apps.jobs import bulk, runner
+from apps.jobs.bulk import BadSelection, Verdict
 from apps.jobs.models import Job, JobItem
 
 Operation = WorkflowBulkRun.Operation
-MAX_WORKFLOWS = 5000
 # The workflow statuses each operation acts on, and why it leaves the others alone.
 READY = {Operation.PAUSE: {"Active"}, Operation.RESUME: {"Paused"}}
 NOTHING_TO_DO = {
@@ -37,19 +38,6 @@ WOULD_FAIL = {
 }
 
 
-class BadSelection(Exception):
-    """The selection cannot make a bulk job; the message says why."""
-
-
-@dataclass
-class Verdict:
-    """What will happen to one workflow: `ready`, `skip` (nothing to do) or `fail` (it would fail)."""
-
-    workflow: Workflow
-    outcome: str
-    reason: str = ""
-
-
 def select(
     api: WorkflowsClient, *, ids: list[str] | None = None, query: dict[str, Any] | None = None
 ) -> list[Workflow]:
@@ -58,18 +46,18 @@ def select(
     query = dict(query or {})
     tag = query.pop("tag", "")
     if ids is not None:
-        wanted = set(ids)
+        wanted = set(bulk.unique_ids(ids, noun="workflow"))
         found = [w for w in every(api) if w.diagram_id in wanted]
         if not found:
             raise BadSelection("None of the chosen workflows is in this workspace any more.")
-    else:
-        found = [w for w in every(api, **query) if not tag or any(t.value == tag for t in w.tags)]
-    if len(found) > MAX_WORKFLOWS:
-        raise BadSelection(f"More than {MAX_WORKFLOWS} workflows match; narrow the filter first.")
+        return found
+    found = [w for w in every(api, **query) if not tag or any(t.value == tag for t in w.tags)]
+    bulk.within(len(found), noun="workflow")
     return found
 
 
 def readiness(operation: str, workflows: list[Workflow]) -> list[Verdict]:
+    """What the operation would do to each workflow, by its status."""
     verdicts = []
     for workflow in workflows:
         if workflow.status in READY[Operation(operation)]:
@@ -83,6 +71,7 @@ def readiness(operation: str, workflows: list[Workflow]) -> list[Verdict]:
     return verdicts
 
 
+@transaction.atomic
 def create_job(
     user: audit.Person,
     connection: Connection,
@@ -92,35 +81,31 @@ def create_job(
     task_name: str,
 ) -> Job:
     """One queued job with an item per workflow; the caller sends `task_name` after commit."""
-    count = len(workflows)
-    job = jobs.create_job(
+    job = bulk.create_job(
+        user,
+        (
+            bulk.Item(w.diagram_id, w.name, reverse("automations:workflow", args=[w.diagram_id]))
+            for w in workflows
+        ),
         kind=f"automations.bulk_{operation}",
-        label=f"{Operation(operation).label} {count} workflow{'s' if count != 1 else ''}",
+        label=f"{Operation(operation).label} {bulk.counted(len(workflows), 'workflow')}",
         task_name=task_name,
-        user=user,
         permission="automations.operate_workflows",
     )
     WorkflowBulkRun.objects.create(job=job, connection=connection, operation=operation)
-    JobItem.objects.bulk_create(
-        JobItem(
-            job=job,
-            key=workflow.diagram_id,
-            name=workflow.name[:300],
-            url=reverse("automations:workflow", args=[workflow.diagram_id]),
-        )
-        for workflow in workflows
-    )
     return job
 
 
 def run(job_id: int) -> None:
     """The job: every item not yet done (a retry takes the failed and the never-started ones)."""
-    with jobs.running(job_id) as job:
-        if job is None:
-            return
-        bulk = WorkflowBulkRun.objects.select_related("connection").get(job=job)
-        with workspace_for(None, connection=bulk.connection).client() as api:
-            runner.run(job, BulkWork(job, bulk, api))
+    bulk.run(job_id, _work)
+
+
+@contextmanager
+def _work(job: Job) -> Iterator[BulkWork]:
+    row = WorkflowBulkRun.objects.select_related("connection").get(job=job)
+    with workspace_for(None, connection=row.connection).client() as api:
+        yield BulkWork(job, row, api)
 
 
 class BulkWork:

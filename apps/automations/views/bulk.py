@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.automations import tasks
+from apps.automations.client import Workflow
 from apps.automations.forms.workflows import WorkflowFilterForm
 from apps.automations.models import WorkflowBulkRun
 from apps.automations.services import bulk
@@ -16,49 +16,40 @@ from apps.automations.services.workspace import workspace_for
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core.htmx import HtmxHttpRequest
-from apps.jobs import enqueue
+from apps.jobs import bulk as jobs_bulk
+from apps.jobs.bulk import Verdict
+from apps.jobs.models import Job
+
+
+class WorkflowsFlow:
+    """The readiness page of workflows picked in the list, or of every one its filters find."""
+
+    operations = WorkflowBulkRun.Operation
+    noun, pick, parts = "workflow", "workflow", "automations/bulk/ready_parts.html"
+    danger: frozenset[str] = frozenset()
+    ask_first = frozenset({"pause"})  # pausing stops journeys customers are in
+
+    def __init__(self, request: HtmxHttpRequest) -> None:
+        self.request = request
+        self.back_url = reverse("automations:workflows")
+        data = request.POST if request.method == "POST" else request.GET
+        self.filters = WorkflowFilterForm(data, folders=[], tags=[])
+
+    def key(self, workflow: Workflow) -> str:
+        return workflow.diagram_id
+
+    def verdicts(self, operation: str, ids: list[str] | None) -> list[Verdict]:
+        with workspace_for(self.request.user).client() as api:
+            workflows = bulk.select(api, ids=ids, query=self.filters.query())
+        return bulk.readiness(operation, workflows)
+
+    def create(self, operation: str, ready: list[Workflow]) -> Job:
+        connection = connections.connection_for(self.request.user, Connection.Kind.SYNERISE)
+        return bulk.create_job(self.request.user, connection, operation, ready, task_name=tasks.run_bulk.name)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("automations.operate_workflows", raise_exception=True)
 def bulk_ready(request: HtmxHttpRequest) -> HttpResponse:
     """GET: what would happen to each workflow. POST: start the job for the ready ones."""
-    data = request.POST if request.method == "POST" else request.GET
-    operation = data.get("operation", "")
-    if operation not in WorkflowBulkRun.Operation.values:
-        messages.error(request, "Choose pause or resume.")
-        return redirect("automations:workflows")
-    ids = data.getlist("workflow") or [i for i in data.get("ids", "").split(",") if i]
-    everything = data.get("all") == "1"
-    if not ids and not everything:
-        messages.warning(request, "Select at least one workflow first.")
-        return redirect("automations:workflows")
-    filters = WorkflowFilterForm(data, folders=[], tags=[])
-    query = filters.query()
-    with workspace_for(request.user).client() as api:
-        try:
-            workflows = bulk.select(api, ids=None if everything else ids, query=query)
-        except bulk.BadSelection as exc:
-            messages.error(request, str(exc))
-            return redirect("automations:workflows")
-    verdicts = bulk.readiness(operation, workflows)
-    ready = [v.workflow for v in verdicts if v.outcome == "ready"]
-    if request.method == "POST" and ready:
-        connection = connections.connection_for(request.user, Connection.Kind.SYNERISE)
-        job = bulk.create_job(request.user, connection, operation, ready, task_name=tasks.run_bulk.name)
-        enqueue.send(tasks.run_bulk, job.pk)
-        return redirect("jobs:detail", pk=job.pk)
-    if request.method == "POST":
-        messages.warning(request, "None of these workflows is ready; nothing was started.")
-    context = {
-        "operation": operation,
-        "operation_label": WorkflowBulkRun.Operation(operation).label,
-        "verdicts": verdicts,
-        "ready": ready,
-        "ready_ids": ",".join(workflow.diagram_id for workflow in ready),
-        "skipped": sum(v.outcome == "skip" for v in verdicts),
-        "failing": sum(v.outcome == "fail" for v in verdicts),
-        "everything": everything,
-        "filters": filters if everything else None,
-    }
-    return render(request, "automations/bulk/ready.html", context)
+    return jobs_bulk.confirm(request, WorkflowsFlow(request))

@@ -13,10 +13,10 @@ from apps.automations.client import FlowsClient
 from apps.automations.forms.flows import FlowEditor, FlowFilters, with_more_rows
 from apps.automations.services import flows
 from apps.automations.services.workspace import workspace_for
-from apps.automations.views.paging import CursorList, cursor_of, first_page
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
-from apps.core.paging import PAGE_SIZE
+from apps.core.paging import PAGE_SIZE, CursorList, cursor_of, first_page
 from apps.core.remote_errors import place_remote_errors
 
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
@@ -116,8 +116,11 @@ def flow_delete(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
     workspace = workspace_for(request.user, api=FlowsClient)
     with workspace.client() as api:
         flow = api.get_flow(flow_id)
-    if request.method == "POST":
-        flows.delete_flow(workspace, flow=flow)
-        messages.success(request, f"Flow {flow.title} deleted.")
-        return redirect("automations:flows")
-    return render(request, "automations/flows/delete.html", {"flow": flow, "tab": "flows"})
+    return delete_or_confirm(
+        request,
+        "automations/flows/delete.html",
+        {"flow": flow, "tab": "flows"},
+        delete=lambda: flows.delete_flow(workspace, flow=flow),
+        done=f"Flow {flow.title} deleted.",
+        then="automations:flows",
+    )

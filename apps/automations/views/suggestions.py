@@ -13,10 +13,10 @@ from apps.automations.client import ApplyResult, FlowsClient
 from apps.automations.forms.suggestions import ApplyForm, SuggestionFilters, SuggestionForm
 from apps.automations.services import suggestions
 from apps.automations.services.workspace import workspace_for
-from apps.automations.views.paging import CursorList, cursor_of, first_page
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError, ApiValidationError
-from apps.core.paging import PAGE_SIZE
+from apps.core.paging import PAGE_SIZE, CursorList, cursor_of, first_page
 from apps.core.remote_errors import Place, place_remote_errors
 
 VIEW, MANAGE = "automations.view_workflows", "automations.manage_flows"
@@ -142,9 +142,11 @@ def suggestion_delete(request: HtmxHttpRequest, suggestion_id: str) -> HttpRespo
     workspace = workspace_for(request.user, api=FlowsClient)
     with workspace.client() as api:
         suggestion = api.get_suggestion(suggestion_id)
-    if request.method == "POST":
-        suggestions.delete_suggestion(workspace, suggestion=suggestion)
-        messages.success(request, f"Suggestion {suggestion.title} deleted.")
-        return redirect("automations:suggestions")
-    context = {"suggestion": suggestion, "tab": "suggestions"}
-    return render(request, "automations/suggestions/delete.html", context)
+    return delete_or_confirm(
+        request,
+        "automations/suggestions/delete.html",
+        {"suggestion": suggestion, "tab": "suggestions"},
+        delete=lambda: suggestions.delete_suggestion(workspace, suggestion=suggestion),
+        done=f"Suggestion {suggestion.title} deleted.",
+        then="automations:suggestions",
+    )

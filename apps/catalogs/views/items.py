@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.catalogs.forms.items import ItemForm, ItemSearchForm, KeysForm
 from apps.catalogs.services import catalogs, items
 from apps.catalogs.services.workspace import workspace_for
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -131,11 +132,14 @@ def item_delete(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> Http
     with workspace.client() as api:
         catalog = api.get_catalog(catalog_id).data
         item = api.get_item(catalog_id, item_id).data
-    if request.method == "POST":
-        items.delete_item(workspace, catalog=catalog, item=item)
-        messages.success(request, f"Item {item.item_key} deleted.")
-        return redirect("catalogs:detail", catalog_id)
-    return render(request, "catalogs/items/delete.html", {"catalog": catalog, "item": item})
+    return delete_or_confirm(
+        request,
+        "catalogs/items/delete.html",
+        {"catalog": catalog, "item": item},
+        delete=lambda: items.delete_item(workspace, catalog=catalog, item=item),
+        done=f"Item {item.item_key} deleted.",
+        then=reverse("catalogs:detail", args=[catalog_id]),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.catalogs.forms.mappings import MappingForm
 from apps.catalogs.services import mappings
 from apps.catalogs.services.workspace import workspace_for
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiError
 from apps.core.remote_errors import Place, place_remote_errors
@@ -93,11 +95,14 @@ def mapping_delete(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpR
         mapping = mappings.find_mapping(api, catalog_id, key)
     if mapping is None:
         raise Http404("No such mapping")
-    if request.method == "POST":
-        mappings.delete_mapping(workspace, catalog=catalog, mapping=mapping)
-        messages.success(request, f"Mapping of {mapping.action} / {mapping.param_key} deleted.")
-        return redirect("catalogs:mappings", catalog_id)
-    return render(request, "catalogs/mappings/delete.html", {"catalog": catalog, "mapping": mapping})
+    return delete_or_confirm(
+        request,
+        "catalogs/mappings/delete.html",
+        {"catalog": catalog, "mapping": mapping},
+        delete=lambda: mappings.delete_mapping(workspace, catalog=catalog, mapping=mapping),
+        done=f"Mapping of {mapping.action} / {mapping.param_key} deleted.",
+        then=reverse("catalogs:mappings", args=[catalog_id]),
+    )
 
 
 def _place(form: MappingForm, path: str) -> Place | None:

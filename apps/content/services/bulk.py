@@ -7,7 +7,8 @@ never publishes twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -23,33 +24,12 @@ from apps.content.services.workspace import workspace_for
 from apps.core import audit
 from apps.core.http import RETRYABLE, ApiError, ApiNotFound, ApiUnavailable
 from apps.core.paging import REMOTE_PAGE_MAX
-from apps.jobs import runner
+from apps.jobs import bulk, runner
 from apps.jobs import services as jobs
+from apps.jobs.bulk import Verdict
 from apps.jobs.models import Job, JobItem
 
-MAX_RECORDS = 5000
 Operation = BulkRun.Operation
-
-
-# Record ids are UUIDs; our rows keep up to 100 characters of one (ScheduledAction.record_id).
-MAX_ID_LENGTH = 100
-
-
-class BadSelection(Exception):
-    """The chosen records cannot make a bulk job; the message says why."""
-
-
-class TooMany(BadSelection):
-    """The selection is larger than one bulk job takes."""
-
-
-@dataclass
-class Verdict:
-    """What will happen to one record: `ready`, `skip` (nothing to do) or `fail` (it would fail)."""
-
-    record: Record
-    outcome: str
-    reason: str = ""
 
 
 def select(
@@ -63,11 +43,7 @@ def select(
     """The chosen records, or every record the filter finds (one row per record, live version first)."""
     found: list[Record] = []
     if ids:
-        ids = list(dict.fromkeys(ids))
-        if len(ids) > MAX_RECORDS:
-            raise TooMany(f"{len(ids)} records are chosen; one bulk action takes up to {MAX_RECORDS}.")
-        if any(len(record_id) > MAX_ID_LENGTH for record_id in ids):
-            raise BadSelection("Some of the chosen ids are longer than any record id; choose records again.")
+        ids = bulk.unique_ids(ids, noun="record")
         for start in range(0, len(ids), IDS_PER_CALL):
             chunk = ids[start : start + IDS_PER_CALL]
             found += api.list_records(schema.id, ids=chunk, limit=len(chunk)).data
@@ -78,11 +54,7 @@ def select(
         result = api.list_records(
             schema.id, page=page, limit=REMOTE_PAGE_MAX, search=search, statuses=[status] if status else None
         )
-        if result.meta.total > MAX_RECORDS:
-            raise TooMany(
-                f"The filter finds {result.meta.total} records; one bulk action takes up to {MAX_RECORDS}. "
-                "Narrow the filter and run it in parts."
-            )
+        bulk.within(result.meta.total, noun="record")
         found += result.data
         if not result.data or len(found) >= result.meta.total:
             return found
@@ -90,6 +62,8 @@ def select(
 
 
 def readiness(api: BrickworksClient, schema: Schema, operation: str, records: list[Record]) -> list[Verdict]:
+    """What each record's operation would do: a live record has nothing to publish, a draft with an
+    empty required field would fail (its newest draft is what gets published)."""
     if operation == Operation.UNPUBLISH:
         return [
             Verdict(r, "ready", "Goes offline") if r.status == "PUBLISHED" else Verdict(r, "skip", "Not live")
@@ -126,17 +100,19 @@ def create_job(
     task_name: str,
 ) -> Job:
     """One queued job with an item per record; the caller sends `task_name` after commit."""
-    count = len(records)
-    what = f"{count} record{'s' if count != 1 else ''} of {schema.display_name}"
-    job = jobs.create_job(
+    what = f"{bulk.counted(len(records), 'record')} of {schema.display_name}"
+    job = bulk.create_job(
+        user,
+        (
+            bulk.Item(r.id, r.name or "", reverse("content:record", args=[schema.app_id, r.id]))
+            for r in records
+        ),
         kind=f"content.bulk_{operation}",
         label=f"{Operation(operation).label} {what}",
         task_name=task_name,
-        user=user,
         permission="content.publish_content",
+        result_view="content:bulk_detail",
     )
-    job.result_url = reverse("content:bulk_detail", args=[job.pk])
-    job.save(update_fields=["result_url"])
     BulkRun.objects.create(
         job=job,
         connection=connection,
@@ -144,15 +120,6 @@ def create_job(
         app_id=schema.app_id,
         schema_name=(schema.display_name or "")[:200],
         operation=operation,
-    )
-    JobItem.objects.bulk_create(
-        JobItem(
-            job=job,
-            key=record.id,
-            name=(record.name or "")[:300],
-            url=reverse("content:record", args=[schema.app_id, record.id]),
-        )
-        for record in records
     )
     return job
 
@@ -166,21 +133,23 @@ def run(job_id: int) -> None:
     job = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).first()
     if job is None:
         return  # done, cancelled or taken: `running` says so
-    bulk = BulkRun.objects.select_related("connection").get(job=job)
+    row = BulkRun.objects.select_related("connection").get(job=job)
     try:
-        with BrickworksClient(connections.http_for(bulk.connection, retries=0)) as first:
-            schema = first.get_schema(bulk.schema_id)
+        with BrickworksClient(connections.http_for(row.connection, retries=0)) as first:
+            schema = first.get_schema(row.schema_id)
     except RETRYABLE as exc:
         jobs.log(job, f"Could not start: {exc.title}: {exc.message}; trying again", level="warning")
         raise
     except ApiError as exc:
         jobs.fail(job, f"{exc.title}: {exc.message}")
         return
-    with jobs.running(job_id) as job:
-        if job is None:
-            return
-        with workspace_for(None, connection=bulk.connection).client() as api:
-            runner.run(job, BulkWork(job, bulk, api, schema))
+    bulk.run(job_id, lambda job: _work(job, row, schema))
+
+
+@contextmanager
+def _work(job: Job, row: BulkRun, schema: Schema) -> Iterator[BulkWork]:
+    with workspace_for(None, connection=row.connection).client() as api:
+        yield BulkWork(job, row, api, schema)
 
 
 class BulkWork:

@@ -14,68 +14,58 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from apps.content import tasks
+from apps.content.client import Record, Schema
 from apps.content.models import BulkRun
 from apps.content.services import bulk
 from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
-from apps.jobs import enqueue, runner
+from apps.jobs import bulk as jobs_bulk
+from apps.jobs import runner
 from apps.jobs import services as jobs_services
 from apps.jobs import tasks as jobs_tasks
-from apps.jobs.models import JobItem
+from apps.jobs.bulk import Verdict
+from apps.jobs.models import Job, JobItem
 
 ITEMS_PAGE = 100
+
+
+class RecordsFlow:
+    """The readiness page of a schema's records, chosen in its list or found by its filter."""
+
+    operations = BulkRun.Operation
+    noun, pick, parts = "record", "id", "content/bulk/ready_parts.html"
+    danger = ask_first = frozenset({"delete"})
+
+    def __init__(self, request: HtmxHttpRequest, app_id: str) -> None:
+        self.request, self.app_id = request, app_id
+        self.back_url = reverse("content:records", args=[app_id])
+        self.schema: Schema | None = None  # read with the records; the page and the job name it
+
+    def key(self, record: Record) -> str:
+        return record.id
+
+    def verdicts(self, operation: str, ids: list[str] | None) -> list[Verdict]:
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        with workspace_for(self.request.user).client() as api:
+            self.schema = schema = api.get_schema(self.app_id)
+            found = bulk.select(
+                api, schema, ids=ids, search=data.get("q") or None, status=data.get("status") or None
+            )
+            return bulk.readiness(api, schema, operation, found)
+
+    def create(self, operation: str, ready: list[Record]) -> Job:
+        assert self.schema is not None  # verdicts() read it
+        connection = workspace_for(self.request.user).connection
+        return bulk.create_job(
+            self.request.user, connection, self.schema, operation, ready, task_name=tasks.run_bulk.name
+        )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("content.publish_content", raise_exception=True)
 def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     """GET: what would happen to each chosen record. POST: start the job for the ready ones."""
-    data = request.POST if request.method == "POST" else request.GET
-    operation = data.get("operation", "")
-    if operation not in BulkRun.Operation.values:
-        messages.error(request, "Choose publish, unpublish or delete.")
-        return redirect("content:records", app_id=app_id)
-    ids = data.getlist("id") or [i for i in data.get("ids", "").split(",") if i]
-    everything = data.get("all") == "1"
-    if not ids and not everything:
-        messages.warning(request, "Select at least one record first.")
-        return redirect("content:records", app_id=app_id)
-    with workspace_for(request.user).client() as api:
-        schema = api.get_schema(app_id)
-        try:
-            records = bulk.select(
-                api,
-                schema,
-                ids=ids if not everything else None,
-                search=data.get("q") or None,
-                status=data.get("status") or None,
-            )
-        except bulk.BadSelection as exc:
-            messages.error(request, str(exc))
-            return redirect("content:records", app_id=app_id)
-        verdicts = bulk.readiness(api, schema, operation, records)
-    ready = [v.record for v in verdicts if v.outcome == "ready"]
-    if request.method == "POST" and ready:
-        connection = workspace_for(request.user).connection
-        job = bulk.create_job(
-            request.user, connection, schema, operation, ready, task_name=tasks.run_bulk.name
-        )
-        enqueue.send(tasks.run_bulk, job.pk)
-        return redirect("content:bulk_detail", pk=job.pk)
-    if request.method == "POST":
-        messages.warning(request, "None of these records is ready; nothing was started.")
-    context = {
-        "schema": schema,
-        "operation": operation,
-        "operation_label": BulkRun.Operation(operation).label,
-        "verdicts": verdicts,
-        "ready": ready,
-        "ready_ids": ",".join(record.id for record in ready),
-        "skipped": sum(v.outcome == "skip" for v in verdicts),
-        "failing": sum(v.outcome == "fail" for v in verdicts),
-        "everything": everything,
-    }
-    return render(request, "content/bulk/ready.html", context)
+    return jobs_bulk.confirm(request, RecordsFlow(request, app_id))
 
 
 def _run(request: HtmxHttpRequest, pk: int) -> BulkRun:

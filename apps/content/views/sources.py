@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.content.forms.sources import SourceForm
 from apps.content.services import schemas
 from apps.content.services.workspace import workspace_for
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -50,12 +51,16 @@ def source_delete(request: HtmxHttpRequest, source_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
         source = api.get_external_source(source_id)
-        if request.method == "POST":
-            schemas.delete_source(workspace, source=source)
-            messages.success(request, f"External source {source.name} deleted.")
-            return redirect("content:sources")
-        users = schemas.fields_using(api, source.id)
-    return render(request, "content/sources/delete.html", {"source": source, "users": users})
+        # Only the page lists the fields that use it: a delete needs no more reads.
+        users = schemas.fields_using(api, source.id) if request.method != "POST" else []
+    return delete_or_confirm(
+        request,
+        "content/sources/delete.html",
+        {"source": source, "users": users},
+        delete=lambda: schemas.delete_source(workspace, source=source),
+        done=f"External source {source.name} deleted.",
+        then="content:sources",
+    )
 
 
 def _edit(request: HtmxHttpRequest, source_id: str | None) -> HttpResponse:

@@ -1,0 +1,205 @@
+"""Bulk actions, the flow every domain shares: the chosen items, what will happen to each (the readiness
+page, `jobs/bulk/ready.html`), then on confirm one batch job over the ready ones, worked by `runner`.
+
+A domain supplies only what differs, as a `Flow`: how it reads the chosen items and their verdicts, how it
+creates its job (and its own row beside it), and the steps each item runs (a `runner.Work`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.contrib import messages
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from apps.core import audit
+from apps.jobs import enqueue, runner
+from apps.jobs import services as jobs
+from apps.jobs.models import Job, JobItem
+
+MOST = 5000  # items one bulk job takes
+# Remote ids are UUIDs or numbers; our rows keep up to 100 characters of one (JobItem.key and others).
+MAX_ID_LENGTH = 100
+READY, SKIP, FAIL = "ready", "skip", "fail"
+
+
+class BadSelection(Exception):
+    """The chosen items cannot make a bulk job; the message says why."""
+
+
+class TooMany(BadSelection):
+    """The selection is larger than one bulk job takes."""
+
+
+@dataclass
+class Verdict:
+    """What will happen to one item: `ready`, `skip` (nothing to do) or `fail` (it would fail)."""
+
+    item: Any
+    outcome: str
+    reason: str = ""
+
+
+@dataclass
+class Item:
+    """A job item to create: the remote object's key, its name and its page."""
+
+    key: str
+    name: str
+    url: str
+
+
+def counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def unique_ids(ids: list[str], *, noun: str) -> list[str]:
+    """The chosen ids in their order without repeats; BadSelection (TooMany) when no job can take them."""
+    ids = list(dict.fromkeys(ids))
+    if len(ids) > MOST:
+        raise TooMany(f"{counted(len(ids), noun)} are chosen; one bulk action takes up to {MOST}.")
+    if any(len(key) > MAX_ID_LENGTH for key in ids):
+        raise BadSelection(f"Some of the chosen ids are longer than any {noun} id; choose {noun}s again.")
+    return ids
+
+
+def within(total: int, *, noun: str) -> None:
+    """TooMany when a filter finds more than one bulk job takes."""
+    if total > MOST:
+        raise TooMany(
+            f"The filter finds {counted(total, noun)}; one bulk action takes up to {MOST}. "
+            "Narrow the filter and run it in parts."
+        )
+
+
+@transaction.atomic
+def create_job(
+    user: audit.Person,
+    items: Iterable[Item],
+    *,
+    kind: str,
+    label: str,
+    task_name: str,
+    permission: str,
+    result_view: str = "",
+) -> Job:
+    """One queued job with a `JobItem` per item; the caller sends `task_name` after commit.
+
+    `result_view` names the domain's page of the job (reversed with its id); without one the job's
+    items show on its Operations page.
+    """
+    job = jobs.create_job(kind=kind, label=label, task_name=task_name, user=user, permission=permission)
+    if result_view:
+        job.result_url = reverse(result_view, args=[job.pk])
+        job.save(update_fields=["result_url"])
+    JobItem.objects.bulk_create(
+        JobItem(job=job, key=item.key, name=item.name[:300], url=item.url) for item in items
+    )
+    return job
+
+
+def run(job_id: int, work: Callable[[Job], AbstractContextManager[runner.Work]]) -> None:
+    """Claim the job and work through its items not yet done (a retry takes the failed and waiting ones).
+
+    `work(job)` opens what the steps need (a client) and gives the domain's steps; a job already
+    done, cancelled or taken is left alone.
+    """
+    with jobs.running(job_id) as job:
+        if job is None:
+            return
+        with work(job) as steps:
+            runner.run(job, steps)
+
+
+class Flow(Protocol):
+    """What one domain's readiness page supplies; `confirm` does the rest."""
+
+    noun: str  # "record": the page asks "Publish 3 records?"
+    pick: str  # the name of the list's checkboxes
+    back_url: str  # the list the person came from
+    parts: str  # a template with the partials `title`, `crumbs`, `about` and `cells` (a verdict's item)
+    danger: frozenset[str]  # operations whose button is red
+    ask_first: frozenset[str]  # operations the browser asks about once more before the job starts
+
+    @property
+    def operations(self) -> type[models.TextChoices]:
+        """The operations of the domain's bulk row (read-only, so that a domain's own class fits)."""
+
+    def key(self, item: Any) -> str:
+        """The item's remote id, which the confirm form carries."""
+
+    def verdicts(self, operation: str, ids: list[str] | None) -> list[Verdict]:
+        """The chosen items (`ids`, or every one the filters find) and their verdicts; BadSelection."""
+
+    def create(self, operation: str, ready: list[Any]) -> Job:
+        """The queued job for the ready items (its task is sent after commit)."""
+
+
+@dataclass
+class Readiness:
+    """The readiness page's data: every verdict, and what the confirm button starts."""
+
+    flow: Flow
+    operation: str
+    verdicts: list[Verdict]
+    ready: list[Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ready = [verdict.item for verdict in self.verdicts if verdict.outcome == READY]
+
+    @property
+    def label(self) -> str:
+        return str(self.flow.operations(self.operation).label)
+
+    @property
+    def skipped(self) -> int:
+        return sum(verdict.outcome == SKIP for verdict in self.verdicts)
+
+    @property
+    def failing(self) -> int:
+        return sum(verdict.outcome == FAIL for verdict in self.verdicts)
+
+
+def confirm(request: HttpRequest, flow: Flow) -> HttpResponse:
+    """GET: the readiness page of the chosen items. POST: the job for the ready ones, and its page.
+
+    A bad choice (no operation, nothing chosen, a selection no job takes) goes back to the list with
+    a message. The page's partials read what else they show from the flow.
+    """
+    data: QueryDict = request.POST if request.method == "POST" else request.GET
+    operation = data.get("operation", "")
+    if operation not in flow.operations.values:
+        names = [str(label).lower() for label in flow.operations.labels]
+        messages.error(request, f"Choose {', '.join(names[:-1])} or {names[-1]}.")
+        return redirect(flow.back_url)
+    ids = data.getlist(flow.pick) or [key for key in data.get("ids", "").split(",") if key]
+    everything = data.get("all") == "1"
+    if not ids and not everything:
+        messages.warning(request, f"Select at least one {flow.noun} first.")
+        return redirect(flow.back_url)
+    try:
+        page = Readiness(flow, operation, flow.verdicts(operation, None if everything else ids))
+    except BadSelection as exc:
+        messages.error(request, str(exc))
+        return redirect(flow.back_url)
+    if request.method == "POST" and page.ready:
+        job = flow.create(operation, page.ready)
+        enqueue.send(job.task_name, job.pk)
+        return redirect(job.get_absolute_url())
+    if request.method == "POST":
+        messages.warning(request, f"None of these {flow.noun}s is ready; nothing was started.")
+    context = {
+        "bulk": page,
+        "flow": flow,
+        "operation": operation,
+        "verdicts": page.verdicts,
+        "ready_ids": ",".join(flow.key(item) for item in page.ready),
+        "everything": everything,
+    }
+    return render(request, "jobs/bulk/ready.html", context)
