@@ -64,8 +64,8 @@ test-embedded: $(BIN)/.installed .env
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL $(BIN)/pytest -m embedded $(PYTEST_ARGS)
 
 # mypy reads its settings (strict, the Django and pydantic plugins) from pyproject.toml; the Django plugin
-# loads the settings, which want the sandbox's defaults.
-lint: $(BIN)/.installed
+# loads the settings, which want the secrets of .env and the sandbox's app.
+lint: $(BIN)/.installed .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
