@@ -88,7 +88,7 @@ class LoginForm(AuthenticationForm):
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's arguments, passed on
         field = cast(forms.CharField, self.fields["username"])
         if field.max_length:
             field.validators.append(MaxLengthValidator(field.max_length))

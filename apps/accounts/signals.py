@@ -32,7 +32,7 @@ def connect() -> None:
 
 def _before_user_save(sender: Any, instance: User, **kwargs: Any) -> None:
     before = User.objects.filter(pk=instance.pk).values(*WATCHED, "password").first() if instance.pk else None
-    instance._audit_before = before  # type: ignore[attr-defined]
+    instance._audit_before = before  # type: ignore[attr-defined]  # read by the post_save handler
 
 
 def _user_saved(sender: Any, instance: User, created: bool, update_fields: Any = None, **kwargs: Any) -> None:

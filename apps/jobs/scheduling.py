@@ -86,7 +86,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def note(item: ScheduledBase, message: str, *, level: str = "info") -> None:
-    item.events.create(message=message, level=level)  # type: ignore[attr-defined]
+    item.events.create(message=message, level=level)  # type: ignore[attr-defined]  # each table's trace
 
 
 def created(user: audit.Person, item: ScheduledBase) -> None:
@@ -171,8 +171,7 @@ def sweep(
         # Only the sweep that moves the lease sends the task: two beats cannot double it.
         if rows.filter(pk=pk, state=State.PENDING, lease_until=lease).update(lease_until=lease_until):
             if lease is not None:
-                # A concrete table: the plugin sees the abstract base, which has no `pk` to build with.
-                again = model(pk=pk)  # type: ignore[misc]
+                again = model(pk=pk)  # type: ignore[misc]  # a concrete table; the plugin sees the base
                 note(again, "Handed out again: the previous hand-out was not picked up in time")
             send(pk, run_at if run_at > now else None)
             sent += 1

@@ -156,7 +156,7 @@ def login_workspace(request: HttpRequest, payload: ApiKeyIn) -> dict[str, str]:
 )
 def refresh_workspace(request: HttpRequest) -> dict[str, str]:
     # php-sdk's refresh (spec §1.2 note on A6): the current token must still be valid.
-    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     workspace = principal.workspace
     assert workspace is not None
     return {"token": tokens.issue(workspace=workspace, user=principal.user, ttl=workspace.token_ttl)}
@@ -179,7 +179,7 @@ def login_user(request: HttpRequest, payload: UserLoginIn) -> dict[str, Any]:
     summary="Select a Workspace",
 )
 def select_workspace(request: HttpRequest, businessProfileUUID: str) -> dict[str, Any]:
-    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     assert principal.user is not None
     workspace = principal.user.workspaces.filter(guid=_uuid_or_404(businessProfileUUID)).first()
     if workspace is None:
@@ -195,7 +195,7 @@ def select_workspace(request: HttpRequest, businessProfileUUID: str) -> dict[str
     summary="List Workspaces available to the user",
 )
 def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
-    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     assert principal.user is not None
     return [_workspace_out(w) for w in principal.user.workspaces.order_by("name")]
 
@@ -208,7 +208,7 @@ def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Currently selected workspace",
 )
 def current_workspace(request: HttpRequest) -> dict[str, Any]:
-    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]
+    principal: tokens.Principal = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     workspace = principal.workspace
     if workspace is None:
         return {"selected": False, "data": None}

@@ -45,7 +45,7 @@ class SuggestionForm(forms.Form):
         label="Write to instead", required=False, max_length=200, help_text="Optional: another target entity."
     )
     # The remote field is `data`; the form metaclass moves declared fields off the class, so Form.data stays.
-    data = JSONBox(  # type: ignore[assignment]
+    data = JSONBox(  # type: ignore[assignment]  # see above
         label="Change", help_text="JSON: the values written to the target when it is applied."
     )
     source_context = JSONBox(label="Source context")

@@ -32,8 +32,8 @@ def workflow_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "workspace": workspace,
         "tab": "workflows",
-        # Rows is only sliced and measured, which is all Paginator does; the stub asks for a whole sequence.
-        "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),  # type: ignore[arg-type]
+        # Rows is only sliced and measured, which is all Paginator does with it.
+        "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),  # type: ignore[arg-type]  # not a Sequence
         "query": query,
         "status": status,
         "scheduled": scheduled,

@@ -262,7 +262,7 @@ def sniff(
             sniffed.first_row = next(rows, [])
             sniffed.header = sniffed.first_row if header else column_names(len(sniffed.first_row))
             if not header and sniffed.first_row:
-                rows = itertools.chain([sniffed.first_row], rows)  # type: ignore[assignment]
+                rows = itertools.chain([sniffed.first_row], rows)  # type: ignore[assignment]  # rows still
             for number, row in enumerate(rows, start=2 if header else 1):
                 if not row:
                     continue  # a blank line, skipped by the dry run too

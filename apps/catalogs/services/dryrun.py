@@ -219,7 +219,7 @@ def run(imp: CatalogImport, api: CatalogsClient, job: Job, folder: Path) -> dict
         plan.index()
         counts["delete"] = plan.mark_deletes() if imp.reconcile else 0
         counts["catalog"] = total
-    counts["seconds"] = round(time.monotonic() - started, 2)  # type: ignore[assignment]
+    counts["seconds"] = round(time.monotonic() - started, 2)  # type: ignore[assignment]  # the one float
     imp.counts = counts
     imp.seen_modified, imp.seen_total = catalog.last_modified, total
     imp.save(update_fields=["counts", "seen_modified", "seen_total"])

@@ -89,9 +89,9 @@ def _report(request: HtmxHttpRequest, imp: CatalogImport) -> dict[str, object]:
     counts = imp.counts
     total = counts.get(fate, 0) if fate else counts.get("rows", 0)
     plan = Plan(imports.folder_of(imp) / "plan.sqlite")
-    # PlanPage is only sliced and measured, which is all Paginator does; the stub asks for a whole sequence.
-    rows = PlanPage(plan, fate or None, total)
-    page = Paginator[dict[str, Any]](rows, ROWS_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    rows = PlanPage(plan, fate or None, total)  # sliced and measured: all that Paginator does with it
+    pager = Paginator[dict[str, Any]](rows, ROWS_PAGE)  # type: ignore[arg-type]  # the stub wants a Sequence
+    page = pager.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     plan.close()
     tabs = [(f, FATE_LABELS[f], counts.get(f, 0)) for f in FATES if f != "delete" or imp.reconcile]

@@ -182,9 +182,9 @@ class ValuesForm(forms.Form):
                     field.choices = [("", f"— (default: {dict(shown).get(default, default)})"), *shown[1:]]
             elif default is not None and not isinstance(default, dict | list | bool):
                 field.widget.attrs.setdefault("placeholder", f"Default: {default}")
-            field.kind = definition["type"]  # type: ignore[attr-defined]
+            field.kind = definition["type"]  # type: ignore[attr-defined]  # for the editor's template
             # Drafts may leave it empty; publishing may not (the editor marks it).
-            field.required_to_publish = bool(definition.get("required"))  # type: ignore[attr-defined]
+            field.required_to_publish = bool(definition.get("required"))  # type: ignore[attr-defined]  # as kind
             self.fields[name] = field
 
     @property

@@ -48,7 +48,7 @@ def preview(
             schema.app_id,
             record.id,
             values=record.values,
-            identifier_type=identifier_type if identifier_value else None,  # type: ignore[arg-type]
+            identifier_type=identifier_type if identifier_value else None,  # type: ignore[arg-type]  # form-checked
             identifier_value=identifier_value or None,
         )
     except ApiNotFound as exc:

@@ -19,7 +19,7 @@ from apps.core.htmx import HtmxHttpRequest
 @require_GET
 @permission_required("content.view_content", raise_exception=True)
 # django-csp types its decorators for views taking the request alone; they pass every argument on.
-@csp_update({"style-src": [preview.frame_style_source()]})  # type: ignore[arg-type]
+@csp_update({"style-src": [preview.frame_style_source()]})  # type: ignore[arg-type]  # see above
 def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
     """The record as up to three profiles would get it, side by side, from the version being edited."""
     workspace = workspace_for(request.user)

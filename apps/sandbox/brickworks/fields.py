@@ -112,7 +112,7 @@ def _check_definition(
     if kind == "select":
         options = definition.get("options")
         values = [o.get("value") for o in options if isinstance(o, dict)] if isinstance(options, list) else []
-        if not values or len(values) != len(options) or not all(isinstance(v, str) for v in values):  # type: ignore[arg-type]
+        if not values or len(values) != len(options) or not all(isinstance(v, str) for v in values):  # type: ignore[arg-type]  # list: values is
             problems.add(f"{path}.options", "A select needs a list of options, each {value, label}.")
         elif len(set(values)) != len(values):
             problems.add(f"{path}.options", "Option values must be unique.")
@@ -265,9 +265,9 @@ def _date(definition: dict[str, Any], value: Any, limits: bool) -> str | None:
     parsed = _parse_date(value)
     if parsed is None:
         return "Enter a date as YYYY-MM-DD."
-    if limits and "min" in definition and parsed < _parse_date(definition["min"]):  # type: ignore[operator]
+    if limits and "min" in definition and parsed < _parse_date(definition["min"]):  # type: ignore[operator]  # checked on save
         return f"Enter a date on or after {definition['min']}."
-    if limits and "max" in definition and parsed > _parse_date(definition["max"]):  # type: ignore[operator]
+    if limits and "max" in definition and parsed > _parse_date(definition["max"]):  # type: ignore[operator]  # checked on save
         return f"Enter a date on or before {definition['max']}."
     return None
 

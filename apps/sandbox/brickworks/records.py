@@ -281,7 +281,7 @@ def normalize_schedule(schedule: Any) -> dict[str, str] | None:
             raise errors.invalid(
                 f"{key} must be an ISO 8601 date-time with a time zone", field=f"schedule.{key}"
             )
-        out[key] = iso(value.astimezone(now_ms().tzinfo))  # type: ignore[assignment]
+        out[key] = iso(value.astimezone(now_ms().tzinfo))  # type: ignore[assignment]  # only iso(None) is None
     if "startAt" in out and "endAt" in out and out["endAt"] <= out["startAt"]:
         raise errors.invalid("endAt must be after startAt", field="schedule.endAt")
     return out

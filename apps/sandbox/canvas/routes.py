@@ -40,7 +40,7 @@ router = Router()
 
 def scope(request: HttpRequest) -> tuple[CanvasKey, uuid.UUID]:
     """The organization's key and the account acted for: ManagedAccountId, else the key's owner."""
-    key: CanvasKey = request.auth  # type: ignore[attr-defined]
+    key: CanvasKey = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     managed = request.headers.get("ManagedAccountId", "").strip()
     if not managed:
         return key, key.account_id
@@ -206,7 +206,7 @@ def workflow_templates(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/Workflows", summary="Returns list of registered workflows")
 def workflows(request: HttpRequest) -> list[dict[str, Any]]:
-    key: CanvasKey = request.auth  # type: ignore[attr-defined]
+    key: CanvasKey = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     rows = workflows_for(request).select_related(None)
     return listing.workflow_answers(rows, timezone.now(), key.organization_id)
 

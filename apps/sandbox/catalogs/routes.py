@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -58,13 +59,13 @@ ORDER = {"id": "id", "author": "author", "lastModified": "modified", "creationDa
 
 
 def workspace(request: HttpRequest) -> Workspace:
-    request._catalogs_started = time.monotonic()  # type: ignore[attr-defined]
+    request._catalogs_started = time.monotonic()  # type: ignore[attr-defined]  # read when it answers
     found: Workspace = request.auth.workspace  # type: ignore[attr-defined]  # set by the API's auth
     return found
 
 
 def author(request: HttpRequest) -> str:
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     return principal.user.name if principal.user is not None else "API"
 
 
@@ -115,7 +116,7 @@ def anchor(catalog: Catalog, offset: int, limit: int) -> tuple[int, int | None, 
     return (anchors[step - 1] if step else 0), upto, offset - step * ANCHOR_STEP
 
 
-def touch(catalog: Catalog, new_keys: list[str] = (), *, added: int = 0) -> None:  # type: ignore[assignment]
+def touch(catalog: Catalog, new_keys: Iterable[str] = (), *, added: int = 0) -> None:
     """Record the catalog's new column names, its item count, and that it changed (lastModified)."""
     catalog.keys = catalog.keys + [key for key in dict.fromkeys(new_keys) if key not in catalog.keys]
     catalog.save(update_fields=["keys", "modified"])

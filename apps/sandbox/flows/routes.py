@@ -21,7 +21,7 @@ FLOW_COLUMNS = {"id", "title", "type", "isActive"}
 
 
 def _who(request: HttpRequest) -> str:
-    name: str = getattr(request, "auth", None).name  # type: ignore[union-attr]
+    name: str = getattr(request, "auth", None).name  # type: ignore[union-attr]  # ninja's auth set it
     return name
 
 

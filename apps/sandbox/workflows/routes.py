@@ -154,7 +154,7 @@ def last_run(
 
 
 def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace | None = request.auth.workspace  # type: ignore[attr-defined]
+    workspace: Workspace | None = request.auth.workspace  # type: ignore[attr-defined]  # ninja's auth
     assert workspace is not None
     return workspace
 

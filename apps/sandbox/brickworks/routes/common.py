@@ -22,7 +22,7 @@ def workspace(request: HttpRequest) -> Workspace:
 
 def actor(request: HttpRequest) -> dict[str, Any]:
     """createdBy / updatedBy: who made the change (the doc leaves the object's content open)."""
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = request.auth  # type: ignore[attr-defined]  # set by ninja's auth
     if principal.user is not None:
         return {"type": "USER", "id": principal.user.pk, "name": principal.user.name}
     return {"type": "WORKSPACE", "id": principal.workspace.pk, "name": principal.workspace.name}
