@@ -8,15 +8,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as Account
+from django.contrib.auth import models as auth
 from django.db import models
 
 from apps.core.http import ApiError
 from apps.core.models import AuditEntry
 
 # The person acting, as `request.user` is typed (the project keeps Django's own user model).
-Person = Account | AnonymousUser
+Person = auth.User | auth.AnonymousUser
 User = Person | None
 
 
