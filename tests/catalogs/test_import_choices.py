@@ -88,6 +88,7 @@ def test_a_wrong_encoding_then_the_right_one_without_a_new_upload(editor_client:
     text = choose(editor_client, imp, "check", encoding="utf-8")
     assert imp.dry_run is None and imp.encoding == "utf-8"
     assert "not valid UTF-8 everywhere" in beside(text, "encoding")
+    assert '<option value="id" selected>id</option>' in text  # a file not read says nothing of its columns
     text = choose(editor_client, imp, encoding="cp1252")
     assert "This field is required" not in text and "not valid UTF-8" not in text
     assert imp.encoding == "cp1252" and '<option value="cp1252" selected>' in text

@@ -24,10 +24,10 @@ class UploadForm(forms.Form):
 
 
 def _absent(chosen: list[str], columns: set[str]) -> list[tuple[str, str]]:
-    """Options for the names chosen that the file read this way lacks (imports.problems says so)."""
-    return [
-        (name, f"{name} (no such column)") for name in chosen if csvfile.usable(name) and name not in columns
-    ]
+    """Options for the names chosen that the file read this way lacks (imports.problems says so); a
+    reading without columns (the file could not be read) marks none."""
+    note = " (no such column)" if columns else ""
+    return [(name, name + note) for name in chosen if csvfile.usable(name) and name not in columns]
 
 
 class ReadForm(forms.Form):
