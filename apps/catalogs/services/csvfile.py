@@ -169,6 +169,7 @@ class Sniffed:
     rows: list[list[str]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)  # each row's number as a spreadsheet shows it
     error: str = ""
+    fault: str = ""  # the choice that `error` asks to change: encoding, delimiter, or '' for the file
     first_row: list[str] = field(default_factory=list)
 
     @property
@@ -271,10 +272,12 @@ def sniff(
                 if len(sniffed.rows) == PREVIEW_ROWS:
                     break
     except UnicodeDecodeError:
+        sniffed.fault = "encoding"
         sniffed.error = (
             f"The file is not valid {ENCODINGS.get(encoding, encoding)} everywhere; choose another encoding."
         )
     except csv.Error as exc:
+        sniffed.fault = "delimiter"
         sniffed.error = f"The file cannot be read as CSV: {exc}."
     if not sniffed.header and not sniffed.error:
         sniffed.error = "The file has no header row."

@@ -146,11 +146,15 @@ def folder_size(root: Path) -> int:
     return total
 
 
-def sniff(imp: CatalogImport, *, header: bool | None = None) -> csvfile.Sniffed:
-    """The file as chosen for `imp` (`header`: read with or without a header row, whatever imp says)."""
+def sniff(
+    imp: CatalogImport, *, encoding: str = "", delimiter: str = "", header: bool | None = None
+) -> csvfile.Sniffed:
+    """The file read as chosen for `imp`, or as the choices given say (`header`: with a header row or not)."""
     header = imp.has_header is not False if header is None else header
     path = folder_of(imp) / "upload.csv"
-    return csvfile.sniff(path, encoding=imp.encoding, delimiter=imp.delimiter, header=header)
+    return csvfile.sniff(
+        path, encoding=encoding or imp.encoding, delimiter=delimiter or imp.delimiter, header=header
+    )
 
 
 def limit() -> int:
@@ -170,26 +174,33 @@ def save_choices(imp: CatalogImport, choices: dict[str, Any]) -> None:
     imp.save(update_fields=list(CHOICES))
 
 
-def readable(imp: CatalogImport, choices: dict[str, Any]) -> str:
-    """Why the file cannot be checked as chosen ('' when it can)."""
-    if choices["has_header"] is None:
-        return "Say whether the first row names the columns or is the first row of data."
-    sniffed = csvfile.sniff(
-        folder_of(imp) / "upload.csv",
-        encoding=choices["encoding"],
-        delimiter=choices["delimiter"],
-        header=choices["has_header"],
-    )
+def problems(
+    imp: CatalogImport, choices: dict[str, Any], sniffed: csvfile.Sniffed, *, whole: bool = False
+) -> dict[str, str]:
+    """What stops the dry run of the file read as `choices` (which `sniffed` is), by the choice to change
+    ('' for the file itself). `whole`: also decode the whole file, not only its first rows."""
+    found: dict[str, str] = {}
     if sniffed.error:
-        return sniffed.error
-    if not csvfile.decodes(folder_of(imp) / "upload.csv", choices["encoding"]):
+        found[sniffed.fault] = sniffed.error
+    elif whole and not csvfile.decodes(folder_of(imp) / "upload.csv", choices["encoding"]):
         name = csvfile.ENCODINGS[choices["encoding"]]
-        return f"The file is not valid {name} everywhere; choose another encoding."
-    if problem := csvfile.header_problem(sniffed.header):
-        return problem
-    if not choices["key_column"]:
-        return "Choose the key column: the column whose value becomes each item's key."
-    return ""
+        found["encoding"] = f"The file is not valid {name} everywhere; choose another encoding."
+    if choices["has_header"] is None:
+        found["has_header"] = "Say whether the first row names the columns or is the first row of data."
+    elif choices["has_header"] and (problem := csvfile.header_problem(sniffed.header)):
+        found["has_header"] = problem
+    # A key or JSON column chosen on another reading is kept, and named here until it is chosen again.
+    columns = {name.strip() for name in sniffed.header}
+    key = choices.get("key_column", "")
+    if not key:
+        found["key_column"] = "Choose the key column: the column whose value becomes each item's key."
+    elif sniffed.header and key not in columns:
+        found["key_column"] = f"The file read this way has no column “{key}”; choose one of its columns."
+    if sniffed.header and (gone := [name for name in choices.get("json_columns", []) if name not in columns]):
+        found["json_columns"] = (
+            f"The file read this way has no column “{gone[0]}”: untick it, or read the file another way."
+        )
+    return found
 
 
 def reopen(imp: CatalogImport) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,11 +67,13 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {"imp": imp, "stage": stage, "fate_labels": FATE_LABELS}
     if stage in ("settings", "check_failed"):
         sniffed = imports.sniff(imp)
+        form = ReadForm.of(imp, header=sniffed.header)
+        form.is_valid()
+        context["problem"] = _place(form, imports.problems(imp, form.cleaned_data, sniffed))
         context["sniffed"] = sniffed
         context["encodings"] = {**csvfile.ENCODINGS, **csvfile.TRANSCODED}
         context["delimiters"] = csvfile.DELIMITERS
-        context["header_problem"] = csvfile.header_problem(sniffed.header) if sniffed.header else ""
-        context["form"] = ReadForm(initial=_choices(imp), header=sniffed.header)
+        context["form"] = form
     if stage == "checked":
         with workspace.client() as api:
             context["stale"] = imports.what_changed(api, imp)
@@ -98,15 +100,26 @@ def _report(request: HtmxHttpRequest, imp: CatalogImport) -> dict[str, object]:
     return {"fate": fate, "page": page, "tabs": tabs}
 
 
-def _choices(imp: CatalogImport) -> dict[str, object]:
-    return {
-        "encoding": imp.encoding,
-        "delimiter": imp.delimiter,
-        "first_row": ReadForm.first_row_of(imp.has_header),
-        "key_column": imp.key_column,
-        "json_columns": imp.json_columns,
-        "reconcile": imp.reconcile,
-    }
+def _place(form: ReadForm, problems: dict[str, str]) -> str:
+    """Put each problem beside the choice to change; returns the one about the file itself ('')."""
+    for name, message in problems.items():
+        field = "first_row" if name == "has_header" else name
+        if field and not form.has_error(field):
+            form.add_error(field, message)
+    return problems.get("", "")
+
+
+def _posted(imp: CatalogImport, data: QueryDict) -> tuple[ReadForm, csvfile.Sniffed]:
+    """The read form as posted, its columns those of the file read with the posted encoding, delimiter
+    and header row (a value that is not one of the choices reads as stored, and the form refuses it)."""
+    encoding, delimiter = data.get("encoding", ""), data.get("delimiter", "")
+    sniffed = imports.sniff(
+        imp,
+        encoding=encoding if encoding in csvfile.ENCODINGS else "",
+        delimiter=delimiter if delimiter in csvfile.DELIMITERS else "",
+        header=data.get("first_row", "") != "data",
+    )
+    return ReadForm(data, header=sniffed.header), sniffed
 
 
 @require_GET
@@ -125,31 +138,22 @@ def import_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(EDIT, raise_exception=True)
 def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """'Preview again' saves how to read the file; 'Run the dry run' also queues the dry run. Every choice
+    that is one of the offered values is saved as posted, so the page shows the file read that way."""
     workspace = workspace_for(request.user)
-    """'Preview again' saves how to read the file; 'Run the dry run' also queues the dry run."""
     imp = _import(workspace, pk)
-    data = request.POST.copy()
-    header = data.get("first_row", "") != "data"
-    if header != (imp.has_header is not False):
-        # The columns change with the header row: the key and JSON columns are chosen again.
-        data.pop("key_column", None)
-        data.pop("json_columns", None)
-    sniffed = imports.sniff(imp, header=header)
-    form = ReadForm(data, header=sniffed.header)
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Choose how to read the file: "
-            + "; ".join(str(e) for errs in form.errors.values() for e in errs),
-        )
+    if imports.stage(imp) in ("checking", "importing", "imported"):
+        messages.error(request, "The settings stay as they are while the dry run or the import runs.")
         return redirect("catalogs:import_detail", pk=pk)
+    form, sniffed = _posted(imp, request.POST)
+    valid = form.is_valid()
+    imports.save_choices(imp, form.cleaned_data)  # the fields refused keep their stored value
     if "preview" in request.POST:
-        imports.save_choices(imp, form.cleaned_data)
         return redirect("catalogs:import_detail", pk=pk)
-    problem = imports.readable(imp, form.cleaned_data)
-    if problem:
-        imports.save_choices(imp, form.cleaned_data)
-        messages.error(request, problem)
+    problems = imports.problems(imp, form.cleaned_data, sniffed, whole=True) if valid else {}
+    refusals = [str(e) for errs in form.errors.values() for e in errs] + list(problems.values())
+    if refusals:
+        messages.error(request, "The dry run did not start: " + " ".join(refusals))
         return redirect("catalogs:import_detail", pk=pk)
     try:
         job = imports.start_dry_run(
