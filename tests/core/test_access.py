@@ -42,7 +42,7 @@ from apps.jobs.models import Job
 from apps.sandbox import seed
 from apps.sandbox.models import Workspace as SandboxWorkspace
 from apps.sandbox.workflows import seed as workflow_seed
-from tests.conftest import client_for
+from tests.people import client_for
 
 # Names an anonymous person may open. Anything else must send them to sign in.
 PUBLIC = {"login", "healthz", "core:favicon", "core:set_password"}
