@@ -236,7 +236,11 @@ def celery_worker(transactional_db: None) -> Iterator[None]:
 
 @pytest.fixture
 def outage(settings: Any, tmp_path: Any) -> Iterator[RedisServer]:
-    """A Redis of this test's own as the broker and the cache: `outage.stop()` and `outage.start()`."""
+    """A Redis of this test's own as the broker and the cache: `outage.stop()` and `outage.start()`.
+
+    A task is sent on commit: in a rollback test, where the code under test would have committed
+    (tests/commits.py), so a refused send reaches the view as it does in production.
+    """
     if shutil.which("redis-server") is None:
         if os.environ.get("CI"):
             pytest.fail("redis-server not found; .ci/run uses Debian's redis-server")
@@ -252,7 +256,7 @@ def outage(settings: Any, tmp_path: Any) -> Iterator[RedisServer]:
         }
     }
     try:
-        with broker_at(server.url(0)):
+        with broker_at(server.url(0)), commits.as_committed():
             yield server
     finally:
         settings.CACHES = caches  # before the autouse clear of the cache, which this server may not answer
