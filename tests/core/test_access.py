@@ -199,13 +199,17 @@ def allowed_methods(client: Client, path: str) -> set[str]:
 READ_CACHES = {"automations.KnownWorkflow", "sandbox.CanvasWorkflow"}
 
 
+def _compared(model: Any) -> bool:
+    if not model._meta.managed or model._meta.app_label in {"sessions", "axes", "contenttypes", "admin"}:
+        return False
+    return model._meta.label not in READ_CACHES
+
+
 def shared_state(me: User) -> dict[str, list[dict[str, Any]]]:
     """Every row of every model, less sessions and sign-in records, read caches, and `me`'s own rows."""
     state = {}
     for model in apps.get_models():
-        if not model._meta.managed or model._meta.app_label in {"sessions", "axes", "contenttypes", "admin"}:
-            continue
-        if model._meta.label in READ_CACHES:
+        if not _compared(model):
             continue
         rows = model._default_manager.all()
         if any(field.name == "user" for field in model._meta.fields):  # saved filters, preferences
@@ -217,8 +221,14 @@ def shared_state(me: User) -> dict[str, list[dict[str, Any]]]:
     return state
 
 
-# Statements that leave every row as it was; any other may have changed one.
+# Statements that leave every row as it was; any other may have changed one, unless it writes to a
+# table shared_state leaves out (a session touched by every request, for one).
 _READS = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+_WRITE = re.compile(r'\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _ignored_tables() -> set[str]:
+    return {model._meta.db_table for model in apps.get_models() if not _compared(model)}
 
 
 class StateWatch:
@@ -229,10 +239,13 @@ class StateWatch:
     def __init__(self, me: User) -> None:
         self.me = me
         self.state: dict[str, list[dict[str, Any]]] | None = None
+        self.ignored = _ignored_tables()
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if not sql.lstrip().upper().startswith(_READS):
-            self.state = None
+            write = _WRITE.match(sql)
+            if write is None or write.group(1) not in self.ignored:
+                self.state = None
         return execute(sql, params, many, context)
 
     def current(self) -> dict[str, list[dict[str, Any]]]:
