@@ -27,7 +27,7 @@ from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.brickworks.models import RecordVersion
 from apps.sandbox.models import FaultSettings
-from tests.conftest import client_for, make_user
+from tests.people import client_for, make_user
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
