@@ -26,6 +26,7 @@ from apps.jobs.models import Job, JobItem
 WORKERS = 8
 CONFLICT_TRIES = 3
 REPORT_EVERY = 0.5  # seconds between progress writes and cancel checks
+FLUSH_EVERY = 0.1  # seconds between writes of the finished items: a commit each under load slowed the job
 State = JobItem.State
 Step = Callable[[str], Any]
 
@@ -84,9 +85,11 @@ def run(job: Job, work: Work, *, workers: int = WORKERS) -> None:
                 item = queue.popleft()
                 running[pool.submit(attempt, work.first(item), item.key)] = item
 
+        flushed = time.monotonic()
         while running or (queue and not cancelled):
             fill()
-            done, _ = wait(running, timeout=REPORT_EVERY, return_when=FIRST_COMPLETED)
+            timeout = FLUSH_EVERY if finished else REPORT_EVERY
+            done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             for future in done:
                 item = running.pop(future)
                 follow = _settle(work, item, future, finished)
@@ -95,7 +98,9 @@ def run(job: Job, work: Work, *, workers: int = WORKERS) -> None:
             # The free slots get their next calls before the finished items are written, so the
             # remote calls go on while this thread waits on the database.
             fill()
-            _record(work, finished, progress)
+            if finished and (not running or time.monotonic() - flushed >= FLUSH_EVERY):
+                _record(work, finished, progress)
+                flushed = time.monotonic()
             cancelled = progress.report(force=not running) or cancelled
     if cancelled:
         raise services.JobCancelled
@@ -132,7 +137,8 @@ def _record(work: Work, finished: list[JobItem], progress: Progress) -> None:
     """Write the items finished since the last call, with what `ended` writes, in one transaction.
 
     One commit for all of them: under load a commit per item kept the calls waiting on this thread.
-    A worker that dies before it leaves the items to run again, and every step re-reads first.
+    A worker that dies before it leaves them (a tenth of a second's worth) to run again, and every
+    step re-reads first.
     """
     if not finished:
         return
