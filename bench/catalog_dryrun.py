@@ -18,6 +18,7 @@ import argparse
 import csv
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -187,6 +188,7 @@ def main() -> None:
             user, connection, catalog, UploadedFile(handle, "products.csv", size=source.stat().st_size)
         )
     source.unlink()
+    folder.rmdir()
 
     against = "an empty catalog" if args.empty else f"a catalog of {args.rows:,} items"
     width = f"{args.rows:,} rows x {len(COLUMNS)} columns ({size_mb:.1f} MB)"
@@ -201,6 +203,7 @@ def main() -> None:
             f"worker CPU {cpu:5.1f} s)   worker peak RSS {peak:4.0f} MB (before the job {before:3.0f} MB)"
         )
     print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
+    shutil.rmtree(imports.folder_of(imp), ignore_errors=True)  # the upload's copy and the plan
 
 
 if __name__ == "__main__":
