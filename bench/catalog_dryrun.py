@@ -116,7 +116,7 @@ def worker(job_id: int) -> None:
     print(before, peak, time.process_time() - cpu)
 
 
-def dry_run(user: Any, imp: Any) -> tuple[Any, float, float, float]:
+def dry_run(workspace: Any, imp: Any) -> tuple[Any, float, float, float]:
     """One dry run in a worker process: the job, its peak and before-job memory in MB, its CPU seconds."""
     from django.db import transaction
 
@@ -132,7 +132,7 @@ def dry_run(user: Any, imp: Any) -> tuple[Any, float, float, float]:
         "reconcile": False,
     }
     with transaction.atomic():
-        job = imports.start_dry_run(user, imp, choices=choices, task_name=tasks.check_import.name)
+        job = imports.start_dry_run(workspace, imp=imp, choices=choices, task_name=tasks.check_import.name)
     done = subprocess.run(  # DATABASE_URL and the rest from this process's environment
         [sys.executable, __file__, "--worker", str(job.pk)],
         cwd=ROOT,
@@ -165,17 +165,17 @@ def main() -> None:
     from django.core.management import call_command
 
     from apps.catalogs.services import imports
-    from apps.catalogs.services.workspace import client_for, workspace_for
+    from apps.catalogs.services.workspace import workspace_for
     from apps.sandbox.seed import seed
 
     seed()
     call_command("create_demo_connections", base_url=f"{base}/sandbox")
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
-    connection = workspace_for(user)
-    api = client_for(user)
+    workspace = workspace_for(user)
+    api = workspace.client()
     name = f"bench-dryrun-empty-{int(time.time())}" if args.empty else f"bench-dryrun-{args.rows}"
     found = [c for c in api.list_catalogs(search=name, limit=100).data if c.name == name]
-    catalog = found[0] if found else api.create_catalog(name)
+    catalog = found[0] if found else api.create_catalog(name).data
     if not args.empty:
         fill(catalog.id, args.rows)
 
@@ -185,7 +185,7 @@ def main() -> None:
     size_mb = source.stat().st_size / 1e6
     with source.open("rb") as handle:
         imp = imports.upload(
-            user, connection, catalog, UploadedFile(handle, "products.csv", size=source.stat().st_size)
+            workspace, catalog=catalog, file=UploadedFile(handle, "products.csv", size=source.stat().st_size)
         )
     source.unlink()
     folder.rmdir()
@@ -195,7 +195,7 @@ def main() -> None:
     print(f"Catalog dry run, {width}, against {against}")
     print(f"  load average at the start: {os.getloadavg()[0]:.2f}")
     for _ in range(args.runs):
-        job, peak, before, cpu = dry_run(user, imp)
+        job, peak, before, cpu = dry_run(workspace, imp)
         fate = "new" if args.empty else "unchanged"
         assert imp.counts[fate] == args.rows, imp.counts
         print(

@@ -20,6 +20,7 @@ from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import DeletedRecord
 from apps.content.services import bulk
 from apps.content.services.records import bring_to
+from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiConflict, ApiUnavailable, ApiValidationError
 from apps.core.models import AuditEntry
 from apps.jobs import runner
@@ -35,7 +36,13 @@ pytestmark = pytest.mark.usefixtures("eager_celery")
 def start(user: User, connection: Connection, schema: Schema, operation: str, chosen: list[Record]) -> Job:
     """What the readiness page does on POST: the job, and its task sent after commit."""
     with transaction.atomic():
-        job = bulk.create_job(user, connection, schema, operation, chosen, task_name=tasks.run_bulk.name)
+        job = bulk.create_job(
+            workspace_for(user, connection=connection),
+            schema,
+            operation,
+            chosen,
+            task_name=tasks.run_bulk.name,
+        )
         tasks.run_bulk.delay_on_commit(job.pk)
     return job
 

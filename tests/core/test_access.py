@@ -300,7 +300,11 @@ def objects(
     )
     with transaction.atomic():  # queued; its task is never sent
         run = bulk.create_job(
-            paula, demo["synerise"], schema, "publish", [teaser], task_name=content_tasks.run_bulk.name
+            workspace_for(paula, connection=demo["synerise"]),
+            schema,
+            "publish",
+            [teaser],
+            task_name=content_tasks.run_bulk.name,
         )
     saved = SavedFilter.objects.create(
         user=alice, connection=demo["synerise"], app_id=schema.app_id, name="Drafts", query="status=DRAFT"
