@@ -51,12 +51,19 @@ def run_bulk(user: Any, connection: Any, api: Any, ids: list[Any]) -> tuple[Any,
 
     from apps.content import tasks
     from apps.content.services import bulk
+    from apps.content.services.workspace import workspace_for
 
     schema = api.get_schema(APP_ID)
     records = bulk.select(api, schema, ids=[str(i) for i in ids])
     started = time.perf_counter()
     with transaction.atomic():  # as the readiness page does; the task runs inline: tasks are eager here
-        job = bulk.create_job(user, connection, schema, "publish", records, task_name=tasks.run_bulk.name)
+        job = bulk.create_job(
+            workspace_for(user, connection=connection),
+            schema,
+            "publish",
+            records,
+            task_name=tasks.run_bulk.name,
+        )
         tasks.run_bulk.delay_on_commit(job.pk)
     elapsed = time.perf_counter() - started
     job.refresh_from_db()

@@ -64,7 +64,7 @@ def main() -> None:
     from apps.catalogs import tasks
     from apps.catalogs.models import Export
     from apps.catalogs.services import exports
-    from apps.catalogs.services.workspace import client_for
+    from apps.catalogs.services.workspace import workspace_for
     from apps.sandbox.seed import seed
 
     base = serve_apart(folder / "gunicorn.log")
@@ -72,10 +72,11 @@ def main() -> None:
     call_command("create_demo_connections", base_url=f"{base}/sandbox")
     catalog_id = big_catalog(NAME, args.items)
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
-    with client_for(user) as api:
+    workspace = workspace_for(user)
+    with workspace.client() as api:
         catalog = api.get_catalog(catalog_id).data
     with transaction.atomic():
-        export = exports.start_export(user, catalog, search="", task_name=tasks.run_export.name)
+        export = exports.start_export(workspace, catalog=catalog, search="", task_name=tasks.run_export.name)
 
     child = subprocess.run(
         [sys.executable, __file__, "--worker", str(export.job_id)], capture_output=True, text=True, check=True

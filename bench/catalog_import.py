@@ -78,7 +78,7 @@ def worker(task: str, job_id: int) -> None:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
 
 
-def check(user: Any, imp: Any) -> tuple[Any, float]:
+def check(workspace: Any, imp: Any) -> tuple[Any, float]:
     from django.db import transaction
 
     from apps.catalogs import tasks
@@ -92,7 +92,7 @@ def check(user: Any, imp: Any) -> tuple[Any, float]:
         "reconcile": False,
     }
     with transaction.atomic():
-        job = imports.start_dry_run(user, imp, choices=choices, task_name=tasks.check_import.name)
+        job = imports.start_dry_run(workspace, imp=imp, choices=choices, task_name=tasks.check_import.name)
     memory = in_worker("check", job.pk)
     job.refresh_from_db()
     imp.refresh_from_db()
@@ -117,14 +117,14 @@ def main() -> None:
 
     from apps.catalogs import tasks
     from apps.catalogs.services import imports
-    from apps.catalogs.services.workspace import client_for, workspace_for
+    from apps.catalogs.services.workspace import workspace_for
     from apps.sandbox.seed import seed
 
     seed()
     call_command("create_demo_connections", base_url=f"{base}/sandbox")
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
-    connection = workspace_for(user)
-    api = client_for(user)
+    workspace = workspace_for(user)
+    api = workspace.client()
     stale = [c.id for c in api.list_catalogs(search="bench-import", limit=100).data]
     if stale:
         api.delete_catalogs(stale)
@@ -136,14 +136,14 @@ def main() -> None:
     size_mb = source.stat().st_size / 1e6
     with source.open("rb") as handle:
         imp = imports.upload(
-            user, connection, catalog, UploadedFile(handle, "products.csv", size=source.stat().st_size)
+            workspace, catalog=catalog, file=UploadedFile(handle, "products.csv", size=source.stat().st_size)
         )
 
-    first, first_mb = check(user, imp)
+    first, first_mb = check(workspace, imp)
     counts = dict(imp.counts)
     assert counts["new"] == args.rows, counts
 
-    job = imports.start_import(user, imp, api, task_name=tasks.run_import.name)
+    job = imports.start_import(workspace, imp=imp, task_name=tasks.run_import.name)
     import_mb = in_worker("import", job.pk)
     job.refresh_from_db()
     assert job.state == job.State.SUCCEEDED, job.error
@@ -153,7 +153,7 @@ def main() -> None:
     imp.run = None  # the same file again, now that the catalog holds it
     imp.save(update_fields=["run"])
     imports.reopen(imp)
-    again, again_mb = check(user, imp)
+    again, again_mb = check(workspace, imp)
     assert imp.counts["unchanged"] == args.rows, imp.counts
 
     def rate(done: int, seconds: float | None) -> str:

@@ -28,7 +28,7 @@ def main() -> None:
 
     from django.core.management import call_command
 
-    from apps.catalogs.services.workspace import client_of
+    from apps.catalogs.services.workspace import workspace_for
     from apps.connections.models import Connection
     from apps.sandbox.seed import seed
 
@@ -46,7 +46,7 @@ def main() -> None:
         "Key search (part of a key)": lambda: {"search": f"B-0{rng.randint(10000, 19999)}"},
     }
     rows = []
-    with client_of(connection) as api:
+    with workspace_for(None, connection=connection).client() as api:
         for _ in range(10):  # warm up: the token, connections, caches
             api.list_items(catalog, limit=25)
         for label, params in cases.items():

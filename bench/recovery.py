@@ -226,6 +226,7 @@ def bulk_and_scheduled(processes: Processes, count: int, schema: Any, user: Any,
     from apps.content.client import BrickworksClient
     from apps.content.models import ScheduledAction
     from apps.content.services import bulk, schedule
+    from apps.content.services.workspace import workspace_for as content_workspace
     from apps.jobs.models import Job, JobItem
     from apps.sandbox.brickworks.models import RecordVersion
 
@@ -243,7 +244,11 @@ def bulk_and_scheduled(processes: Processes, count: int, schema: Any, user: Any,
     # (a) kill -9 mid bulk job
     with transaction.atomic():
         job = bulk.create_job(
-            user, connection, remote_schema, "publish", records, task_name=tasks.run_bulk.name
+            content_workspace(user, connection=connection),
+            remote_schema,
+            "publish",
+            records,
+            task_name=tasks.run_bulk.name,
         )
         tasks.run_bulk.delay_on_commit(job.pk)
     deadline = time.monotonic() + 120
@@ -270,7 +275,13 @@ def bulk_and_scheduled(processes: Processes, count: int, schema: Any, user: Any,
     # (b) kill -9 right after the worker claims a scheduled publish
     due = timezone.now() + timedelta(seconds=12)  # after the next beat sweep hands it out
     wait_ready(log)
-    action = schedule.schedule(user, schema=remote_schema, record=scheduled_record, action="publish", at=due)
+    action = schedule.schedule(
+        content_workspace(user, connection=connection),
+        schema=remote_schema,
+        record=scheduled_record,
+        action="publish",
+        at=due,
+    )
     deadline = time.monotonic() + 120
     while True:
         action.refresh_from_db()
@@ -357,12 +368,13 @@ def killed_run(
 
     from apps.automations import tasks as automations_tasks
     from apps.automations.models import RunRequest
-    from apps.automations.services import follow
+    from apps.automations.services import workflows
+    from apps.automations.services.workspace import workspace_for as workflows_workspace
     from apps.canvas import tasks as canvas_tasks
     from apps.canvas.client import CanvasClient
     from apps.canvas.models import WorkflowRun as CanvasRun
     from apps.canvas.services import runs as canvas_runs
-    from apps.canvas.services.workspace import Scope
+    from apps.canvas.services.workspace import workspace_for as canvas_workspace
     from apps.connections import services as connections
     from apps.connections.models import Connection
     from apps.jobs.models import Job, RemoteCall
@@ -384,9 +396,8 @@ def killed_run(
         workflow_id = str(workflow.diagram_id)
         needle = f"/diagrams/{workflow_id}/run "
         with transaction.atomic():
-            job = follow.create(
-                user,
-                connection,
+            job = workflows.create_run(
+                workflows_workspace(user, connection=connection),
                 workflow_id=workflow_id,
                 name=name,
                 task_name=automations_tasks.run_workflow.name,
@@ -403,10 +414,9 @@ def killed_run(
         needle = "/RunWorkflow "
         with transaction.atomic():
             job = canvas_runs.start_run(
-                user,
-                Scope(canvas, "", ""),
-                remote,
-                plan,
+                canvas_workspace(user, connection=canvas),
+                workflow=remote,
+                plan=plan,
                 task_name=canvas_tasks.follow_run.name,
                 result_url="/",
             )

@@ -59,11 +59,14 @@ def run_bulk(user: Any, connection: Any, api: Any, ids: list[str]) -> tuple[Any,
 
     from apps.automations import tasks
     from apps.automations.services import bulk
+    from apps.automations.services.workspace import workspace_for
 
     workflows = bulk.select(api, ids=ids)
     started = time.perf_counter()
     with transaction.atomic():  # as the readiness page does; the task runs inline: tasks are eager here
-        job = bulk.create_job(user, connection, "pause", workflows, task_name=tasks.run_bulk.name)
+        job = bulk.create_job(
+            workspace_for(user, connection=connection), "pause", workflows, task_name=tasks.run_bulk.name
+        )
         tasks.run_bulk.delay_on_commit(job.pk)
     elapsed = time.perf_counter() - started
     job.refresh_from_db()
@@ -80,7 +83,7 @@ def main() -> None:
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from apps.automations.services.workspace import workflows_client_of
+    from apps.automations.services.workspace import workspace_for
     from apps.connections import services as connections
     from apps.connections.models import Connection
     from apps.core.models import AuditEntry
@@ -101,7 +104,7 @@ def main() -> None:
     bulk_ids = active(args.workflows, "Bulk")
     faulty_ids = active(args.workflows, "Faulty")
 
-    with workflows_client_of(connection) as api:
+    with workspace_for(user, connection=connection).client() as api:
         api.list_workflows(limit=1)  # log in before timing
         faults(50)
         started = time.perf_counter()

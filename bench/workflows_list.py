@@ -80,12 +80,12 @@ def measure(client: Any, urls: list[str], counter: QueryCounter) -> tuple[list[f
 
 def measure_hop(count: int, pages: int) -> list[float]:
     """The same kind of W2 page read straight through the dashboard's client, for comparison."""
-    from apps.automations.services.workspace import workflows_client_of
+    from apps.automations.services.workspace import workspace_for
     from apps.connections.models import Connection
 
     rng = random.Random(2)
     times = []
-    with workflows_client_of(Connection.objects.get(kind="synerise")) as api:
+    with workspace_for(None, connection=Connection.objects.get(kind="synerise")).client() as api:
         for _ in range(count):
             started = time.perf_counter()
             api.list_workflows(page=rng.randint(1, pages), limit=25)

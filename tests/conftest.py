@@ -1,8 +1,8 @@
 """Personas and shared fixtures.
 
-One person per role: Alice is an admin, Olive an operator, Paula a publisher, Eddie an editor, Vera a
-viewer (read-only), and Sam a stranger with no role. Each has a signed-in client: `admin_client`,
-`operator_client`, `publisher_client`, `editor_client`, `viewer_client`, `stranger_client`.
+One person per role (tests/people.py): Alice is an admin, Olive an operator, Paula a publisher, Eddie
+an editor, Vera a viewer (read-only), and Sam a stranger with no role. Each has a signed-in client:
+`admin_client`, `operator_client`, `publisher_client`, `editor_client`, `viewer_client`, `stranger_client`.
 """
 
 from __future__ import annotations
@@ -16,17 +16,19 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from apps.connections.models import Connection
+from apps.core import http
 from apps.sandbox import seed
+from apps.sandbox.models import CanvasKey, FlowsToken, Workspace
 from synadmin.celery import app as celery_app
+from tests import commits, sandboxes
 from tests.outage import RedisServer, broker_at
-
-PASSWORD = "correct horse battery staple"
+from tests.people import PERSONAS, client_for, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +38,7 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> I
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # No test checks which hasher is used; PBKDF2's many rounds cost a third of a second per password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.REMOTE_BACKOFF = 0.01
     settings.REMOTE_TIMEOUT = 5.0
     cache.clear()
@@ -45,84 +46,113 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     cache.clear()
 
 
-def make_user(username: str, role: str | None, *, superuser: bool = False) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, is_superuser=superuser, is_staff=superuser)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+# No test checks which hasher is used; PBKDF2's many rounds cost a third of a second per password.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _persona(name: str, role: str | None) -> Any:
+    @pytest.fixture(name=name)
+    def person(db: None) -> User:
+        return make_user(name, role)
+
+    return person
+
+
+def _signed_in(client_name: str, name: str) -> Any:
+    @pytest.fixture(name=client_name)
+    def signed_in(request: pytest.FixtureRequest) -> Client:
+        return client_for(request.getfixturevalue(name))
+
+    return signed_in
+
+
+# alice, olive, paula, eddie, vera, sam and their clients (admin_client overrides pytest-django's).
+for _name, (_role, _client) in PERSONAS.items():
+    globals()[_name] = _persona(_name, _role)
+    globals()[_client] = _signed_in(_client, _name)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _in_process_sandbox() -> Iterator[None]:
+    """Clients whose base URL is on `testserver` reach the sandbox in this thread (tests/sandboxes.py)."""
+    http.IN_PROCESS[sandboxes.HOST] = sandboxes.InProcessTransport()
+    yield
+    del http.IN_PROCESS[sandboxes.HOST]
+
+
+def demo_connections(base_url: str = sandboxes.BASE_URL) -> None:
+    call_command("create_demo_connections", base_url=base_url, stdout=io.StringIO())
+
+
+# Whether this process's test database holds the sandbox's data committed by `_seeded`.
+_committed = {"seed": False}
+
+
+@pytest.fixture(scope="session")
+def _seed_committed(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The sandbox's demo data, committed once per test database (one per xdist worker) before any
+    test's transaction opens: every rollback (`db`) test that asks for `sandbox` starts from it and
+    leaves it as it was. Tests that do not ask for it run first and see an empty database
+    (`pytest_collection_modifyitems`); a transactional test empties it (`_empty_database`).
+    """
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        seed.seed()
+    _committed["seed"] = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(request: pytest.FixtureRequest) -> None:
+    """A transactional test starts from an empty database, as before the seed was committed: the
+    first one after the rollback tests empties it (the next ones find it emptied by the one before)."""
+    if _committed["seed"] and _transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        call_command("flush", interactive=False, verbosity=0)
+        _committed["seed"] = False
 
 
 @pytest.fixture
-def alice(db: None) -> User:
-    return make_user("alice", "admin")
+def seeded(request: pytest.FixtureRequest, _seed_committed: None, db: None) -> seed.Seeded:
+    """The sandbox's demo data: committed once (`_seed_committed`), or seeded in a transactional test."""
+    return seed.seed() if _transactional(request.node) else _lookup()
 
 
 @pytest.fixture
-def olive(db: None) -> User:
-    return make_user("olive", "operator")
+def sandbox(request: pytest.FixtureRequest, seeded: seed.Seeded) -> seed.Seeded:
+    """The sandbox, seeded, served in-process, with the demo connections pointing at it.
+
+    A test with a real worker or a live server gets it over HTTP instead (`live_sandbox`): their
+    threads read the database on connections of their own, and call the sandbox as production does.
+    """
+    if {"celery_worker", "live_server"} & set(request.fixturenames):
+        return request.getfixturevalue("live_sandbox")
+    demo_connections()
+    return seeded
+
+
+def _lookup() -> seed.Seeded:
+    return seed.Seeded(
+        workspace=Workspace.objects.get(name=seed.DEMO_WORKSPACE),
+        canvas=CanvasKey.objects.get(organization=seed.DEMO_ORGANIZATION),
+        flows=FlowsToken.objects.get(name=seed.DEMO_TOKEN),
+    )
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """As pytest-django decides it (its pytest_collection_modifyitems)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or {"transactional_db", "live_server"} & fixtures
+    )
 
 
 @pytest.fixture
-def paula(db: None) -> User:
-    return make_user("paula", "publisher")
-
-
-@pytest.fixture
-def eddie(db: None) -> User:
-    return make_user("eddie", "editor")
-
-
-@pytest.fixture
-def vera(db: None) -> User:
-    return make_user("vera", "viewer")
-
-
-@pytest.fixture
-def sam(db: None) -> User:
-    return make_user("sam", None)
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def admin_client(alice: User) -> Client:  # noqa: PT004 -- overrides pytest-django's superuser client
-    return client_for(alice)
-
-
-@pytest.fixture
-def operator_client(olive: User) -> Client:
-    return client_for(olive)
-
-
-@pytest.fixture
-def publisher_client(paula: User) -> Client:
-    return client_for(paula)
-
-
-@pytest.fixture
-def editor_client(eddie: User) -> Client:
-    return client_for(eddie)
-
-
-@pytest.fixture
-def viewer_client(vera: User) -> Client:
-    return client_for(vera)
-
-
-@pytest.fixture
-def stranger_client(sam: User) -> Client:
-    return client_for(sam)
-
-
-@pytest.fixture
-def sandbox(live_server: Any, transactional_db: None) -> seed.Seeded:
-    """The sandbox served over real HTTP, seeded, with the demo connections pointing at it."""
+def live_sandbox(live_server: Any, transactional_db: None) -> seed.Seeded:
+    """The sandbox served over real HTTP, seeded, with the demo connections pointing at it: for tests of
+    what only a socket shows (timeouts, slow answers, a real worker, a browser)."""
     seeded = seed.seed()
-    call_command("create_demo_connections", base_url=f"{live_server.url}/sandbox", stdout=io.StringIO())
+    demo_connections(f"{live_server.url}/sandbox")
     return seeded
 
 
@@ -133,10 +163,21 @@ def demo(sandbox: seed.Seeded) -> dict[str, Connection]:
 
 
 @pytest.fixture
+def live_demo(live_sandbox: seed.Seeded) -> dict[str, Connection]:
+    """The three demo connections to the sandbox over real HTTP, by kind."""
+    return {c.kind: c for c in Connection.objects.all()}
+
+
+@pytest.fixture
 def eager_celery() -> Iterator[None]:
+    """Tasks run in the test's thread when sent; sent on commit, they run where the commit would be
+    (a rollback test never commits: tests/commits.py)."""
     celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
+    try:
+        with commits.as_committed():
+            yield
+    finally:
+        celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -165,10 +206,21 @@ def _private_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that runs a real worker is marked `real_worker`: CI runs them once more on RabbitMQ."""
+    """A test that runs a real worker is marked `real_worker`: CI runs them once more on RabbitMQ.
+
+    Among the rollback tests (pytest-django put them first), those that do not ask for the sandbox run
+    before those that do: they see an empty database, the others the seed committed once (`_seed_committed`).
+    """
     for item in items:
         if "celery_worker" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.real_worker)
+
+    def seeded_later(item: pytest.Item) -> bool:
+        return "seeded" in getattr(item, "fixturenames", ()) and not _transactional(item)
+
+    # pytest-django's rollback group is the first run of items (then transactional, then no database).
+    end = next((i for i, item in enumerate(items) if _transactional(item)), len(items))
+    items[:end] = sorted(items[:end], key=seeded_later)
 
 
 @pytest.fixture
@@ -184,7 +236,11 @@ def celery_worker(transactional_db: None) -> Iterator[None]:
 
 @pytest.fixture
 def outage(settings: Any, tmp_path: Any) -> Iterator[RedisServer]:
-    """A Redis of this test's own as the broker and the cache: `outage.stop()` and `outage.start()`."""
+    """A Redis of this test's own as the broker and the cache: `outage.stop()` and `outage.start()`.
+
+    A task is sent on commit: in a rollback test, where the code under test would have committed
+    (tests/commits.py), so a refused send reaches the view as it does in production.
+    """
     if shutil.which("redis-server") is None:
         if os.environ.get("CI"):
             pytest.fail("redis-server not found; .ci/run uses Debian's redis-server")
@@ -200,7 +256,7 @@ def outage(settings: Any, tmp_path: Any) -> Iterator[RedisServer]:
         }
     }
     try:
-        with broker_at(server.url(0)):
+        with broker_at(server.url(0)), commits.as_committed():
             yield server
     finally:
         settings.CACHES = caches  # before the autouse clear of the cache, which this server may not answer

@@ -80,7 +80,7 @@ def within(total: int, *, noun: str) -> None:
 
 @transaction.atomic
 def create_job(
-    user: audit.Person,
+    user: audit.User,  # None: the system
     items: Iterable[Item],
     *,
     kind: str,

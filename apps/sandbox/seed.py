@@ -21,6 +21,9 @@ from apps.sandbox.models import CanvasKey, FlowsToken, SyneriseUser, Workspace
 from apps.sandbox.workflows import seed as workflows
 
 DEMO_USER_EMAIL = "demo@synadmin.test"
+DEMO_WORKSPACE = "Demo workspace"
+DEMO_ORGANIZATION = "Demo organization"
+DEMO_TOKEN = "Demo token"
 
 
 @dataclass
@@ -34,9 +37,24 @@ class Seeded:
 def seed(*, showcase_content: bool = False) -> Seeded:
     """The demo keys and data; `showcase_content` adds the marketer's demo content (seed_sandbox does).
 
-    Tests seed without it: their fixture runs per test, and they count the small set exactly.
+    Tests seed without it: they count the small set exactly.
     """
-    workspace, _ = Workspace.objects.get_or_create(name="Demo workspace", defaults={"subdomain": "demo"})
+    seeded = base()
+    flows_seed.seed()
+    brickworks.seed(seeded.workspace)
+    if showcase_content:
+        showcase.seed(seeded.workspace)
+    workflows.seed(seeded.workspace)
+    catalogs.seed(seeded.workspace)
+    canvas_seed.seed(seeded.canvas)
+    return seeded
+
+
+@transaction.atomic
+def base() -> Seeded:
+    """The workspaces, keys and demo user every fake API's data hangs on (each API seeds its own:
+    `apps/sandbox/<api>/seed.py`)."""
+    workspace, _ = Workspace.objects.get_or_create(name=DEMO_WORKSPACE, defaults={"subdomain": "demo"})
     _keep(workspace, api_key=settings.SANDBOX_API_KEY)
     second, _ = Workspace.objects.get_or_create(name="Staging workspace", defaults={"subdomain": "staging"})
     user = SyneriseUser.objects.filter(email=DEMO_USER_EMAIL).first() or SyneriseUser(
@@ -46,17 +64,10 @@ def seed(*, showcase_content: bool = False) -> Seeded:
         user.set_password(settings.SANDBOX_DEMO_PASSWORD)
         user.save()
     user.workspaces.add(workspace, second)
-    canvas, _ = CanvasKey.objects.get_or_create(organization="Demo organization")
+    canvas, _ = CanvasKey.objects.get_or_create(organization=DEMO_ORGANIZATION)
     _keep(canvas, consumer=settings.SANDBOX_CANVAS_CONSUMER, secret_key=settings.SANDBOX_CANVAS_SECRET)
-    flows_token, _ = FlowsToken.objects.get_or_create(name="Demo token")
+    flows_token, _ = FlowsToken.objects.get_or_create(name=DEMO_TOKEN)
     _keep(flows_token, token=settings.SANDBOX_FLOWS_TOKEN)
-    flows_seed.seed()
-    brickworks.seed(workspace)
-    if showcase_content:
-        showcase.seed(workspace)
-    workflows.seed(workspace)
-    catalogs.seed(workspace)
-    canvas_seed.seed(canvas)
     return Seeded(workspace=workspace, canvas=canvas, flows=flows_token)
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from apps.core.models import AuditEntry
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.people import PASSWORD, client_for, make_user
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.signin import SEEN
-from tests.conftest import PASSWORD
+from tests.people import PASSWORD
 
 
 def test_it_signs_in_with_the_right_password(client: Client, alice: User) -> None:

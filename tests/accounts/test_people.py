@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from apps.core.models import AuditEntry
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.people import PASSWORD, client_for, make_user
 
 
 @pytest.fixture

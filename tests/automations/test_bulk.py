@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.automations.client import WorkflowsClient
 from apps.automations.services import bulk
+from apps.automations.services.workspace import workspace_for
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.core.models import AuditEntry
@@ -126,8 +127,7 @@ def test_a_bulk_resume_requeued_after_its_worker_died_sends_each_workflow_once(
 ) -> None:
     ids = tagged(6, "kill-resume", status=WorkflowStatus.PAUSED)
     job = bulk.create_job(
-        olive,
-        demo["synerise"],
+        workspace_for(olive, connection=demo["synerise"]),
         "resume",
         bulk.select(wf, ids=ids),
         task_name="apps.automations.tasks.run_bulk",

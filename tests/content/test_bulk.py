@@ -20,6 +20,7 @@ from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import DeletedRecord
 from apps.content.services import bulk
 from apps.content.services.records import bring_to
+from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiConflict, ApiUnavailable, ApiValidationError
 from apps.core.models import AuditEntry
 from apps.jobs import runner
@@ -27,7 +28,7 @@ from apps.jobs import tasks as jobs_tasks
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.brickworks.models import RecordVersion
 from apps.sandbox.models import FaultSettings
-from tests.conftest import client_for, make_user
+from tests.people import client_for, make_user
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
@@ -35,7 +36,13 @@ pytestmark = pytest.mark.usefixtures("eager_celery")
 def start(user: User, connection: Connection, schema: Schema, operation: str, chosen: list[Record]) -> Job:
     """What the readiness page does on POST: the job, and its task sent after commit."""
     with transaction.atomic():
-        job = bulk.create_job(user, connection, schema, operation, chosen, task_name=tasks.run_bulk.name)
+        job = bulk.create_job(
+            workspace_for(user, connection=connection),
+            schema,
+            operation,
+            chosen,
+            task_name=tasks.run_bulk.name,
+        )
         tasks.run_bulk.delay_on_commit(job.pk)
     return job
 

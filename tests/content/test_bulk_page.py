@@ -12,6 +12,7 @@ from apps.connections.models import Connection
 from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.services import bulk
+from apps.content.services.workspace import workspace_for
 from apps.jobs.models import Job, JobItem
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -21,7 +22,9 @@ def queued_job(user: User, connection: Connection, bw: BrickworksClient) -> Job:
     """A bulk publish that has not started: the page polls it."""
     schema = bw.get_schema("home-banners")
     record = bw.get_record(schema.id, "spring-teaser")
-    return bulk.create_job(user, connection, schema, "publish", [record], task_name=tasks.run_bulk.name)
+    return bulk.create_job(
+        workspace_for(user, connection=connection), schema, "publish", [record], task_name=tasks.run_bulk.name
+    )
 
 
 def test_the_poll_brings_the_items_with_the_progress_and_not_the_buttons(

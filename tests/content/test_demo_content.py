@@ -15,7 +15,7 @@ from django.utils import timezone
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.sandbox import seed
-from tests.conftest import make_user
+from tests.people import make_user
 
 SHOWCASE = ["homepage-heroes", "blog-articles", "product-promos", "store-announcements"]
 PICTURE = re.compile(r"^https?://[^/]+/static/(demo/[\w-]+\.svg)$")

@@ -37,7 +37,13 @@ def lose_every_write_answer() -> None:
 
 def start(user: User, connection: Connection, schema: Schema, operation: str, chosen: list[Record]) -> Job:
     with transaction.atomic():
-        job = bulk.create_job(user, connection, schema, operation, chosen, task_name=tasks.run_bulk.name)
+        job = bulk.create_job(
+            workspace_for(user, connection=connection),
+            schema,
+            operation,
+            chosen,
+            task_name=tasks.run_bulk.name,
+        )
         tasks.run_bulk.delay_on_commit(job.pk)
     job.refresh_from_db()
     return job

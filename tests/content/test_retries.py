@@ -56,8 +56,7 @@ def test_a_bulk_publish_sends_no_request_more_than_four_times(
     FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"])
     with transaction.atomic():
         job = bulk.create_job(
-            paula,
-            demo["synerise"],
+            workspace_for(paula, connection=demo["synerise"]),
             schema,
             "publish",
             [record],

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.connections.models import Connection
 from apps.content.models import SavedFilter
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 def test_save_open_and_forget_a_filter(viewer_client: Client, demo: dict[str, Connection]) -> None:

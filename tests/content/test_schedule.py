@@ -212,7 +212,10 @@ def test_an_action_whose_worker_died_after_claiming_it_runs_again_within_a_minut
     assert schedule.run(item.pk, now=handed_out) == State.DONE
 
 
-def test_a_running_action_keeps_its_lease_while_its_worker_lives(bw: BrickworksClient, paula: User) -> None:
+def test_a_running_action_keeps_its_lease_while_its_worker_lives(
+    bw: BrickworksClient, paula: User, transactional_db: None
+) -> None:
+    # transactional_db: the heartbeat thread writes on a connection of its own: it sees committed rows.
     item = plan(bw, paula, "spring-teaser", timezone.now())
     ScheduledAction.objects.filter(pk=item.pk).update(state=State.RUNNING, lease_until=timezone.now())
     with heartbeat.every(0.05, lambda: schedule.renew_lease(item.pk)):

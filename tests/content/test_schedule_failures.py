@@ -12,7 +12,7 @@ from apps.connections.models import Connection
 from apps.content.models import ScheduledAction
 from apps.content.services import schedule
 from apps.core.models import AuditEntry
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -286,3 +288,15 @@ def test_a_post_dropped_while_its_body_is_read_is_not_retried(
     with pytest.raises(ApiUnavailable):
         client.request("POST", "/things")
     assert len(httpx_mock.get_requests()) == 1
+
+
+def test_an_answer_is_freed_when_its_reader_lets_go(client: ApiClient, httpx_mock: HTTPXMock) -> None:
+    # httpx's response and its stream refer to each other: each answer's body waited for a full
+    # collection, and a dry run reading a catalog of a million items held 90 MB of them.
+    httpx_mock.add_response(url=f"{BASE}/items", content=b"x" * 100_000)
+    gc.disable()
+    try:
+        answer = weakref.ref(client.request("GET", "items"))
+        assert answer() is None
+    finally:
+        gc.enable()

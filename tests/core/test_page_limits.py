@@ -16,7 +16,7 @@ from django.db import connection
 from apps.connections.models import Connection
 from apps.core import http
 from apps.core.http import ApiClient, ApiError, ApiUnavailable, PageLimits, RemoteBusy
-from tests.conftest import client_for, make_user
+from tests.people import client_for, make_user
 
 STUCK_FOR = 5.0  # the stuck service answers after this long at most, so no test can hang on it
 

@@ -15,6 +15,7 @@ from apps.connections.models import Connection
 from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.services import bulk
+from apps.content.services.workspace import workspace_for
 from apps.jobs.models import Job, JobItem
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
@@ -28,10 +29,9 @@ def test_the_poll_keeps_focus_and_stops_at_the_end(
     bw = BrickworksClient(connections.http_for(demo["synerise"]))
     schema = bw.get_schema("home-banners")
     with transaction.atomic():  # queued, and no worker: the test moves it along
-        job = bulk.create_job(
-            paula, demo["synerise"], schema, "publish", [bw.get_record(schema.id, "spring-teaser")],
-            task_name=tasks.run_bulk.name,
-        )  # fmt: skip
+        teaser = bw.get_record(schema.id, "spring-teaser")
+        workspace = workspace_for(paula, connection=demo["synerise"])
+        job = bulk.create_job(workspace, schema, "publish", [teaser], task_name=tasks.run_bulk.name)
     sign_in(page, live_server.url, "paula")
     page.goto(f"{live_server.url}/content/bulk/{job.pk}/")
     page.focus("#bulk-actions button:has-text('Cancel')")

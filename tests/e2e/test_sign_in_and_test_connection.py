@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from apps.connections.models import Connection
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS
+from tests.people import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -8,6 +8,7 @@ answer is a 500 and that a refused request changes nothing, here or in the sandb
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, quote_from_bytes
 
@@ -18,12 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_access import (
-    ROUTES,
-    Route,
-    allowed_methods,
-    shared_state,
-)
+from tests.core.test_access import ROUTES, Route, StateWatch, allowed_methods, watching
 
 pytestmark = pytest.mark.fuzz
 
@@ -163,19 +159,25 @@ def encoded(data: dict[str, Any]) -> str:
     return "&".join(parts)
 
 
-def check(client: Client, me: User, method: str, path: str, body: str = "") -> None:
-    before = shared_state(me)
+@pytest.fixture
+def watch(alice: User) -> Iterator[StateWatch]:
+    with watching(alice) as watch:
+        yield watch
+
+
+def check(client: Client, watch: StateWatch, method: str, path: str, body: str = "") -> None:
+    before = watch.current()
     if method == "GET":
         response = client.get(path)
     else:
         response = client.post(path, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code < 500, f"{method} {path} {body[:300]!r} answered {response.status_code}"
     if response.status_code >= 400 or (method == "POST" and response.status_code == 200):
-        assert shared_state(me) == before, f"{method} {path} {body[:300]!r} was refused but changed state"
+        assert watch.current() == before, f"{method} {path} {body[:300]!r} was refused but changed state"
 
 
 def test_no_url_answers_500_to_a_hostile_path_segment(
-    admin_client: Client, alice: User, objects: dict[str, str]
+    admin_client: Client, watch: StateWatch, objects: dict[str, str]
 ) -> None:
     for route in ROUTES:
         if route.name in SKIPPED or not route.arguments:
@@ -184,7 +186,7 @@ def test_no_url_answers_500_to_a_hostile_path_segment(
         for path in hostile_paths(route, objects):
             for method in ("GET", "POST"):
                 if method in methods:
-                    check(admin_client, alice, method, path)
+                    check(admin_client, watch, method, path)
 
 
 POST_ROUTES = [route for route in ROUTES if route.name not in SKIPPED]
@@ -200,7 +202,7 @@ def _form_of(client: Client, objects: dict[str, str], route: Route) -> tuple[str
 
 @pytest.mark.parametrize("route", POST_ROUTES, ids=[route.name for route in POST_ROUTES])
 def test_no_form_answers_500_to_hostile_values(
-    admin_client: Client, alice: User, objects: dict[str, str], route: Route
+    admin_client: Client, watch: StateWatch, objects: dict[str, str], route: Route
 ) -> None:
     path, names = _form_of(admin_client, objects, route)
 
@@ -213,23 +215,23 @@ def test_no_form_answers_500_to_hostile_values(
     )
     @given(data=st.dictionaries(st.sampled_from(names), values, max_size=len(names)))
     def post(data: dict[str, Any]) -> None:
-        check(admin_client, alice, "POST", path, encoded(data))
+        check(admin_client, watch, "POST", path, encoded(data))
 
     post()
 
 
 @pytest.mark.parametrize("route", POST_ROUTES, ids=[route.name for route in POST_ROUTES])
 def test_no_form_answers_500_to_a_huge_integer_or_a_lone_surrogate_in_every_field(
-    admin_client: Client, alice: User, objects: dict[str, str], route: Route
+    admin_client: Client, watch: StateWatch, objects: dict[str, str], route: Route
 ) -> None:
     """Not sampled: each value goes into every field of the form at once."""
     path, names = _form_of(admin_client, objects, route)
     for value in HUGE_INTEGERS + LONE_SURROGATES:
-        check(admin_client, alice, "POST", path, encoded(dict.fromkeys(names, value)))
+        check(admin_client, watch, "POST", path, encoded(dict.fromkeys(names, value)))
 
 
 def test_no_page_answers_5xx_to_a_huge_integer_or_a_lone_surrogate_in_every_query_parameter(
-    admin_client: Client, alice: User, objects: dict[str, str]
+    admin_client: Client, watch: StateWatch, objects: dict[str, str]
 ) -> None:
     for route in ROUTES:
         if route.name in SKIPPED:
@@ -239,4 +241,4 @@ def test_no_page_answers_5xx_to_a_huge_integer_or_a_lone_surrogate_in_every_quer
             continue
         names = sorted(set(QUERY_NAMES + form_names(admin_client, path)))
         for value in HUGE_INTEGERS + LONE_SURROGATES:
-            check(admin_client, alice, "GET", f"{path}?{encoded(dict.fromkeys(names, value))}")
+            check(admin_client, watch, "GET", f"{path}?{encoded(dict.fromkeys(names, value))}")

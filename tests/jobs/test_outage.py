@@ -30,8 +30,8 @@ from apps.sandbox.workflows.seed import diagram_id
 from synadmin.celery import app as celery_app
 from tests.canvas.test_runs import create as create_canvas_workflow
 from tests.catalogs.conftest import dry_run, upload
-from tests.conftest import client_for, make_user
 from tests.outage import RedisServer
+from tests.people import client_for, make_user
 
 SENTENCE = "The task queue cannot be reached; nothing was started. Try again in a minute."
 # The answer comes within the broker's timeouts (about two seconds), not after the outage is over.

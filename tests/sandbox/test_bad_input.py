@@ -10,11 +10,6 @@ from django.test import Client
 from apps.sandbox import seed
 
 
-@pytest.fixture
-def seeded(db: None) -> seed.Seeded:
-    return seed.seed()
-
-
 def test_synerise_login_refuses_a_nul_byte_with_400(seeded: seed.Seeded) -> None:
     for body in ({"apiKey": "a\x00"}, {"username": "demo\x00@synadmin.test", "password": "x"}):
         path = "/uauth/v2/auth/login/profile" if "apiKey" in body else "/uauth/auth/login/user"

@@ -41,11 +41,6 @@ class Canvas:
 
 
 @pytest.fixture
-def seeded(db: None) -> seed.Seeded:
-    return seed.seed()
-
-
-@pytest.fixture
 def canvas(seeded: seed.Seeded) -> Canvas:
     return Canvas(seeded)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
-import pytest
 from django.test import Client
 from django.utils import timezone as django_timezone
 
@@ -44,11 +43,6 @@ CASES = [
         ("2020-06-30T23:30:00.1", None, "2099-06-30T23:30:00+00:00"),
     ),
 ]
-
-
-@pytest.fixture
-def seeded(db: None) -> seed.Seeded:
-    return seed.seed()
 
 
 def test_the_list_writes_each_workflow_as_the_single_workflow_call_does(seeded: seed.Seeded) -> None:

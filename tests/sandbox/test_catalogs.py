@@ -38,11 +38,6 @@ class Api:
 
 
 @pytest.fixture
-def seeded(db: None) -> seed.Seeded:
-    return seed.seed()
-
-
-@pytest.fixture
 def api(seeded: seed.Seeded) -> Api:
     return Api(seeded.workspace)
 

@@ -13,11 +13,6 @@ from apps.sandbox.models import FaultSettings, Flow
 
 
 @pytest.fixture
-def seeded(db: None) -> seed.Seeded:
-    return seed.seed()
-
-
-@pytest.fixture
 def api() -> Client:
     return Client()
 

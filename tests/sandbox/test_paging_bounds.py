@@ -18,11 +18,6 @@ APIS = ["synerise/", "synerise/brickworks/v1/", "canvas/api/", "flows/api/v1/"]
 FILLERS = {"integer": "1", "string": "x"}
 
 
-@pytest.fixture
-def seeded(db: None) -> seed.Seeded:
-    return seed.seed()
-
-
 def headers(seeded: seed.Seeded, base: str) -> dict[str, str]:
     if base.startswith("canvas"):
         return {"Consumer": settings.SANDBOX_CANVAS_CONSUMER, "SecretKey": settings.SANDBOX_CANVAS_SECRET}

@@ -18,7 +18,7 @@ from apps.automations.client import Workflow, WorkflowsClient
 from apps.automations.models import WorkflowBulkRun
 from apps.automations.services.workflows import every, workflow_ref
 from apps.automations.services.workspace import workspace_for
-from apps.connections.models import Connection
+from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.jobs import bulk, runner
 from apps.jobs.bulk import BadSelection, Verdict
@@ -73,8 +73,7 @@ def readiness(operation: str, workflows: list[Workflow]) -> list[Verdict]:
 
 @transaction.atomic
 def create_job(
-    user: audit.Person,
-    connection: Connection,
+    workspace: Workspace[WorkflowsClient],
     operation: str,
     workflows: list[Workflow],
     *,
@@ -82,7 +81,7 @@ def create_job(
 ) -> Job:
     """One queued job with an item per workflow; the caller sends `task_name` after commit."""
     job = bulk.create_job(
-        user,
+        workspace.person,
         (
             bulk.Item(w.diagram_id, w.name, reverse("automations:workflow", args=[w.diagram_id]))
             for w in workflows
@@ -92,7 +91,7 @@ def create_job(
         task_name=task_name,
         permission="automations.operate_workflows",
     )
-    WorkflowBulkRun.objects.create(job=job, connection=connection, operation=operation)
+    WorkflowBulkRun.objects.create(job=job, connection=workspace.connection, operation=operation)
     return job
 
 

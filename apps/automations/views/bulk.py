@@ -13,8 +13,6 @@ from apps.automations.forms.workflows import WorkflowFilterForm
 from apps.automations.models import WorkflowBulkRun
 from apps.automations.services import bulk
 from apps.automations.services.workspace import workspace_for
-from apps.connections import services as connections
-from apps.connections.models import Connection
 from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import bulk as jobs_bulk
 from apps.jobs.bulk import Verdict
@@ -44,8 +42,8 @@ class WorkflowsFlow:
         return bulk.readiness(operation, workflows)
 
     def create(self, operation: str, ready: list[Workflow]) -> Job:
-        connection = connections.connection_for(self.request.user, Connection.Kind.SYNERISE)
-        return bulk.create_job(self.request.user, connection, operation, ready, task_name=tasks.run_bulk.name)
+        workspace = workspace_for(self.request.user)
+        return bulk.create_job(workspace, operation, ready, task_name=tasks.run_bulk.name)
 
 
 @require_http_methods(["GET", "POST"])

@@ -310,11 +310,14 @@ class Rows:
         self.size = path.stat().st_size
         self.text = io.TextIOWrapper(self.raw, encoding=encoding, newline="")
         self.reader = csv.reader(self.text, delimiter=delimiter, strict=False)
-        self.records = (self._restored(row) for row in self.reader)
+        self.records = map(self._restored, self.reader)
 
     @staticmethod
     def _restored(row: list[str]) -> list[str]:
-        # An export's neutralised cells read back as the values they were (docs: "Catalog export").
+        # An export's neutralised cells read back as the values they were (docs: "Catalog export");
+        # most rows hold no quote at all, and are kept as they were read.
+        if "'" not in "".join(row):
+            return row
         return [restored(cell) if cell[:1] == "'" else cell for cell in row]
 
     def __iter__(self) -> Iterator[list[str]]:

@@ -7,7 +7,7 @@ the file's rows are compared through this file, a chunk at a time.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +56,17 @@ class Plan:
         self.db.executemany("INSERT OR REPLACE INTO remote VALUES (?, ?)", items)
 
     def remote_values(self, keys: list[str]) -> dict[str, str]:
-        return dict(self._in("SELECT key, value FROM remote WHERE key IN ({})", keys))
+        return self._in("SELECT key, value FROM remote WHERE key IN ({})", keys)
 
     def seen_rows(self, keys: list[str]) -> dict[str, int]:
-        return dict(self._in("SELECT key, row FROM seen WHERE key IN ({})", keys))
+        return self._in("SELECT key, row FROM seen WHERE key IN ({})", keys)
 
-    def _in(self, sql: str, keys: list[str]) -> Iterator[tuple[Any, Any]]:
+    def _in(self, sql: str, keys: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
         for start in range(0, len(keys), IN_CHUNK):
             chunk = keys[start : start + IN_CHUNK]
-            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk)
+            found.update(self.db.execute(sql.format(",".join("?" * len(chunk))), chunk))
+        return found
 
     def add_rows(self, rows: list[tuple[int, str, str, str, str | None, int | None]]) -> None:
         self.db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?)", rows)

@@ -14,8 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-from apps.connections import services as connections
-from apps.connections.models import Connection
+from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, Record, Schema
 from apps.content.models import BulkRun, DeletedRecord
 from apps.content.services import deleted, schedule
@@ -91,8 +90,7 @@ def readiness(api: BrickworksClient, schema: Schema, operation: str, records: li
 
 @transaction.atomic
 def create_job(
-    user: audit.Person,
-    connection: Connection,
+    workspace: Workspace[BrickworksClient],
     schema: Schema,
     operation: str,
     records: list[Record],
@@ -102,7 +100,7 @@ def create_job(
     """One queued job with an item per record; the caller sends `task_name` after commit."""
     what = f"{bulk.counted(len(records), 'record')} of {schema.display_name}"
     job = bulk.create_job(
-        user,
+        workspace.person,
         (
             bulk.Item(r.id, r.name or "", reverse("content:record", args=[schema.app_id, r.id]))
             for r in records
@@ -115,7 +113,7 @@ def create_job(
     )
     BulkRun.objects.create(
         job=job,
-        connection=connection,
+        connection=workspace.connection,
         schema_id=schema.id,
         app_id=schema.app_id,
         schema_name=(schema.display_name or "")[:200],
@@ -135,7 +133,7 @@ def run(job_id: int) -> None:
         return  # done, cancelled or taken: `running` says so
     row = BulkRun.objects.select_related("connection").get(job=job)
     try:
-        with BrickworksClient(connections.http_for(row.connection, retries=0)) as first:
+        with workspace_for(None, connection=row.connection).client(retries=0) as first:
             schema = first.get_schema(row.schema_id)
     except RETRYABLE as exc:
         jobs.log(job, f"Could not start: {exc.title}: {exc.message}; trying again", level="warning")
@@ -196,7 +194,7 @@ class BulkWork:
     def ended(self, item: JobItem, *, ok: bool, message: str) -> None:
         snapshot = self.snapshots.pop(item.pk, None)
         if snapshot is not None and ok:
-            schedule.forget(self.bulk.connection, item.key)
+            schedule.forget(workspace_for(None, connection=self.bulk.connection), item.key)
         elif snapshot is not None:
             snapshot.delete()  # the record is still there, so there is nothing to undo
         ref = audit.Ref("brickworks.record", item.key, f"{self.bulk.app_id}/{item.name}")

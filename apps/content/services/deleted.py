@@ -41,7 +41,7 @@ def delete_record(workspace: Workspace[BrickworksClient], *, schema: Schema, rec
         except ApiError:
             snapshot.delete()
             raise
-        schedule.forget(workspace.connection, record.id)
+        schedule.forget(workspace, record.id)
         return snapshot
 
 

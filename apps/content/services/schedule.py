@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.connections.models import Connection
 from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, Record
 from apps.content.models import ScheduledAction
@@ -87,11 +86,10 @@ def _perform(item: ScheduledAction) -> str:
         return bring_to(api, api.get_schema(item.schema_id), item.record_id, item.action)
 
 
-def forget(connection: Connection, record_id: str) -> int:
+def forget(workspace: Workspace[BrickworksClient], record_id: str) -> int:
     """Cancel what was scheduled for a record that has just been deleted (Undo gives it a new id)."""
-    items = list(
-        ScheduledAction.objects.filter(connection=connection, record_id=record_id, state=State.PENDING)
-    )
+    pending = ScheduledAction.objects.filter(connection=workspace.connection, state=State.PENDING)
+    items = list(pending.filter(record_id=record_id))
     for item in items:
         if ScheduledAction.objects.filter(pk=item.pk, state=State.PENDING).update(
             state=State.CANCELLED, finished_at=timezone.now(), lease_until=None

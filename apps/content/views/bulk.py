@@ -55,10 +55,8 @@ class RecordsFlow:
 
     def create(self, operation: str, ready: list[Record]) -> Job:
         assert self.schema is not None  # verdicts() read it
-        connection = workspace_for(self.request.user).connection
-        return bulk.create_job(
-            self.request.user, connection, self.schema, operation, ready, task_name=tasks.run_bulk.name
-        )
+        workspace = workspace_for(self.request.user)
+        return bulk.create_job(workspace, self.schema, operation, ready, task_name=tasks.run_bulk.name)
 
 
 @require_http_methods(["GET", "POST"])

@@ -152,6 +152,12 @@ class RecordVersion(models.Model):
                 condition=Q(is_listed=True),
                 name="listed_by_update",
             ),
+            # A list filtered by status (the latest versions of those statuses), in list order.
+            models.Index(
+                fields=["schema", "status", "list_rank", "-updated_at", "version_id"],
+                condition=Q(is_latest=True),
+                name="latest_in_list_order",
+            ),
             # apply_schedules runs before every list: it only looks at versions with a schedule.
             models.Index(
                 fields=["schema", "status"], condition=Q(schedule__isnull=False), name="with_schedule"

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils.dateparse import parse_datetime
@@ -79,9 +80,28 @@ def update_record(record: Record, data: dict[str, Any], *, by: dict[str, Any]) -
     return version
 
 
+def listing(schema_id: Any) -> str:
+    """What a count of the schema's records is good for: a token that changes with every record write."""
+    key = f"sandbox:records-listing:{schema_id}"
+    if (token := cache.get(key)) is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        token = cache.get(key) or uuid.uuid4().hex  # a cache that keeps nothing: every list counts
+    return str(token)
+
+
+def records_changed(schema_ids: set[Any]) -> None:
+    """The schemas' lists changed: forget their counts, now and again once the write commits (a list
+    counted in between would keep the old count under the new token)."""
+    keys = [f"sandbox:records-listing:{schema_id}" for schema_id in schema_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def refresh_heads(record_ids: list[Any]) -> None:
     """Set each version's is_latest and is_listed (the published version, else the latest) from its record."""
-    for record_id, latest in Record.objects.filter(pk__in=record_ids).values_list("pk", "latest_version"):
+    heads = list(Record.objects.filter(pk__in=record_ids).values_list("pk", "latest_version", "schema_id"))
+    records_changed({schema_id for _, _, schema_id in heads})
+    for record_id, latest, _ in heads:
         versions = RecordVersion.objects.filter(record_id=record_id)
         published = versions.filter(status=Status.PUBLISHED).values_list("number", flat=True).first()
         listed = latest if published is None else published

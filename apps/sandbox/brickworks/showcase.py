@@ -341,3 +341,4 @@ def _age(record: Record, at: Any) -> None:
             created_at=when, updated_at=when, published_at=published
         )
     Record.objects.filter(pk=record.pk).update(created_at=at)
+    records.records_changed({record.schema_id})  # a count filtered by date changes with them

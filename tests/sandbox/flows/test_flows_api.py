@@ -32,8 +32,8 @@ class Api:
 
 
 @pytest.fixture
-def api(db: None) -> Api:
-    return Api(seed.seed().flows.token)
+def api(seeded: seed.Seeded) -> Api:
+    return Api(seeded.flows.token)
 
 
 def test_the_demo_has_about_ten_flows_of_each_type_and_several_suggestions(api: Api) -> None:

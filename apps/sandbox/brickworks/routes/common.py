@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -28,9 +30,15 @@ def actor(request: HttpRequest) -> dict[str, Any]:
     return {"type": "WORKSPACE", "id": principal.workspace.pk, "name": principal.workspace.name}
 
 
-def paginate(queryset: QuerySet[Any], params: wire.Page, render: Any) -> dict[str, Any]:
-    """The list envelope `{meta, data}`; the keys of `meta` are ours (spec §4.9 leaves them open)."""
-    total = queryset.count()
+def paginate(
+    queryset: QuerySet[Any], params: wire.Page, render: Any, *, counted: str | None = None
+) -> dict[str, Any]:
+    """The list envelope `{meta, data}`; the keys of `meta` are ours (spec §4.9 leaves them open).
+
+    `counted`: a token that changes with every write to the listed rows (`records.listing`); the
+    count of the same query under the same token is kept, as COUNT(*) grows with the rows.
+    """
+    total = count(queryset, counted) if counted else queryset.count()
     start = (params.page - 1) * params.limit
     # The page's keys first (an index scan, however deep the page), then those rows with their joins.
     keys = list(queryset.values_list("pk", flat=True)[start : start + params.limit])
@@ -45,6 +53,15 @@ def paginate(queryset: QuerySet[Any], params: wire.Page, render: Any) -> dict[st
         },
         "data": [render(item) for item in items],
     }
+
+
+def count(queryset: QuerySet[Any], token: str) -> int:
+    sql, values = queryset.order_by().query.sql_with_params()
+    key = "sandbox:count:" + hashlib.sha256(f"{token}|{sql}|{values!r}".encode()).hexdigest()
+    if (total := cache.get(key)) is None:
+        total = queryset.count()
+        cache.set(key, total, 3600)
+    return int(total)
 
 
 def order_by(params: wire.Page, keys: dict[str, str], default: list[Any]) -> list[Any]:

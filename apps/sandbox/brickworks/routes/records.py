@@ -81,7 +81,7 @@ def list_records(request: HttpRequest, key: str, params: Query[wire.RecordQuery]
     sort_keys = {**SYSTEM_SORT, **{name: f"values__{name}" for name in searchable(schema)}}
     default = ["list_rank", F("updated_at").desc(), "pk"]
     versions = versions.select_related("record").order_by(*order_by(params, sort_keys, default))
-    return paginate(versions, params, wire.record_json)
+    return paginate(versions, params, wire.record_json, counted=records.listing(schema.pk))
 
 
 @router.post("/schemas/{key}/records", response={201: dict}, tags=["records"], summary="Add record to schema")
@@ -177,7 +177,9 @@ def update_record(
     "/schemas/{key}/records/{record_key}", response={204: None}, tags=["records"], summary="Delete record"
 )
 def delete_record(request: HttpRequest, key: str, record_key: str) -> Status[Any]:
-    records.find_record(find_schema(request, key), _uuid(record_key)).delete()
+    record = records.find_record(find_schema(request, key), _uuid(record_key))
+    record.delete()
+    records.records_changed({record.schema_id})
     return Status(204, None)
 
 
