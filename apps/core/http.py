@@ -388,9 +388,9 @@ class ApiClient:
             response = self.http.request(method, path.lstrip("/"), **kwargs)
         except (httpx.TransportError, addresses.Refused) as exc:
             raise _unreached(method, path, exc) from exc
-        # httpx's response and its stream refer to each other, so the body (half a megabyte for a page
-        # of 1000 items) would wait for a full collection, rare in a process holding Django: a job
-        # reading 1,000,000 items page by page held 90 MB of answers so. The body is read (BodyReadingTransport).
+        # httpx's response and its stream refer to each other, so the body (half a megabyte for a page of
+        # 1000 items) would wait for a full collection, rare in a process holding Django: a job reading
+        # 1,000,000 items held 90 MB of answers so. The body is read already (BodyReadingTransport).
         response.stream = httpx.ByteStream(response.content)
         if response.is_error:
             raise error_for(response, self.read_error)
