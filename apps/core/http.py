@@ -170,9 +170,9 @@ class BodyReadingTransport(httpx.HTTPTransport):
         return response
 
 
-# Transports that serve a host inside this process, by the base URL's netloc (e.g. "testserver"). The
-# tests mount the sandbox here so that a client reaches it without a socket or a server thread; the
-# retry and slot layers around it stay as in production. Production mounts none.
+# Transports that serve a host inside this process, by the base URL's netloc (e.g. "testserver"). Tests
+# mount the fake services here, reached without a socket or a server thread; the retry and slot layers
+# around them stay as in production. Production mounts none.
 IN_PROCESS: dict[str, httpx.BaseTransport] = {}
 
 
@@ -388,9 +388,9 @@ class ApiClient:
             response = self.http.request(method, path.lstrip("/"), **kwargs)
         except (httpx.TransportError, addresses.Refused) as exc:
             raise _unreached(method, path, exc) from exc
-        # httpx's response and its stream refer to each other, so the body (half a megabyte for a page
-        # of 1000 catalog items) would wait for a full collection, rare in a process holding Django: a
-        # dry run reading a whole catalog held 90 MB of answers so. The body is read (BodyReadingTransport).
+        # httpx's response and its stream refer to each other, so the body (half a megabyte for a page of
+        # 1000 items) would wait for a full collection, rare in a process holding Django: a job reading
+        # 1,000,000 items held 90 MB of answers so. The body is read already (BodyReadingTransport).
         response.stream = httpx.ByteStream(response.content)
         if response.is_error:
             raise error_for(response, self.read_error)
