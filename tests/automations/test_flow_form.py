@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.http import QueryDict
 
-from apps.automations.forms.flows import FlowEditor
+from apps.automations.forms.flows import MAX_ROWS, FlowEditor
 from apps.core.http import ApiValidationError
 from apps.core.remote_errors import place_remote_errors
 
@@ -79,3 +79,11 @@ def test_a_remote_refusal_is_placed_by_its_path(path: str, where: tuple[Any, ...
     else:
         rows = getattr(editor, where[0]).forms
         assert rows[where[1]].errors[where[2]] == ["bad"]
+
+
+def test_a_huge_row_count_builds_no_more_rows_than_allowed_and_is_refused() -> None:
+    editor = FlowEditor(posted(**{f"{p}-TOTAL_FORMS": 100_000 for p in ("tags", "triggers", "actions")}))
+    assert not editor.is_valid()
+    for rows in (editor.tags, editor.triggers, editor.actions):
+        assert len(rows.forms) <= MAX_ROWS
+        assert any("at most" in error for error in rows.non_form_errors())

@@ -196,3 +196,10 @@ def test_two_fields_with_the_same_name_are_named() -> None:
     rows = FieldRows(data, prefix="fields")
     assert not rows.is_valid()
     assert rows.non_form_errors() == ["Two fields have the same name: title."]
+
+
+def test_a_huge_field_count_builds_no_more_rows_than_allowed_and_is_refused() -> None:
+    rows = FieldRows({"fields-TOTAL_FORMS": "100000", "fields-INITIAL_FORMS": "0"}, prefix="fields")
+    assert len(rows.forms) <= 200
+    assert not rows.is_valid()
+    assert any("at most" in error for error in rows.non_form_errors())

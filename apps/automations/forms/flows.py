@@ -203,7 +203,10 @@ class ConditionForm(RowForm):
 
 
 def _formset(form: type[RowForm]) -> type[forms.BaseFormSet[RowForm]]:
-    return forms.formset_factory(form, extra=1, can_delete=True, max_num=MAX_ROWS, validate_max=True)
+    # absolute_max: a posted TOTAL_FORMS builds at most this many rows (Django's default allows 1000 more).
+    return forms.formset_factory(
+        form, extra=1, can_delete=True, max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS
+    )
 
 
 TagRows = _formset(TagForm)

@@ -248,6 +248,13 @@ class BaseFieldRows(forms.BaseFormSet[FieldRowForm]):
         return {form.cleaned_data["name"]: form.cleaned_data["definition"] for form in self.live_forms()}
 
 
+# absolute_max: a posted TOTAL_FORMS builds at most this many rows (Django's default allows 1000 more).
 FieldRows = forms.formset_factory(
-    FieldRowForm, formset=BaseFieldRows, extra=0, can_order=True, can_delete=True, max_num=200
+    FieldRowForm,
+    formset=BaseFieldRows,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+    max_num=200,
+    absolute_max=200,
 )
