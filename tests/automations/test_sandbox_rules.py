@@ -81,7 +81,8 @@ def test_the_state_machine_over_http(wf: WorkflowsClient, ids: Any) -> None:
 
 
 def test_stages_follow_the_clock(wf: WorkflowsClient, ids: Any, settings: Any) -> None:
-    settings.SANDBOX_STAGE_SECONDS = 60
+    # Long stages, so the time a loaded machine takes between a shift and the read moves no record.
+    settings.SANDBOX_STAGE_SECONDS = 600
     workflow = ids("Price drop alert")
     wf.run_workflow(workflow)
 
@@ -94,11 +95,11 @@ def test_stages_follow_the_clock(wf: WorkflowsClient, ids: Any, settings: Any) -
         ]
 
     assert statuses() == ["Running", "Pending", "Pending"]
-    shift(workflow, 90)
+    shift(workflow, 900)  # halfway through the second stage
     assert statuses() == ["Success", "Running", "Pending"]
     transform = wf.last_run(workflow).pipeline.transform_data
     assert transform is not None and transform.success_count == 50 and len(transform.logs) == 6
-    shift(workflow, 100)
+    shift(workflow, 1000)
     run = wf.last_run(workflow)
     assert statuses() == ["Success"] * 3 and run.overall_run_status == "Success"
     assert run.pipeline.export_data and run.pipeline.export_data.logs[-1].split(" ", 2)[1] == "INFO"
