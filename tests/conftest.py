@@ -23,6 +23,7 @@ from django.test import Client, override_settings
 
 from apps.connections.models import Connection
 from apps.core import http
+from apps.jobs import runner
 from apps.sandbox import seed
 from apps.sandbox.models import CanvasKey, FlowsToken, Workspace
 from synadmin.celery import app as celery_app
@@ -75,8 +76,23 @@ for _name, (_role, _client) in PERSONAS.items():
 @pytest.fixture(autouse=True, scope="session")
 def _in_process_sandbox() -> Iterator[None]:
     """Clients whose base URL is on `testserver` reach the sandbox in this thread (tests/sandboxes.py)."""
-    http.IN_PROCESS[sandboxes.HOST] = sandboxes.InProcessTransport()
+    transport = sandboxes.InProcessTransport()
+    http.IN_PROCESS[sandboxes.HOST] = transport
+    # The batch runner's threads reach the sandbox on this thread's connection (see InProcessTransport);
+    # the runner's own writes (its settling and recording of items) must not interleave with a request's
+    # savepoints on it.
+    record, settle = runner._record, runner._settle
+
+    def alone(step: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with transport.lock:
+                return step(*args, **kwargs)
+
+        return call
+
+    runner._record, runner._settle = alone(record), alone(settle)
     yield
+    runner._record, runner._settle = record, settle
     del http.IN_PROCESS[sandboxes.HOST]
 
 
