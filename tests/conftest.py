@@ -27,7 +27,7 @@ from apps.jobs import runner
 from apps.sandbox import seed
 from apps.sandbox.models import CanvasKey, FlowsToken, Workspace
 from synadmin.celery import app as celery_app
-from tests import commits, sandboxes
+from tests import commits, sandboxes, static
 from tests.outage import RedisServer, broker_at
 from tests.people import PERSONAS, client_for, make_user
 
@@ -71,6 +71,12 @@ def _signed_in(client_name: str, name: str) -> Any:
 for _name, (_role, _client) in PERSONAS.items():
     globals()[_name] = _persona(_name, _role)
     globals()[_client] = _signed_in(_client, _name)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_read_once() -> Iterator[None]:
+    with static.read_once():
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
