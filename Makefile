@@ -43,19 +43,20 @@ run: setup
 	@echo "synadmin answers at http://127.0.0.1:$(PORT)/, its sandbox at http://127.0.0.1:$(SANDBOX_PORT)/sandbox/ (Ctrl-C stops web, sandbox, worker and beat)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/run.py Procfile.dev
 
-# Two xdist workers (each with its own test database, broker queue or folder, and live server); `make test
-# XDIST=0` runs in one process. Single files stay simple: `.venv/bin/pytest tests/core` has no -n.
+# Two xdist workers (each with its own test database, broker queue or folder, and live server), an idle one
+# taking tests from the other's queue (worksteal: the browser tests are long); `make test XDIST=0` runs in
+# one process. Single files stay simple: `.venv/bin/pytest tests/core` has no -n.
 XDIST ?= 2
 test: $(BIN)/.installed .env
 	mkdir -p var
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) -m "not fuzz" $(PYTEST_ARGS)
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m "not fuzz" $(PYTEST_ARGS)
 
 # The slow generated-input runs (tests/fuzz/, marker `fuzz`): not part of `make test`; CI runs them after it.
 fuzz: $(BIN)/.installed .env
 	mkdir -p var
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) -m fuzz tests/fuzz $(PYTEST_ARGS)
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 # The short pass against the embedded defaults (SQLite, filesystem broker), whatever the environment says.
 test-embedded: $(BIN)/.installed .env

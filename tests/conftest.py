@@ -27,7 +27,7 @@ from apps.jobs import runner
 from apps.sandbox import seed
 from apps.sandbox.models import CanvasKey, FlowsToken, Workspace
 from synadmin.celery import app as celery_app
-from tests import commits, sandboxes, static
+from tests import commits, database, sandboxes, static
 from tests.outage import RedisServer, broker_at
 from tests.people import PERSONAS, client_for, make_user
 
@@ -76,6 +76,12 @@ for _name, (_role, _client) in PERSONAS.items():
 @pytest.fixture(autouse=True, scope="session")
 def _static_files_read_once() -> Iterator[None]:
     with static.read_once():
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_by_delete() -> Iterator[None]:
+    with database.delete_to_flush():
         yield
 
 

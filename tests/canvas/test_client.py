@@ -100,7 +100,7 @@ def test_a_workflow_is_created_run_for_a_block_range_scheduled_and_deleted(canva
     with pytest.raises(ApiConflict):
         canvas.run_workflow(workflow_id)
     row = CanvasWorkflow.objects.get(id=workflow_id)
-    row.run_started_at -= timedelta(seconds=runs.BLOCK_SECONDS)
+    row.run_started_at -= timedelta(seconds=runs.block_seconds())
     row.save()
     assert (canvas.get_workflow(workflow_id).status, canvas.get_workflow(workflow_id).current_block) == (
         "Ready",
@@ -143,7 +143,7 @@ def test_a_one_block_run_ends_on_the_wall_clock_without_being_touched(canvas: Ca
     workflow_id = canvas.create_workflow(TEMPLATE, applications={"QUIN": QUINYX_REG, "FTP": ftp})
     canvas.run_workflow(workflow_id, run_till=1)
     assert canvas.get_workflow(workflow_id).status == "Running"
-    time.sleep(runs.BLOCK_SECONDS + 0.2)
+    time.sleep(runs.block_seconds() + 0.2)
     done = canvas.get_workflow(workflow_id)
     assert (done.status, done.current_block) == ("Ready", 1)
 

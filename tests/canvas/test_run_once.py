@@ -84,14 +84,14 @@ def test_a_run_job_killed_at_any_point_sends_run_workflow_once(
     job = Job.objects.get(kind="canvas.run")
     kill_at(monkeypatch, point, job)
     with pytest.raises(WorkerKilled):
-        runs.follow(job.pk, sleep=0.2)
+        runs.follow(job.pk)
     assert Job.objects.get(pk=job.pk).state == Job.State.RUNNING  # nobody recorded an end
     assert run_received["RunWorkflow"] == (0 if point == "before send" else 1)
 
     # The sweep finds the job stale and a new worker runs it again.
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
     assert [j.pk for j in jobs.requeue_stale()] == [job.pk]
-    runs.follow(job.pk, sleep=0.2)
+    runs.follow(job.pk)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
     assert run_received["RunWorkflow"] == 1  # Canvas received one RunWorkflow, whatever the point

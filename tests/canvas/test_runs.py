@@ -196,7 +196,7 @@ def test_a_scheduled_run_is_kept_once_however_often_it_is_polled(demo: dict[str,
     run = WorkflowRun.objects.get(workflow_id=workflow_id)
     assert (run.source, run.status) == ("scheduler", "Running")
     row = CanvasWorkflow.objects.get(id=workflow_id)
-    row.run_started_at -= timedelta(seconds=sandbox_runs.BLOCK_SECONDS * 5)  # the run is over by now
+    row.run_started_at -= timedelta(seconds=sandbox_runs.block_seconds() * 5)  # the run is over by now
     row.save()
     assert runs.poll() == 0
     assert runs.poll() == 0
@@ -247,7 +247,7 @@ def test_a_failed_scheduled_run_shows_on_the_home_page(
     row.save()
     runs.poll()
     row = CanvasWorkflow.objects.get(id=workflow_id)
-    row.run_started_at -= timedelta(seconds=sandbox_runs.BLOCK_SECONDS * 5)
+    row.run_started_at -= timedelta(seconds=sandbox_runs.block_seconds() * 5)
     row.save()
     runs.poll()
     assert WorkflowRun.objects.get(workflow_id=workflow_id).status == "Failed"
@@ -265,7 +265,7 @@ def test_a_run_whose_job_ended_early_is_settled_by_the_poll(
     run = WorkflowRun.objects.get(workflow_id=workflow_id)
     Job.objects.filter(pk=run.job_id).update(state=Job.State.FAILED)  # as if the worker met an outage
     row = CanvasWorkflow.objects.get(id=workflow_id)
-    row.run_started_at -= timedelta(seconds=sandbox_runs.BLOCK_SECONDS * 2)
+    row.run_started_at -= timedelta(seconds=sandbox_runs.block_seconds() * 2)
     row.save()
     runs.poll()
     run.refresh_from_db()

@@ -232,9 +232,9 @@ def test_a_run_advances_block_by_block_over_time_and_ends_ready(canvas: Canvas) 
     running = canvas.get("Workflow", id=created).json()
     assert (running["status"], running["currentBlock"]) == ("Running", 1)
     assert canvas.post("RunWorkflow", {"workflowId": created}).status_code == 409
-    backdate_run(created, runs.BLOCK_SECONDS * 1.5)
+    backdate_run(created, runs.block_seconds() * 1.5)
     assert canvas.get("Workflow", id=created).json()["currentBlock"] == 2
-    backdate_run(created, runs.BLOCK_SECONDS)
+    backdate_run(created, runs.block_seconds())
     done = canvas.get("Workflow", id=created).json()
     assert (done["status"], done["currentBlock"]) == ("Ready", 2)
     assert done["dateLastRun"].endswith("+00:00")
@@ -243,7 +243,7 @@ def test_a_run_advances_block_by_block_over_time_and_ends_ready(canvas: Canvas) 
 def test_a_run_stops_at_a_failing_block(canvas: Canvas) -> None:
     created = create_workflow(canvas, template=FAILING_TEMPLATE)
     canvas.post("RunWorkflow", {"workflowId": created})
-    backdate_run(created, runs.BLOCK_SECONDS * 3)
+    backdate_run(created, runs.block_seconds() * 3)
     failed = canvas.get("Workflow", id=created).json()
     assert (failed["status"], failed["currentBlock"]) == ("Failed", 2)
 
@@ -338,7 +338,7 @@ def test_a_schedule_that_came_due_while_nobody_looked_still_ran(canvas: Canvas) 
     row.save()
     workflow = canvas.get("Workflow", id=created).json()
     last_fire = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0)
-    if now - last_fire < timedelta(seconds=runs.BLOCK_SECONDS * 2):  # that run is still going
+    if now - last_fire < timedelta(seconds=runs.block_seconds() * 2):  # that run is still going
         assert workflow["status"] == "Running"
     else:
         assert (workflow["status"], workflow["currentBlock"]) == ("Ready", 2)

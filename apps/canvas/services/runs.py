@@ -244,7 +244,7 @@ def settle(run: WorkflowRun, workflow: Workflow) -> WorkflowRun:
     return run
 
 
-def follow(job_id: int, *, sleep: float = POLL_SECONDS) -> None:
+def follow(job_id: int, *, sleep: float | None = None) -> None:
     """The job of a run: send RunWorkflow once, then read the workflow until the run ends, reporting each
     block as it starts."""
     # A person's Retry clears started_at (a new run); a requeue after a lost worker keeps it (go on).
@@ -277,7 +277,7 @@ def follow(job_id: int, *, sleep: float = POLL_SECONDS) -> None:
                     raise jobs.JobFailed(
                         "The run has not ended after 6 hours; its history keeps following it."
                     )
-                time.sleep(sleep)
+                time.sleep(POLL_SECONDS if sleep is None else sleep)
         if run.status == WorkflowRun.Status.FAILED:
             raise jobs.JobFailed(f"Canvas reports the run failed at block {run.current_block}.")
         jobs.log(job, f"Finished at block {run.current_block}")

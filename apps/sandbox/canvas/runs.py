@@ -1,10 +1,10 @@
 """Runs and schedules of Canvas workflows, computed from timestamps (docs/api-decisions.md, "Canvas").
 
 A run of blocks A..B (1-based, inclusive) started at T works on block A + k during
-[T + k·BLOCK_SECONDS, T + (k+1)·BLOCK_SECONDS). While it runs the workflow's `status` is "Running" and
-`currentBlock` the block in progress; when it ends `status` is "Ready" and `currentBlock` is B. A block
-whose name starts with "Fail" fails: the run stops there with `status` "Failed" and `currentBlock` that
-block. `dateLastRun` is the moment a run starts.
+[T + k·S, T + (k+1)·S), S being `block_seconds()` (settings.SANDBOX_BLOCK_SECONDS, 3 by default). While
+it runs the workflow's `status` is "Running" and `currentBlock` the block in progress; when it ends
+`status` is "Ready" and `currentBlock` is B. A block whose name starts with "Fail" fails: the run stops
+there with `status` "Failed" and `currentBlock` that block. `dateLastRun` is the moment a run starts.
 
 A scheduled workflow starts a run of its whole chain at each fire of its Quartz cron (UTC); a fire that
 finds a run in progress is skipped. Nothing runs in the background: `settle` replays what happened up to
@@ -19,12 +19,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from apps.sandbox.canvas import quartz
 from apps.sandbox.canvas.models import CanvasWorkflow
 
-BLOCK_SECONDS = 3
+
+def block_seconds() -> float:
+    """How long each block of a run takes; tests shorten it, as SANDBOX_STAGE_SECONDS for workflows."""
+    return float(getattr(settings, "SANDBOX_BLOCK_SECONDS", 3.0))
 
 
 class RangeError(ValueError):
@@ -77,11 +81,11 @@ def _end(workflow: CanvasWorkflow) -> tuple[datetime, Progress] | None:
     for number in range(workflow.run_from, workflow.run_till + 1):
         if str(workflow.chain[number - 1].get("blockName", "")).startswith("Fail"):
             blocks = number - workflow.run_from + 1
-            return workflow.run_started_at + timedelta(seconds=blocks * BLOCK_SECONDS), Progress(
+            return workflow.run_started_at + timedelta(seconds=blocks * block_seconds()), Progress(
                 "Failed", number
             )
     blocks = workflow.run_till - workflow.run_from + 1
-    return workflow.run_started_at + timedelta(seconds=blocks * BLOCK_SECONDS), Progress(
+    return workflow.run_started_at + timedelta(seconds=blocks * block_seconds()), Progress(
         "Ready", workflow.run_till
     )
 
@@ -101,7 +105,7 @@ def settle(workflow: CanvasWorkflow, now: datetime | None = None) -> CanvasWorkf
     """Replay the ends of runs and the scheduler's fires up to `now`, and save what changed."""
     now = now or timezone.now()
     before = (workflow.run_started_at, workflow.date_next_schedule, workflow.current_block, workflow.status)
-    whole = timedelta(seconds=BLOCK_SECONDS * max(len(workflow.chain), 1))
+    whole = timedelta(seconds=block_seconds() * max(len(workflow.chain), 1))
     fire = workflow.date_next_schedule if workflow.is_scheduled else None
     while True:
         ended = _end(workflow)
@@ -166,5 +170,5 @@ def progress(workflow: CanvasWorkflow, now: datetime | None = None) -> Progress:
     now = now or timezone.now()
     if workflow.run_started_at is not None and workflow.run_from is not None and running(workflow, now):
         elapsed = (now - workflow.run_started_at).total_seconds()
-        return Progress("Running", workflow.run_from + int(elapsed // BLOCK_SECONDS))
+        return Progress("Running", workflow.run_from + int(elapsed // block_seconds()))
     return Progress(workflow.status, workflow.current_block)
