@@ -342,3 +342,12 @@ def test_versions_are_read_by_id_and_by_number(api: Api, articles: dict) -> None
     assert api.ok("GET", f"{path}/{first['versionId']}") == first
     assert api.ok("GET", f"{path}/1") == first
     assert_error(api.get(f"{path}/7"), 404, "BKW-026")
+
+
+def test_a_record_whose_slug_is_upsert_is_read_and_deleted_at_its_own_path(api: Api, articles: dict) -> None:
+    created = api.record(slug="upsert")
+    api.record(slug="another")
+    assert api.ok("GET", "/schemas/articles/records/upsert")["id"] == created["id"]
+    # Deletion is by id only: the slug answers as any other slug does (not 405, the upsert's own path).
+    for slug in ("upsert", "another"):
+        assert_error(api.delete(f"/schemas/articles/records/{slug}"), 404, "BKW-020")

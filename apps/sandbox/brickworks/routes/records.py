@@ -109,6 +109,17 @@ def upsert_partial(request: HttpRequest, key: str, payload: wire.UpsertItem) -> 
     return Status(202, _upsert(request, key, payload, partial=True))
 
 
+# A record whose slug is "upsert" is still read and deleted at its own path, as any other.
+@router.get("/schemas/{key}/records/upsert", include_in_schema=False)
+def get_upsert_slug(request: HttpRequest, key: str, params: Query[wire.RecordGetQuery]) -> dict[str, Any]:
+    return get_record(request, key, "upsert", params)
+
+
+@router.delete("/schemas/{key}/records/upsert", response={204: None}, include_in_schema=False)
+def delete_upsert_slug(request: HttpRequest, key: str) -> Status[Any]:
+    return delete_record(request, key, "upsert")
+
+
 @router.put(
     "/schemas/{key}/records/upsert/batch", response={202: list}, tags=["async"], summary="Batch upsert"
 )
