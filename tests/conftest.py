@@ -112,35 +112,41 @@ def demo_connections(base_url: str = sandboxes.BASE_URL) -> None:
     call_command("create_demo_connections", base_url=base_url, stdout=io.StringIO())
 
 
-# Whether this process's test database holds the sandbox's data committed by `_seeded`.
+# Whether this process's test database holds the sandbox's demo data, committed (`_database_as_expected`).
 _committed = {"seed": False}
 
 
-@pytest.fixture(scope="session")
-def _seed_committed(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The sandbox's demo data, committed once per test database (one per xdist worker) before any
-    test's transaction opens: every rollback (`db`) test that asks for `sandbox` starts from it and
-    leaves it as it was. Tests that do not ask for it run first and see an empty database
-    (`pytest_collection_modifyitems`); a transactional test empties it (`_empty_database`).
-    """
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        seed.seed()
-    _committed["seed"] = True
-
-
 @pytest.fixture(autouse=True)
-def _empty_database(request: pytest.FixtureRequest) -> None:
-    """A transactional test starts from an empty database, as before the seed was committed: the
-    first one after the rollback tests empties it (the next ones find it emptied by the one before)."""
-    if _committed["seed"] and _transactional(request.node):
-        request.getfixturevalue("transactional_db")
-        call_command("flush", interactive=False, verbosity=0)
-        _committed["seed"] = False
+def _database_as_expected(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """A rollback test that asks for the sandbox starts from its demo data, committed before the test's
+    transaction opens (and left as it was: the transaction rolls back); any other test that uses the
+    database starts from an empty one. The data is seeded or emptied only when the next test wants the
+    other state: pytest_collection_modifyitems orders the tests so that it changes twice per worker, and an
+    xdist worker that takes queued tests from the other (worksteal) changes it again when it must.
+
+    An autouse fixture, so it runs before `db` opens the test's transaction: rollback tests ask for the
+    database with the `db` fixture, not the django_db mark, whose own autouse fixture would run first.
+    """
+    item = request.node
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if not (_transactional(item) or "db" in fixtures):
+        return
+    wanted = "seeded" in fixtures and not _transactional(item)
+    if wanted == _committed["seed"]:
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        if wanted:
+            seed.seed()
+        else:
+            call_command("flush", interactive=False, verbosity=0)
+    _committed["seed"] = wanted
 
 
 @pytest.fixture
-def seeded(request: pytest.FixtureRequest, _seed_committed: None, db: None) -> seed.Seeded:
-    """The sandbox's demo data: committed once (`_seed_committed`), or seeded in a transactional test."""
+def seeded(request: pytest.FixtureRequest, db: None) -> seed.Seeded:
+    """The sandbox's demo data: committed before a rollback test (`_database_as_expected`), or seeded in a
+    transactional test (emptied after it)."""
     return seed.seed() if _transactional(request.node) else _lookup()
 
 
@@ -237,7 +243,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that runs a real worker is marked `real_worker`: CI runs them once more on RabbitMQ.
 
     Among the rollback tests (pytest-django put them first), those that do not ask for the sandbox run
-    before those that do: they see an empty database, the others the seed committed once (`_seed_committed`).
+    before those that do: the demo data is then committed once per worker (`_database_as_expected`).
     """
     for item in items:
         if "celery_worker" in getattr(item, "fixturenames", ()):

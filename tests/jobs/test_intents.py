@@ -10,7 +10,7 @@ import pytest
 from apps.jobs import intents
 from apps.jobs.models import RemoteCall
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("db")
 
 
 class Remote:

@@ -42,7 +42,7 @@ def running_job(items: int) -> Job:
     return job
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("db")
 def test_it_writes_finished_items_in_batches_not_one_update_each() -> None:
     job, work = running_job(80), Echo()
     with CaptureQueriesContext(connection) as queries:
@@ -56,7 +56,7 @@ def test_it_writes_finished_items_in_batches_not_one_update_each() -> None:
     assert len(updates) < 80 // 2
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("db")
 def test_a_cancel_asked_before_the_start_sends_no_call() -> None:
     job, work = running_job(runner.WORKERS * 3), Echo()
     Job.objects.filter(pk=job.pk).update(cancel_requested=True)
