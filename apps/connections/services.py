@@ -23,6 +23,7 @@ from apps.connections.wire import CanvasBase, FlowsBase
 from apps.core import audit, fields
 from apps.core import cache as caches
 from apps.core.http import ApiError, build_http
+from apps.jobs import kinds
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
@@ -227,6 +228,9 @@ def connection_for(user: User, kind: str) -> Connection:
 def set_current_workspace(user: User, connection: Connection) -> None:
     with audit.action(user, "workspace.switch", connection):
         Preference.objects.update_or_create(user_id=user.pk, defaults={"workspace": connection})
+
+
+TEST = kinds.name("connection.test", "Connection test")
 
 
 def test_connection(job_id: int) -> None:

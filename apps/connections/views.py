@@ -100,7 +100,7 @@ def connection_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     job = job_tasks.start(
         tasks.test_connection,
-        kind="connection.test",
+        kind=services.TEST,
         label=f"Test connection {connection}",
         target=connection,
         user=request.user,

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from apps.jobs import kinds as job_kinds
 from apps.jobs.models import Job
 
 
@@ -17,7 +18,7 @@ class JobFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
             ("", "Any kind"),
-            *((kind, kind) for kind in kinds),
+            *sorted(((kind, job_kinds.named(kind)) for kind in kinds), key=lambda choice: choice[1]),
         ]
 
 

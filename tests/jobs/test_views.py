@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -88,3 +90,23 @@ def test_it_explains_why_a_running_job_cannot_be_retried(operator_client: Client
 
 def test_it_answers_404_for_an_unknown_job(viewer_client: Client, db: None) -> None:
     assert viewer_client.get(reverse("jobs:detail", args=[999])).status_code == 404
+
+
+def test_the_kind_filter_names_each_kind_in_words(viewer_client: Client, db: None) -> None:
+    kinds = {
+        "automations.bulk_pause": "Pause workflows",
+        "automations.run": "Workflow run",
+        "catalog_export": "Catalog export",
+        "catalogs.import": "Catalog import",
+        "catalogs.import_check": "Catalog import check",
+        "canvas.run": "Integration run",
+        "connection.test": "Connection test",
+        "content.bulk_publish": "Publish records",
+    }
+    for n, kind in enumerate(kinds):
+        services.create_job(kind=kind, label=f"Operation {n}", task_name="apps.demo")
+    html = viewer_client.get(reverse("jobs:list")).content.decode()
+    options = dict(re.findall(r'<option value="([^"]+)">([^<]+)</option>', html))
+    assert {kind: options[kind] for kind in kinds} == kinds
+    html = viewer_client.get(reverse("jobs:list"), {"kind": "canvas.run"}).content.decode()
+    assert "Operation 5" in html and "Operation 4" not in html

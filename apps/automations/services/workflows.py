@@ -30,7 +30,7 @@ from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.core.http import ApiNotFound
 from apps.core.paging import RemotePage
-from apps.jobs import intents
+from apps.jobs import intents, kinds
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobLog, RemoteCall
 
@@ -42,6 +42,9 @@ LONGEST_WAIT = 10.0
 CLOCK_SKEW = timedelta(seconds=30)  # a run that started this long before W3 answered is still ours
 NEW_RUN_WAIT = timedelta(seconds=60)  # no new run by then: the workflow was already running
 LEVELS = {"WARN": "warning", "WARNING": "warning", "ERROR": "error"}
+
+
+RUN = kinds.name("automations.run", "Workflow run")
 
 
 def workflow_ref(workflow_id: str, name: str = "") -> audit.Ref:
@@ -194,7 +197,7 @@ def create_run(
 ) -> Job:
     """A queued Job that runs the workflow; the caller sends its task after commit."""
     job = jobs.create_job(
-        kind="automations.run",
+        kind=RUN,
         label=f"Run {name}",
         task_name=task_name,
         user=workspace.person,

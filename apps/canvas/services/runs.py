@@ -26,7 +26,7 @@ from apps.connections.models import Connection
 from apps.connections.workspace import User, Workspace
 from apps.core import audit
 from apps.core.http import ApiError
-from apps.jobs import intents
+from apps.jobs import intents, kinds
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, RemoteCall
 
@@ -54,6 +54,9 @@ class Plan:
         if self.first == self.last:
             return f"block {self.first}"
         return f"blocks {self.first or 1} to {self.last}"
+
+
+RUN = kinds.name("canvas.run", "Integration run")
 
 
 def plan_run(workflow: Workflow, chain: list[Block] | None, *, first: int | None, last: int | None) -> Plan:
@@ -102,7 +105,7 @@ def start_run(
     """The queued Job that runs the workflow (RunWorkflow, once) and follows the run; the caller sends its
     task after commit."""
     job = jobs.create_job(
-        kind="canvas.run",
+        kind=RUN,
         label=f"Run {workflow.name} ({plan.blocks})",
         task_name=task_name,
         user=workspace.person,

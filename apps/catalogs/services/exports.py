@@ -20,7 +20,10 @@ from apps.catalogs.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.core.paging import REMOTE_PAGE_MAX
+from apps.jobs import kinds
 from apps.jobs import services as jobs
+
+EXPORT = kinds.name("catalog_export", "Catalog export")
 
 
 def folder() -> Path:
@@ -38,7 +41,7 @@ def start_export(
     """A queued export job; the view sends the task after commit."""
     what = f"items whose key contains “{search}”" if search else "all items"
     job = jobs.create_job(
-        kind="catalog_export",
+        kind=EXPORT,
         label=f"Export {catalog.name} ({what})",
         task_name=task_name,
         user=workspace.person,

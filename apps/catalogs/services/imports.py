@@ -32,7 +32,7 @@ from apps.catalogs.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.core.http import ApiNotFound
-from apps.jobs import runner
+from apps.jobs import kinds, runner
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
 
@@ -50,6 +50,10 @@ class Refused(Exception):
 
 class TooLarge(Refused):
     """The upload is larger than settings.CATALOG_IMPORT_MAX_BYTES."""
+
+
+CHECK = kinds.name("catalogs.import_check", "Catalog import check")
+IMPORT = kinds.name("catalogs.import", "Catalog import")
 
 
 def folder_of(imp: CatalogImport) -> Path:
@@ -233,7 +237,7 @@ def start_dry_run(
     _set_choices(imp, choices)
     imp.counts = {}
     job = jobs.create_job(
-        kind="catalogs.import_check",
+        kind=CHECK,
         label=f"Dry run of {imp.filename} into {imp.catalog_name}",
         task_name=task_name,
         target=imp,
@@ -304,7 +308,7 @@ def start_import(workspace: Workspace[CatalogsClient], *, imp: CatalogImport, ta
     counts = imp.counts
     label = f"Import {imp.filename} into {imp.catalog_name}"
     job = jobs.create_job(
-        kind="catalogs.import",
+        kind=IMPORT,
         label=label,
         task_name=task_name,
         target=imp,
