@@ -15,6 +15,7 @@ from apps.canvas.models import ScheduleMemory
 from apps.connections.models import Connection
 from apps.core.models import AuditEntry
 from apps.sandbox.canvas.models import CanvasWorkflow
+from tests.canvas.test_runs import create
 
 ORDERS = "b459cf22-ad18-44bf-80dc-6e8b78be1cc5"
 
@@ -35,6 +36,7 @@ def remote(workflow_id: str = ORDERS) -> CanvasWorkflow:
 
 
 def test_a_viewer_reads_the_schedule_and_sees_no_controls(viewer_client: Client) -> None:
+    CanvasWorkflow.objects.filter(id=ORDERS).update(is_scheduled=True)  # on in Canvas, every hour
     response = viewer_client.get(page())
     body = response.content.decode()
     assert response.status_code == 200
@@ -156,3 +158,17 @@ def test_an_expression_too_long_to_store_is_refused_with_that_reason(operator_cl
     )
     assert "Not saved: Ensure this value has at most 200 characters" in response.content.decode()
     assert remote().is_scheduled is False
+
+
+def test_a_new_workflow_has_no_schedule_to_resume_whatever_expression_canvas_gave_it(
+    operator_client: Client,
+) -> None:
+    workflow_id = create()
+    assert remote(workflow_id).scheduler_frequency  # Canvas fills one in on a new workflow
+    body = operator_client.get(page(workflow_id)).content.decode()
+    assert '<span class="badge">Not scheduled</span>' in body
+    assert "Paused" not in body and "Resume</button>" not in body
+    assert '<dt>Expression</dt><dd><span class="muted">none</span>' in body
+    assert 'name="cron" value=""' in body or 'name="cron" value' not in body  # nothing chosen for them
+    detail = operator_client.get(reverse("canvas:workflow", args=[workflow_id])).content.decode()
+    assert "<dt>Schedule</dt><dd>Off" in detail

@@ -92,6 +92,17 @@ def remembered(workspace: Workspace[CanvasClient], *, workflow: Workflow) -> str
     return memory.cron if memory else None
 
 
+def paused(workspace: Workspace[CanvasClient], *, workflow: Workflow) -> str | None:
+    """The expression of a schedule that is off but was set, here: what Resume would bring back. Canvas
+    fills an expression into every new workflow, which nobody chose: a workflow this dashboard never
+    scheduled has no schedule, and its first action is to choose one."""
+    if workflow.is_scheduled:
+        return None
+    if not ScheduleMemory.objects.filter(connection=workspace.connection, workflow_id=workflow.id).exists():
+        return None
+    return remembered(workspace, workflow=workflow)
+
+
 def save(workspace: Workspace[CanvasClient], *, workflow: Workflow, cron: str, turn_on: bool) -> None:
     """Set the expression (already checked by `preview`), and turn the scheduler on or leave it off."""
     name = "canvas.schedule.save" if turn_on else "canvas.schedule.save_off"

@@ -31,7 +31,10 @@ def schedule_page(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
     workflow = schedule.read(workspace, workflow_id=workflow_id)
     zone = timezone.get_current_timezone()
     preset_form = PresetForm(request.GET if "kind" in request.GET else None)
-    text = request.GET.get("cron") or workflow.cron or ""
+    resumable = schedule.paused(workspace, workflow=workflow)
+    # The expression Canvas fills into a new workflow is nobody's choice: shown only once it is one.
+    cron = workflow.cron if workflow.is_scheduled or resumable else ""
+    text = request.GET.get("cron") or cron
     written = None
     if preset_form.is_bound and preset_form.is_valid():
         written = presets.write(preset_form.preset(), zone)
@@ -43,9 +46,10 @@ def schedule_page(request: HtmxHttpRequest, workflow_id: UUID) -> HttpResponse:
         "preset_form": preset_form,
         "written": written,
         "preview": schedule.preview(text, zone) if text else None,
-        "current": schedule.preview(workflow.cron, zone, count=1) if workflow.cron else None,
+        "cron": cron,
+        "current": schedule.preview(cron, zone, count=1) if cron else None,
         "clock_changes": presets.has_clock_changes(zone, timezone.now()),
-        "resumable": schedule.remembered(workspace, workflow=workflow),
+        "resumable": resumable,
         "can_operate": request.user.has_perm("canvas.operate_integrations"),
     }
     return render(request, partial(request, TEMPLATE, "preview"), context)
