@@ -359,6 +359,22 @@ def test_restore_makes_a_draft_and_never_overwrites_one(editor_client: Client, b
     assert AuditEntry.objects.filter(action="record.restore", username="eddie").exists()
 
 
+def test_restore_is_offered_only_when_it_can_work_and_the_page_says_why_not(
+    editor_client: Client, bw: BrickworksClient
+) -> None:
+    pk = record_id(bw, "winter-sale")
+    url = reverse("content:record_versions", args=["home-banners", pk])
+    bw.update_record("home-banners", pk, status="DRAFT", values={"headline": "Second"})
+    html = editor_client.get(url).content.decode()
+    assert "Restore as draft" not in html
+    assert "Version 2 is a draft in progress; publish or unpublish it before restoring" in html
+
+    bw.update_record("home-banners", pk, status="PUBLISHED")
+    html = editor_client.get(url).content.decode()
+    assert html.count("Restore as draft</button>") == 1  # version 1; version 2 is the live one
+    assert "before restoring another version" not in html
+
+
 def live_offer(bw: BrickworksClient) -> tuple[str, dict[str, str]]:
     """A live record of the simple schema `offers`, and a form that changes its title."""
     offer = next(r for r in bw.list_records("offers").data if r.values["sku"] == "BOOT-01")

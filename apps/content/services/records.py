@@ -224,15 +224,24 @@ class DraftInTheWay(Exception):
     """Restoring would overwrite a draft that someone is working on."""
 
 
+def restore_refused(latest: RecordVersion) -> str | None:
+    """Why no other version can be restored while `latest` is the newest, if it cannot: shown before the
+    click, and the reason a restore is refused."""
+    if latest.status in ("DRAFT", "SCHEDULED"):
+        return (
+            f"Version {latest.record_version} is a {latest.status.lower()} in progress; publish or unpublish "
+            "it before restoring another version, so that its changes are not lost."
+        )
+    return None
+
+
 def restore_version(
     workspace: Workspace[BrickworksClient], *, schema: Schema, version: RecordVersion, latest: RecordVersion
 ) -> Record:
     """Make a past version's content the new draft; never publishes, never overwrites a draft."""
-    if latest.status in ("DRAFT", "SCHEDULED") and latest.record_version != version.record_version:
-        raise DraftInTheWay(
-            f"Version {latest.record_version} is a {latest.status.lower()} in progress; publish or unpublish "
-            "it before restoring another version, so that its changes are not lost."
-        )
+    refused = restore_refused(latest)
+    if refused and latest.record_version != version.record_version:
+        raise DraftInTheWay(refused)
     ref = record_ref(schema, latest)
     restoring = audit.action(workspace.person, "record.restore", ref, restored=version.record_version)
     with restoring as detail, workspace.client() as api:

@@ -44,6 +44,7 @@ def record_versions(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
         "live": live,
         "has_draft": newest.status in ("DRAFT", "SCHEDULED") and live is not None,
         "can_edit": request.user.has_perm("content.edit_content"),
+        "restore_refused": records.restore_refused(newest),
         # A scheduled publish makes the newest draft live: what changes then, field by field.
         "going_live": schedule.in_workspace(workspace)
         .filter(record_id=record_id, action=ScheduledAction.Action.PUBLISH, state__in=ScheduledAction.OPEN)
