@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -38,7 +39,9 @@ def export(client: Client, catalog: int, search: str = "") -> Export:
 def download(client: Client, made: Export) -> str:
     response = client.get(reverse("catalogs:export_download", args=[made.pk]))
     assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content).decode()
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(codecs.BOM_UTF8)  # so that Excel reads "Café crème" as UTF-8
+    return raw.decode("utf-8-sig")
 
 
 @pytest.mark.usefixtures("eager_celery")

@@ -61,7 +61,7 @@ def test_an_editor_edits_an_item_and_exports_the_search(
     page.locator("a:has-text('Download the CSV')").wait_for(timeout=30_000)
     with page.expect_download() as download:
         page.click("a:has-text('Download the CSV')")
-    rows = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
+    rows = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()))
     assert [r["itemKey"] for r in rows] == [f"SKU-{n:05d}" for n in range(40, 50)]
     assert next(r for r in rows if r["itemKey"] == "SKU-00042")["name"] == "Renamed phone"
 

@@ -74,7 +74,7 @@ def run_export(job_id: int) -> None:
         part = folder() / f"{name}.part"
         with (
             workspace_for(job.run_by, connection=export.connection).client() as api,
-            part.open("w", newline="", encoding="utf-8") as out,
+            part.open("w", newline="", encoding="utf-8-sig") as out,  # a BOM: Excel reads it as UTF-8
             ThreadPoolExecutor(1) as ahead,
         ):
             # The key is the first column; an `itemKey` property (C2 and our import keep the key in the
