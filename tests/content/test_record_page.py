@@ -83,3 +83,25 @@ def test_the_audit_log_names_the_created_record_the_zone_and_the_action_in_words
     row = html[html.index("<tbody") :]
     assert "Record created" in row and "home-banners/Autumn picks" in row
     assert re.search(r"\d{2}:\d{2} CES?T", row)  # the time in the person's zone, named
+
+
+def test_publishing_a_draft_leaves_its_author_as_who_changed_it(
+    editor_client: Client, publisher_client: Client, bw: BrickworksClient
+) -> None:
+    live = bw.get_record("home-banners", "winter-sale")
+    url = reverse("content:record", args=["home-banners", live.id])
+    edited = {**shown_form(editor_client, url), "values-headline": "Winter sale II", "action": "save"}
+    assert editor_client.post(url, edited).status_code == 302
+    draft = bw.get_record("home-banners", live.id, statuses=["DRAFT"])
+    assert (
+        publisher_client.post(url, {**shown_form(publisher_client, url), "action": "publish"}).status_code
+        == 302
+    )
+    assert bw.get_record("home-banners", live.id).record_version == draft.record_version  # published as is
+
+    html = publisher_client.get(
+        reverse("content:record_versions", args=["home-banners", live.id])
+    ).content.decode()
+    rows = dict(re.findall(r"<tr>\s*<td>(\d+)</td>.*?</td>\s*<td>(.*?)</td>", html, re.S))
+    assert rows[str(draft.record_version)] == "eddie"
+    assert "paula" not in rows.values()

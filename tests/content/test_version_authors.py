@@ -35,7 +35,7 @@ def test_changed_by_names_the_person_who_saved_here(
         {**data, "last_updated_at": last, "action": "save"},
     )
     assert response.status_code == 302
-    assert AuditEntry.objects.get(action="record.update").detail == {"version": 2}
+    assert AuditEntry.objects.get(action="record.update").detail == {"version": 2, "changed": True}
 
     html = viewer_client.get(
         reverse("content:record_versions", args=["home-banners", live.id])

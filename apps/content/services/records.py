@@ -118,6 +118,7 @@ def save_record(
     with audit.action(user, action, record_ref(schema, record)) as detail, workspace.client() as api:
         saved = write(api, schema, record, publish=publish, last_updated_at=last_updated_at, **content)
         detail["version"] = saved.record_version
+        detail["changed"] = not _unchanged(schema, record, content)  # a publish as is authors nothing
     return saved
 
 
@@ -261,7 +262,8 @@ def version_authors(record_id: str) -> dict[int, str]:
     """The person in this dashboard whose write made each version of a record, where we know it.
 
     Our audit entries of record writes name the version they left (`detail.version`); Brickworks
-    itself knows only the workspace key the dashboard signs in with. The latest write of a version wins.
+    itself knows only the workspace key the dashboard signs in with. The latest write that changed the
+    version's content wins: publishing a draft as it is, or unpublishing, leaves its author as they were.
     """
     entries = (
         AuditEntry.objects.filter(
@@ -275,6 +277,8 @@ def version_authors(record_id: str) -> dict[int, str]:
     )
     authors: dict[int, str] = {}
     for entry in entries:
+        if entry.action == "record.unpublish" or entry.detail.get("changed") is False:
+            continue
         person = entry.user.get_full_name() or entry.user.get_username() if entry.user else entry.username
         version = entry.detail.get("version")
         if person and isinstance(version, int):
