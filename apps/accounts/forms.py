@@ -10,14 +10,14 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
 
-from apps.accounts.services import ROLE_SENTENCES
+from apps.accounts.roles import ROLES, describe
 from apps.core.models import AuditEntry
 
 
 def _role_choices() -> list[tuple[str, str]]:
     return [
         (name, format_html('<strong>{}</strong> <span class="muted">{}</span>', name.capitalize(), text))
-        for name, text in ROLE_SENTENCES.items()
+        for name, text in ((name, describe(name)) for name in ROLES)
     ]
 
 

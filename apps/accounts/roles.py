@@ -48,6 +48,36 @@ ROLES: dict[str, list[str]] = {
 }
 
 
+def permission_names() -> dict[str, str]:
+    """Every permission ("app.codename") in words, as the models declare them (Django's own for the
+    add, change, delete and view permissions, in the plural)."""
+    from django.apps import apps
+
+    names = {}
+    for model in apps.get_models():
+        opts = model._meta
+        for action in opts.default_permissions:
+            names[f"{opts.app_label}.{action}_{opts.model_name}"] = f"Can {action} {opts.verbose_name_plural}"
+        for codename, name in opts.permissions:
+            names[f"{opts.app_label}.{codename}"] = name
+    return names
+
+
+def describe(role: str) -> str:
+    """What `role` may do, made from its permissions: the largest roles it holds all of, then the words
+    of each permission of its own. The one description of a role, so it cannot say more or less."""
+    own = set(ROLES[role])
+    inside = [other for other, perms in ROLES.items() if other != role and set(perms) < own]
+    inside = [o for o in inside if not any(set(ROLES[o]) < set(ROLES[p]) for p in inside)]
+    names = permission_names()
+    rest = [names[p].removeprefix("Can ") for p in ROLES[role] if not any(p in ROLES[o] for o in inside)]
+    said = "; ".join(rest)
+    if not inside:
+        return f"May {said}."
+    held = " and ".join(f"{'an' if o[0] in 'aeiou' else 'a'} {o}" for o in inside)
+    return f"What {held} may do, and: {said}."
+
+
 def sync_roles(**kwargs: Any) -> None:
     """Create the role groups and give each exactly its permissions (run after every migrate).
 

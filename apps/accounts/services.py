@@ -24,15 +24,6 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from apps.accounts.roles import ROLES
 from apps.core import audit
 
-# One sentence per role, in the order of ROLES, shown where roles are chosen.
-ROLE_SENTENCES = {
-    "viewer": "Sees content, schedules, operations and connections, and changes nothing.",
-    "editor": "Writes content records and saves drafts, but does not put them live.",
-    "publisher": "Edits, publishes, unpublishes and schedules content, and runs bulk actions.",
-    "operator": "Tests connections and cancels or retries operations.",
-    "admin": "Does everything: connections, schemas, the audit log and the people on this screen.",
-}
-
 
 class Refused(Exception):
     """A change this person may not make (deactivating yourself, managing someone holding more)."""

@@ -18,7 +18,10 @@ class Automations(models.Model):
         default_permissions = ()
         permissions = [
             ("view_workflows", "Can see workflows, their runs, flows and suggestions"),
-            ("operate_workflows", "Can run, pause, stop and schedule workflows"),
+            (
+                "operate_workflows",
+                "Can run, pause, stop and schedule workflows, and cancel or retry bulk actions on workflows",
+            ),
             ("manage_flows", "Can create, change and delete flows and suggestions, and apply suggestions"),
         ]
 

@@ -14,7 +14,11 @@ class Integrations(models.Model):
         default_permissions = ()
         permissions = [
             ("view_integrations", "Can see Canvas applications, templates, workflows and runs"),
-            ("operate_integrations", "Can create, run, schedule and pause Canvas workflows"),
+            (
+                "operate_integrations",
+                "Can create, run, schedule and pause Canvas workflows, "
+                "and cancel or retry runs of Canvas workflows",
+            ),
             ("manage_integrations", "Can manage Canvas accounts and application credentials"),
         ]
 

@@ -13,8 +13,14 @@ class Catalogs(models.Model):
         managed = False
         default_permissions = ()
         permissions = [
-            ("view_catalogs", "Can browse catalogs, items and mappings, and export"),
-            ("edit_items", "Can add, edit and delete items, and import CSV files"),
+            (
+                "view_catalogs",
+                "Can browse catalogs, items and mappings, export them, and cancel or retry catalog exports",
+            ),
+            (
+                "edit_items",
+                "Can add, edit and delete items, import CSV files, and cancel or retry catalog imports",
+            ),
             ("manage_catalogs", "Can create and delete catalogs and mappings, and choose filterable keys"),
         ]
 

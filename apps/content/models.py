@@ -22,7 +22,11 @@ class Content(models.Model):
         permissions = [
             ("view_content", "Can read schemas and records"),
             ("edit_content", "Can create and edit drafts, duplicate records"),
-            ("publish_content", "Can publish, unpublish, schedule and delete records"),
+            (
+                "publish_content",
+                "Can publish, unpublish, schedule and delete records, "
+                "and cancel or retry bulk actions on records",
+            ),
             ("manage_schemas", "Can create, change and delete schemas and external sources"),
         ]
 

@@ -81,7 +81,12 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        permissions = [("cancel_job", "Can cancel a job"), ("retry_job", "Can retry a job")]
+        verbose_name = "operation"
+        # What cancelling and retrying take for a job that names no permission of its domain (Job.permission).
+        permissions = [
+            ("cancel_job", "Can cancel connection tests and workflow runs"),
+            ("retry_job", "Can retry connection tests and workflow runs"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} #{self.pk}"
