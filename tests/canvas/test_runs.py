@@ -270,3 +270,22 @@ def test_a_run_whose_job_ended_early_is_settled_by_the_poll(
     runs.poll()
     run.refresh_from_db()
     assert (run.status, run.current_block, run.source) == ("Ready", 1, "ours")
+
+
+def test_a_retry_of_a_failed_run_starts_a_new_run_of_the_same_blocks_and_keeps_both(
+    demo: dict[str, Connection], operator_client: Client, eager_celery: None
+) -> None:
+    workflow_id = create(FAILING)
+    operator_client.post(f"/integrations/workflows/{workflow_id}/run/", {"scope": "whole"})
+    first = WorkflowRun.objects.get(workflow_id=workflow_id)
+    assert first.status == "Failed" and first.job is not None
+    started = CanvasWorkflow.objects.get(id=workflow_id).date_last_run
+
+    response = operator_client.post(reverse("jobs:retry", args=[first.job.pk]))
+    assert response.status_code == 302
+    assert CanvasWorkflow.objects.get(id=workflow_id).date_last_run > started  # Canvas ran it again
+    runs_kept = WorkflowRun.objects.filter(workflow_id=workflow_id).order_by("started_at")
+    assert [(r.run_from, r.run_till, r.status) for r in runs_kept] == [(None, None, "Failed")] * 2
+    assert runs_kept[1].job_id == first.job.pk and runs_kept[1].started_at > first.started_at
+    detail = operator_client.get(f"/integrations/workflows/{workflow_id}/").content.decode()
+    assert detail.count("at block 2") >= 2  # both runs in the workflow's history
