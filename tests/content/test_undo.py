@@ -125,3 +125,23 @@ def test_the_snapshot_keeps_every_version_page_by_page(
     publisher_client.post(reverse("content:record_delete", args=["home-banners", record.id]))
     versions = DeletedRecord.objects.get().snapshot["versions"]
     assert sorted(v["recordVersion"] for v in versions) == [1, 2, 3, 4, 5]
+
+
+def test_the_delete_page_warns_of_a_schedule_and_says_what_undo_does_not_bring_back(
+    publisher_client: Client, paula: User, bw: BrickworksClient
+) -> None:
+    schema = bw.get_schema("home-banners")
+    live = bw.get_record(schema.id, "winter-sale")
+    bw.update_record(schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Take 2"})
+    bw.update_record(schema.id, live.id, status="PUBLISHED")  # version 2 live, version 1 older
+    bw.update_record(schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Take 3"})
+    url = reverse("content:record_delete", args=["home-banners", live.id])
+    assert "Deleting cancels what is scheduled" not in publisher_client.get(url).content.decode()
+
+    at = timezone.now() + timedelta(days=1)
+    draft = bw.get_record(schema.id, live.id, statuses=["DRAFT"])
+    schedule.schedule(workspace_for(paula), schema=schema, record=draft, action="publish", at=at)
+    html = publisher_client.get(url).content.decode()
+    assert "Deleting cancels what is scheduled for it: Publish on" in html
+    assert "Undo brings back the live version and the newest draft" in html
+    assert "not its schedule, nor its 1 older version" in html

@@ -45,6 +45,16 @@ def delete_record(workspace: Workspace[BrickworksClient], *, schema: Schema, rec
         return snapshot
 
 
+def undo_leaves(versions: list[RecordVersion], total: int) -> int:
+    """How many of a record's `total` versions Undo does not bring back, `versions` the newest first:
+    it re-creates the live version and a newer draft on top, or the newest alone."""
+    live = next((v for v in versions if v.status == "PUBLISHED"), None)
+    draft_on_top = (
+        live is not None and versions[0] is not live and versions[0].status in ("DRAFT", "SCHEDULED")
+    )
+    return max(0, total - (2 if draft_on_top else 1))
+
+
 def _keep_snapshot(
     api: BrickworksClient, workspace: Workspace[BrickworksClient], schema: Schema, record_id: str
 ) -> DeletedRecord:

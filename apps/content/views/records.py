@@ -164,7 +164,18 @@ def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> Http
         url = reverse("content:deleted")
         messages.success(request, format_html(UNDO_MESSAGE, name=record.name, url=url, pk=snapshot.pk))
         return redirect("content:records", app_id=schema.app_id)
-    return render(request, "content/records/delete.html", {"schema": schema, "record": record})
+    with workspace.client() as api:
+        versions = api.list_versions(schema.id, record_id, limit=50)
+    context = {
+        "schema": schema,
+        "record": record,
+        "scheduled": schedule.in_workspace(workspace).filter(
+            record_id=record.id, state__in=ScheduledAction.OPEN
+        ),
+        "older": deleted.undo_leaves(versions.data, versions.meta.total) if versions.data else 0,
+        "has_live": any(v.status == "PUBLISHED" for v in versions.data),
+    }
+    return render(request, "content/records/delete.html", context)
 
 
 @require_POST
