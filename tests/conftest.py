@@ -262,10 +262,15 @@ def celery_worker(transactional_db: None) -> Iterator[None]:
     """A real Celery worker in a thread, on the configured broker (Redis and RabbitMQ in CI, a folder
     otherwise)."""
     from celery.contrib.testing.worker import start_worker
+    from celery.worker import state
 
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"):
         yield
+        # On RabbitMQ the worker sees that it should stop only when its next message comes (ten seconds a
+        # test): tell it, then wake it with a control message.
+        state.should_terminate = 0
+        celery_app.control.broadcast("ping")
 
 
 @pytest.fixture
