@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any, Protocol
 
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.core.http import ApiConflict, ApiError
+from apps.core.threads import ClosingThreadPool
 from apps.jobs import services
 from apps.jobs.models import Job, JobItem
 
@@ -78,7 +79,7 @@ def run(job: Job, work: Work, *, workers: int = WORKERS) -> None:
     running: dict[Future[tuple[Any, int]], JobItem] = {}
     finished: list[JobItem] = []
     cancelled = progress.report(force=True)  # a cancel asked for before the start starts nothing
-    with ThreadPoolExecutor(workers, thread_name_prefix=f"job{job.pk}") as pool:
+    with ClosingThreadPool(workers, thread_name_prefix=f"job{job.pk}") as pool:
 
         def fill() -> None:
             while queue and not cancelled and len(running) < workers:
