@@ -153,8 +153,27 @@ def test_a_stale_save_keeps_what_was_typed(editor_client: Client, bw: Brickworks
     assert response.status_code == 409
     html = response.content.decode()
     assert "saved this record after you opened it" in html
+    assert "Someone outside this dashboard (with the workspace key Demo workspace) saved" in html
     assert 'value="Mine"' in html
     assert bw.get_record("home-banners", pk).values["headline"] == "Someone else"
+
+
+def test_the_conflict_names_the_person_who_saved_first_here(
+    editor_client: Client, publisher_client: Client, bw: BrickworksClient
+) -> None:
+    pk = record_id(bw, "spring-teaser")
+    url = reverse("content:record", args=["home-banners", pk])
+    page = editor_client.get(url).content.decode()
+    last = re.search(r'name="last_updated_at" value="([^"]+)"', page).group(1)
+    first = publisher_client.post(
+        url, {**form_data(headline="Paula's"), "last_updated_at": last, "action": "save"}
+    )
+    assert first.status_code == 302
+    response = editor_client.post(
+        url, {**form_data(headline="Mine"), "last_updated_at": last, "action": "save"}
+    )
+    assert response.status_code == 409
+    assert "Paula saved this record after you opened it" in response.content.decode()
 
 
 def test_unpublish_duplicate_and_delete(publisher_client: Client, bw: BrickworksClient) -> None:

@@ -286,6 +286,19 @@ def version_authors(record_id: str) -> dict[int, str]:
     return authors
 
 
+def saved_by(record: Record) -> str:
+    """Who made the record's current version: the person, when it was saved through this dashboard;
+    else, plainly, someone outside it, with what Brickworks knows (a Synerise user or the workspace key)."""
+    person = version_authors(record.id).get(record.record_version)
+    if person:
+        return person
+    name = record.updated_by.get("name") or ""
+    if not name:
+        return "someone outside this dashboard"
+    who = "as the Synerise user" if record.updated_by.get("type") == "USER" else "with the workspace key"
+    return f"someone outside this dashboard ({who} {name})"
+
+
 def diff_versions(schema: Schema, a: RecordVersion, b: RecordVersion) -> list[dict[str, Any]]:
     """One row per field (the schema's, then any left from older schemas): both values, changed or not."""
     names = list(schema.fields) + [n for n in {**a.values, **b.values} if n not in schema.fields]

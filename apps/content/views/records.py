@@ -243,7 +243,7 @@ def _conflict(
     context = {
         "conflicts": [row for row in rows if row.outcome == "conflict"],
         "taken": [row for row in rows if row.outcome == "theirs"],
-        "other": fresh.updated_by.get("name") or "someone else",
+        "other": records.saved_by(fresh),
     }
     return _editor(request, workspace, schema, fresh, meta, values, status=409, **context)
 
