@@ -116,6 +116,10 @@ def test_an_operator_creates_a_flow_with_rows_and_conditions(operator_client: Cl
     ]
     assert stored.data["secrets"] == {"token": "hush-123"}
     assert AuditEntry.objects.filter(action="flow.create", target_id="vip-welcome").exists()
+    detail = html(operator_client.get("/workflows/flows/vip-welcome/"))
+    assert re.search(r"</time> by olive</dd>", detail)  # the person, not the API token the flow came with
+    seeded = html(operator_client.get("/workflows/flows/abandoned-cart/"))
+    assert "by someone outside this dashboard (with the API token " in seeded
     edit = html(operator_client.get("/workflows/flows/vip-welcome/edit/"))
     assert "hush-123" not in edit and "Set." in edit
     assert 'value="profile.tier"' in edit and 'value="action-0" selected' in edit

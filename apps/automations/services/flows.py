@@ -8,6 +8,7 @@ from apps.automations.client import Flow, FlowInput, FlowsClient
 from apps.connections.workspace import Workspace
 from apps.core import audit
 from apps.core.http import ApiConflict, ApiNotFound
+from apps.core.models import AuditEntry
 from apps.jobs import intents
 from apps.jobs.models import RemoteCall
 
@@ -27,6 +28,21 @@ def type_label(value: str) -> str:
 
 def flow_ref(flow_id: str, title: str = "") -> audit.Ref:
     return audit.Ref("flows.flow", flow_id, title or flow_id)
+
+
+def created_by(flow: Flow) -> str:
+    """Who created the flow: the person, when it was created through this dashboard (the flows API knows
+    only the token it was sent with); else, plainly, someone outside it."""
+    entry = (
+        AuditEntry.objects.filter(
+            action="flow.create", target_type="flows.flow", target_id=flow.id, outcome=AuditEntry.Outcome.OK
+        )
+        .select_related("user")
+        .first()
+    )
+    if entry is not None:
+        return entry.user.get_full_name() or entry.user.get_username() if entry.user else entry.username
+    return f"someone outside this dashboard (with the API token {flow.created_by})" if flow.created_by else ""
 
 
 def input_of(flow: Flow) -> FlowInput:

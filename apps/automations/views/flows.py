@@ -54,7 +54,8 @@ def flow_detail(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
     workspace = workspace_for(request.user, api=FlowsClient)
     with workspace.client() as api:
         flow = api.get_flow(flow_id)
-    return render(request, "automations/flows/detail.html", {"flow": flow, "tab": "flows"})
+    context = {"flow": flow, "tab": "flows", "created_by": flows.created_by(flow)}
+    return render(request, "automations/flows/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
