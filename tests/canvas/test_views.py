@@ -200,6 +200,13 @@ def test_an_operator_creates_a_workflow_from_a_template_with_changed_variables(
     assert workflow.chain[2]["variables"]["filepath"] == "/nightly"
     detail = text(operator_client.get(response["Location"]))
     assert "Nightly employees" in detail and "Write CSV" in detail and "N-Quinyx" in detail
+    entry = AuditEntry.objects.get(action="canvas.workflow.create")  # the new workflow, not its template
+    assert (entry.target_type, entry.target_id, entry.target_repr) == (
+        "canvas.workflow",
+        str(workflow.id),
+        "Nightly employees",
+    )
+    assert entry.detail["template"] == "Sandbox: employees to FTP with a summary email"
 
 
 def test_deleting_asks_first_and_then_deletes(operator_client: Client) -> None:

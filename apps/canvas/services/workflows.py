@@ -126,7 +126,14 @@ def create_workflow(
     chain: dict[str, dict[str, Any]],
 ) -> str:
     """A new workflow from `template`; `chain` holds only the variables that differ from the template's."""
-    target = audit.Ref("canvas.template", template.id, template.name)
+    created: list[str] = []
+
+    def target() -> audit.Ref:
+        """The new workflow; its template when Canvas refused to create it."""
+        if created:
+            return audit.Ref("canvas.workflow", created[0], name or template.name)
+        return audit.Ref("canvas.template", template.id, template.name)
+
     with (
         workspace.client() as api,
         audit.action(workspace.person, "canvas.workflow.create", target) as detail,
@@ -138,7 +145,8 @@ def create_workflow(
             description=description or None,
             chain=chain,
         )
-        detail.update(workflow=workflow_id, name=name or template.name, changed_blocks=len(chain))
+        created.append(workflow_id)
+        detail.update(template=template.name, changed_blocks=len(chain))
     return workflow_id
 
 
