@@ -102,13 +102,20 @@ class RemotePageMiddleware:
 
 
 class ApiErrorMiddleware:
-    """Turns a remote-API failure into an inline alert (htmx) or an error page."""
+    """Turns a remote-API failure into an inline alert (htmx) or an error page, and a page opened with
+    a method its view does not take (Django answers an empty 405) into a page in words."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            if not _exempt(request):
+                page = render(request, "405.html", status=405)
+                page["Allow"] = response["Allow"]
+                return page
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, kombu.exceptions.OperationalError):

@@ -507,7 +507,9 @@ def test_it_rejects_get_on_post_only_urls(admin_client: Client, db: None) -> Non
         kind="synerise", name="Prod", base_url="https://api.synerise.com", auth_mode="api_key", api_key="k"
     )
     for name, pk in (("jobs:cancel", job.pk), ("jobs:retry", job.pk), ("connections:test", connection.pk)):
-        assert admin_client.get(reverse(name, args=[pk])).status_code == 405
+        response = admin_client.get(reverse(name, args=[pk]))
+        assert (response.status_code, response["Allow"]) == (405, "POST")
+        assert "Nothing to open here" in response.content.decode()  # a page in words, not a blank one
 
 
 def test_it_lets_anyone_reach_login_and_health(client: Client, db: None) -> None:
