@@ -110,11 +110,11 @@ class ApiErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 405 and not response.streaming and not response.content:
-            if not _exempt(request):
-                page = render(request, "405.html", status=405)
-                page["Allow"] = response["Allow"]
-                return page
+        blank = response.status_code == 405 and not response.streaming and not response.content
+        if blank and not _exempt(request):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
