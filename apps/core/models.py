@@ -68,3 +68,11 @@ class AuditEntry(models.Model):
     @property
     def action_words(self) -> str:
         return describe(self.action)
+
+    @property
+    def person(self) -> str:
+        """Who did it, as people are named on screens: their full name, else the name they sign in with
+        (kept in `username` after the account is gone)."""
+        if self.user is None:
+            return self.username
+        return self.user.get_full_name() or self.user.get_username()

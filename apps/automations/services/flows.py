@@ -41,7 +41,7 @@ def created_by(flow: Flow) -> str:
         .first()
     )
     if entry is not None:
-        return entry.user.get_full_name() or entry.user.get_username() if entry.user else entry.username
+        return entry.person
     return f"someone outside this dashboard (with the API token {flow.created_by})" if flow.created_by else ""
 
 

@@ -279,7 +279,7 @@ def version_authors(record_id: str) -> dict[int, str]:
     for entry in entries:
         if entry.action == "record.unpublish" or entry.detail.get("changed") is False:
             continue
-        person = entry.user.get_full_name() or entry.user.get_username() if entry.user else entry.username
+        person = entry.person
         version = entry.detail.get("version")
         if person and isinstance(version, int):
             authors[version] = person
