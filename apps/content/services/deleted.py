@@ -45,14 +45,20 @@ def delete_record(workspace: Workspace[BrickworksClient], *, schema: Schema, rec
         return snapshot
 
 
+def brought_back(versions: list[RecordVersion]) -> tuple[RecordVersion, RecordVersion | None]:
+    """What Undo re-creates of these versions (any order): the live one, else the newest; and the newest
+    as a draft on top of the live one, when it is a newer draft."""
+    newest = max(versions, key=lambda v: v.record_version)
+    published = [v for v in versions if v.status == "PUBLISHED"]
+    live = max(published, key=lambda v: v.record_version) if published else None
+    on_top = live is not None and newest is not live and newest.status in ("DRAFT", "SCHEDULED")
+    return live or newest, newest if on_top else None
+
+
 def undo_leaves(versions: list[RecordVersion], total: int) -> int:
-    """How many of a record's `total` versions Undo does not bring back, `versions` the newest first:
-    it re-creates the live version and a newer draft on top, or the newest alone."""
-    live = next((v for v in versions if v.status == "PUBLISHED"), None)
-    draft_on_top = (
-        live is not None and versions[0] is not live and versions[0].status in ("DRAFT", "SCHEDULED")
-    )
-    return max(0, total - (2 if draft_on_top else 1))
+    """How many of a record's `total` versions (`versions` the newest of them) Undo does not bring back."""
+    _, on_top = brought_back(versions)
+    return max(0, total - (2 if on_top else 1))
 
 
 def _keep_snapshot(
@@ -95,26 +101,24 @@ def undo_delete(workspace: Workspace[BrickworksClient], *, deleted: DeletedRecor
         raise UndoExpired(
             f"{deleted} can no longer be restored (restored already, or deleted over 7 days ago)."
         )
-    versions = sorted(
-        (RecordVersion.model_validate(v) for v in deleted.snapshot["versions"]),
-        key=lambda v: v.record_version,
-    ) or [RecordVersion.model_validate({**deleted.snapshot["record"], "versionId": ""})]
-    live = next((v for v in reversed(versions) if v.status == "PUBLISHED"), None)
-    newest = versions[-1]
+    versions = [RecordVersion.model_validate(v) for v in deleted.snapshot["versions"]] or [
+        RecordVersion.model_validate({**deleted.snapshot["record"], "versionId": ""})
+    ]
+    first, on_top = brought_back(versions)
     ref = audit.Ref("brickworks.record", deleted.record_id, f"{deleted.app_id}/{deleted}")
     where = replace(workspace, connection=deleted.connection)
     with audit.action(workspace.person, "record.undo_delete", ref) as detail, where.client() as api:
         schema = api.get_schema(deleted.schema_id)
-        first = live or newest
+        live = first.status == "PUBLISHED"
         status = first.status if schema.is_simple else ("PUBLISHED" if live else "DRAFT")
         record = api.create_record(schema.id, status=status, **_content(schema, first))
-        if live is not None and newest is not live and newest.status in ("DRAFT", "SCHEDULED"):
+        if on_top is not None:
             record = api.update_record(
                 schema.id,
                 record.id,
                 status="DRAFT",
                 last_updated_at=record.updated_at,
-                **_content(schema, newest),
+                **_content(schema, on_top),
             )
         detail["restored_as"] = record.id
     deleted.restored_at, deleted.restored_as = timezone.now(), record.id
