@@ -272,6 +272,28 @@ def test_a_run_whose_job_ended_early_is_settled_by_the_poll(
     assert (run.status, run.current_block, run.source) == ("Ready", 1, "ours")
 
 
+def test_the_page_shows_a_run_finished_once_the_workflow_is_even_before_its_job_reads_it(
+    demo: dict[str, Connection], operator_client: Client
+) -> None:
+    workflow_id = create()
+    operator_client.post(f"/integrations/workflows/{workflow_id}/run/", {"scope": "till", "till": 1})
+    job = send_queued_run()
+    stale = WorkflowRun.objects.get(workflow_id=workflow_id)
+    assert (stale.status, stale.job) == ("Running", job)
+    row = CanvasWorkflow.objects.get(id=workflow_id)
+    row.run_started_at -= timedelta(seconds=sandbox_runs.block_seconds() * 2)  # Canvas has finished it
+    row.save()
+    live = operator_client.get(f"/integrations/workflows/{workflow_id}/", headers={"HX-Request": "true"})
+    page = live.content.decode()
+    assert '<span class="badge ok">Ready</span>' in page
+    assert "Finished" in page and "badge running" not in page and "hx-trigger" not in page
+    # The job's copy, read before the page settled it, keeps the page's ending when the job reads on.
+    ended = WorkflowRun.objects.get(workflow_id=workflow_id)
+    with owner().client() as api:
+        settled = runs.settle(stale, api.get_workflow(workflow_id))
+    assert (settled.status, settled.current_block, settled.finished_at) == ("Ready", 1, ended.finished_at)
+
+
 def test_a_retry_of_a_failed_run_starts_a_new_run_of_the_same_blocks_and_keeps_both(
     demo: dict[str, Connection], operator_client: Client, eager_celery: None
 ) -> None:

@@ -25,7 +25,7 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
     page: Any, live_server: Any, celery_worker: None, demo: dict[str, Connection], olive: User, settings: Any
 ) -> None:
-    settings.SANDBOX_BLOCK_SECONDS = 1.5  # the page reads every 2 s: the run is seen going, then finished
+    settings.SANDBOX_BLOCK_SECONDS = 0.75  # the page reads every 0.5 s: the run is seen going, then finished
     base = live_server.url
     ARTIFACTS.mkdir(exist_ok=True)
     sign_in(page, base, "olive")

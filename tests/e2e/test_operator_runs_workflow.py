@@ -23,7 +23,7 @@ def stage(page: Any, name: str) -> Any:
 def test_an_operator_runs_pauses_resumes_and_stops_a_workflow(
     page: Any, live_server: Any, celery_worker: None, demo: dict[str, Connection], olive: User, settings: Any
 ) -> None:
-    settings.SANDBOX_STAGE_SECONDS = 3  # longer than the page's 2 s polling, so each stage is seen going
+    settings.SANDBOX_STAGE_SECONDS = 1  # longer than the page's 0.5 s polling, so each stage is seen going
     base = live_server.url
     sign_in(page, base, "olive")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.canvas.client import CanvasClient, Workflow
@@ -240,10 +239,14 @@ def settle(run: WorkflowRun, workflow: Workflow) -> WorkflowRun:
     else:
         status = WorkflowRun.Status.FAILED if workflow.status == "Failed" else WorkflowRun.Status.READY
         current = workflow.current_block
-    run.status, run.current_block, run.finished_at = status, current, timezone.now()
-    WorkflowRun.objects.filter(pk=run.pk).update(
-        status=status, current_block=current, finished_at=run.finished_at
-    )
+    finished_at = timezone.now()
+    # The page and the run's job may both settle it: the first one's ending is kept.
+    if WorkflowRun.objects.filter(pk=run.pk, status=WorkflowRun.Status.RUNNING).update(
+        status=status, current_block=current, finished_at=finished_at
+    ):
+        run.status, run.current_block, run.finished_at = status, current, finished_at
+    else:
+        run.refresh_from_db(fields=["status", "current_block", "finished_at"])
     return run
 
 
@@ -309,10 +312,10 @@ def record_seen(workspace: Workspace[CanvasClient], *, workflows: list[Workflow]
             source = WorkflowRun.Source.SCHEDULER if workflow.is_scheduled else WorkflowRun.Source.ELSEWHERE
             _keep(workspace, workflow, source=source)
             added += 1
-    # Runs no job follows any more (none, or one that ended early on an error) are settled here.
-    open_runs = mine.unfinished().filter(Q(job__isnull=True) | Q(job__state__in=Job.FINISHED))
+    # Every open run is settled by what was just read, also one a job follows: a page never shows a
+    # finished workflow beside a run still going.
     by_id = {w.id: w for w in workflows}
-    for run in open_runs:
+    for run in mine.unfinished():
         seen = by_id.get(run.workflow_id)
         if seen is not None:
             settle(run, seen)
