@@ -85,14 +85,14 @@ def test_a_file_sniffed_wrong_runs_with_the_delimiter_chosen(
 
 def test_a_wrong_encoding_then_the_right_one_without_a_new_upload(editor_client: Client, books: int) -> None:
     imp = upload(editor_client, books, "id,city\n1,Zürich\n2,Café\n".encode("latin-1"))
-    text = choose(editor_client, imp, "check", encoding="utf-8")
+    text = choose(editor_client, imp, encoding="utf-8")
     assert imp.dry_run is None and imp.encoding == "utf-8"
-    assert "not valid UTF-8 everywhere" in beside(text, "encoding")
-    assert '<option value="id" selected>id</option>' in text  # a file not read says nothing of its columns
+    assert "2 of the first rows hold bytes that are not valid UTF-8" in text
+    assert "Z\ufffdrich" in text and '<option value="id" selected>id</option>' in text
     text = choose(editor_client, imp, encoding="cp1252")
-    assert "This field is required" not in text and "not valid UTF-8" not in text
+    assert "This field is required" not in text and "not valid Windows" not in text
     assert imp.encoding == "cp1252" and '<option value="cp1252" selected>' in text
-    assert '<option value="id" selected>id</option>' in text  # kept through the reading without columns
+    assert '<option value="id" selected>id</option>' in text
     assert "Zürich" in text and "Café" in text
     choose(editor_client, imp, "check")
     assert imp.dry_run is not None and imp.counts["new"] == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -13,7 +15,7 @@ from django.urls import reverse
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile
-from tests.catalogs.conftest import dry_run, upload
+from tests.catalogs.conftest import dry_run, items_of, run_import, upload
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
@@ -104,12 +106,51 @@ def test_a_windows_1250_file_is_detected_and_read(editor_client: Client, books: 
     assert imp.counts["new"] == 2
 
 
-def test_a_wrong_encoding_choice_is_refused_before_the_dry_run(editor_client: Client, books: int) -> None:
-    imp = upload(editor_client, books, "id,city\n1,Łódź\n".encode("cp1250"))
-    imp = dry_run(editor_client, imp, encoding="utf-8")
-    assert imp.dry_run is None
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("id,title\n1,Café crème\n", "cp1252"),  # è is č in Windows-1250: letters both ways, Western wins
+        ("id,title\n1,Niño\n2,Pâte à tartiner\n", "cp1252"),
+        ("id,title\n1,Zażółć gęślą jaźń\n", "cp1250"),  # ą ł ż are ¹ ³ ¿ in Windows-1252
+        ("id,title\n1,Łódź\n", "cp1250"),
+        ("id,title\n1,Příliš žluťoučký kůň\n", "cp1250"),  # ť is undefined in Windows-1252
+        ("id,title\n1,Größe\n", "cp1252"),  # the same bytes in both
+    ],
+)
+def test_western_and_central_european_files_are_told_apart(text: str, encoding: str) -> None:
+    path = Path(tempfile.mkdtemp()) / "items.csv"
+    path.write_bytes(text.encode(encoding))
+    assert csvfile.detect_encoding(path) == encoding
+    assert csvfile.sniff(path).rows[0][1] == text.split("\n")[1].split(",")[1]
+
+
+def test_a_row_the_encoding_cannot_read_is_invalid_and_the_rest_import(
+    editor_client: Client, books: int, cat: CatalogsClient
+) -> None:
+    content = "id,city\n1,Zürich\n".encode() + "2,Łódź\n".encode("cp1250") + "3,Kraków\n".encode()
+    imp = upload(editor_client, books, content)
+    chosen = {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "first_row": "header",
+        "key_column": "id",
+        "preview": "1",
+    }
+    editor_client.post(reverse("catalogs:import_check", args=[imp.pk]), chosen)
     page = editor_client.get(reverse("catalogs:import_detail", args=[imp.pk])).content.decode()
-    assert "not valid UTF-8 everywhere" in page
+    assert "1 of the first rows hold bytes that are not valid UTF-8" in page
+    assert "Holds bytes that are not valid UTF-8 (shown as \ufffd)" in page
+    imp = dry_run(editor_client, imp, encoding="utf-8")
+    assert (imp.counts["new"], imp.counts["invalid"]) == (2, 1)
+    assert "Holds bytes that are not valid UTF-8" in fates(editor_client, imp.pk)
+    bad = editor_client.get(reverse("catalogs:import_bad_rows", args=[imp.pk]))
+    lines = b"".join(bad.streaming_content).decode("utf-8-sig").splitlines()  # type: ignore[attr-defined]
+    assert lines[1] == "3,Holds bytes that are not valid UTF-8 (shown as \ufffd),2,??d?"
+    run_import(editor_client, imp)
+    assert {key: value["city"] for key, value in items_of(cat, books).items()} == {
+        "1": "Zürich",
+        "3": "Kraków",
+    }
 
 
 def test_an_empty_file_is_refused_at_upload(editor_client: Client, books: int) -> None:

@@ -1,7 +1,8 @@
 """Reading an uploaded CSV file: its encoding, delimiter, header and first rows, guessed from the bytes.
 
-Decisions (docs/api-decisions.md, "Catalog import"): UTF-8 with or without a BOM, else Windows-1250,
-else Latin-1, decided by decoding the whole file; the delimiter by csv.Sniffer on the first 64 KB.
+Decisions (docs/api-decisions.md, "Catalog import"): UTF-8 with or without a BOM, else Windows-1252 or
+Windows-1250, whichever reads more of the file's non-ASCII bytes as letters, else Latin-1; the delimiter by
+csv.Sniffer on the first 64 KB. Bytes the chosen encoding cannot read make their rows invalid, not the file.
 UTF-16 and UTF-32 with a BOM are turned into UTF-8 as they are stored; archives, images and anything
 holding null bytes are refused by what their first bytes are, whatever their name.
 """
@@ -31,6 +32,8 @@ ENCODINGS = {
     "latin-1": "Latin-1 (ISO-8859-1)",
 }
 DELIMITERS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Vertical bar (|)"}
+# Bytes the encoding could not read, kept as Python's surrogateescape keeps them; shown as U+FFFD.
+UNDECODABLE = re.compile("[\udc80-\udcff]")
 KEY_NAMES = ("itemkey", "item_key", "key", "id", "sku", "isbn", "ean", "gtin", "upc", "product_id")
 NAME_MAX = 255  # a catalog's property names (docs/api-decisions.md, "Synerise catalogs: the dashboard's …")
 # Text with a byte order mark, turned into UTF-8 on upload; UTF-32 first: its LE mark starts like UTF-16's.
@@ -171,16 +174,24 @@ class Sniffed:
     error: str = ""
     fault: str = ""  # the choice that `error` asks to change: encoding, delimiter, or '' for the file
     first_row: list[str] = field(default_factory=list)
+    undecodable: list[int] = field(default_factory=list)  # the rows shown holding bytes it cannot read
 
     @property
     def preview(self) -> list[tuple[int, list[str], str]]:
-        """The first rows as the header's columns (short ones padded), with a note on a ragged one."""
+        """The first rows as the header's columns (short ones padded), with a note on a ragged one or one
+        the encoding cannot read."""
         width = len(self.header)
-        shown = []
+        rows = []
         for number, row in zip(self.numbers, self.rows, strict=True):
             note = f"Has {len(row)} cells; the header has {width}" if len(row) != width else ""
-            shown.append((number, (row + [""] * width)[:width], note))
-        return shown
+            if number in self.undecodable:
+                note = f"Holds bytes that are not valid {self.encoding_name} (shown as \ufffd)"
+            rows.append((number, (row + [""] * width)[:width], note))
+        return rows
+
+    @property
+    def encoding_name(self) -> str:
+        return ENCODINGS.get(self.encoding, self.encoding)
 
     @property
     def key_guess(self) -> str:
@@ -215,10 +226,31 @@ def detect_encoding(path: Path) -> str:
     with path.open("rb") as file:
         if file.read(3) == codecs.BOM_UTF8:
             return "utf-8-sig"
-    for encoding in ("utf-8", "cp1250"):
-        if decodes(path, encoding):
-            return encoding
-    return "latin-1"
+    if decodes(path, "utf-8"):
+        return "utf-8"
+    return _western_or_central(path)
+
+
+def _western_or_central(path: Path) -> str:
+    """Windows-1252 or -1250, whichever reads more of the non-ASCII bytes as letters (Western first on a
+    tie: "crème" is letters in both, "crčme" in one); Latin-1 when neither decodes the file.
+
+    Polish text read as Windows-1252 shows symbols (ą as ¹, ł as ³, ż as ¿), French or Spanish read as
+    Windows-1250 shows letters too (è as č, ñ as ń): so letters decide only one way, and a tie is Western.
+    Kept detectors (charset-normalizer, chardet) chose Windows-1250 for short French and Spanish files.
+    """
+    counts: dict[int, int] = {}
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK):
+            for byte in set(chunk.translate(None, bytes(range(128)))):
+                counts[byte] = counts.get(byte, 0) + chunk.count(byte)
+    scores = {}
+    for encoding in ("cp1252", "cp1250"):
+        try:
+            scores[encoding] = sum(n for b, n in counts.items() if bytes([b]).decode(encoding).isalpha())
+        except UnicodeDecodeError:
+            continue  # a byte this encoding leaves undefined
+    return max(scores, key=scores.__getitem__) if scores else "latin-1"
 
 
 def decodes(path: Path, encoding: str) -> bool:
@@ -271,17 +303,25 @@ def sniff(
                 sniffed.numbers.append(number)
                 if len(sniffed.rows) == PREVIEW_ROWS:
                     break
-    except UnicodeDecodeError:
-        sniffed.fault = "encoding"
-        sniffed.error = (
-            f"The file is not valid {ENCODINGS.get(encoding, encoding)} everywhere; choose another encoding."
-        )
     except csv.Error as exc:
         sniffed.fault = "delimiter"
         sniffed.error = f"The file cannot be read as CSV: {exc}."
     if not sniffed.header and not sniffed.error:
         sniffed.error = "The file has no header row."
+    if UNDECODABLE.search("".join(sniffed.header)):
+        sniffed.fault = "encoding"
+        sniffed.error = f"The first row is not valid {sniffed.encoding_name}; choose another encoding."
+    sniffed.header = [shown(name) for name in sniffed.header]
+    for index, row in enumerate(sniffed.rows):
+        if UNDECODABLE.search("".join(row)):
+            sniffed.undecodable.append(sniffed.numbers[index])
+            sniffed.rows[index] = [shown(cell) for cell in row]
     return sniffed
+
+
+def shown(text: str) -> str:
+    """The text with each byte the encoding could not read as U+FFFD, as a person may see it."""
+    return UNDECODABLE.sub("\ufffd", text)
 
 
 def header_problem(header: list[str]) -> str:
@@ -308,7 +348,8 @@ class Rows:
     def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
         self.raw = path.open("rb")
         self.size = path.stat().st_size
-        self.text = io.TextIOWrapper(self.raw, encoding=encoding, newline="")
+        # A byte the encoding cannot read is kept (as a surrogate): its row is invalid, not the file.
+        self.text = io.TextIOWrapper(self.raw, encoding=encoding, errors="surrogateescape", newline="")
         self.reader = csv.reader(self.text, delimiter=delimiter, strict=False)
         self.records = map(self._restored, self.reader)
 

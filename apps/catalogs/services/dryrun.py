@@ -93,6 +93,7 @@ class Classifier:
     def __init__(self, imp: CatalogImport, header: list[str], plan: Plan, bad: Any) -> None:
         self.columns = [name.strip() for name in header]
         self.key_index = self.columns.index(imp.key_column)
+        self.encoding = imp.encoding
         self.json_indexes = {self.columns.index(n) for n in imp.json_columns if n in self.columns}
         self.plan, self.bad = plan, bad
         self.counts = dict.fromkeys(("new", "changed", "unchanged", "invalid"), 0)
@@ -140,8 +141,12 @@ class Classifier:
             return "", None, f"No value in the key column {self.columns[self.key_index]}"
         if len(key) > KEY_MAX:
             return key[:KEY_MAX], None, f"The key is longer than {KEY_MAX} characters"
-        if "\x00" in "".join(cells):
+        joined = "".join(cells)
+        if "\x00" in joined:
             return key, None, "A cell holds a null character, which a catalog cannot store"
+        if csvfile.UNDECODABLE.search(joined):
+            name = csvfile.ENCODINGS.get(self.encoding, self.encoding)
+            return csvfile.shown(key), None, f"Holds bytes that are not valid {name} (shown as \ufffd)"
         value: dict[str, Any] = dict(zip(self.columns, cells, strict=True))
         for index in self.json_indexes:
             cell = cells[index]
@@ -192,7 +197,8 @@ def classify_file(imp: CatalogImport, upload: Path, plan: Plan, bad_path: Path, 
     reported = time.monotonic()
     with (
         csvfile.open_rows(upload, imp.encoding, imp.delimiter) as records,
-        bad_path.open("w", encoding="utf-8-sig", newline="") as bad_file,
+        # A byte the encoding could not read goes into the bad rows as "?": the file stays UTF-8.
+        bad_path.open("w", encoding="utf-8-sig", errors="replace", newline="") as bad_file,
     ):
         first = next(records, [])
         header = first if imp.has_header is not False else csvfile.column_names(len(first))

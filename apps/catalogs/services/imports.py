@@ -178,17 +178,12 @@ def save_choices(imp: CatalogImport, choices: dict[str, Any]) -> None:
     imp.save(update_fields=list(CHOICES))
 
 
-def problems(
-    imp: CatalogImport, choices: dict[str, Any], sniffed: csvfile.Sniffed, *, whole: bool = False
-) -> dict[str, str]:
+def problems(imp: CatalogImport, choices: dict[str, Any], sniffed: csvfile.Sniffed) -> dict[str, str]:
     """What stops the dry run of the file read as `choices` (which `sniffed` is), by the choice to change
-    ('' for the file itself). `whole`: also decode the whole file, not only its first rows."""
+    ('' for the file itself). A row the encoding cannot read is not one: the dry run marks it invalid."""
     found: dict[str, str] = {}
     if sniffed.error:
         found[sniffed.fault] = sniffed.error
-    elif whole and not csvfile.decodes(folder_of(imp) / "upload.csv", choices["encoding"]):
-        name = csvfile.ENCODINGS[choices["encoding"]]
-        found["encoding"] = f"The file is not valid {name} everywhere; choose another encoding."
     if choices["has_header"] is None:
         found["has_header"] = "Say whether the first row names the columns or is the first row of data."
     elif choices["has_header"] and (problem := csvfile.header_problem(sniffed.header)):

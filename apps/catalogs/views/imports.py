@@ -150,7 +150,7 @@ def import_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     imports.save_choices(imp, form.cleaned_data)  # the fields refused keep their stored value
     if "preview" in request.POST:
         return redirect("catalogs:import_detail", pk=pk)
-    problems = imports.problems(imp, form.cleaned_data, sniffed, whole=True) if valid else {}
+    problems = imports.problems(imp, form.cleaned_data, sniffed) if valid else {}
     refusals = [str(e) for errs in form.errors.values() for e in errs] + list(problems.values())
     if refusals:
         messages.error(request, "The dry run did not start: " + " ".join(refusals))
