@@ -136,7 +136,7 @@ def test_a_row_the_encoding_cannot_read_is_invalid_and_the_rest_import(
         "key_column": "id",
         "preview": "1",
     }
-    editor_client.post(reverse("catalogs:import_check", args=[imp.pk]), chosen)
+    editor_client.post(reverse("catalogs:import_check", args=[imp.pk]), {**chosen, "preview": "1"})
     page = editor_client.get(reverse("catalogs:import_detail", args=[imp.pk])).content.decode()
     assert "1 of the first rows hold bytes that are not valid UTF-8" in page
     assert "Holds bytes that are not valid UTF-8 (shown as \ufffd)" in page
