@@ -343,6 +343,37 @@ def test_versions_compare_field_by_field(viewer_client: Client, bw: BrickworksCl
     assert "Winter sale II" in html and "Restore as draft" not in html  # a viewer_client restores nothing
 
 
+def test_versions_compare_rich_text_word_by_word_and_lists_as_lists(
+    viewer_client: Client, bw: BrickworksClient
+) -> None:
+    pk = record_id(bw, "winter-sale")
+    values = bw.get_record("home-banners", pk).values
+    bw.update_record(
+        "home-banners", pk, status="DRAFT", values={**values, "body": "<p>Coats <b>half</b> price</p>"}
+    )
+    bw.update_record("home-banners", pk, status="PUBLISHED")
+    changed = "<p>Coats <b>half</b> off</p><p>Today</p>"
+    bw.update_record("home-banners", pk, status="DRAFT", values={**values, "body": changed})
+    url = reverse("content:record_versions", args=["home-banners", pk])
+    html = viewer_client.get(url, {"a": 2, "b": 3}).content.decode()
+    body = html[html.index("<td>Body") : html.index("</tr>", html.index("<td>Body"))]
+    assert "&lt;p&gt;" not in body and "<p>" not in body
+    assert "Coats half price" in body
+    assert "Coats half <del>price</del><ins>off Today</ins>" in body
+
+    # Lists read as lists: on the compare of two versions and on the preview.
+    schema = bw.get_schema("home-banners")
+    schema.fields["tags"] = {"type": "list", "label": "Tags", "items": {"type": "text"}}
+    v1, v3 = bw.get_version("home-banners", pk, 1), bw.get_version("home-banners", pk, 3)
+    v1.values["tags"], v3.values["tags"] = ["winter", "coats"], ["winter", "boots"]
+    tags = next(row for row in records.diff_versions(schema, v1, v3) if row["label"] == "Tags")
+    assert (tags["a"], tags["b"]) == ("winter, coats", "winter, boots")
+    assert tags["words"] == [("same", "winter, "), ("del", "coats"), ("ins", "boots")]
+    offer = next(r for r in bw.list_records("offers").data if r.values["sku"] == "BOOT-01")
+    preview = viewer_client.get(reverse("content:record_preview", args=["offers", offer.id])).content.decode()
+    assert "shoes, winter" in preview and "[&#x27;" not in preview
+
+
 def test_versions_compare_live_with_what_goes_live_at_the_scheduled_time(
     publisher_client: Client, bw: BrickworksClient, paula: User
 ) -> None:

@@ -1,4 +1,4 @@
-"""Workflow facts in words: durations, capping, statuses as badges."""
+"""Workflow facts in words: capping, statuses as badges (durations: core's `times`, `seconds`)."""
 
 from __future__ import annotations
 
@@ -19,21 +19,6 @@ PERIODS = [
     (3600, "hour"),
     (60, "minute"),
 ]
-
-
-@register.filter
-def seconds(value: float | None) -> str:
-    """1 h 4 min, 3 min 12 s, 8 s."""
-    if value is None:
-        return ""
-    total = int(round(value))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min {secs} s"
-    return f"{secs} s"
 
 
 @register.filter

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 
 from apps.connections.workspace import Workspace
 from apps.content.client import BrickworksClient, Record, RecordVersion, Schema, Status
-from apps.core import audit
+from apps.content.services import richtext
+from apps.core import audit, values
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 
@@ -300,18 +301,34 @@ def saved_by(record: Record) -> str:
 
 
 def diff_versions(schema: Schema, a: RecordVersion, b: RecordVersion) -> list[dict[str, Any]]:
-    """One row per field (the schema's, then any left from older schemas): both values, changed or not."""
+    """One row per field (the schema's, then any left from older schemas): both values as a reader sees
+    them (rich text as its words, lists as lists), changed or not, and a changed one word by word."""
     names = list(schema.fields) + [n for n in {**a.values, **b.values} if n not in schema.fields]
-    rows = [
-        {
-            "label": schema.fields.get(name, {}).get("label") or name,
-            "a": a.values.get(name),
-            "b": b.values.get(name),
-            "changed": a.values.get(name) != b.values.get(name),
-        }
-        for name in names
-    ]
+    rows = []
+    for name in names:
+        definition = schema.fields.get(name, {})
+        left, right = a.values.get(name), b.values.get(name)
+        row = _compared(
+            definition.get("label") or name, _as_read(definition, left), _as_read(definition, right)
+        )
+        # Markup or a link's address can change while the words stay: still a change.
+        row["changed"] = left != right
+        row["only_markup"] = left != right and row["a"] == row["b"]
+        rows.append(row)
     for label, attribute in (("Slug", "slug"), ("Status", "status")):
-        left, right = getattr(a, attribute), getattr(b, attribute)
-        rows.append({"label": label, "a": left, "b": right, "changed": left != right})
+        rows.append(_compared(label, getattr(a, attribute), getattr(b, attribute)))
     return rows
+
+
+def _as_read(definition: dict[str, Any], value: Any) -> str | None:
+    if value is None:
+        return None
+    if definition.get("type") == "richtext":
+        return richtext.plain_text(value)
+    return values.readable(value)
+
+
+def _compared(label: str, left: str | None, right: str | None) -> dict[str, Any]:
+    changed = left != right
+    words = values.word_diff(left, right) if changed and left and right else []
+    return {"label": label, "a": left, "b": right, "changed": changed, "words": words, "only_markup": False}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
+from django.utils.html import strip_tags
 
 # What a marketing text needs; no scripts, styles, forms, frames or event handlers, ever.
 TAGS = {
@@ -34,3 +38,12 @@ def clean_html(value: str | None) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|td|th)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+
+
+def plain_text(value: str | None) -> str:
+    """The words a reader sees: the sanitized HTML without its tags, blocks apart, spaces run together."""
+    text = html.unescape(strip_tags(_BLOCK_END.sub(lambda m: m.group(0) + " ", clean_html(value))))
+    return " ".join(text.split())

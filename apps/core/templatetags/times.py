@@ -23,6 +23,23 @@ def ago(value: datetime | None) -> str:
     return f"{timesince(value)} ago"
 
 
+@register.filter
+def seconds(value: float | None) -> str:
+    """1 h 4 min, 3 min 12 s, 8 s, under a second (never 0 s)."""
+    if value is None:
+        return ""
+    if value < 1:
+        return "under a second"
+    total = int(round(value))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{secs} s"
+
+
 @register.simple_tag
 def both_times(value: datetime | None) -> str:
     """`25 Nov 2026, 14:00 CET · 13:00 UTC` in a <time> element; only local when the zone is UTC."""
