@@ -100,6 +100,7 @@ def test_an_operator_creates_a_flow_with_rows_and_conditions(operator_client: Cl
             "actions-0-id": "send",
             "conditions-0-field": "profile.tier",
             "conditions-0-owner": "action-0",
+            "conditions-0-value": "gold",
             "arguments": '{"profileId": {"type": "string"}}',
             "secrets": '{"token": "hush-123"}',
         },
@@ -112,17 +113,19 @@ def test_an_operator_creates_a_flow_with_rows_and_conditions(operator_client: Cl
     assert stored.data["triggers"][0]["event"] == {"resource": "entity", "action": ["create", "update"]}
     assert stored.data["triggers"][0]["conditions"] == []
     assert stored.data["actions"][0]["conditions"] == [
-        {"field": "profile.tier", "expression": False, "operator": "eq"}
+        {"field": "profile.tier", "expression": False, "operator": "eq", "value": "gold"}
     ]
     assert stored.data["secrets"] == {"token": "hush-123"}
     assert AuditEntry.objects.filter(action="flow.create", target_id="vip-welcome").exists()
     detail = html(operator_client.get("/workflows/flows/vip-welcome/"))
     assert re.search(r"</time> by olive</dd>", detail)  # the person, not the API token the flow came with
+    assert "<code>profile.tier</code> <span class=\"muted\">·</span> equals <q>gold</q>" in detail
     seeded = html(operator_client.get("/workflows/flows/abandoned-cart/"))
     assert "by someone outside this dashboard (with the API token " in seeded
     edit = html(operator_client.get("/workflows/flows/vip-welcome/edit/"))
     assert "hush-123" not in edit and "Set." in edit
     assert 'value="profile.tier"' in edit and 'value="action-0" selected' in edit
+    assert 'name="conditions-0-value" value="gold"' in edit
 
 
 def test_saving_keeps_stored_secrets_unless_replaced_or_removed(operator_client: Client) -> None:

@@ -25,6 +25,7 @@ class Condition(BaseModel):
     field: str | None = None
     expression: Any = None
     operator: str | None = None
+    value: Any = None  # NOT IN DOC: what `field` is compared with (docs/api-decisions.md, "Flows")
 
 
 class Event(BaseModel):

@@ -185,6 +185,7 @@ class ConditionForm(RowForm):
     owner = forms.ChoiceField(label="Applies to")
     field = forms.CharField(required=False, max_length=500)
     operator = forms.ChoiceField(choices=list(OPERATORS.items()), initial="eq")
+    value = forms.CharField(required=False, max_length=500, help_text="Left empty for “exists”.")
     expression = forms.BooleanField(label="The field is an expression", required=False)
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -302,6 +303,7 @@ class FlowEditor:
                     **self._extra("conditions", form),
                     field=form.cleaned_data["field"],
                     operator=form.cleaned_data["operator"],
+                    value=self._value(form),
                     expression=form.cleaned_data["expression"],
                 )
             )
@@ -346,6 +348,14 @@ class FlowEditor:
                 for n, f in self._actions
             ],
         )
+
+    def _value(self, form: forms.Form) -> Any:
+        """The condition's value as typed; a stored one that reads the same keeps its type (3, not "3")."""
+        typed = form.cleaned_data["value"] or None
+        index = self.conditions.forms.index(form)
+        stored = self.originals["conditions"]
+        before = stored[index].value if index < len(stored) else None
+        return before if before is not None and str(before) == typed else typed
 
     def _extra(self, name: str, form: forms.Form, inner: str = "") -> dict[str, Any]:
         """The keys of the stored row behind `form` that the form does not show (none for a new row)."""

@@ -9,23 +9,33 @@ from apps.sandbox.flows.models import Flow, FlowEntity, Suggestion
 WHO = "demo@synadmin.test"
 
 
-def _when(resource: str, *actions: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:
+Test = tuple[str, str, str | None]  # field, operator, value
+
+
+def _conditions(tests: tuple[Test, ...]) -> list[dict[str, Any]]:
+    return [
+        {"field": field, "expression": False, "operator": operator, **({"value": value} if value else {})}
+        for field, operator, value in tests
+    ]
+
+
+def _when(resource: str, *actions: str, tests: tuple[Test, ...] = ()) -> dict[str, Any]:
     return {
         "type": "onEvent",
-        "conditions": [{"field": f, "expression": False, "operator": "eq"} for f in fields],
+        "conditions": _conditions(tests),
         "event": {"resource": resource, "action": list(actions)},
     }
 
 
 def _do(
-    action_id: str, title: str, kind: str = "upsertResource", fields: tuple[str, ...] = ()
+    action_id: str, title: str, kind: str = "upsertResource", tests: tuple[Test, ...] = ()
 ) -> dict[str, Any]:
     return {
         "type": kind,
         "id": action_id,
         "title": title,
         "description": None,
-        "conditions": [{"field": f, "expression": False, "operator": "eq"} for f in fields],
+        "conditions": _conditions(tests),
     }
 
 
@@ -101,12 +111,12 @@ def _body(n: int, kind: str, row: tuple[str, str, str, str]) -> dict[str, Any]:
         "tags": [{"key": "team", "value": TEAMS[n % 4]}, {"key": "region", "value": ["eu", "us"][n % 2]}],
     }
     if kind == "automation":
-        body["triggers"] = [_when("entity", "create", "update", fields=("profile.marketingAgreement",))]
-        body["actions"] = [_do("send", f"Send {title.lower()}", fields=("profile.email",))]
+        body["triggers"] = [_when("entity", "create", "update", tests=(("profile.marketingAgreement", "eq", "true"),))]
+        body["actions"] = [_do("send", f"Send {title.lower()}", tests=(("profile.email", "exists", None),))]
         body["secrets"] = {"apiKey": f"demo-secret-{n}"}
     elif kind == "selfServiceAction":
         body["arguments"] = {"profileId": {"type": "string", "required": True}}
-        body["actions"] = [_do("apply", title, fields=("profile.verified",))]
+        body["actions"] = [_do("apply", title, tests=(("profile.verified", "eq", "true"),))]
         body["outputs"] = {"message": "Done"}
     elif kind == "scorecard":
         body["triggers"] = [_when("entity", "update")]

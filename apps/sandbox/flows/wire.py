@@ -27,6 +27,7 @@ class Condition(BaseModel):
     field: str | None = None
     expression: Any = None
     operator: str | None = None
+    value: Any = None  # NOT IN DOC: the compared value, as the dashboard writes it
 
 
 class Event(BaseModel):
