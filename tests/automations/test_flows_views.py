@@ -119,7 +119,7 @@ def test_an_operator_creates_a_flow_with_rows_and_conditions(operator_client: Cl
     assert AuditEntry.objects.filter(action="flow.create", target_id="vip-welcome").exists()
     detail = html(operator_client.get("/workflows/flows/vip-welcome/"))
     assert re.search(r"</time> by olive</dd>", detail)  # the person, not the API token the flow came with
-    assert "<code>profile.tier</code> <span class=\"muted\">·</span> equals <q>gold</q>" in detail
+    assert '<code>profile.tier</code> <span class="muted">·</span> equals <q>gold</q>' in detail
     seeded = html(operator_client.get("/workflows/flows/abandoned-cart/"))
     assert "by someone outside this dashboard (with the API token " in seeded
     edit = html(operator_client.get("/workflows/flows/vip-welcome/edit/"))

@@ -111,7 +111,8 @@ def _body(n: int, kind: str, row: tuple[str, str, str, str]) -> dict[str, Any]:
         "tags": [{"key": "team", "value": TEAMS[n % 4]}, {"key": "region", "value": ["eu", "us"][n % 2]}],
     }
     if kind == "automation":
-        body["triggers"] = [_when("entity", "create", "update", tests=(("profile.marketingAgreement", "eq", "true"),))]
+        agreed = ("profile.marketingAgreement", "eq", "true")
+        body["triggers"] = [_when("entity", "create", "update", tests=(agreed,))]
         body["actions"] = [_do("send", f"Send {title.lower()}", tests=(("profile.email", "exists", None),))]
         body["secrets"] = {"apiKey": f"demo-secret-{n}"}
     elif kind == "selfServiceAction":
