@@ -51,9 +51,26 @@ def test_changed_unchanged_and_removed_properties(
         "invalid": 0,
     }
     changed = fates(editor_client, imp.pk, "changed")
-    assert "Changes price" in changed  # row 2: "1" gains an empty price
-    assert "Changes price, year (removed)" in changed
+    # Each property with its value before and after, as the cells read.
+    assert (
+        '<li><span class="muted">price</span> added: <ins>(empty)</ins></li>' in changed
+    )  # "1": an empty price
+    assert '<li><span class="muted">price</span> added: <ins>9</ins></li>' in changed
+    assert '<li><span class="muted">year</span> removed: <del>1815</del></li>' in changed
     assert "Ulysses" not in changed  # 12.5 stored as a number reads as the cell 12.5: unchanged
+
+
+def test_a_changed_property_shows_its_value_before_and_after(
+    editor_client: Client, cat: CatalogsClient, books: int
+) -> None:
+    cat.add_item(books, item_key="1", value={"isbn": "1", "title": "Dune", "tags": ["sf", "desert"]})
+    imp = dry_run(
+        editor_client, upload(editor_client, books, b'isbn,title,tags\n1,Dune Messiah,"[""sf""]"\n')
+    )
+    changed = fates(editor_client, imp.pk, "changed")
+    assert '<span class="muted">title</span> <del>Dune</del> → <ins>Dune Messiah</ins>' in changed
+    before, after = "[&quot;sf&quot;, &quot;desert&quot;]", "[&quot;sf&quot;]"
+    assert f'<span class="muted">tags</span> <del>{before}</del> → <ins>{after}</ins>' in changed
 
 
 def test_invalid_rows_say_why_and_go_to_the_bad_rows_file(editor_client: Client, books: int) -> None:

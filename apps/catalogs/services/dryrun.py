@@ -44,18 +44,18 @@ def cell_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """The properties that change when `new` replaces `old` whole (C11 replaces the value)."""
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """What changes when `new` replaces `old` whole (C11 replaces the value): each property's name, its
+    value before and after as cells read (None before: added; None after: removed)."""
     if old == new:
         return []
-    changed = [
-        name
+    changed: list[tuple[str, str | None, str | None]] = [
+        (name, cell_text(old[name]) if name in old else None, cell_text(value))
         for name, value in new.items()
         if name not in old
         or (old[name] != value and not (isinstance(value, str) and value == cell_text(old[name])))
     ]
-    removed = [name for name in old if name not in new]
-    return changed + [f"{name} (removed)" for name in removed]
+    return changed + [(name, cell_text(value), None) for name, value in old.items() if name not in new]
 
 
 def read_catalog(api: CatalogsClient, imp: CatalogImport, plan: Plan, job: Job) -> int:
@@ -122,7 +122,8 @@ class Classifier:
             if old is None:
                 fate, note = "new", ""
             else:
-                note = ", ".join(differences(_loads(old), value))
+                changes = differences(_loads(old), value)
+                note = _dumps(changes) if changes else ""
                 fate = "changed" if note else "unchanged"
             self.counts[fate] += 1
             ordinal = None

@@ -6,6 +6,7 @@ the file's rows are compared through this file, a chunk at a time.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -107,7 +108,12 @@ class Plan:
             f"SELECT row, key, fate, note FROM rows {where} ORDER BY row LIMIT ? OFFSET ?",  # noqa: S608
             [*params, limit, offset],
         )
-        return [{"row": row, "key": key, "fate": f, "note": note} for row, key, f, note in found]
+        # A changed row's note is each change as [name, before, after] (dryrun.differences).
+        return [
+            {"row": row, "key": key, "fate": f, "note": "" if f == "changed" else note}
+            | ({"changes": json.loads(note)} if f == "changed" else {})
+            for row, key, f, note in found
+        ]
 
     def upserts(self, first: int, last: int) -> tuple[int, bytes]:
         """How many, and the C11 body of, the rows numbered `first` to `last` (by `ord`) among the new
