@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -22,7 +23,12 @@ def browser() -> Iterator[object]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API leaves an event loop running in this thread, and asgiref then keeps Django's
+    # connections per context instead of per thread: the tests that follow would get a second connection,
+    # while the first, the one the in-process sandbox serves on (tests/sandboxes.py), stayed open unseen.
+    home = connections[DEFAULT_DB_ALIAS]
     with sync_playwright() as playwright:
+        connections[DEFAULT_DB_ALIAS] = home
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
