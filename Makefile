@@ -30,18 +30,18 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(BIN)/.installed .env
 	mkdir -p var
-	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_sandbox
 	$(BIN)/python manage.py create_demo_connections
-	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py ensure_admin --welcome var/welcome
 	$(BIN)/python manage.py create_demo_schedule
 
 # scripts/run.py starts the four processes and starts again one that exits (honcho stopped them all);
 # settings.py reads .env itself and lets the environment win.
 run: setup
-	@echo "synadmin answers at http://127.0.0.1:$(PORT)/, its sandbox at http://127.0.0.1:$(SANDBOX_PORT)/sandbox/ (Ctrl-C stops web, sandbox, worker and beat)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/run.py Procfile.dev
+	@echo "Starting synadmin at http://127.0.0.1:$(PORT)/, its sandbox at http://127.0.0.1:$(SANDBOX_PORT)/sandbox/ (Ctrl-C stops web, sandbox, worker and beat)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/run.py Procfile.dev http://127.0.0.1:$(PORT)/ var/welcome
 
 # Two xdist workers (each with its own test database, broker queue or folder, and live server), an idle one
 # taking tests from the other's queue (worksteal: the browser tests are long); `make test XDIST=0` runs in

@@ -4,7 +4,10 @@ honcho stops everything when one process exits, so a worker that died took the w
 with it. Here a process that exits is started again after a pause (1 s, doubling up to 30 s when it
 keeps dying); Ctrl-C (or SIGTERM) stops them all. Every start and exit is printed with its name.
 
-    python scripts/run.py Procfile.dev
+    python scripts/run.py Procfile.dev [URL [WELCOME]]
+
+With a URL, once the dashboard answers there, it says so last, in a frame, with how to sign in: the
+admin password that `ensure_admin --welcome WELCOME` kept in that file (then deleted, so shown once).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 STEADY = 60.0  # a process that ran this long before it exited is restarted after the shortest pause
@@ -32,13 +37,40 @@ def start(name: str, command: str) -> subprocess.Popen[bytes]:
     return process
 
 
-def main(procfile: str) -> None:
+def welcome(url: str, password_file: Path | None, *, wait: float = 120.0) -> None:
+    """Once `url` answers its health check, print where to go and how to sign in, framed, last."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        health = url.rstrip("/") + "/healthz"
+        with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=2) as answer:  # noqa: S310
+            if answer.status == 200:
+                break
+        time.sleep(0.5)
+    else:
+        say("web", f"did not answer at {url} within {wait:.0f} s; its lines above say why")
+        return
+    lines = [f"synadmin is ready: open {url}"]
+    if password_file is not None and password_file.exists():
+        lines.append(f"Sign in as admin with the password {password_file.read_text().strip()}")
+        lines.append("(shown this once: keep it, or set another under Settings, Users)")
+        password_file.unlink()
+    else:
+        lines.append("Sign in as admin (the password you were shown on the first run)")
+    width = max(map(len, lines))
+    frame = ["+" + "-" * (width + 2) + "+", *(f"| {line:<{width}} |" for line in lines)]
+    sys.stdout.write("\n" + "\n".join([*frame, frame[0]]) + "\n\n")
+    sys.stdout.flush()
+
+
+def main(procfile: str, url: str = "", password_file: Path | None = None) -> None:
     commands = {}
     for line in Path(procfile).read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, command = line.split(":", 1)
             commands[name.strip()] = command.strip()
     running = {name: start(name, command) for name, command in commands.items()}
+    if url:
+        threading.Thread(target=welcome, args=(url, password_file), daemon=True).start()
     started = {name: time.monotonic() for name in commands}
     pause = dict.fromkeys(commands, 1.0)
     due: dict[str, float] = {}
@@ -85,4 +117,9 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "Procfile.dev")
+    arguments = sys.argv[1:]
+    main(
+        arguments[0] if arguments else "Procfile.dev",
+        arguments[1] if len(arguments) > 1 else "",
+        Path(arguments[2]) if len(arguments) > 2 else None,
+    )

@@ -349,7 +349,7 @@ class FlowEditor:
             ],
         )
 
-    def _value(self, form: forms.Form) -> Any:
+    def _value(self, form: RowForm) -> Any:
         """The condition's value as typed; a stored one that reads the same keeps its type (3, not "3")."""
         typed = form.cleaned_data["value"] or None
         index = self.conditions.forms.index(form)
