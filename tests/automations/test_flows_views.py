@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -118,7 +119,13 @@ def test_an_operator_creates_a_flow_with_rows_and_conditions(operator_client: Cl
     assert stored.data["secrets"] == {"token": "hush-123"}
     assert AuditEntry.objects.filter(action="flow.create", target_id="vip-welcome").exists()
     detail = html(operator_client.get("/workflows/flows/vip-welcome/"))
-    assert re.search(r"</time> by olive</dd>", detail)  # the person, not the API token the flow came with
+    # the person, not the API token the flow came with, for its creation and for its last change
+    assert len(re.findall(r"</time> by olive</dd>", detail)) == 2
+    later = Flow.objects.get(id="vip-welcome").updated_at + timedelta(minutes=1)
+    Flow.objects.filter(id="vip-welcome").update(updated_at=later, updated_by="ci@example.test")
+    detail = html(operator_client.get("/workflows/flows/vip-welcome/"))
+    assert re.search(r"Created</dt><dd><time [^>]+>[^<]+</time> by olive</dd>", detail)
+    assert "by someone outside this dashboard (with the API token ci@example.test)</dd>" in detail
     assert '<code>profile.tier</code> <span class="muted">·</span> equals <q>gold</q>' in detail
     seeded = html(operator_client.get("/workflows/flows/abandoned-cart/"))
     assert "by someone outside this dashboard (with the API token " in seeded

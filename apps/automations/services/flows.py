@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from apps.automations.client import Flow, FlowInput, FlowsClient
@@ -30,6 +31,11 @@ def flow_ref(flow_id: str, title: str = "") -> audit.Ref:
     return audit.Ref("flows.flow", flow_id, title or flow_id)
 
 
+# Our audit entry of a change is written after the service's answer: a later time of change on the flow
+# is someone else's change, allowing this much for the service's clock.
+SAME_CHANGE = timedelta(seconds=5)
+
+
 def created_by(flow: Flow) -> str:
     """Who created the flow: the person, when it was created through this dashboard (the flows API knows
     only the token it was sent with); else, plainly, someone outside it."""
@@ -43,6 +49,25 @@ def created_by(flow: Flow) -> str:
     if entry is not None:
         return entry.person
     return f"someone outside this dashboard (with the API token {flow.created_by})" if flow.created_by else ""
+
+
+def changed_by(flow: Flow) -> str:
+    """Who made the flow's last change: the person, when this dashboard's last change to it is that one
+    (the flows API again knows only the token); else, plainly, someone outside it."""
+    entry = (
+        AuditEntry.objects.filter(
+            action__in=["flow.create", "flow.update", "flow.activate", "flow.deactivate"],
+            target_type="flows.flow",
+            target_id=flow.id,
+            outcome=AuditEntry.Outcome.OK,
+        )
+        .select_related("user")
+        .order_by("-created_at")
+        .first()
+    )
+    if entry is not None and (flow.updated_at is None or entry.created_at >= flow.updated_at - SAME_CHANGE):
+        return entry.person
+    return f"someone outside this dashboard (with the API token {flow.updated_by})" if flow.updated_by else ""
 
 
 def input_of(flow: Flow) -> FlowInput:

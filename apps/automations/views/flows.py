@@ -54,7 +54,12 @@ def flow_detail(request: HtmxHttpRequest, flow_id: str) -> HttpResponse:
     workspace = workspace_for(request.user, api=FlowsClient)
     with workspace.client() as api:
         flow = api.get_flow(flow_id)
-    context = {"flow": flow, "tab": "flows", "created_by": flows.created_by(flow)}
+    context = {
+        "flow": flow,
+        "tab": "flows",
+        "created_by": flows.created_by(flow),
+        "changed_by": flows.changed_by(flow),
+    }
     return render(request, "automations/flows/detail.html", context)
 
 
