@@ -27,6 +27,28 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// The phone menu: the Menu button (shown from here on) opens and closes the header's menu; Escape
+// closes it and gives the focus back to the button.
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector("[data-menu-button]");
+  const menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) {
+    return;
+  }
+  button.hidden = false;
+  const toggle = (open) => {
+    menu.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => toggle(!menu.classList.contains("open")));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.classList.contains("open")) {
+      toggle(false);
+      button.focus();
+    }
+  });
+});
+
 // Tell the server the browser's time zone, so times show in it (next page on; UTC until then).
 (() => {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -63,3 +63,41 @@ def test_the_main_pages_fit_a_phone(
     line = float(entry.evaluate("a => parseFloat(getComputedStyle(a).lineHeight) || 20"))
     assert entry.bounding_box()["height"] <= line * 1.5  # one line
     assert LONG in (entry.get_attribute("title") or "")
+
+
+MENU = ["Content", "Workflows", "Integrations", "Catalogs", "Scheduled", "Operations", "Settings"]
+
+
+def test_on_a_phone_the_menu_button_opens_the_whole_menu_and_without_javascript_it_is_open(
+    page: Any, browser: Any, live_server: Any, demo: dict[str, Connection], paula: User
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, "paula")
+    page.goto(f"{live_server.url}/content/")
+    nav = page.locator("nav.mainnav a.navitem")
+    assert not nav.first.is_visible()
+    button = page.locator("button[data-menu-button]")
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert [item.inner_text() for item in nav.all() if item.is_visible()] == MENU
+    assert page.locator("#workspace-select").is_visible() and page.locator("text=Sign out").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false" and not nav.first.is_visible()
+    assert page.evaluate("document.activeElement.dataset.menuButton") == ""
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert not button.is_visible() and all(item.is_visible() for item in nav.all())
+
+    plain = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        bare = plain.new_page()
+        sign_in(bare, live_server.url, "paula")
+        bare.goto(f"{live_server.url}/content/")
+        assert not bare.locator("button[data-menu-button]").is_visible()
+        shown = [
+            item.inner_text() for item in bare.locator("nav.mainnav a.navitem").all() if item.is_visible()
+        ]
+        assert shown == MENU
+    finally:
+        plain.close()
