@@ -17,7 +17,7 @@ SANDBOX_PORT := $(or $(SYNADMIN_SANDBOX_PORT),$(shell echo $$(($(PORT) + 1))))
 endif
 export SYNADMIN_SANDBOX_PORT := $(SANDBOX_PORT)
 
-.PHONY: run test test-embedded fuzz setup lint
+.PHONY: run test test-embedded fuzz a11y setup lint
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,14 @@ XDIST ?= 2
 test: $(BIN)/.installed .env
 	mkdir -p var
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m "not fuzz" $(PYTEST_ARGS)
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m "not fuzz and not a11y" $(PYTEST_ARGS)
+
+# The browser walk of every page for each role at both widths (axe-core, no sideways scroll): minutes long,
+# so not part of `make test`; CI runs it after it.
+a11y: $(BIN)/.installed .env
+	mkdir -p var
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m a11y tests/e2e $(PYTEST_ARGS)
 
 # The slow generated-input runs (tests/fuzz/, marker `fuzz`): not part of `make test`; CI runs them after it.
 fuzz: $(BIN)/.installed .env

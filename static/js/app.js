@@ -88,3 +88,20 @@ document.addEventListener("change", (event) => {
   }
   thumb.src = address;
 });
+
+// A table wider than the screen scrolls in its own box (static/css/app.css): the keyboard can reach and
+// scroll it too. Checked again when the width changes or htmx swaps a part of the page.
+(() => {
+  const reachable = () => {
+    for (const table of document.querySelectorAll(".table")) {
+      if (table.scrollWidth > table.clientWidth) {
+        table.tabIndex = 0;
+      } else {
+        table.removeAttribute("tabindex");
+      }
+    }
+  };
+  document.addEventListener("DOMContentLoaded", reachable);
+  document.addEventListener("htmx:afterSettle", reachable);
+  window.addEventListener("resize", reachable);
+})();

@@ -68,7 +68,7 @@ def _chart(history: list[WorkflowRun]) -> dict[str, Any]:
         bars.append(
             {"run": run, "x": index * 10, "ok": ok, "ok_y": 100 - ok, "bad": bad, "bad_y": 100 - ok - bad}
         )
-    return {"runs": bars, "top": top, "width": max(10 * len(shown), 300)}
+    return {"runs": bars, "top": top, "half": top // 2 if top > 1 else "", "width": max(10 * len(shown), 300)}
 
 
 @require_POST

@@ -1,0 +1,83 @@
+"""Every page each role can reach, at 1366 and 390 px: no console error, no serious or critical axe-core
+violation (WCAG 2.2 AA rules; axe-core is vendored in tests/e2e/vendor, never fetched), nothing wider
+than the screen, and at 390 px the whole menu behind the Menu button.
+
+The walk follows the links from the home page, one page per URL pattern (a record's page stands for
+every record's). It takes minutes, so it runs in `make a11y` (CI runs it after `make test`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from apps.connections.models import Connection
+from tests.e2e.test_sign_in_and_test_connection import sign_in
+from tests.people import PERSONAS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.a11y]
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+# Files, logs streamed as text, the fake remote's own pages, and signing out are not pages to walk.
+SKIP = re.compile(r"^/(static|sandbox|accounts/logout)/|\.csv$|/(download|bad-rows|file|log)/?$")
+RUN_AXE = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+  'wcag22aa', 'best-practice']}, resultTypes: ['violations']}).then(r => r.violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`))"""
+LIMIT = 250
+
+
+def walk(page: Any, base: str, width: int) -> list[str]:
+    """Open each page once per URL pattern; what is wrong on each, as lines."""
+    problems: list[str] = []
+    queue, queued, patterns = ["/"], {"/"}, set()
+    while queue and len(patterns) < LIMIT:
+        path = queue.pop(0)
+        try:
+            pattern = resolve(urlparse(path).path).route
+        except Resolver404:
+            continue
+        if pattern in patterns:
+            continue
+        patterns.add(pattern)
+        answer = page.goto(base + path)
+        if answer is None or "text/html" not in (answer.headers.get("content-type") or ""):
+            continue
+        if answer.status >= 500:
+            problems.append(f"{path}: answered {answer.status}")
+            continue
+        page.evaluate(AXE)
+        problems += [f"{path} at {width} px: {v}" for v in page.evaluate(RUN_AXE)]
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            problems.append(f"{path} at {width} px: the page is {wide} px wide")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            url = urlparse(urljoin(base + path, href))
+            target = url.path + (f"?{url.query}" if url.query else "")
+            if url.netloc == urlparse(base).netloc and not SKIP.search(url.path) and target not in queued:
+                queued.add(target)
+                queue.append(target)
+    assert len(patterns) > 5, f"the walk found only {sorted(patterns)}"
+    return problems
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("person", [name for name, (role, _) in PERSONAS.items() if role])
+def test_every_page_of_each_role_is_accessible_and_fits(
+    page: Any, live_server: Any, demo: dict[str, Connection], request: Any, person: str, width: int
+) -> None:
+    request.getfixturevalue(person)  # the persona: a User with the role
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server.url, person)
+    if width == 390:
+        page.click("button[data-menu-button]")
+        assert page.locator("nav.mainnav a.navitem").count() >= 2
+        assert all(item.is_visible() for item in page.locator("nav.mainnav a.navitem").all())
+        assert page.locator(".topbar-end >> text=Sign out").is_visible()
+    problems = walk(page, live_server.url, width)
+    assert not problems, "\n".join(problems)
+    assert page.errors == []
