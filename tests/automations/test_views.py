@@ -47,6 +47,20 @@ def test_the_workflow_page_tells_its_facts_in_words(viewer_client: Client, ids: 
     assert "Run</button>" not in body and "Stop…" not in body  # a viewer sees no controls
 
 
+def test_folders_are_named_by_the_workflows_they_hold_not_by_their_ids(
+    viewer_client: Client, ids: Any
+) -> None:
+    text(viewer_client.get("/workflows/"))  # the list keeps what it saw, folders included
+    folder = KnownWorkflow.objects.get(name="Nightly product import").directory_id
+    held = sorted(KnownWorkflow.objects.filter(directory_id=folder).values_list("name", flat=True))
+    name = f"Folder with {held[0]} and {len(held) - 1} more"
+    body = text(viewer_client.get("/workflows/"))
+    assert f'<option value="{folder}">{name}</option>' in body
+    assert f"Folder {folder[:8]}" not in body
+    page = text(viewer_client.get(f"/workflows/{ids('Nightly product import')}/"))
+    assert f'?folder={folder}">{name}</a>' in page
+
+
 def test_controls_follow_the_state(operator_client: Client, ids: Any) -> None:
     draft = text(operator_client.get(f"/workflows/{ids('Winback campaign')}/"))
     assert "Run</button>" in draft and "Pause</button>" not in draft and "Stop…" not in draft

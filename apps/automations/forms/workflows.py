@@ -26,7 +26,8 @@ LEVELS = [("", "Every level"), ("WARN", "Warnings and errors"), ("ERROR", "Error
 
 
 def folder_label(folder_id: str) -> str:
-    """The API names no folders: one is told apart by the start of its id."""
+    """A folder no workflow seen here is in (services.workflows.folder_names names the others): told
+    apart by the start of its id."""
     return f"Folder {folder_id[:8]}"
 
 
@@ -37,15 +38,13 @@ class WorkflowFilterForm(forms.Form):
     tag = forms.ChoiceField(required=False, choices=[])
     sort = forms.ChoiceField(required=False, choices=SORTS)
 
-    def __init__(self, *args: Any, folders: list[str], tags: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, folders: dict[str, str], tags: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         asked = self.data.get("folder", ""), self.data.get("tag", "")
-        folders = sorted(set(folders) | ({asked[0]} if asked[0] else set()))
+        if asked[0] and asked[0] not in folders:
+            folders = {**folders, asked[0]: folder_label(asked[0])}
         tags = sorted(set(tags) | ({asked[1]} if asked[1] else set()))
-        cast(forms.ChoiceField, self.fields["folder"]).choices = [
-            ("", "Any folder"),
-            *((f, folder_label(f)) for f in folders),
-        ]
+        cast(forms.ChoiceField, self.fields["folder"]).choices = [("", "Any folder"), *folders.items()]
         cast(forms.ChoiceField, self.fields["tag"]).choices = [("", "Any tag"), *((t, t) for t in tags)]
         self.fields["q"].widget.attrs["placeholder"] = "Name or author"
 

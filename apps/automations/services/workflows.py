@@ -149,18 +149,32 @@ def known(workspace: Workspace[WorkflowsClient]) -> QuerySet[KnownWorkflow]:
     return KnownWorkflow.objects.filter(connection=workspace.connection)
 
 
-def choices(workspace: Workspace[WorkflowsClient]) -> tuple[list[str], list[str]]:
-    """The folders and tags the list has seen, for its filters; kept a minute in the cache, and
-    dropped when the list sees a change."""
+def choices(workspace: Workspace[WorkflowsClient]) -> tuple[dict[str, str], list[str]]:
+    """The folders (id: name) and tags the list has seen, for its filters; kept a minute in the cache,
+    and dropped when the list sees a change."""
     key = _choices_key(workspace)
-    cached: tuple[list[str], list[str]] | None = cache.get(key)
+    cached: tuple[dict[str, str], list[str]] | None = cache.get(key)
     if cached is None:
-        pairs = known(workspace).values_list("directory_id", "tags").distinct()
-        folders = {folder for folder, _ in pairs if folder}
-        tags = {value for _, values in pairs for value in values}
-        cached = (sorted(folders), sorted(tags))
+        tags = {value for values in known(workspace).values_list("tags", flat=True) for value in values}
+        cached = (folder_names(workspace), sorted(tags))
         cache.set(key, cached, CHOICES_KEPT)
     return cached
+
+
+def folder_names(workspace: Workspace[WorkflowsClient], *, folder: str = "") -> dict[str, str]:
+    """A name for each folder (or for `folder` alone), by the workflows it holds: the API gives a
+    folder's id and nothing more. "Folder with Price drop alert and 2 more", sorted by that name."""
+    rows = known(workspace).exclude(directory_id="")
+    if folder:
+        rows = rows.filter(directory_id=folder)
+    held: dict[str, list[str]] = {}
+    for directory, name in rows.order_by("name").values_list("directory_id", "name"):
+        held.setdefault(directory, []).append(name)
+    names = {
+        directory: f"Folder with {names[0]}" + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+        for directory, names in held.items()
+    }
+    return dict(sorted(names.items(), key=lambda item: item[1].lower()))
 
 
 def _choices_key(workspace: Workspace[WorkflowsClient]) -> str:

@@ -7,7 +7,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from apps.automations.client import Capping
-from apps.automations.forms.workflows import folder_label
 
 register = template.Library()
 
@@ -39,11 +38,6 @@ def capping(value: Capping | None) -> str:
                 else f"At most {times} per customer every {count} {name}s"
             )
     return f"At most {times} per customer every {period} seconds"
-
-
-@register.filter
-def folder(value: str | None) -> str:
-    return folder_label(value) if value else ""
 
 
 @register.filter

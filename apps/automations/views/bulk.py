@@ -31,7 +31,7 @@ class WorkflowsFlow:
         self.request = request
         self.back_url = reverse("automations:workflows")
         data = request.POST if request.method == "POST" else request.GET
-        self.filters = WorkflowFilterForm(data, folders=[], tags=[])
+        self.filters = WorkflowFilterForm(data, folders={}, tags=[])
 
     def key(self, workflow: Workflow) -> str:
         return workflow.diagram_id

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from apps.automations import tasks
+from apps.automations.client import WorkflowsClient
 from apps.automations.forms.schedule import WorkflowScheduleForm
-from apps.automations.forms.workflows import StopForm, WorkflowFilterForm
+from apps.automations.forms.workflows import StopForm, WorkflowFilterForm, folder_label
 from apps.automations.models import WorkflowRun
 from apps.automations.services import runs, schedule, workflows
 from apps.automations.services.workspace import workspace_for
+from apps.connections.workspace import Workspace
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import PAGE_SIZE, page_number
 from apps.jobs import enqueue
@@ -54,8 +56,15 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         "kept_days": settings.WORKFLOW_RUNS_KEPT_DAYS,
         "scheduled": schedule.open_for(workspace, workflow_id=workflow_id),
         "schedule_form": WorkflowScheduleForm(),
+        "folder": _folder_name(workspace, workflow.directory_id or ""),
     }
     return render(request, "automations/workflows/detail.html", context)
+
+
+def _folder_name(workspace: Workspace[WorkflowsClient], folder: str) -> str:
+    if not folder:
+        return ""
+    return workflows.folder_names(workspace, folder=folder).get(folder) or folder_label(folder)
 
 
 def _chart(history: list[WorkflowRun]) -> dict[str, Any]:
