@@ -38,6 +38,29 @@ def test_polls_store_each_run_once_and_find_what_needs_a_look(demo: dict[str, Co
     assert not going.final and going.status == "Running"
 
 
+def test_a_workflow_needs_a_look_once_under_its_most_pressing_alert(
+    demo: dict[str, Connection], viewer_client: Any
+) -> None:
+    synerise = demo["synerise"]
+    runs.poll()
+    failed = WorkflowRun.objects.get(workflow_name="Loyalty points sync", status="Failed")
+    stuck = WorkflowRun.objects.get(workflow_name="Store stock feed")
+    for n, kind in enumerate([failed, failed, stuck], start=1):
+        # Earlier runs of the same workflows this week: one more failure each, one rejecting run.
+        earlier = WorkflowRun.objects.get(pk=kind.pk)
+        earlier.pk, earlier.run_id = None, f"{kind.run_id}-earlier-{n}"
+        earlier.started_at = kind.started_at - timedelta(hours=n)
+        earlier.status, earlier.failure_count, earlier.final = "Failed", 3, True
+        earlier.save()
+    alerts = runs.alerts(workspace_for(None, connection=synerise))
+    names = [r.workflow_name for r in [*alerts.stuck, *alerts.failed, *alerts.rejected]]
+    assert len(names) == len(set(names))
+    assert [r.workflow_name for r in alerts.stuck] == ["Store stock feed"]  # its failure is not listed again
+    assert [(r.pk, r.times) for r in alerts.failed] == [(failed.pk, 3)]
+    home = viewer_client.get("/").content.decode()
+    assert home.count(">Loyalty points sync</a>") == 1 and "3 runs failed this week, the last" in home
+
+
 def test_a_new_run_is_a_new_row_and_a_final_one_is_kept_as_it_ended(
     demo: dict[str, Connection], fast_stages: None, ids: Any
 ) -> None:

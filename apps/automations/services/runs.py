@@ -178,18 +178,34 @@ class Alerts:
 def alerts(
     workspace: Workspace[WorkflowsClient] | None, *, now: datetime | None = None, shown: int = 10
 ) -> Alerts:
-    """Runs that failed or rejected records in the last 7 days, and going runs whose log is silent."""
+    """Going runs whose log is silent, and runs that failed or rejected records in the last 7 days: each
+    workflow once, under the most pressing of the three, its latest run with how many it had (`times`)."""
     if workspace is None:
         return Alerts([], [], [])
     now = now or timezone.now()
     runs = WorkflowRun.objects.filter(connection=workspace.connection).defer("log")
     week = runs.filter(started_at__gte=now - timedelta(days=7))
     silent = now - timedelta(minutes=settings.WORKFLOW_STUCK_MINUTES)
-    return Alerts(
-        failed=list(week.failed()[:shown]),
-        rejected=list(week.with_rejections().exclude(status="Failed")[:shown]),
-        stuck=list(runs.going().filter(last_log_at__lt=silent)[:shown]),
-    )
+    listed: set[str] = set()
+    stuck = _latest_of_each(runs.going().filter(last_log_at__lt=silent), listed, shown)
+    failed = _latest_of_each(week.failed(), listed, shown)
+    rejected = _latest_of_each(week.with_rejections().exclude(status="Failed"), listed, shown)
+    return Alerts(failed=failed, rejected=rejected, stuck=stuck)
+
+
+def _latest_of_each(runs: QuerySet[WorkflowRun], listed: set[str], shown: int) -> list[WorkflowRun]:
+    """The newest run of each workflow not `listed` yet, counting its runs here in `times`."""
+    kept: dict[str, WorkflowRun] = {}
+    for run in runs[:500]:  # newest first
+        if run.workflow_id in listed:
+            continue
+        if run.workflow_id in kept:
+            kept[run.workflow_id].times += 1  # type: ignore[attr-defined]
+            continue
+        run.times = 1  # type: ignore[attr-defined]
+        kept[run.workflow_id] = run
+    listed.update(kept)
+    return list(kept.values())[:shown]
 
 
 STAGES = (("import_data", "Import"), ("transform_data", "Transform"), ("export_data", "Export"))
