@@ -99,6 +99,25 @@ def test_pause_then_stop_with_the_typed_name(operator_client: Client, ids: Any) 
     assert ("workflow.pause", "ok") in actions and ("workflow.stop", "ok") in actions
 
 
+def test_after_resume_the_live_page_says_starting_until_the_run_has_begun(
+    operator_client: Client, ids: Any
+) -> None:
+    welcome = ids("Welcome journey")
+    operator_client.post(f"/workflows/{welcome}/pause/")
+    operator_client.post(f"/workflows/{welcome}/run/")  # Resume: its job waits for a worker here
+    page = text(operator_client.get(f"/workflows/{welcome}/live/"))
+    head = page[page.index("<h1") : page.index('<form class="log-filters"')]
+    assert '<span class="badge tone-running">Starting</span>' in head and "Paused" not in head
+    assert "Resume</button>" not in head and "Your resume is on its way" in head
+    assert 'hx-vals=\'{"seen": "Starting"}\'' in page
+    # Once the job has ended and the run is over, the job's last step is no longer shown as news.
+    Job.objects.filter(kind="automations.run").update(state=Job.State.SUCCEEDED, step="Export running")
+    Workflow.objects.filter(pk=welcome).update(status="Active")
+    page = text(operator_client.get(f"/workflows/{welcome}/live/"))
+    assert "Export running" not in page
+    assert '<span id="workflow-status"><span class="badge tone-ok">Active</span></span>' in page
+
+
 def test_run_creates_a_job_that_follows_the_run_to_its_end(
     operator_client: Client, ids: Any, eager_celery: None, fast_stages: None
 ) -> None:

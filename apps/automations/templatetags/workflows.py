@@ -49,6 +49,7 @@ def tone(status: str) -> str:
         "Running": "running",
         "Pending": "running",
         "Scheduled": "running",
+        "Starting": "running",
         "Draft": "running",
         "Paused": "warn",
         "Failed": "bad",

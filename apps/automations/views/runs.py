@@ -34,16 +34,20 @@ def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
             last = None
         if last is not None:
             runs.record(workspace, workflow_id=workflow_id, run=last, name=workflow.name)
+    # a person's run (or resume) is on its way: the header says so, not the state it leaves
+    starting = workflows.starting(workspace, workflow_id=workflow_id, last_run_id=last.run_id if last else "")
+    shown = "Starting" if starting else workflow.status
     context = {
         "workflow": workflow,
         "workflow_id": workflow_id,
         "form": form,
         "run": last,
+        "starting": starting,
+        "shown_status": shown,
         # follow while the run goes, or while a person's run job has not reached W6 yet
-        "going": (last is not None and not runs.is_final(last.overall_run_status))
-        or workflows.starting(workspace, workflow_id=workflow_id, last_run_id=last.run_id if last else ""),
-        # a poll that finds the workflow's state changed brings new controls (htmx out-of-band)
-        "changed": bool(request.htmx) and request.GET.get("seen") != workflow.status,
+        "going": (last is not None and not runs.is_final(last.overall_run_status)) or starting,
+        # a poll that finds the state shown changed brings the header and controls (htmx out-of-band)
+        "changed": bool(request.htmx) and request.GET.get("seen") != shown,
         "job": workflows.latest_job(workspace, workflow_id=workflow_id),
     }
     if last is not None:
