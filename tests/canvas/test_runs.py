@@ -183,6 +183,10 @@ def test_a_failing_block_fails_the_job_with_where_it_stopped(
     assert run.job is not None
     run.job.refresh_from_db()
     assert (run.job.state, run.job.error) == (Job.State.FAILED, "Canvas reports the run failed at block 2.")
+    live = operator_client.get(f"/integrations/workflows/{workflow_id}/", headers={"HX-Request": "true"})
+    assert '<div class="alert alert-error" role="status">Run me: the run (whole workflow) failed at block 2.</div>' in (
+        live.content.decode()
+    )
 
 
 def test_a_scheduled_run_is_kept_once_however_often_it_is_polled(demo: dict[str, Connection]) -> None:
@@ -287,6 +291,9 @@ def test_the_page_shows_a_run_finished_once_the_workflow_is_even_before_its_job_
     page = live.content.decode()
     assert '<span class="badge ok">Ready</span>' in page
     assert "Finished" in page and "badge running" not in page and "hx-trigger" not in page
+    # the poll that finds the run over replaces the "is starting" message with how it ended
+    assert '<div id="messages" class="messages" aria-live="polite" hx-swap-oob="true">' in page
+    assert "Run me: the run (block 1) finished." in page
     # The job's copy, read before the page settled it, keeps the page's ending when the job reads on.
     ended = WorkflowRun.objects.get(workflow_id=workflow_id)
     with owner().client() as api:
