@@ -184,9 +184,8 @@ def test_a_failing_block_fails_the_job_with_where_it_stopped(
     run.job.refresh_from_db()
     assert (run.job.state, run.job.error) == (Job.State.FAILED, "Canvas reports the run failed at block 2.")
     live = operator_client.get(f"/integrations/workflows/{workflow_id}/", headers={"HX-Request": "true"})
-    assert '<div class="alert alert-error" role="status">Run me: the run (whole workflow) failed at block 2.</div>' in (
-        live.content.decode()
-    )
+    said = "Run me: the run (whole workflow) failed at block 2."
+    assert f'<div class="alert alert-error" role="status">{said}</div>' in live.content.decode()
 
 
 def test_a_scheduled_run_is_kept_once_however_often_it_is_polled(demo: dict[str, Connection]) -> None:
