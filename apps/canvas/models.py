@@ -118,6 +118,13 @@ class WorkflowRun(models.Model):
         return f"{self.workflow_name} at {self.started_at:%Y-%m-%d %H:%M:%S}"
 
     @property
+    def duration(self) -> float | None:
+        """Seconds from the start to when this dashboard saw the run end (None while it goes)."""
+        if self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+    @property
     def blocks(self) -> str:
         if self.run_from is None or self.run_till is None:
             return "Whole workflow"

@@ -3,6 +3,7 @@ where each run (ours, or one the scheduler started) is kept once however often t
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -186,6 +187,13 @@ def test_a_failing_block_fails_the_job_with_where_it_stopped(
     live = operator_client.get(f"/integrations/workflows/{workflow_id}/", headers={"HX-Request": "true"})
     said = "Run me: the run (whole workflow) failed at block 2."
     assert f'<div class="alert alert-error" role="status">{said}</div>' in live.content.decode()
+    # where it stopped by name, that Canvas says no more, and how long it took
+    row = re.search(r"<td><span class=\"badge failed\">Failed</span>.*?</tr>", live.content.decode(), re.S)
+    assert row is not None
+    assert re.search(
+        r"at block 2, [^;<]+; Canvas gives no reason for it</span></td>\s*<td class=\"nowrap\">\d+ s</td>",
+        row.group(0),
+    )
 
 
 def test_a_scheduled_run_is_kept_once_however_often_it_is_polled(demo: dict[str, Connection]) -> None:

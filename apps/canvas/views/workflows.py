@@ -96,6 +96,9 @@ def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     # a run the scheduler started shows without waiting for the poll
     runs.record_seen(workspace, workflows=[workflow])
     history = runs.history(workspace, workflow_id=workflow.id)
+    names = {block.number: block.name for block in chain or []}
+    for run in history:
+        run.block_name = names.get(run.current_block, "")  # type: ignore[attr-defined]
     context = {
         "workspace": workspace,
         "tab": "workflows",
