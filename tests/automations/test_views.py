@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -133,6 +134,11 @@ def test_run_creates_a_job_that_follows_the_run_to_its_end(
     assert RunRequest.objects.get(job=job).run_id
     live = text(operator_client.get(f"/workflows/{spring}/live/"))
     assert "Import" in live and "Transform" in live and "Export" in live and "every 2s" not in live
+    # the stages on one time axis, each after the one before, each with how long it took
+    axis = live[live.index('aria-label="Stages on a time axis"') :]
+    starts = [float(x) for x in re.findall(r'<rect class="tone-ok" x="([\d.]+)"', axis)]
+    assert len(starts) == 3 and starts[0] == 0 and starts == sorted(starts)
+    assert len(re.findall(r'<span class="small muted">(\d+ s|under a second)</span>', axis)) == 3
     warnings = text(operator_client.get(f"/workflows/{spring}/live/", {"level": "WARN"}))
     assert "No line matches" in warnings
     download = operator_client.get(f"/workflows/{spring}/live/log/")

@@ -247,6 +247,43 @@ def stages_of(run: LastRun) -> list[tuple[str, Stage | None]]:
     return [(label, getattr(run.pipeline, attribute)) for attribute, label in STAGES]
 
 
+@dataclass(frozen=True)
+class Span:
+    """A stage on the run's time axis: where it starts and how wide it is, in percent of the run."""
+
+    label: str
+    status: str
+    start: float
+    width: float
+    seconds: float
+
+
+def timeline(run: LastRun, *, now: datetime | None = None) -> tuple[list[Span], float]:
+    """The stages that began, each from its start to its last log line (to now while it goes), on one
+    axis from the first start to the last end; and that whole span in seconds."""
+    now = now or timezone.now()
+    begun = [(label, stage) for label, stage in stages_of(run) if stage and stage.run_date]
+    if not begun:
+        return [], 0.0
+    ends = []
+    for label, stage in begun:
+        assert stage is not None and stage.run_date is not None  # begun holds only these
+        last = newest([parse(label, raw) for raw in stage.logs])
+        end = (last or stage.run_date) if is_final(stage.status) else now
+        ends.append(max(end, stage.run_date))
+    first = min(stage.run_date for _, stage in begun if stage and stage.run_date)
+    total = max((max(ends) - first).total_seconds(), 0.001)
+    spans = []
+    for (label, stage), end in zip(begun, ends, strict=True):
+        assert stage is not None and stage.run_date is not None
+        seconds = (end - stage.run_date).total_seconds()
+        start = 100 * (stage.run_date - first).total_seconds() / total
+        spans.append(
+            Span(label, stage.status, round(start, 2), round(max(100 * seconds / total, 0.5), 2), seconds)
+        )
+    return spans, total
+
+
 def lines_of(run: LastRun) -> list[Line]:
     return [parse(label, raw) for label, stage in stages_of(run) if stage for raw in stage.logs]
 

@@ -54,6 +54,7 @@ def live(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
         lines = runs.matching(runs.lines_of(last), **form.filters())
         context |= {
             "stages": runs.stages_of(last),
+            "timeline": runs.timeline(last),
             "lines": lines[-SHOWN:],
             "hidden": max(0, len(lines) - SHOWN),
         }
