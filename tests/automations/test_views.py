@@ -119,6 +119,13 @@ def test_after_resume_the_live_page_says_starting_until_the_run_has_begun(
     assert '<span id="workflow-status"><span class="badge tone-ok">Active</span></span>' in page
 
 
+def test_a_stage_that_rejected_records_says_where_they_are(viewer_client: Client, ids: Any) -> None:
+    live = text(viewer_client.get(f"/workflows/{ids('Customer import from CRM')}/live/"))
+    kept = r"The rejected records are in a file Synerise keeps, <code>([0-9a-f-]{36})</code>"
+    found = re.search(kept, live)
+    assert found is not None and "download it from this run in Synerise" in live
+
+
 def test_run_creates_a_job_that_follows_the_run_to_its_end(
     operator_client: Client, ids: Any, eager_celery: None, fast_stages: None
 ) -> None:
