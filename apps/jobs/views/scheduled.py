@@ -135,11 +135,18 @@ def scheduled_calendar(request: HtmxHttpRequest) -> HttpResponse:
     by_day: dict[date, list[Any]] = {}
     for item in sorted(items, key=lambda item: item.due_at):
         by_day.setdefault((localtime(item.due_at) or item.due_at).date(), []).append(item)
+    month_shown = (weeks[1][0] if len(weeks) > 1 else first).month
     context = {
         "title": title,
         "weeks": [[(day, by_day.get(day, [])) for day in days] for days in weeks],
+        # the same days as a list, for a phone: only those with something due, in the month shown
+        "agenda": [
+            (day, day_items)
+            for day, day_items in sorted(by_day.items())
+            if first <= day <= last and (len(weeks) == 1 or day.month == month_shown)
+        ],
         "is_week": len(weeks) == 1,
-        "month": (weeks[1][0] if len(weeks) > 1 else first).month,
+        "month": month_shown,
         "today": today,
         "prev": prev,
         "next": nxt,
