@@ -115,7 +115,7 @@ class WorkflowRun(models.Model):
         indexes = [models.Index(fields=["connection", "account_id", "workflow_id", "-started_at"])]
 
     def __str__(self) -> str:
-        return f"{self.workflow_name} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.workflow_name} at {self.started_at:%Y-%m-%d %H:%M:%S} UTC"
 
     @property
     def duration(self) -> float | None:

@@ -15,6 +15,7 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.services import schedule
 from apps.content.services.workspace import workspace_for
+from apps.jobs.services import create_job
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -109,3 +110,19 @@ def test_on_a_phone_the_menu_button_opens_the_whole_menu_and_without_javascript_
         assert shown == MENU
     finally:
         plain.close()
+
+
+def test_wide_tables_keep_their_main_columns_at_phone_width(
+    page: Any, live_server: Any, demo: dict[str, Connection], alice: User
+) -> None:
+    create_job(kind="catalog_export", label="Export of books", task_name="x", user=alice)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, "alice")
+    for path, kept in [
+        ("/operations/", ["Operation", "State", "Created"]),
+        ("/catalogs/", ["Name", "Items", "Last changed"]),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        heads = page.locator("table.table thead th:not(.pick)").all()
+        assert [th.text_content().strip() for th in heads if th.is_visible()] == kept, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
