@@ -191,7 +191,7 @@ def test_a_failing_block_fails_the_job_with_where_it_stopped(
     row = re.search(r"<td><span class=\"badge failed\">Failed</span>.*?</tr>", live.content.decode(), re.S)
     assert row is not None
     assert re.search(
-        r"at block 2, [^;<]+; Canvas gives no reason for it</span></td>\s*<td class=\"nowrap\">\d+ s</td>",
+        r"at block 2, [^;<]+; Canvas gives no reason for it</span></td>\s*<td class=\"nowrap wide-only\">\d+ s</td>",
         row.group(0),
     )
 
