@@ -119,8 +119,9 @@ class WorkflowRun(models.Model):
 
     @property
     def duration(self) -> float | None:
-        """Seconds from the start to when this dashboard saw the run end (None while it goes)."""
-        if self.finished_at is None:
+        """Seconds from the start to when this dashboard saw the run end: for a run it started and
+        followed; None for one still going, or one the poll found (it may have ended long before)."""
+        if self.finished_at is None or self.source != self.Source.OURS:
             return None
         return max(0.0, (self.finished_at - self.started_at).total_seconds())
 

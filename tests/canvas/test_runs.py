@@ -213,6 +213,7 @@ def test_a_scheduled_run_is_kept_once_however_often_it_is_polled(demo: dict[str,
     assert runs.poll() == 0
     run = WorkflowRun.objects.get(workflow_id=workflow_id)
     assert (run.source, run.status, run.current_block, run.run_from) == ("scheduler", "Ready", 4, None)
+    assert run.duration is None  # the poll saw it end, not when it ended: no time is made up
 
 
 def test_our_run_seen_by_the_poll_is_not_kept_twice(
