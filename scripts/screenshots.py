@@ -38,9 +38,8 @@ def prepare(page: Page, base: str) -> dict[str, str]:
     workflow = page.locator("#results a", has_text="Customer import from CRM").first.get_attribute("href")
     urls["workflow-run"] = f"{workflow}live/"
     page.goto(f"{base}/integrations/")
-    canvas = (
-        page.locator("table.table tbody tr", has_text="from ").locator("a").first.get_attribute("href") or "/"
-    )
+    from_template = page.locator("table.table tbody tr", has_text="from ")  # one that shows its blocks
+    canvas = from_template.locator("a").first.get_attribute("href") or "/"
     page.goto(f"{base}{canvas}")
     if page.locator("#live table").count() == 0:  # no run yet: run it whole and wait for the end
         page.click("a:has-text('Run…')")
@@ -75,7 +74,7 @@ def main(base: str, password: str) -> None:
                 page.goto(f"{base}{path}")
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=width > 400)
-                print(f"{name}-{width}.png  {path}")
+                sys.stdout.write(f"{name}-{width}.png  {path}\n")
         browser.close()
 
 
