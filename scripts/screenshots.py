@@ -51,9 +51,9 @@ def prepare(page: Page, base: str) -> dict[str, str]:
     page.goto(f"{base}/catalogs/")
     catalog = page.locator("table a").first.get_attribute("href") or "/"
     page.goto(f"{base}{catalog}import/")
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="cp1252") as file:
-        file.write(CSV)
-    page.set_input_files("input[type=file]", file.name)
+    upload = Path(tempfile.mkdtemp()) / "spring-books.csv"
+    upload.write_text(CSV, encoding="cp1252")  # as Excel on a Western European Windows writes it
+    page.set_input_files("input[type=file]", str(upload))
     page.click("main button[type=submit]")
     page.click("button:has-text('Run the dry run')")
     page.locator("h2", has_text="What the import will do").wait_for(timeout=120_000)
