@@ -166,6 +166,21 @@ class Readiness:
         return sum(verdict.outcome == FAIL for verdict in self.verdicts)
 
 
+def _checking(request: HttpRequest, flow: Flow, operation: str, count: int) -> HttpResponse:
+    """The readiness page at once, saying it is checking; the list follows from the same address with
+    `checked=1` (htmx swaps it in, or a refresh without JavaScript): a slow service is seen waiting."""
+    query = request.GET.copy()
+    query["checked"] = "1"
+    context = {
+        "flow": flow,
+        "operation": operation,
+        "bulk": {"label": flow.operations(operation).label},
+        "count": count,
+        "checked_url": f"{request.path}?{query.urlencode()}",
+    }
+    return render(request, "jobs/bulk/checking.html", context)
+
+
 def confirm(request: HttpRequest, flow: Flow) -> HttpResponse:
     """GET: the readiness page of the chosen items. POST: the job for the ready ones, and its page.
 
@@ -183,6 +198,8 @@ def confirm(request: HttpRequest, flow: Flow) -> HttpResponse:
     if not ids and not everything:
         messages.warning(request, f"Select at least one {flow.noun} first.")
         return redirect(flow.back_url)
+    if request.method == "GET" and data.get("checked") != "1":
+        return _checking(request, flow, operation, len(ids) if not everything else 0)
     try:
         page = Readiness(flow, operation, flow.verdicts(operation, None if everything else ids))
     except BadSelection as exc:

@@ -56,7 +56,9 @@ def statuses(wf: WorkflowsClient, ids: list[str]) -> set[str]:
 
 
 def test_readiness_says_what_happens_to_each_workflow(operator_client: Client, wf: WorkflowsClient) -> None:
-    page = operator_client.get(reverse("automations:bulk"), {"operation": "pause", "all": "1"})
+    page = operator_client.get(
+        reverse("automations:bulk"), {"operation": "pause", "all": "1", "checked": "1"}
+    )
     assert page.status_code == 200
     verdicts = {v.item.name: (v.outcome, v.reason) for v in page.context["verdicts"]}
     assert verdicts["Welcome journey"] == ("ready", "")

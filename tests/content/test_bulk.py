@@ -60,7 +60,13 @@ def test_readiness_lists_what_will_happen_to_each_record(
     teaser = bw.get_record(schema.id, "spring-teaser")
     empty = bw.create_record(schema.id, status="DRAFT", name="Half done", values={"tone": "calm"})
     url = reverse("content:bulk_ready", args=["home-banners"])
-    page = publisher_client.get(url, {"operation": "publish", "id": [live.id, teaser.id, empty.id]})
+    chosen = {"operation": "publish", "id": [live.id, teaser.id, empty.id]}
+    # At once: the page says it is checking, without asking Brickworks; the list comes from checked=1.
+    first = publisher_client.get(url, chosen).content.decode()
+    assert "Publish 3 records?" in first and "Checking what will happen to each record" in first
+    assert "Would fail" not in first and 'hx-get="' + url + "?operation=publish" in first
+    assert "checked=1" in first and '<meta http-equiv="refresh" content="0;url=' in first
+    page = publisher_client.get(url, {**chosen, "checked": "1"})
     text = page.content.decode()
     assert page.status_code == 200
     assert "Publish 3 records?" in text and "<strong>1 ready</strong>" in text
@@ -86,12 +92,12 @@ def test_the_whole_filter_result_and_a_live_record_with_a_newer_draft(
     live = bw.get_record(schema.id, "winter-sale")
     bw.update_record(schema.id, live.id, status="DRAFT", values={**live.values, "headline": "Take 2"})
     url = reverse("content:bulk_ready", args=["home-banners"])
-    text = publisher_client.get(
-        url, {"operation": "publish", "all": "1", "status": "PUBLISHED"}
-    ).content.decode()
+    everything = {"operation": "publish", "all": "1", "status": "PUBLISHED"}
+    assert "Publish every matching record?" in publisher_client.get(url, everything).content.decode()
+    text = publisher_client.get(url, {**everything, "checked": "1"}).content.decode()
     assert "Publish 1 record?" in text and "Publishes the draft" in text
 
-    text = publisher_client.get(url, {"operation": "unpublish", "all": "1"}).content.decode()
+    text = publisher_client.get(url, {"operation": "unpublish", "all": "1", "checked": "1"}).content.decode()
     assert "Unpublish 3 records?" in text and "<strong>1 ready</strong>" in text and "Not live" in text
 
 
@@ -178,7 +184,9 @@ def test_bulk_delete_snapshots_each_record_for_undo(publisher_client: Client, bw
     live = bw.get_record(schema.id, "winter-sale")
     teaser = bw.get_record(schema.id, "spring-teaser")
     url = reverse("content:bulk_ready", args=["home-banners"])
-    text = publisher_client.get(url, {"operation": "delete", "id": [live.id, teaser.id]}).content.decode()
+    text = publisher_client.get(
+        url, {"operation": "delete", "id": [live.id, teaser.id], "checked": "1"}
+    ).content.decode()
     assert "Live now: it goes offline too" in text and "Recently deleted" in text
     publisher_client.post(url, {"operation": "delete", "ids": f"{live.id},{teaser.id}"})
     assert bw.list_records(schema.id, ids=[live.id, teaser.id]).data == []

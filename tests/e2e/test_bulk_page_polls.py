@@ -49,3 +49,24 @@ def test_the_poll_keeps_focus_and_stops_at_the_end(
     settled = page.evaluate(POLLS)
     time.sleep(1.0)  # four intervals of the 0.25 s poll the browser tests use
     assert page.evaluate(POLLS) == settled  # a final state stops the poll
+
+
+def test_the_readiness_page_shows_at_once_and_brings_its_list_with_or_without_javascript(
+    page: Any, browser: Any, live_server: Any, demo: dict[str, Connection], paula: User
+) -> None:
+    bw = BrickworksClient(connections.http_for(demo["synerise"]))
+    teaser = bw.get_record(bw.get_schema("home-banners").id, "spring-teaser")
+    url = f"{live_server.url}/content/records/home-banners/bulk/?operation=publish&id={teaser.id}"
+    sign_in(page, live_server.url, "paula")
+    page.goto(url)
+    page.locator("table.table", has_text="Ready").wait_for()
+    assert page.url.endswith("checked=1") and page.locator("h1").inner_text() == "Publish 1 record?"
+    plain = browser.new_context(java_script_enabled=False)
+    try:
+        bare = plain.new_page()
+        sign_in(bare, live_server.url, "paula")
+        bare.goto(url)
+        bare.wait_for_url("**checked=1")
+        assert bare.locator("table.table", has_text="Ready").is_visible()
+    finally:
+        plain.close()
