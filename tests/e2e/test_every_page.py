@@ -79,5 +79,4 @@ def test_every_page_of_each_role_is_accessible_and_fits(
         assert all(item.is_visible() for item in page.locator("nav.mainnav a.navitem").all())
         assert page.locator(".topbar-end >> text=Sign out").is_visible()
     problems = walk(page, live_server.url, width)
-    assert not problems, "\n".join(problems)
-    assert page.errors == []
+    assert not problems, "\n".join(problems)  # console errors fail the test in the page fixture
