@@ -341,6 +341,10 @@ def test_versions_compare_field_by_field(viewer_client: Client, bw: BrickworksCl
     assert re.search(r'<tr class="changed">\s*<td>Headline', html)
     assert not re.search(r'<tr class="changed">\s*<td>Priority', html)
     assert "Winter sale II" in html and "Restore as draft" not in html  # a viewer_client restores nothing
+    # nothing raw: the status in words, an insert tag as the chip the editor shows
+    assert "<del>Published</del><ins>Draft</ins>" in html
+    assert "PUBLISHED" not in html.split("<h2>Compare</h2>")[1]
+    assert '<span class="insert" title="Filled in for each customer">customer.firstName</span>' in html
 
 
 def test_versions_compare_rich_text_word_by_word_and_lists_as_lists(

@@ -315,8 +315,8 @@ def diff_versions(schema: Schema, a: RecordVersion, b: RecordVersion) -> list[di
         row["changed"] = left != right
         row["only_markup"] = left != right and row["a"] == row["b"]
         rows.append(row)
-    for label, attribute in (("Slug", "slug"), ("Status", "status")):
-        rows.append(_compared(label, getattr(a, attribute), getattr(b, attribute)))
+    rows.append(_compared("Slug", a.slug, b.slug))
+    rows.append(_compared("Status", a.status.capitalize(), b.status.capitalize()))  # PUBLISHED: Published
     return rows
 
 
