@@ -7,18 +7,20 @@ creates its job (and its own row beside it), and the steps each item runs (a `ru
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.contrib import messages
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from apps.core import audit
+from apps.core import audit, streams
+from apps.core.http import ApiError
 from apps.jobs import enqueue, runner
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
@@ -134,8 +136,10 @@ class Flow(Protocol):
     def key(self, item: Any) -> str:
         """The item's remote id, which the confirm form carries."""
 
-    def verdicts(self, operation: str, ids: list[str] | None) -> list[Verdict]:
-        """The chosen items (`ids`, or every one the filters find) and their verdicts; BadSelection."""
+    def verdicts(self, operation: str, ids: list[str] | None) -> Generator[list[Verdict]]:
+        """The verdicts of the chosen items (`ids`, or every one the filters find), a batch per answer
+        of the service as it comes; BadSelection. The first batch (empty if need be) comes once the
+        selection is known to be sound and the page can be titled."""
 
     def create(self, operation: str, ready: list[Any]) -> Job:
         """The queued job for the ready items (its task is sent after commit)."""
@@ -167,8 +171,8 @@ class Readiness:
 
 
 def _checking(request: HttpRequest, flow: Flow, operation: str, count: int) -> HttpResponse:
-    """The readiness page at once, saying it is checking; the list follows from the same address with
-    `checked=1` (htmx swaps it in, or a refresh without JavaScript): a slow service is seen waiting."""
+    """The readiness page at once, saying it is checking: it opens the same address with `checked=1`,
+    whose list fills as the service answers (a slow service is seen waiting, not a blank page)."""
     query = request.GET.copy()
     query["checked"] = "1"
     context = {
@@ -181,7 +185,7 @@ def _checking(request: HttpRequest, flow: Flow, operation: str, count: int) -> H
     return render(request, "jobs/bulk/checking.html", context)
 
 
-def confirm(request: HttpRequest, flow: Flow) -> HttpResponse:
+def confirm(request: HttpRequest, flow: Flow) -> HttpResponseBase:
     """GET: the readiness page of the chosen items. POST: the job for the ready ones, and its page.
 
     A bad choice (no operation, nothing chosen, a selection no job takes) goes back to the list with
@@ -198,25 +202,76 @@ def confirm(request: HttpRequest, flow: Flow) -> HttpResponse:
     if not ids and not everything:
         messages.warning(request, f"Select at least one {flow.noun} first.")
         return redirect(flow.back_url)
+    count = 0 if everything else len(ids)
     if request.method == "GET" and data.get("checked") != "1":
-        return _checking(request, flow, operation, len(ids) if not everything else 0)
+        return _checking(request, flow, operation, count)
+    batches = flow.verdicts(operation, None if everything else ids)
     try:
-        page = Readiness(flow, operation, flow.verdicts(operation, None if everything else ids))
+        first = next(batches, [])
+        if request.method == "POST":
+            page = Readiness(flow, operation, first + [verdict for batch in batches for verdict in batch])
     except BadSelection as exc:
+        batches.close()
         messages.error(request, str(exc))
         return redirect(flow.back_url)
-    if request.method == "POST" and page.ready:
+    if request.method == "GET":
+        return streams.page(request, _streamed(request, flow, operation, count, first, batches))
+    if page.ready:
         job = flow.create(operation, page.ready)
         enqueue.send(job.task_name, job.pk)
         return redirect(job.get_absolute_url())
-    if request.method == "POST":
-        messages.warning(request, f"None of these {flow.noun}s is ready; nothing was started.")
+    messages.warning(request, f"None of these {flow.noun}s is ready; nothing was started.")
+    context = _context(flow, page)
+    context.update(batch=page.verdicts, count=len(page.verdicts), everything=everything)
+    return render(request, "jobs/bulk/ready.html", context)
+
+
+# Where the streamed page's rows and its end go (an HTML comment: no escaped value can hold one).
+ROWS, END = "<!--bulk rows-->", "<!--bulk end-->"
+
+
+def _streamed(
+    request: HttpRequest,
+    flow: Flow,
+    operation: str,
+    count: int,
+    first: list[Verdict],
+    batches: Generator[list[Verdict]],
+) -> Iterator[str]:
+    """The page up to its list at once, each batch of rows as the service answers, then what the
+    confirm button starts (or why nothing can start: the service failed, or the selection is unsound)."""
+    template = "jobs/bulk/ready.html"
     context = {
-        "bulk": page,
         "flow": flow,
         "operation": operation,
-        "verdicts": page.verdicts,
-        "ready_ids": ",".join(flow.key(item) for item in page.ready),
-        "everything": everything,
+        "bulk": {"label": flow.operations(operation).label},
+        "count": count,
+        "everything": not count,
+        "streaming": True,
     }
-    return render(request, "jobs/bulk/ready.html", context)
+    top, rest = render_to_string(template, context, request).split(ROWS, 1)
+    middle, bottom = rest.split(END, 1)
+    yield top
+    verdicts, error = list(first), None
+    try:
+        yield render_to_string(f"{template}#rows", {**context, "batch": first}, request)
+        for batch in batches:
+            verdicts += batch
+            yield render_to_string(f"{template}#rows", {**context, "batch": batch}, request)
+    except (BadSelection, ApiError) as exc:
+        error = exc
+    finally:
+        batches.close()
+    yield middle
+    end = {**_context(flow, Readiness(flow, operation, verdicts)), "error": error}
+    yield render_to_string(f"{template}#end", end, request)
+    yield bottom
+
+
+def _context(flow: Flow, page: Readiness) -> dict[str, Any]:
+    return {
+        "bulk": page,
+        "flow": flow,
+        "operation": page.operation,
+        "ready_ids": ",".join(flow.key(item) for item in page.ready),
+    }

@@ -23,6 +23,8 @@ from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
 from apps.sandbox.models import FaultSettings, Workspace
 from apps.sandbox.workflows.models import Workflow, WorkflowStatus
+from tests import pages
+from tests.pages import table_rows
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
@@ -51,7 +53,7 @@ def tagged(count: int, tag: str, status: str = WorkflowStatus.ACTIVE) -> list[st
 
 
 def statuses(wf: WorkflowsClient, ids: list[str]) -> set[str]:
-    listed = {w.diagram_id: w.status for w in bulk.select(wf, ids=ids)}
+    listed = {w.diagram_id: w.status for batch in bulk.select(wf, ids=ids) for w in batch}
     return {listed[i] for i in ids}
 
 
@@ -60,11 +62,11 @@ def test_readiness_says_what_happens_to_each_workflow(operator_client: Client, w
         reverse("automations:bulk"), {"operation": "pause", "all": "1", "checked": "1"}
     )
     assert page.status_code == 200
-    verdicts = {v.item.name: (v.outcome, v.reason) for v in page.context["verdicts"]}
-    assert verdicts["Welcome journey"] == ("ready", "")
-    assert verdicts["Spring promotion"] == ("skip", "already paused")
-    assert verdicts["Old newsletter"][0] == "fail" and "stopped for good" in verdicts["Old newsletter"][1]
-    assert verdicts["Winback campaign"] == ("fail", "not started yet: start it with Run")
+    rows = {row[0]: row[2:] for row in table_rows(pages.text(page))}
+    assert rows["Welcome journey"] == ["Ready", ""]
+    assert rows["Spring promotion"] == ["Nothing to do", "already paused"]
+    assert rows["Old newsletter"] == ["Would fail", "stopped for good: it cannot run or pause again"]
+    assert rows["Winback campaign"] == ["Would fail", "not started yet: start it with Run"]
     assert not Job.objects.exists()  # a GET starts nothing
 
 
@@ -134,7 +136,7 @@ def test_a_bulk_resume_requeued_after_its_worker_died_sends_each_workflow_once(
     job = bulk.create_job(
         workspace_for(olive, connection=demo["synerise"]),
         "resume",
-        bulk.select(wf, ids=ids),
+        [w for batch in bulk.select(wf, ids=ids) for w in batch],
         task_name="apps.automations.tasks.run_bulk",
     )
     sent: Counter[str] = Counter()

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from apps.automations.client import Workflow, WorkflowsClient
 from apps.automations.models import WorkflowBulkRun
-from apps.automations.services.workflows import every, workflow_ref
+from apps.automations.services.workflows import pages, workflow_ref
 from apps.automations.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
 from apps.core import audit
@@ -44,20 +44,24 @@ for _operation in Operation:
 
 def select(
     api: WorkflowsClient, *, ids: list[str] | None = None, query: dict[str, Any] | None = None
-) -> list[Workflow]:
+) -> Iterator[list[Workflow]]:
     """The picked workflows (`ids`), or every one matching the list's filters (`query`, as
-    `WorkflowFilterForm.query()` gives them: W2's parameters and a `tag`, matched here)."""
+    `WorkflowFilterForm.query()` gives them: W2's parameters and a `tag`, matched here): a batch for
+    each page as W2 answers it."""
     query = dict(query or {})
     tag = query.pop("tag", "")
-    if ids is not None:
-        wanted = set(bulk.unique_ids(ids, noun="workflow"))
-        found = [w for w in every(api) if w.diagram_id in wanted]
-        if not found:
-            raise BadSelection("None of the chosen workflows is in this workspace any more.")
-        return found
-    found = [w for w in every(api, **query) if not tag or any(t.value == tag for t in w.tags)]
-    bulk.within(len(found), noun="workflow")
-    return found
+    wanted = None if ids is None else set(bulk.unique_ids(ids, noun="workflow"))
+    found = 0
+    for page in pages(api, **({} if wanted is not None else query)):
+        if wanted is not None:
+            chosen = [w for w in page if w.diagram_id in wanted]
+        else:
+            chosen = [w for w in page if not tag or any(t.value == tag for t in w.tags)]
+            bulk.within(found + len(chosen), noun="workflow")
+        found += len(chosen)
+        yield chosen
+    if wanted is not None and not found:
+        raise BadSelection("None of the chosen workflows is in this workspace any more.")
 
 
 def readiness(operation: str, workflows: list[Workflow]) -> list[Verdict]:

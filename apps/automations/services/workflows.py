@@ -12,7 +12,7 @@ already logged and goes on following: reading W6 is harmless.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,14 +77,17 @@ def list_page(
 
 
 def every(api: WorkflowsClient, **query: Any) -> list[Workflow]:
-    """Every workflow matching W2's `query`, page by page (up to SCAN_MAX pages)."""
-    found: list[Workflow] = []
+    """Every workflow matching W2's `query` (up to SCAN_MAX pages)."""
+    return [workflow for page in pages(api, **query) for workflow in page]
+
+
+def pages(api: WorkflowsClient, **query: Any) -> Iterator[list[Workflow]]:
+    """The workflows matching W2's `query`, a page at a time as W2 answers (up to SCAN_MAX pages)."""
     for page in range(1, SCAN_MAX + 1):
         result = api.list_workflows(page=page, limit=PAGE, **query)
-        found += result.data
+        yield result.data
         if page >= (result.meta.total_pages or 1):
-            break
-    return found
+            return
 
 
 def remember(workspace: Workspace[WorkflowsClient], *, workflows: list[Workflow]) -> None:

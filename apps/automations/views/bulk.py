@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -36,10 +38,10 @@ class WorkflowsFlow:
     def key(self, workflow: Workflow) -> str:
         return workflow.diagram_id
 
-    def verdicts(self, operation: str, ids: list[str] | None) -> list[Verdict]:
+    def verdicts(self, operation: str, ids: list[str] | None) -> Generator[list[Verdict]]:
         with workspace_for(self.request.user).client() as api:
-            workflows = bulk.select(api, ids=ids, query=self.filters.query())
-        return bulk.readiness(operation, workflows)
+            for workflows in bulk.select(api, ids=ids, query=self.filters.query()):
+                yield bulk.readiness(operation, workflows)
 
     def create(self, operation: str, ready: list[Workflow]) -> Job:
         workspace = workspace_for(self.request.user)
@@ -48,6 +50,6 @@ class WorkflowsFlow:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("automations.operate_workflows", raise_exception=True)
-def bulk_ready(request: HtmxHttpRequest) -> HttpResponse:
+def bulk_ready(request: HtmxHttpRequest) -> HttpResponseBase:
     """GET: what would happen to each workflow. POST: start the job for the ready ones."""
     return jobs_bulk.confirm(request, WorkflowsFlow(request))

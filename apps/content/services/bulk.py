@@ -42,25 +42,27 @@ def select(
     ids: list[str] | None = None,
     search: str | None = None,
     status: str | None = None,
-) -> list[Record]:
-    """The chosen records, or every record the filter finds (one row per record, live version first)."""
-    found: list[Record] = []
+) -> Iterator[list[Record]]:
+    """The chosen records, or every record the filter finds (one row per record, live version first):
+    a batch for each answer of Brickworks as it comes."""
     if ids:
         ids = bulk.unique_ids(ids, noun="record")
         for start in range(0, len(ids), IDS_PER_CALL):
             chunk = ids[start : start + IDS_PER_CALL]
-            found += api.list_records(schema.id, ids=chunk, limit=len(chunk)).data
-        order = {record_id: index for index, record_id in enumerate(ids)}
-        return sorted(found, key=lambda record: order.get(record.id, len(order)))
-    page = 1
+            order = {record_id: index for index, record_id in enumerate(chunk)}
+            found = api.list_records(schema.id, ids=chunk, limit=len(chunk)).data
+            yield sorted(found, key=lambda record: order.get(record.id, len(order)))
+        return
+    page, seen = 1, 0
     while True:
         result = api.list_records(
             schema.id, page=page, limit=REMOTE_PAGE_MAX, search=search, statuses=[status] if status else None
         )
         bulk.within(result.meta.total, noun="record")
-        found += result.data
-        if not result.data or len(found) >= result.meta.total:
-            return found
+        seen += len(result.data)
+        yield result.data
+        if not result.data or seen >= result.meta.total:
+            return
         page += 1
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -44,14 +45,13 @@ class RecordsFlow:
     def key(self, record: Record) -> str:
         return record.id
 
-    def verdicts(self, operation: str, ids: list[str] | None) -> list[Verdict]:
+    def verdicts(self, operation: str, ids: list[str] | None) -> Generator[list[Verdict]]:
         data = self.request.POST if self.request.method == "POST" else self.request.GET
         with workspace_for(self.request.user).client() as api:
             self.schema = schema = api.get_schema(self.app_id)
-            found = bulk.select(
-                api, schema, ids=ids, search=data.get("q") or None, status=data.get("status") or None
-            )
-            return bulk.readiness(api, schema, operation, found)
+            search, status = data.get("q") or None, data.get("status") or None
+            for records in bulk.select(api, schema, ids=ids, search=search, status=status):
+                yield bulk.readiness(api, schema, operation, records)
 
     def create(self, operation: str, ready: list[Record]) -> Job:
         assert self.schema is not None  # verdicts() read it
@@ -61,7 +61,7 @@ class RecordsFlow:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("content.publish_content", raise_exception=True)
-def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
+def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponseBase:
     """GET: what would happen to each chosen record. POST: start the job for the ready ones."""
     return jobs_bulk.confirm(request, RecordsFlow(request, app_id))
 
