@@ -15,6 +15,7 @@ from typing_extensions import TypedDict  # pydantic reads typing's only from Pyt
 
 from apps.connections.wire import SyneriseBase
 from apps.core.http import present
+from apps.core.json import exact_dumps, exact_loads
 
 T = TypeVar("T")
 OrderBy = Literal["id", "author", "lastModified", "creationDate"]
@@ -38,7 +39,7 @@ class Catalog(Wire):
 
 
 class Item(Wire):
-    """§3.1 Item; `value` comes as a JSON string, `properties` reads it."""
+    """§3.1 Item; `value` comes as a JSON string, `properties` reads it (numbers as written: 3299.00)."""
 
     bag: Catalog
     item_key: str = Field(alias="itemKey")
@@ -48,7 +49,7 @@ class Item(Wire):
 
     @property
     def properties(self) -> dict[str, Any]:
-        parsed = json.loads(self.value) if self.value else {}
+        parsed = exact_loads(self.value) if self.value else {}
         return parsed if isinstance(parsed, dict) else {}
 
 
@@ -226,13 +227,14 @@ class CatalogsClient(SyneriseBase):
 
     def add_item(self, catalog_id: int, *, item_key: str, value: dict[str, Any]) -> bool:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C10 (an existing key is replaced).
-        body = {"itemKey": item_key, "value": value}
-        return self.parse(_true, self.request("POST", "catalogs/bags/{}/items", catalog_id, json=body))
+        body = exact_dumps({"itemKey": item_key, "value": value})
+        response = self.request("POST", "catalogs/bags/{}/items", catalog_id, content=body, headers=_JSON)
+        return self.parse(_true, response)
 
     def add_items(self, catalog_id: int, items: dict[str, dict[str, Any]]) -> bool:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C11 (at most 1000: docs/api-decisions.md).
-        body = [{"itemKey": key, "value": value} for key, value in items.items()]
-        return self.parse(_true, self.request("POST", "catalogs/bags/{}/items/batch", catalog_id, json=body))
+        body = exact_dumps([{"itemKey": key, "value": value} for key, value in items.items()])
+        return self.add_items_encoded(catalog_id, body.encode())
 
     def add_items_encoded(self, catalog_id: int, body: bytes) -> bool:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C11, the body already encoded: a CSV
@@ -259,7 +261,10 @@ class CatalogsClient(SyneriseBase):
 
     def update_item(self, catalog_id: int, item_id: int, properties: dict[str, Any]) -> Envelope[Item]:
         # Reference: synerise-auth-automation-catalogs.md §3.3 C18: a full replacement.
-        response = self.request("PUT", "catalogs/bags/{}/items/{}", catalog_id, item_id, json=properties)
+        body = exact_dumps(properties)
+        response = self.request(
+            "PUT", "catalogs/bags/{}/items/{}", catalog_id, item_id, content=body, headers=_JSON
+        )
         return self.parse(Envelope[Item], response)
 
     def delete_item(self, catalog_id: int, item_id: int) -> Envelope[bool]:

@@ -1,11 +1,15 @@
-"""JSON typed by people, read as strictly as the remote services take it."""
+"""JSON typed by people, read as strictly as the remote services take it; JSON that keeps its numbers."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
+
+import jiter
+import simplejson
 
 HALF_CHARACTER = (
     "it holds half of a character (an escape from \\ud800 to \\udfff without its other half); "
@@ -26,6 +30,11 @@ def _finite(text: str) -> float:
     return number
 
 
+def _exact(text: str) -> Decimal:
+    _finite(text)
+    return Decimal(text)
+
+
 class StrictJSONDecoder(json.JSONDecoder):
     """JSON as the remote services take it: no NaN or Infinity, finite numbers, at most MAX_JSON_DEPTH deep,
     text that UTF-8 can carry (no lone surrogate, which `"\\ud800"` decodes to).
@@ -34,8 +43,11 @@ class StrictJSONDecoder(json.JSONDecoder):
     (a RecursionError, an integer of 5,000 digits or a NaN used to be a 500 or a broken request body).
     """
 
+    # How a number with a fraction or an exponent is read.
+    number: Callable[[str], float | Decimal] = staticmethod(_finite)
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(parse_constant=_refuse_constant, parse_float=_finite, **kwargs)
+        super().__init__(parse_constant=_refuse_constant, parse_float=self.number, **kwargs)
 
     def decode(self, s: str, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -51,6 +63,12 @@ class StrictJSONDecoder(json.JSONDecoder):
         if ("\\u" in s or not _encodable(s)) and not all(map(_encodable, _strings(value))):
             raise LoneSurrogate(HALF_CHARACTER, s, 0)
         return value
+
+
+class ExactJSONDecoder(StrictJSONDecoder):
+    """StrictJSONDecoder whose numbers with a fraction or an exponent read as Decimal, as written."""
+
+    number = staticmethod(_exact)
 
 
 class LoneSurrogate(json.JSONDecodeError):
@@ -95,3 +113,27 @@ def _depth(value: Any) -> int:
 def load_json(text: str) -> Any:
     """`text` read by StrictJSONDecoder; raises json.JSONDecodeError (a ValueError) when it is not."""
     return json.loads(text, cls=StrictJSONDecoder)
+
+
+# A value read and written back unchanged stays byte-identical: 3299.00 is not 3299.0 (docs/api-decisions.md,
+# "Numbers keep their form"). jiter (pydantic's parser) reads; simplejson writes a Decimal as a bare number.
+_compact = simplejson.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), use_decimal=True, allow_nan=False
+)
+_spaced = simplejson.JSONEncoder(ensure_ascii=False, use_decimal=True, allow_nan=False)
+
+
+def exact_loads(text: str | bytes) -> Any:
+    """JSON whose numbers with a fraction keep their form (`Decimal("3299.00")`); ValueError if not JSON."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    try:
+        return jiter.from_json(data, float_mode="decimal", allow_inf_nan=False)
+    except ValueError:
+        # jiter refuses half a character (a lone \ud800 escape), which Python's parser reads.
+        return simplejson.loads(text, use_decimal=True, allow_nan=False)
+
+
+def exact_dumps(value: Any, *, spaced: bool = False) -> str:
+    """Compact JSON text of `value`, a Decimal written as the number it holds (`3299.00`); `spaced` as
+    Python's json.dumps spaces it (`["a", "b"]`)."""
+    return (_spaced if spaced else _compact).encode(value)

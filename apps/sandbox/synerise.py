@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.sandbox import inputs, openapi, tokens
 from apps.sandbox.catalogs import api as catalogs
+from apps.sandbox.catalogs import wire
 from apps.sandbox.models import SyneriseUser, Workspace
 from apps.sandbox.workflows import api as workflows
 
@@ -40,6 +41,7 @@ def error_answers(method: str, path: str, operation: dict[str, Any]) -> openapi.
 
 api = openapi.SandboxApi(
     errors=error_answers,
+    parser=wire.ExactNumbers(),
     title="Synerise (synadmin sandbox)",
     version="1",
     urls_namespace="sandbox-synerise",

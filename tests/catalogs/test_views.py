@@ -101,7 +101,7 @@ def test_an_item_is_viewed(viewer_client: Client, cat: CatalogsClient, catalog_i
     stores = catalog_ids["stores"]
     item = cat.get_item_by_key(stores, "ST-005").data
     page = viewer_client.get(reverse("catalogs:item", args=[stores, item.id])).content.decode()
-    assert "ST-005" in page and "Łódź" in page and "<dd>no</dd>" in page  # open: false
+    assert "ST-005" in page and "Łódź" in page and "<dd>No</dd>" in page  # open: false
     assert "Edit" not in page
 
 

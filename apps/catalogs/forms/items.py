@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django import forms
 
-from apps.core.json import load_json
+from apps.core.json import ExactJSONDecoder, exact_dumps
 
 NEW_ROWS = 3
 
@@ -72,7 +72,7 @@ class ItemForm(forms.Form):
 
     def _initial(self) -> dict[str, Any]:
         return {
-            field_name(name): value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            field_name(name): value if isinstance(value, str) else exact_dumps(value, spaced=True)
             for name, value in self.current.items()
         }
 
@@ -109,7 +109,7 @@ class ItemForm(forms.Form):
                 properties[name] = text
             else:
                 try:
-                    properties[name] = load_json(text)
+                    properties[name] = json.loads(text, cls=ExactJSONDecoder)
                 except ValueError:
                     self.add_error(key, 'Enter a JSON value, such as 12.5, true or "text", or tick Remove.')
         for n in range(NEW_ROWS):

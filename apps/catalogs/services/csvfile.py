@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apps.core.json import exact_dumps
+
 SAMPLE = 64 * 1024
 CHUNK = 1024 * 1024
 PREVIEW_ROWS = 10
@@ -68,6 +70,14 @@ MAGIC = {
 # left alone, so -12.5 stays a number. Rules: docs/api-decisions.md, "Catalog export".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def cell_text(value: Any) -> str:
+    """A property as a CSV cell, as C1 writes it: text as is, anything else as JSON (numbers as
+    written: 3299.00), nothing empty."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else exact_dumps(value, spaced=True)
 
 
 def _formula_like(text: str) -> bool:

@@ -16,13 +16,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import from_json
-
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile
+from apps.catalogs.services.csvfile import cell_text
 from apps.catalogs.services.plan import Plan
-from apps.core.json import MAX_JSON_DEPTH, StrictJSONDecoder
+from apps.core.json import MAX_JSON_DEPTH, ExactJSONDecoder, exact_dumps, exact_loads
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 
@@ -31,17 +30,11 @@ CHUNK = 2000
 READ_PAGE = 1000
 READERS = 4  # pages read at a time
 REPORT_EVERY = 1.0  # seconds
-_decoder = StrictJSONDecoder()
+_decoder = ExactJSONDecoder()
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def cell_text(value: Any) -> str:
-    """How a stored value reads as a CSV cell (the C1 download writes it so)."""
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+# Values of text cells only are written by the standard encoder (faster); a JSON column's may hold a Decimal.
+_plain_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
@@ -95,6 +88,7 @@ class Classifier:
         self.key_index = self.columns.index(imp.key_column)
         self.encoding = imp.encoding
         self.json_indexes = {self.columns.index(n) for n in imp.json_columns if n in self.columns}
+        self.dumps = exact_dumps if self.json_indexes else _plain_dumps
         self.plan, self.bad = plan, bad
         self.counts = dict.fromkeys(("new", "changed", "unchanged", "invalid"), 0)
         self.ord = 0
@@ -123,13 +117,13 @@ class Classifier:
                 fate, note = "new", ""
             else:
                 changes = differences(_loads(old), value)
-                note = _dumps(changes) if changes else ""
+                note = exact_dumps(changes) if changes else ""
                 fate = "changed" if note else "unchanged"
             self.counts[fate] += 1
             ordinal = None
             if fate != "unchanged":
                 ordinal, self.ord = self.ord, self.ord + 1
-            text = _dumps({"itemKey": key, "value": value}) if ordinal is not None else None
+            text = self.dumps({"itemKey": key, "value": value}) if ordinal is not None else None
             out.append((row, key, fate, note, text, ordinal))
         self.plan.add_rows(out)
 
@@ -160,7 +154,7 @@ class Classifier:
         return key, value, ""
 
 
-# What pydantic's parser would take and the strict one refuses: a float too large (an exponent, or 309
+# What jiter would take and the strict one refuses: a float too large (an exponent, or 309
 # digits), half a character (only a \u escape makes one: the file's text was decoded strictly).
 _UNSURE = re.compile(r"\d[eE]|\d{309}|\\u")
 
@@ -168,27 +162,23 @@ _UNSURE = re.compile(r"\d[eE]|\d{309}|\\u")
 def read_json(text: str) -> Any:
     """JSON as a catalog stores it: finite numbers, no NaN, not nested too deep.
 
-    Pydantic's parser takes the cells that cannot hold what the strict one refuses (three times
+    jiter (pydantic's parser) takes the cells that cannot hold what the strict one refuses (three times
     faster: a JSON column is parsed on every row); the strict one reads the rest, and says why not.
     """
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH and not _UNSURE.search(text):
         try:
-            return from_json(text, allow_inf_nan=False)
+            return exact_loads(text)
         except ValueError:
             pass
     return _decoder.decode(text)
 
 
 def _loads(text: str) -> dict[str, Any]:
-    """A catalog item's value; pydantic's parser (twice as fast, which a re-import of a whole catalog
-    feels), json's where that one refuses (a lone surrogate)."""
+    """A catalog item's value, its numbers as written."""
     try:
-        value = from_json(text)
+        value = exact_loads(text)
     except ValueError:
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return {}
+        return {}
     return value if isinstance(value, dict) else {}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -95,7 +94,9 @@ def run_export(job_id: int) -> None:
                     coming = ahead.submit(fetch, rows + len(page.data))
                 for item in page.data:
                     properties = item.properties
-                    writer.writerow([item.item_key, *(cell(properties.get(key)) for key in keys)])
+                    writer.writerow(
+                        [item.item_key, *(csvfile.cell_text(properties.get(key)) for key in keys)]
+                    )
                 rows += len(page.data)
                 total = page.meta_data.total_count
                 jobs.report(
@@ -112,13 +113,6 @@ def run_export(job_id: int) -> None:
             rows=rows,
             search=export.search,
         )
-
-
-def cell(value: Any) -> str:
-    """A property as a CSV cell, as C1 writes it: text as is, anything else as JSON, nothing empty."""
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def expires_at(export: Export) -> Any:

@@ -8,28 +8,16 @@ from apps.catalogs.client import Catalog, CatalogsClient, Item
 from apps.catalogs.models import ColumnChoice
 from apps.connections.workspace import Workspace
 from apps.core import audit
+from apps.core.values import readable
 
 DEFAULT_COLUMNS = 6
-
-
-def shown(value: Any) -> str:
-    """A property as a person reads it in a table: text as is, yes/no, lists joined, nothing blank."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(shown(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {shown(v)}" for k, v in value.items())
-    return str(value)
 
 
 def table_rows(page: list[Item], columns: list[str]) -> list[dict[str, Any]]:
     rows = []
     for item in page:
         properties = item.properties
-        rows.append({"item": item, "cells": [shown(properties.get(column)) for column in columns]})
+        rows.append({"item": item, "cells": [readable(properties.get(column)) for column in columns]})
     return rows
 
 

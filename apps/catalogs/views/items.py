@@ -20,6 +20,7 @@ from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
 from apps.core.remote_errors import Place, place_remote_errors
+from apps.core.values import readable
 
 
 @require_GET
@@ -72,7 +73,7 @@ def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> Http
         item = api.get_item(catalog_id, item_id).data
         keys = api.catalog_keys(catalog_id).data
     names = list(dict.fromkeys([*keys, *item.properties]))
-    rows = [(name, items.shown(item.properties.get(name)), name in item.properties) for name in names]
+    rows = [(name, readable(item.properties.get(name)), name in item.properties) for name in names]
     return render(request, "catalogs/items/detail.html", {"catalog": catalog, "item": item, "rows": rows})
 
 

@@ -7,8 +7,12 @@ Reference: shared/spec/synerise-auth-automation-catalogs.md §3.1; decisions in 
 
 from __future__ import annotations
 
+import json
 import uuid
+from decimal import Decimal
+from typing import Any
 
+import simplejson
 from django.db import models
 
 
@@ -36,10 +40,25 @@ class Catalog(models.Model):
         return self.name
 
 
+class ExactDecoder(json.JSONDecoder):
+    """Numbers with a fraction read as Decimal: an item's 3299.00 is kept and answered as 3299.00."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(parse_float=Decimal, **kwargs)
+
+
+class ExactEncoder(json.JSONEncoder):
+    """Writes a Decimal as the number it holds, which the standard encoder cannot: simplejson does."""
+
+    def encode(self, o: Any) -> str:
+        separators = (self.item_separator, self.key_separator)
+        return simplejson.dumps(o, ensure_ascii=self.ensure_ascii, separators=separators)
+
+
 class CatalogItem(models.Model):
     catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="items")
     key = models.CharField(max_length=255)
-    value = models.JSONField(default=dict)
+    value = models.JSONField(default=dict, encoder=ExactEncoder, decoder=ExactDecoder)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

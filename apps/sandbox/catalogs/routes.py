@@ -7,11 +7,11 @@ docs/api-decisions.md ("Synerise catalogs"). Errors are raised as ninja's HttpEr
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
 from typing import Any
 
+import simplejson
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -131,7 +131,7 @@ def store(catalog: Catalog, items: list[tuple[str, dict[str, Any]]]) -> None:
         if connection.vendor == "postgresql":
             # The whole batch as one JSON parameter, one INSERT ... ON CONFLICT: a C11 batch of 1,000 items
             # is one statement, without an ORM object or a per-value adapter per item.
-            rows = json.dumps([{"k": key, "v": value} for key, value in latest.items()])
+            rows = simplejson.dumps([{"k": key, "v": value} for key, value in latest.items()])
             with connection.cursor() as cursor:
                 cursor.execute(_UPSERT.format(table=CatalogItem._meta.db_table), [catalog.pk, rows])
                 added = sum(1 for (inserted,) in cursor.fetchall() if inserted)

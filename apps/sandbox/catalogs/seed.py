@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
 from apps.sandbox.models import Workspace
 
@@ -35,7 +37,7 @@ def product(n: int) -> dict[str, object]:
         "brand": brand,
         "category": category,
         "color": color,
-        "price": round(base * (0.8 + (n * 37 % 60) / 100), 2),
+        "price": Decimal(base * (80 + n * 37 % 60)).scaleb(-2),  # 719.20: prices keep their cents
         "currency": "PLN",
         "inStock": n % 4 != 0,
     }

@@ -11,14 +11,17 @@ import json
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
+import simplejson
 from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError
+from ninja.parser import Parser
 from pydantic import Field, field_validator
 
 from apps.sandbox.catalogs.models import Catalog, CatalogItem, CatalogMapping
@@ -164,7 +167,7 @@ def item_json(item: CatalogItem, catalog: Catalog | None = None) -> dict[str, An
         "bag": catalog_json(catalog or item.catalog),
         "itemKey": item.key,
         "id": item.pk,
-        "value": json.dumps(item.value, separators=(",", ":")),
+        "value": simplejson.dumps(item.value, separators=(",", ":")),
         "creationDate": iso(item.created),
     }
 
@@ -222,6 +225,16 @@ def mapping_json(mapping: CatalogMapping) -> dict[str, Any]:
     }
 
 
+class ExactNumbers(Parser):
+    """Bodies sent to the catalogs keep their numbers as written: 3299.00 is stored and answered as 3299.00
+    (a float would make it 3299.0); the other Synerise APIs read JSON as ninja does."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if "/synerise/catalogs/" in request.path:
+            return json.loads(request.body, parse_float=Decimal)
+        return super().parse_body(request)
+
+
 def csv_text(catalog: Catalog, rows: Iterable[tuple[str, dict[str, Any]]], delimiter: str) -> str:
     """C1: `itemKey`, then the catalog's keys (C6) but `itemKey`, one line per (key, value) row.
 
@@ -240,4 +253,4 @@ def csv_text(catalog: Catalog, rows: Iterable[tuple[str, dict[str, Any]]], delim
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else simplejson.dumps(value)
