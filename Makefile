@@ -28,10 +28,16 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 .env:
 	$(PYTHON) scripts/make_env.py .env
 
-setup: $(BIN)/.installed .env
+# Collected and compressed again only when a static file or the installed packages change (ten seconds each
+# time otherwise).
+STATIC_SOURCES := $(shell find static -type f; find apps -path '*/static/*' -type f)
+staticfiles/staticfiles.json: $(BIN)/.installed .env $(STATIC_SOURCES)
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	touch $@
+
+setup: $(BIN)/.installed .env staticfiles/staticfiles.json
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_sandbox
 	$(BIN)/python manage.py create_demo_connections
 	$(BIN)/python manage.py ensure_admin --welcome var/welcome
@@ -47,28 +53,24 @@ run: setup
 # taking tests from the other's queue (worksteal: the browser tests are long); `make test XDIST=0` runs in
 # one process. Single files stay simple: `.venv/bin/pytest tests/core` has no -n.
 XDIST ?= 2
-test: $(BIN)/.installed .env
+test: $(BIN)/.installed .env staticfiles/staticfiles.json
 	mkdir -p var
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m "not fuzz and not a11y" $(PYTEST_ARGS)
 
 # The browser walk of every page for each role at both widths (axe-core, no sideways scroll): minutes long,
 # so not part of `make test`; CI runs it after it.
-a11y: $(BIN)/.installed .env
+a11y: $(BIN)/.installed .env staticfiles/staticfiles.json
 	mkdir -p var
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m a11y tests/e2e $(PYTEST_ARGS)
 
 # The slow generated-input runs (tests/fuzz/, marker `fuzz`): not part of `make test`; CI runs them after it.
-fuzz: $(BIN)/.installed .env
+fuzz: $(BIN)/.installed .env staticfiles/staticfiles.json
 	mkdir -p var
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	SYNADMIN_SANDBOX=1 $(BIN)/pytest -n $(XDIST) --dist worksteal -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 # The short pass against the embedded defaults (SQLite, filesystem broker), whatever the environment says.
-test-embedded: $(BIN)/.installed .env
+test-embedded: $(BIN)/.installed .env staticfiles/staticfiles.json
 	mkdir -p var
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL $(BIN)/pytest -m embedded $(PYTEST_ARGS)
 
 # mypy reads its settings (strict, the Django and pydantic plugins) from pyproject.toml; the Django plugin

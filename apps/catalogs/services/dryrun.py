@@ -16,6 +16,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import jiter
+
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import csvfile
@@ -139,10 +141,10 @@ class Classifier:
         joined = "".join(cells)
         if "\x00" in joined:
             return key, None, "A cell holds a null character, which a catalog cannot store"
-        if csvfile.UNDECODABLE.search(joined):
+        if not joined.isascii() and csvfile.UNDECODABLE.search(joined):
             name = csvfile.ENCODINGS.get(self.encoding, self.encoding)
             return csvfile.shown(key), None, f"Holds bytes that are not valid {name} (shown as \ufffd)"
-        value: dict[str, Any] = dict(zip(self.columns, cells, strict=True))
+        value: dict[str, Any] = dict(zip(self.columns, cells))  # as many: counted above
         for index in self.json_indexes:
             cell = cells[index]
             if cell.strip():
@@ -167,7 +169,7 @@ def read_json(text: str) -> Any:
     """
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH and not _UNSURE.search(text):
         try:
-            return exact_loads(text)
+            return jiter.from_json(text.encode(), float_mode="decimal", allow_inf_nan=False)
         except ValueError:
             pass
     return _decoder.decode(text)
@@ -176,9 +178,12 @@ def read_json(text: str) -> Any:
 def _loads(text: str) -> dict[str, Any]:
     """A catalog item's value, its numbers as written."""
     try:
-        value = exact_loads(text)
-    except ValueError:
-        return {}
+        value = jiter.from_json(text.encode(), float_mode="decimal")
+    except ValueError:  # half a character (a lone \ud800 escape), which jiter refuses; or not JSON
+        try:
+            value = exact_loads(text)
+        except ValueError:
+            return {}
     return value if isinstance(value, dict) else {}
 
 
