@@ -144,7 +144,7 @@ class Classifier:
         if not joined.isascii() and csvfile.UNDECODABLE.search(joined):
             name = csvfile.ENCODINGS.get(self.encoding, self.encoding)
             return csvfile.shown(key), None, f"Holds bytes that are not valid {name} (shown as \ufffd)"
-        value: dict[str, Any] = dict(zip(self.columns, cells))  # as many: counted above
+        value: dict[str, Any] = dict(zip(self.columns, cells, strict=False))  # as many: counted above
         for index in self.json_indexes:
             cell = cells[index]
             if cell.strip():
