@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness import percentile  # noqa: E402
 
-from apps.canvas.services import quartz  # noqa: E402
+from apps.canvas import quartz  # noqa: E402
 from apps.sandbox.canvas import quartz as sandbox_quartz  # noqa: E402
 
 START = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
