@@ -110,11 +110,11 @@ def main() -> None:
     args = parser.parse_args()
     setup(os.environ.get("DATABASE_URL", "synadmin_bench_lists").rsplit("/", 1)[-1])
 
-    from apps.accounts.roles import sync_roles
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.test import Client
 
+    from apps.accounts.roles import sync_roles
     from apps.sandbox.seed import seed
 
     counter = TimedCounter()
