@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
 
 from apps.sandbox.brickworks import errors, wire
@@ -40,8 +42,8 @@ def paginate(
     """
     total = count(queryset, counted) if counted else queryset.count()
     start = (params.page - 1) * params.limit
-    # The page's keys first (an index scan, however deep the page), then those rows with their joins.
-    keys = list(queryset.values_list("pk", flat=True)[start : start + params.limit])
+    # The page's keys first (an index scan), then those rows with their joins.
+    keys = page_keys(queryset, start, params.limit, counted)
     rows = {item.pk: item for item in queryset.filter(pk__in=keys)}
     items = [rows[key] for key in keys]
     return {
@@ -62,6 +64,75 @@ def count(queryset: QuerySet[Any], token: str) -> int:
         total = queryset.count()
         cache.set(key, total, 3600)
     return int(total)
+
+
+# A page deeper than this starts from the row at the last multiple of it before the page (an anchor), not
+# from the first row: OFFSET walks every row it skips (50 ms at row 500,000 of a list, 3 ms at row 50,000).
+ANCHOR_STEP = 1000
+# The columns an anchored page can start from: never null, on the listed table itself.
+ANCHORABLE = {"pk", "list_rank", "updated_at", "title", "record_id", "number"}
+
+
+def page_keys(queryset: QuerySet[Any], start: int, limit: int, token: str | None) -> list[Any]:
+    """The primary keys of the rows from `start`, at most `limit`, in the queryset's order.
+
+    A deep page of a list with a `token` (`records.listing`, which changes with every write to it) starts
+    from its anchor: the sort values of the row at the last multiple of ANCHOR_STEP before `start`, read
+    once for the token in one pass and kept; the rows at or after the anchor are index ranges.
+    """
+    fields = _sort_fields(queryset)
+    if token is None or fields is None or start < ANCHOR_STEP:
+        return list(queryset.values_list("pk", flat=True)[start : start + limit])
+    anchors = _anchors(queryset, fields, token)
+    if not anchors:
+        return []
+    step = min(start // ANCHOR_STEP, len(anchors) - 1)
+    skip, keys = start - step * ANCHOR_STEP, list[Any]()
+    for part in _from(queryset, fields, anchors[step]):
+        keys += part.values_list("pk", flat=True)[: skip + limit - len(keys)]
+        if len(keys) >= skip + limit:
+            break
+    return keys[skip : skip + limit]
+
+
+def _sort_fields(queryset: QuerySet[Any]) -> list[tuple[str, bool]] | None:
+    """The queryset's order as (field, descending) pairs, or None when a page cannot start from an
+    anchor (a nullable or joined field, or no primary key last to break ties)."""
+    fields = []
+    for item in queryset.query.order_by:
+        if isinstance(item, str):
+            name, descending = item.lstrip("-"), item.startswith("-")
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            name, descending = item.expression.name, item.descending
+        else:
+            return None
+        if name not in ANCHORABLE:
+            return None
+        fields.append((name, descending))
+    return fields if fields and fields[-1][0] == "pk" else None
+
+
+def _anchors(queryset: QuerySet[Any], fields: list[tuple[str, bool]], token: str) -> list[tuple[Any, ...]]:
+    sql, values = queryset.query.sql_with_params()
+    key = "sandbox:anchors:" + hashlib.sha256(f"{token}|{sql}|{values!r}|{ANCHOR_STEP}".encode()).hexdigest()
+    if (anchors := cache.get(key)) is None:
+        rows = queryset.values_list(*(name for name, _ in fields)).iterator(chunk_size=10_000)
+        anchors = [row for place, row in enumerate(rows) if place % ANCHOR_STEP == 0]
+        cache.set(key, anchors, 3600)
+    return list(anchors)
+
+
+def _from(
+    queryset: QuerySet[Any], fields: list[tuple[str, bool]], anchor: tuple[Any, ...]
+) -> Iterator[QuerySet[Any]]:
+    """The rows at or after `anchor` in the queryset's order, as consecutive ranges an index serves: those
+    equal to it on every field but the last and at or past it on that one, then those equal on every
+    field but the last two and past it on the one before, and so on."""
+    for depth in range(len(fields), 0, -1):
+        same = {name: value for (name, _), value in zip(fields[: depth - 1], anchor, strict=False)}
+        name, descending = fields[depth - 1]
+        op = ("lte" if descending else "gte") if depth == len(fields) else ("lt" if descending else "gt")
+        yield queryset.filter(**same, **{f"{name}__{op}": anchor[depth - 1]})
 
 
 def order_by(params: wire.Page, keys: dict[str, str], default: list[Any]) -> list[Any]:
