@@ -25,9 +25,8 @@ from apps.connections.models import Connection
 from apps.core import http
 from apps.jobs import runner
 from apps.sandbox import seed
-from apps.sandbox.models import CanvasKey, FlowsToken, Workspace
 from synadmin.celery import app as celery_app
-from tests import commits, database, sandboxes, static
+from tests import commits, database, sandboxes, seeds, static
 from tests.outage import RedisServer, broker_at
 from tests.people import PERSONAS, client_for, make_user
 
@@ -137,7 +136,7 @@ def _database_as_expected(request: pytest.FixtureRequest, django_db_blocker: Any
     request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         if wanted:
-            seed.seed()
+            seeds.seed()
         else:
             call_command("flush", interactive=False, verbosity=0)
     _committed["seed"] = wanted
@@ -147,7 +146,7 @@ def _database_as_expected(request: pytest.FixtureRequest, django_db_blocker: Any
 def seeded(request: pytest.FixtureRequest, db: None) -> seed.Seeded:
     """The sandbox's demo data: committed before a rollback test (`_database_as_expected`), or seeded in a
     transactional test (emptied after it)."""
-    return seed.seed() if _transactional(request.node) else _lookup()
+    return seeds.seed() if _transactional(request.node) else seeds.lookup()
 
 
 @pytest.fixture
@@ -163,14 +162,6 @@ def sandbox(request: pytest.FixtureRequest, seeded: seed.Seeded) -> seed.Seeded:
     return seeded
 
 
-def _lookup() -> seed.Seeded:
-    return seed.Seeded(
-        workspace=Workspace.objects.get(name=seed.DEMO_WORKSPACE),
-        canvas=CanvasKey.objects.get(organization=seed.DEMO_ORGANIZATION),
-        flows=FlowsToken.objects.get(name=seed.DEMO_TOKEN),
-    )
-
-
 def _transactional(item: pytest.Item) -> bool:
     """As pytest-django decides it (its pytest_collection_modifyitems)."""
     marker = item.get_closest_marker("django_db")
@@ -182,10 +173,11 @@ def _transactional(item: pytest.Item) -> bool:
 
 
 @pytest.fixture
-def live_sandbox(live_server: Any, transactional_db: None) -> seed.Seeded:
+def live_sandbox(request: pytest.FixtureRequest, live_server: Any, transactional_db: None) -> seed.Seeded:
     """The sandbox served over real HTTP, seeded, with the demo connections pointing at it: for tests of
     what only a socket shows (timeouts, slow answers, a real worker, a browser)."""
-    seeded = seed.seed()
+    # Reached through `sandbox`, the test's `seeded` has seeded it already.
+    seeded = request.getfixturevalue("seeded") if "seeded" in request.fixturenames else seeds.seed()
     demo_connections(f"{live_server.url}/sandbox")
     return seeded
 
