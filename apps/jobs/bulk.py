@@ -202,7 +202,7 @@ def confirm(request: HttpRequest, flow: Flow) -> HttpResponseBase:
     if not ids and not everything:
         messages.warning(request, f"Select at least one {flow.noun} first.")
         return redirect(flow.back_url)
-    count = 0 if everything else len(ids)
+    count = 0 if everything else len(set(ids))
     if request.method == "GET" and data.get("checked") != "1":
         return _checking(request, flow, operation, count)
     batches = flow.verdicts(operation, None if everything else ids)

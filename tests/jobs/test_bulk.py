@@ -88,7 +88,7 @@ def _one_batch_each(asked: list[str], *, then: Exception | None = None) -> Any:
     """A flow's verdicts with one answer per workflow; `asked` records each as it is asked for."""
 
     def verdicts(flow: Any, operation: str, ids: list[str] | None) -> Iterator[list[Verdict]]:
-        for n, key in enumerate(ids or []):
+        for n, key in enumerate(dict.fromkeys(ids or [])):
             asked.append(key)
             yield [
                 Verdict(SimpleNamespace(diagram_id=key, name=f"Journey {n + 1}", status="Active"), "ready")
@@ -107,7 +107,7 @@ def test_the_readiness_list_goes_out_as_each_answer_comes(
 ) -> None:
     asked: list[str] = []
     monkeypatch.setattr(WorkflowsFlow, "verdicts", _one_batch_each(asked))
-    query = {"operation": "pause", "ids": ",".join(CHOSEN), "checked": "1"}
+    query = {"operation": "pause", "ids": ",".join(CHOSEN + CHOSEN[:1]), "checked": "1"}  # one twice
     response = operator_client.get(reverse("automations:bulk"), query)
     assert response.streaming and response["Cache-Control"] == "no-store"
     parts = iter(response.streaming_content)  # type: ignore[attr-defined]
