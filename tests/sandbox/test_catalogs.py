@@ -339,3 +339,26 @@ def test_a_page_of_items_says_what_each_item_does_on_its_own(api: Api, books: in
         _, alone = api.call("GET", f"/bags/{books}/items/{item['id']}")
         assert json.loads(item.pop("value")) == json.loads(alone["data"].pop("value")) == odd
         assert item == alone["data"]
+
+
+def test_postgresql_writes_a_page_of_items_as_python_does(api: Api, books: int) -> None:
+    """C9's page on PostgreSQL is JSON built in SQL by hand; it says what item_json says of each item."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from apps.sandbox.catalogs import routes, wire
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the page is built in SQL on PostgreSQL only")
+    catalog = Catalog.objects.get(pk=books)
+    routes.store(catalog, [('k"1', {"price": Decimal("3299.00"), "n": "é\n"}), ("k2", {})])
+    rows = catalog.items.order_by("id")
+    page = json.loads(wire.items_page(RequestFactory().get("/"), rows, catalog, 2))
+    values = [item["value"] for item in page["data"]]
+    assert page["data"] == [
+        {**wire.item_json(item, catalog), "value": value} for item, value in zip(rows, values, strict=True)
+    ]
+    assert json.loads(values[0]) == {"price": 3299.00, "n": "é\n"} and json.loads(values[1]) == {}
+    assert '"price": 3299.00' in values[0]  # the digits as stored

@@ -187,12 +187,13 @@ def items_json(items: QuerySet[CatalogItem], catalog: Catalog) -> list[dict[str,
 
 
 # One item of C9 as item_json has it, built by PostgreSQL from a page's rows (`page`): the value as
-# the database's own JSON text, quoted; the catalog's JSON (the parameter) the same in every item.
+# the database's own JSON text, quoted; the catalog's JSON (the parameter) the same in every item. The
+# date is to_json's `"2026-12-06T16:59:26` with a Z: to_char took a quarter of the query.
 ITEM_SQL = """
 SELECT coalesce(string_agg(concat(
     '{"bag":', %s::text, ',"itemKey":', to_json(page.key)::text, ',"id":', page.id,
     ',"value":', to_json(page.value::text)::text,
-    ',"creationDate":"', to_char(page.created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '"}'
+    ',"creationDate":', left(to_json(date_trunc('second', page.created AT TIME ZONE 'UTC'))::text, 20), 'Z"}'
 ), ',' ORDER BY page.id), '')
 FROM (PAGE) page
 """
