@@ -15,6 +15,7 @@ from apps.canvas.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiValidationError
+from apps.core.threads import at_once
 
 
 @require_GET
@@ -23,8 +24,8 @@ def application_list(request: HtmxHttpRequest) -> HttpResponse:
     workspace = workspace_for(request.user)
     query = request.GET.get("q", "").strip()
     with workspace.client() as api:
-        catalogue = api.list_applications()
-        connected = {reg.application_id for reg in api.list_reg_applications()}
+        catalogue, registered = at_once(api.list_applications, api.list_reg_applications)
+    connected = {reg.application_id for reg in registered}
     found = applications.search(catalogue, query)
     context = {"applications": found, "query": query, "connected": connected, "total": len(catalogue)}
     return render(

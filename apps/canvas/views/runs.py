@@ -15,6 +15,7 @@ from apps.canvas.services import runs, workflows
 from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.paging import whole_number
+from apps.core.threads import at_once
 from apps.jobs import enqueue
 
 
@@ -23,8 +24,10 @@ from apps.jobs import enqueue
 def workflow_run(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        workflow = api.get_workflow(workflow_id)
-        chain = workflows.chain_of(workflow, workflows.templates_by_id(api))
+        workflow, templates = at_once(
+            lambda: api.get_workflow(workflow_id), lambda: workflows.templates_by_id(api)
+        )
+    chain = workflows.chain_of(workflow, templates)
     form = RunForm(chain, request.POST or None, initial=_initial(request, chain))
     plan = None
     if request.method == "POST" and form.is_valid():

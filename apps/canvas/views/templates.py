@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from apps.canvas.services import workflows
 from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
+from apps.core.threads import at_once
 
 
 @require_GET
@@ -17,8 +18,9 @@ from apps.core.htmx import HtmxHttpRequest
 def template_list(request: HtmxHttpRequest) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        templates = sorted(api.list_templates(), key=lambda t: t.name.lower())
-        catalogue = {a.short_name: a.name for a in api.list_applications()}
+        listed, known = at_once(api.list_templates, api.list_applications)
+    templates = sorted(listed, key=lambda t: t.name.lower())
+    catalogue = {a.short_name: a.name for a in known}
     rows = [
         (template, [catalogue.get(name, name) for name in template.applications]) for template in templates
     ]
@@ -32,8 +34,9 @@ def template_list(request: HtmxHttpRequest) -> HttpResponse:
 def template_detail(request: HtmxHttpRequest, template_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        template = workflows.templates_by_id(api).get(template_id)
-        catalogue = {a.short_name: a.name for a in api.list_applications()}
+        by_id, known = at_once(lambda: workflows.templates_by_id(api), api.list_applications)
+    template = by_id.get(template_id)
+    catalogue = {a.short_name: a.name for a in known}
     if template is None:
         raise Http404("No such template")
     context = {

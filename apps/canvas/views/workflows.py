@@ -17,6 +17,7 @@ from apps.canvas.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiValidationError
 from apps.core.paging import PAGE_SIZE
+from apps.core.threads import at_once
 
 STATUSES = [("", "Any status"), ("Ready", "Ready"), ("Running", "Running"), ("Failed", "Failed")]
 
@@ -88,10 +89,12 @@ def workflow_new(request: HtmxHttpRequest) -> HttpResponse:
 def workflow_detail(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        workflow = api.get_workflow(workflow_id)
-        templates = workflows.templates_by_id(api)
-        if not request.htmx:
-            registered = {r.id: r for r in api.list_reg_applications()}
+        workflow, templates, listed = at_once(
+            lambda: api.get_workflow(workflow_id),
+            lambda: workflows.templates_by_id(api),
+            lambda: [] if request.htmx else api.list_reg_applications(),  # the poll shows none of them
+        )
+    registered = {r.id: r for r in listed}
     chain = workflows.chain_of(workflow, templates)
     # a run the scheduler started shows without waiting for the poll
     runs.record_seen(workspace, workflows=[workflow])

@@ -20,6 +20,7 @@ from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
 from apps.core.remote_errors import Place, place_remote_errors
+from apps.core.threads import at_once
 from apps.core.values import readable
 
 
@@ -33,9 +34,14 @@ def catalog_detail(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     search = form.cleaned_data.get("q", "")
     number = page_number(request)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        keys = api.catalog_keys(catalog_id).data
-        result = api.list_items(catalog_id, search=search, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        found, named, result = at_once(
+            lambda: api.get_catalog(catalog_id),
+            lambda: api.catalog_keys(catalog_id),
+            lambda: api.list_items(
+                catalog_id, search=search, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            ),
+        )
+    catalog, keys = found.data, named.data
     columns = items.columns_for(workspace, catalog_id=catalog_id, keys=keys)
     rows = items.table_rows(result.data, columns)
     page = RemotePage.of(rows, number=number, limit=PAGE_SIZE, total=result.meta_data.total_count)
