@@ -49,6 +49,8 @@ C = TypeVar("C")
 def at_once(first: Callable[[], A], second: Callable[[], B], /) -> tuple[A, B]: ...
 @overload
 def at_once(first: Callable[[], A], second: Callable[[], B], third: Callable[[], C], /) -> tuple[A, B, C]: ...
+@overload
+def at_once(*calls: Callable[[], A]) -> tuple[A, ...]: ...
 def at_once(*calls: Callable[[], Any]) -> tuple[Any, ...]:
     """The calls' results in their order, the calls made at the same time: a page that needs three
     answers of a remote service waits for the slowest, not for the three one after the other.
@@ -56,6 +58,8 @@ def at_once(*calls: Callable[[], Any]) -> tuple[Any, ...]:
     Each call runs in the caller's context (its page's limits on remote calls, the audit's actor); when
     one fails, its error is raised once every call has ended.
     """
+    if not calls:
+        return ()
     with ClosingThreadPool(len(calls), thread_name_prefix="at-once") as pool:
         futures = [pool.submit(contextvars.copy_context().run, call) for call in calls]
     return tuple(future.result() for future in futures)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -14,6 +16,7 @@ from apps.content.forms import records as forms
 from apps.content.services import preview, records
 from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
+from apps.core.threads import at_once
 
 
 @require_GET
@@ -41,17 +44,19 @@ def record_preview(request: HtmxHttpRequest, app_id: str, record_id: str) -> Htt
         if len(chosen) > 3:
             messages.warning(request, "Up to three profiles side by side: the first three are shown.")
             chosen = chosen[:3]
-    columns = []
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        record = records.working_version(api, schema, record_id)
-        for profile in chosen:
-            column = preview.preview(
-                api, schema, record, profile.get("identifier_type"), profile.get("identifier_value")
+        schema, record, _live = records.opened(api, app_id, record_id)
+        columns = at_once(
+            *(
+                partial(
+                    preview.preview, api, schema, record, p.get("identifier_type"), p.get("identifier_value")
+                )
+                for p in chosen
             )
-            if profile.get("name"):
-                column["who"] = f"{profile['name']} · {column['who']}"
-            columns.append(column)
+        )
+    for profile, column in zip(chosen, columns, strict=True):
+        if profile.get("name"):
+            column["who"] = f"{profile['name']} · {column['who']}"
     context = {
         "schema": schema,
         "record": record,

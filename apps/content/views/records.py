@@ -26,6 +26,7 @@ from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiConflict, ApiError, ApiValidationError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
 from apps.core.remote_errors import Place, place_remote_errors
+from apps.core.threads import at_once
 
 UNDO_MESSAGE = '{name} deleted. <a href="{url}#deleted-{pk}">Undo</a> within 7 days.'
 
@@ -39,14 +40,16 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     number = page_number(request)
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        result = api.list_records(
-            schema.id,
-            page=number,
-            limit=PAGE_SIZE,
-            search=filters.get("q") or None,
-            statuses=[filters["status"]] if filters.get("status") else None,
-            sort_by=filters.get("sort") or None,
+        schema, result = at_once(
+            lambda: api.get_schema(app_id),
+            lambda: api.list_records(
+                app_id,
+                page=number,
+                limit=PAGE_SIZE,
+                search=filters.get("q") or None,
+                statuses=[filters["status"]] if filters.get("status") else None,
+                sort_by=filters.get("sort") or None,
+            ),
         )
         changed = set(records.newer_drafts(api, schema, result.data))
     page = RemotePage.of(result.data, number=number, limit=PAGE_SIZE, total=result.meta.total)
@@ -99,9 +102,7 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
         _require(request, "content.edit_content" if action == "save" else "content.publish_content")
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        record = records.working_version(api, schema, record_id)
-        live = records.live_version(api, schema, record)
+        schema, record, live = records.opened(api, app_id, record_id)
     if request.method == "POST" and records.changes_live(schema, record, publish=action == "publish"):
         _require(request, "content.publish_content")  # a save into a simple schema's live record
     if request.method == "GET":
@@ -157,8 +158,7 @@ def record_edit(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpRe
 def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        record = api.get_record(schema.id, record_id)
+        schema, record = at_once(lambda: api.get_schema(app_id), lambda: api.get_record(app_id, record_id))
     if request.method == "POST":
         snapshot = deleted.delete_record(workspace, schema=schema, record=record)
         url = reverse("content:deleted")
@@ -183,8 +183,7 @@ def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> Http
 def record_duplicate(request: HtmxHttpRequest, app_id: str, record_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        record = api.get_record(schema.id, record_id)
+        schema, record = at_once(lambda: api.get_schema(app_id), lambda: api.get_record(app_id, record_id))
     copy = records.duplicate_record(workspace, schema=schema, record=record)
     messages.success(request, f"Copied as {copy.name}.")
     return redirect("content:record", app_id=schema.app_id, record_id=copy.id)

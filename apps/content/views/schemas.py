@@ -21,6 +21,7 @@ from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
 from apps.core.remote_errors import Place, place_remote_errors
+from apps.core.threads import at_once
 
 
 @require_GET
@@ -54,8 +55,7 @@ def schema_list(request: HtmxHttpRequest) -> HttpResponse:
 def schema_detail(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        counts = schemas.record_counts(api, schema)
+        schema, counts = at_once(lambda: api.get_schema(app_id), lambda: schemas.record_counts(api, app_id))
     rows = [{"name": name, **definition} for name, definition in schema.fields.items()]
     return render(request, "content/schemas/detail.html", {"schema": schema, "rows": rows, "counts": counts})
 
@@ -129,8 +129,7 @@ def schema_delete(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     typed = request.POST.get("confirm", "").strip()
     error = ""
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        counts = schemas.record_counts(api, schema)
+        schema, counts = at_once(lambda: api.get_schema(app_id), lambda: schemas.record_counts(api, app_id))
     if request.method == "POST" and typed == schema.app_id:
         schemas.delete_schema(workspace, schema=schema, records=counts["total"])
         messages.success(request, f"Schema {schema.display_name} and its {counts['total']} records deleted.")

@@ -13,6 +13,7 @@ from apps.content.services import records, schedule
 from apps.content.services.workspace import workspace_for
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.paging import whole_number
+from apps.core.threads import at_once
 
 VERSIONS_SHOWN = 100
 
@@ -61,9 +62,11 @@ def record_versions(request: HtmxHttpRequest, app_id: str, record_id: str) -> Ht
 def record_restore(request: HtmxHttpRequest, app_id: str, record_id: str, number: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        schema = api.get_schema(app_id)
-        version = api.get_version(schema.id, record_id, number)
-        latest = api.list_versions(schema.id, record_id, limit=1).data[0]
+        schema = api.get_schema(app_id)  # versions are found by the schema's id only (V1-V4)
+        version, latest = at_once(
+            lambda: api.get_version(schema.id, record_id, number),
+            lambda: api.list_versions(schema.id, record_id, limit=1).data[0],
+        )
     try:
         draft = records.restore_version(workspace, schema=schema, version=version, latest=latest)
     except records.DraftInTheWay as exc:
