@@ -30,6 +30,8 @@ from tests import commits, database, sandboxes, seeds, static
 from tests.outage import RedisServer, broker_at
 from tests.people import PERSONAS, client_for, make_user
 
+pytest_plugins = ["tests.meeting"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:

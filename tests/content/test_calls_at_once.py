@@ -3,53 +3,13 @@ first calls of each page wait at a barrier before the sandbox, so made one after
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-
-import httpx
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from apps.content.client import BrickworksClient
-from apps.core import http
-from tests import sandboxes
+from tests.meeting import Meet
 
-Meet = Callable[..., list[str]]
-
-
-class Meeting(httpx.BaseTransport):
-    """The sandbox's transport, where the next `parties` Brickworks requests whose path ends so wait for
-    each other (5 s at most) before the sandbox, which serves one at a time, answers them."""
-
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-        self.met: list[str] = []
-        self.waiting: list[tuple[threading.Barrier, str]] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/sandbox/synerise/brickworks/v1")
-        if self.waiting and path != request.url.path:
-            barrier, ending = self.waiting[0]
-            if path.endswith(ending) and len(self.met) < barrier.parties:
-                self.met.append(path)
-                barrier.wait()  # BrokenBarrierError when the others are not asked at the same time
-        return self.inner.handle_request(request)
-
-
-@pytest.fixture
-def meet() -> Iterator[Meet]:
-    """`meet(n, ending)`: the next n Brickworks requests whose path ends so must be made together; the
-    paths they asked for."""
-    meeting = Meeting(http.IN_PROCESS[sandboxes.HOST])
-    http.IN_PROCESS[sandboxes.HOST] = meeting
-
-    def arrange(parties: int, ending: str = "") -> list[str]:
-        meeting.waiting.append((threading.Barrier(parties, timeout=5), ending))
-        return meeting.met
-
-    yield arrange
-    http.IN_PROCESS[sandboxes.HOST] = meeting.inner
+BRICKWORKS = "/synerise/brickworks/v1"
 
 
 def test_the_record_page_asks_for_the_schema_the_draft_and_the_live_version_at_once(
@@ -57,7 +17,7 @@ def test_the_record_page_asks_for_the_schema_the_draft_and_the_live_version_at_o
 ) -> None:
     live = bw.get_record("home-banners", "winter-sale")
     draft = bw.update_record("home-banners", live.id, status="DRAFT", values={"headline": "Spring arrives"})
-    met = meet(3)
+    met = meet(BRICKWORKS, 3)
     response = publisher_client.get(reverse("content:record", args=["home-banners", live.id]))
     assert response.status_code == 200
     assert (response.context["record"].record_version, response.context["live"].record_version) == (
@@ -70,7 +30,7 @@ def test_the_record_page_asks_for_the_schema_the_draft_and_the_live_version_at_o
 def test_the_records_list_asks_for_the_schema_and_the_page_at_once(
     viewer_client: Client, bw: BrickworksClient, meet: Meet
 ) -> None:
-    met = meet(2)
+    met = meet(BRICKWORKS, 2)
     response = viewer_client.get(reverse("content:records", args=["home-banners"]))
     assert response.status_code == 200
     assert sorted(met) == ["/schemas/home-banners", "/schemas/home-banners/records"]
@@ -80,7 +40,7 @@ def test_the_schema_page_asks_for_the_schema_and_both_counts_at_once(
     viewer_client: Client, bw: BrickworksClient, meet: Meet
 ) -> None:
     total = bw.list_records("home-banners", limit=1).meta.total
-    met = meet(3)
+    met = meet(BRICKWORKS, 3)
     response = viewer_client.get(reverse("content:schema", args=["home-banners"]))
     assert response.status_code == 200
     assert response.context["counts"]["total"] == total
@@ -95,7 +55,7 @@ def test_the_preview_asks_for_each_profile_at_once(
     rows = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"}
     for n, email in enumerate(["anna@example.com", "ben@example.com"]):
         rows |= {f"form-{n}-identifier_type": "email", f"form-{n}-identifier_value": email}
-    met = meet(2, "/preview/by/email")
+    met = meet(BRICKWORKS, 2, "/preview/by/email")
     response = viewer_client.get(url, rows)
     assert met == [f"/schemas/home-banners/records/{record.id}/preview/by/email"] * 2
     assert [column["who"] for column in response.context["columns"]] == [

@@ -75,9 +75,12 @@ def columns_choose(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        item = api.get_item(catalog_id, item_id).data
-        keys = api.catalog_keys(catalog_id).data
+        found, got, named = at_once(
+            lambda: api.get_catalog(catalog_id),
+            lambda: api.get_item(catalog_id, item_id),
+            lambda: api.catalog_keys(catalog_id),
+        )
+    catalog, item, keys = found.data, got.data, named.data
     names = list(dict.fromkeys([*keys, *item.properties]))
     rows = [(name, readable(item.properties.get(name)), name in item.properties) for name in names]
     return render(request, "catalogs/items/detail.html", {"catalog": catalog, "item": item, "rows": rows})
@@ -88,8 +91,8 @@ def item_detail(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> Http
 def item_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        keys = api.catalog_keys(catalog_id).data
+        found, named = at_once(lambda: api.get_catalog(catalog_id), lambda: api.catalog_keys(catalog_id))
+    catalog, keys = found.data, named.data
     form = ItemForm(request.POST or None, keys=keys)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,9 +116,12 @@ def item_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        item = api.get_item(catalog_id, item_id).data
-        keys = api.catalog_keys(catalog_id).data
+        found, got, named = at_once(
+            lambda: api.get_catalog(catalog_id),
+            lambda: api.get_item(catalog_id, item_id),
+            lambda: api.catalog_keys(catalog_id),
+        )
+    catalog, item, keys = found.data, got.data, named.data
     form = ItemForm(request.POST or None, keys=keys, properties=item.properties)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,8 +143,8 @@ def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpRe
 def item_delete(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        item = api.get_item(catalog_id, item_id).data
+        found, got = at_once(lambda: api.get_catalog(catalog_id), lambda: api.get_item(catalog_id, item_id))
+    catalog, item = found.data, got.data
     return delete_or_confirm(
         request,
         "catalogs/items/delete.html",
@@ -155,8 +161,8 @@ def filtering(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     """Which keys are filterable: everyone sees them, admins change them."""
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        keys = api.catalog_keys(catalog_id).data
+        found, named = at_once(lambda: api.get_catalog(catalog_id), lambda: api.catalog_keys(catalog_id))
+    catalog, keys = found.data, named.data
     form = KeysForm(
         keys, request.POST or None, initial={"keys": catalog.filtered_fields}, label="Filterable keys"
     )

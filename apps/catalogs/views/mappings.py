@@ -16,6 +16,7 @@ from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.http import ApiError
 from apps.core.remote_errors import Place, place_remote_errors
+from apps.core.threads import at_once
 
 FIELDS = {"action": "action", "paramKey": "param_key", "enrichmentFields": "fields"}
 
@@ -25,8 +26,10 @@ FIELDS = {"action": "action", "paramKey": "param_key", "enrichmentFields": "fiel
 def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        found = mappings.mappings_of(api, catalog_id)
+        got, found = at_once(
+            lambda: api.get_catalog(catalog_id), lambda: mappings.mappings_of(api, catalog_id)
+        )
+    catalog = got.data
     return render(request, "catalogs/mappings/list.html", {"catalog": catalog, "mappings": found})
 
 
@@ -35,8 +38,8 @@ def mapping_list(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        keys = api.catalog_keys(catalog_id).data
+        got, named = at_once(lambda: api.get_catalog(catalog_id), lambda: api.catalog_keys(catalog_id))
+    catalog, keys = got.data, named.data
     form = MappingForm(keys, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -63,9 +66,12 @@ def mapping_new(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
 def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        keys = api.catalog_keys(catalog_id).data
-        mapping = mappings.find_mapping(api, catalog_id, key)
+        got, named, mapping = at_once(
+            lambda: api.get_catalog(catalog_id),
+            lambda: api.catalog_keys(catalog_id),
+            lambda: mappings.find_mapping(api, catalog_id, key),
+        )
+    catalog, keys = got.data, named.data
     if mapping is None:
         raise Http404("No such mapping")
     form = MappingForm(
@@ -91,8 +97,10 @@ def mapping_edit(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpRes
 def mapping_delete(request: HtmxHttpRequest, catalog_id: int, key: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
-        catalog = api.get_catalog(catalog_id).data
-        mapping = mappings.find_mapping(api, catalog_id, key)
+        got, mapping = at_once(
+            lambda: api.get_catalog(catalog_id), lambda: mappings.find_mapping(api, catalog_id, key)
+        )
+    catalog = got.data
     if mapping is None:
         raise Http404("No such mapping")
     return delete_or_confirm(
