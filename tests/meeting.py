@@ -27,10 +27,15 @@ class Meeting(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/sandbox")
-        if self.barrier and path.startswith(self.service) and path.endswith(self.ending):
-            if len(self.met) < self.barrier.parties:
-                self.met.append(path.removeprefix(self.service))
-                self.barrier.wait()  # BrokenBarrierError when the others are not asked at the same time
+        barrier = self.barrier
+        if (
+            barrier
+            and path.startswith(self.service)
+            and path.endswith(self.ending)
+            and len(self.met) < barrier.parties
+        ):
+            self.met.append(path.removeprefix(self.service))
+            barrier.wait()  # BrokenBarrierError when the others are not asked at the same time
         return self.inner.handle_request(request)
 
 
