@@ -119,8 +119,8 @@ _committed = {"seed": False}
 
 @pytest.fixture(autouse=True)
 def _database_as_expected(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
-    """A rollback test that asks for the sandbox starts from its demo data, committed before the test's
-    transaction opens (and left as it was: the transaction rolls back); any other test that uses the
+    """A rollback test that asks for the sandbox starts from its demo data and the demo connections,
+    committed before the test's transaction opens (and left as it was: the transaction rolls back); any other test that uses the
     database starts from an empty one. The data is seeded or emptied only when the next test wants the
     other state: pytest_collection_modifyitems orders the tests so that it changes twice per worker, and an
     xdist worker that takes queued tests from the other (worksteal) changes it again when it must.
@@ -139,6 +139,7 @@ def _database_as_expected(request: pytest.FixtureRequest, django_db_blocker: Any
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         if wanted:
             seeds.seed()
+            demo_connections()  # the `sandbox` fixture's, committed with the data they reach
         else:
             call_command("flush", interactive=False, verbosity=0)
     _committed["seed"] = wanted
@@ -160,7 +161,8 @@ def sandbox(request: pytest.FixtureRequest, seeded: seed.Seeded) -> seed.Seeded:
     """
     if {"celery_worker", "live_server"} & set(request.fixturenames):
         return request.getfixturevalue("live_sandbox")
-    demo_connections()
+    if _transactional(request.node):
+        demo_connections()
     return seeded
 
 

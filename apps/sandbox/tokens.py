@@ -58,8 +58,8 @@ def read(token: str) -> Principal:
         raise InvalidToken("Token expired") from exc
     except jwt.InvalidTokenError as exc:
         raise InvalidToken("Invalid token") from exc
-    workspace = Workspace.objects.filter(pk=claims.get("bpi") or 0).first()
-    user = SyneriseUser.objects.filter(pk=claims.get("uid") or 0).first()
+    workspace = Workspace.objects.filter(pk=claims["bpi"]).first() if claims.get("bpi") else None
+    user = SyneriseUser.objects.filter(pk=claims["uid"]).first() if claims.get("uid") else None
     if (claims.get("bpi") and workspace is None) or (claims.get("uid") and user is None):
         raise InvalidToken("Invalid token")
     return Principal(workspace=workspace, user=user, claims=claims)
