@@ -62,7 +62,7 @@ def _persona(name: str, role: str | None) -> Any:
 
 def _signed_in(client_name: str, name: str) -> Any:
     @pytest.fixture(name=client_name)
-    def signed_in(request: pytest.FixtureRequest) -> Client:
+    def signed_in(request: pytest.FixtureRequest, db: None) -> Client:  # db: `_database_as_expected` sees it
         return client_for(request.getfixturevalue(name))
 
     return signed_in
@@ -120,10 +120,11 @@ _committed = {"seed": False}
 @pytest.fixture(autouse=True)
 def _database_as_expected(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
     """A rollback test that asks for the sandbox starts from its demo data and the demo connections,
-    committed before the test's transaction opens (and left as it was: the transaction rolls back); any other test that uses the
-    database starts from an empty one. The data is seeded or emptied only when the next test wants the
-    other state: pytest_collection_modifyitems orders the tests so that it changes twice per worker, and an
-    xdist worker that takes queued tests from the other (worksteal) changes it again when it must.
+    committed before the test's transaction opens (and left as it was: the transaction rolls back); any
+    other test that uses the database starts from an empty one. The data is seeded or emptied only when
+    the next test wants the other state: pytest_collection_modifyitems orders the tests so that it changes
+    twice per worker, and an xdist worker that takes queued tests from the other (worksteal) changes it
+    again when it must.
 
     An autouse fixture, so it runs before `db` opens the test's transaction: rollback tests ask for the
     database with the `db` fixture, not the django_db mark, whose own autouse fixture would run first.
