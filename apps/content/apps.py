@@ -9,9 +9,11 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.content.models import ScheduledAction
+        from apps.content.services import steps
         from apps.content.services.schedule import in_workspace
         from apps.content.services.workspace import workspace_for
         from apps.jobs import scheduling
+        from apps.jobs.steps import register
 
         scheduling.register(
             scheduling.Source(
@@ -24,3 +26,5 @@ class ContentConfig(AppConfig):
                 scope=lambda user: in_workspace(workspace_for(user)),
             )
         )
+        for kind in steps.kinds():
+            register(kind)

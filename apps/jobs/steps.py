@@ -1,0 +1,76 @@
+"""Launch steps: what each domain offers a launch to do, to check beforehand and to take back.
+
+A domain registers its kinds from its AppConfig.ready(), as its scheduled table registers a `Source`; the
+launch knows a kind by its key and never a domain's internals. A step's `target` is plain JSON fixed when
+the step was added (the record and the draft version chosen, the workflow and the state wanted): what an
+approval seals, and all a kind needs to act again later in a worker.
+
+A step runs in three calls, so that it acts once and can be taken back however its worker ends:
+`before` reads what the target is now (kept before acting; a retry keeps the first reading), `perform`
+reads the target again and acts only if it is not already as wanted, answering `Done` with what it left
+(`after`). `undo` acts only if the target is still as the step left it; a target changed since is left
+alone and said so, never overwritten (docs/architecture.md, "Launches").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Target = dict[str, Any]
+State = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the step can run now, and why, in words a person reads on the launch page."""
+
+    ok: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Done:
+    said: str  # what happened, in words ("Published: version 4 is live")
+    after: State = field(default_factory=dict)  # the target as the step left it, for `undo` to compare
+
+
+@dataclass(frozen=True)
+class Undone:
+    said: str
+    left_alone: bool = False  # changed by someone after the launch: kept as it is
+
+
+class Refused(Exception):
+    """The step cannot run as it was approved (its draft changed, its target is gone): nothing was done."""
+
+
+@dataclass(frozen=True)
+class StepKind:
+    key: str  # "content.publish"
+    label: str  # "Publish a record's draft"
+    system: str  # the area a person knows it by: "Content", "Workflows", "Integrations", "Catalogs"
+    permission: str  # who may add it to a launch (and perform it)
+    # Each callable takes the person acting, the connection the step was added in, and the target.
+    describe: Callable[[Target], str]  # "Publish Winter sale (draft version 4)"
+    check: Callable[[Any, Any, Target], Verdict]
+    before: Callable[[Any, Any, Target], State]
+    perform: Callable[[Any, Any, Target], Done]
+    # None when what the step did cannot be taken back; `final` says why before the launch.
+    undo: Callable[[Any, Any, Target, State, State], Undone] | None = None
+    final: str = ""
+
+
+KINDS: dict[str, StepKind] = {}
+
+
+def register(kind: StepKind) -> None:
+    """Called from the domain's AppConfig.ready()."""
+    if (kind.undo is None) != bool(kind.final):
+        raise ValueError(f"{kind.key}: a kind without undo says why (`final`), and only such a kind does")
+    KINDS[kind.key] = kind
+
+
+def kind(key: str) -> StepKind:
+    return KINDS[key]
