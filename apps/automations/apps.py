@@ -10,9 +10,11 @@ class AutomationsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.automations.models import ScheduledWorkflowAction
+        from apps.automations.services import steps
         from apps.automations.services.schedule import in_workspace
         from apps.automations.services.workspace import workspace_for
         from apps.jobs import scheduling
+        from apps.jobs.steps import register
 
         scheduling.register(
             scheduling.Source(
@@ -25,3 +27,5 @@ class AutomationsConfig(AppConfig):
                 scope=lambda user: in_workspace(workspace_for(user)),
             )
         )
+        for kind in steps.kinds():
+            register(kind)

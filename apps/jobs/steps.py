@@ -52,13 +52,15 @@ class StepKind:
     label: str  # "Publish a record's draft"
     system: str  # the area a person knows it by: "Content", "Workflows", "Integrations", "Catalogs"
     permission: str  # who may add it to a launch (and perform it)
-    # Each callable takes the person acting, the connection the step was added in, and the target.
+    # The domain's workspace for the person acting and the connection the step was added in; every call
+    # below takes it first, then the target.
+    workspace: Callable[[Any, Any], Any]
     describe: Callable[[Target], str]  # "Publish Winter sale (draft version 4)"
-    check: Callable[[Any, Any, Target], Verdict]
-    before: Callable[[Any, Any, Target], State]
-    perform: Callable[[Any, Any, Target], Done]
+    check: Callable[[Any, Target], Verdict]
+    before: Callable[[Any, Target], State]
+    perform: Callable[[Any, Target], Done]
     # None when what the step did cannot be taken back; `final` says why before the launch.
-    undo: Callable[[Any, Any, Target, State, State], Undone] | None = None
+    undo: Callable[[Any, Target, State, State], Undone] | None = None
     final: str = ""
 
 

@@ -4,6 +4,8 @@ record someone changed after the launch."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -27,10 +29,15 @@ def drafted(bw: BrickworksClient, headline: str = "Spring arrives") -> tuple[dic
     return publish_target(bw.get_schema("home-banners"), draft), live.record_version, draft.record_version
 
 
+def at(user: User, connection: Connection) -> Any:
+    """The workspace a content step works in, for this person and connection."""
+    return steps.kind(PUBLISH).workspace(user, connection)
+
+
 def run(key: str, user: User, connection: Connection, target: dict) -> tuple[dict, steps.Done]:
     kind = steps.kind(key)
-    was = kind.before(user, connection, target)
-    return was, kind.perform(user, connection, target)
+    was = kind.before(at(user, connection), target)
+    return was, kind.perform(at(user, connection), target)
 
 
 def test_a_publish_step_says_what_will_go_live_and_publishes_that_version_once(
@@ -39,13 +46,13 @@ def test_a_publish_step_says_what_will_go_live_and_publishes_that_version_once(
     target, live, draft = drafted(bw)
     kind = steps.kind(PUBLISH)
     assert kind.describe(target) == f"Publish Spring arrives (version {draft})"
-    verdict = kind.check(paula, synerise, target)
+    verdict = kind.check(at(paula, synerise), target)
     assert verdict == steps.Verdict(True, f"Version {draft} will go live, in place of version {live}.")
     was, done = run(PUBLISH, paula, synerise, target)
     assert was == {"newest": draft, "live": live}
     assert done == steps.Done(f"Published: version {draft} is live.", {"newest": draft, "live": draft})
     versions = bw.list_versions("home-banners", target["record"]).meta.total
-    again = kind.perform(paula, synerise, target)  # a worker that died after the call runs it again
+    again = kind.perform(at(paula, synerise), target)  # a worker that died after the call runs it again
     assert again.said == f"Nothing to do: version {draft} was live already."
     assert bw.list_versions("home-banners", target["record"]).meta.total == versions
     assert AuditEntry.objects.filter(action="record.publish", user=paula).count() == 1
@@ -57,7 +64,7 @@ def test_a_publish_step_whose_draft_was_saved_again_since_is_refused_and_publish
     target, live, draft = drafted(bw)
     bw.update_record("home-banners", target["record"], values={"headline": "Edited after"})  # in place
     assert bw.get_record("home-banners", target["record"], statuses=["DRAFT"]).record_version == draft
-    verdict = steps.kind(PUBLISH).check(paula, synerise, target)
+    verdict = steps.kind(PUBLISH).check(at(paula, synerise), target)
     assert verdict == steps.Verdict(
         False,
         f"Spring arrives has changed since version {draft} was chosen: add it again to publish what it "
@@ -74,14 +81,14 @@ def test_a_publish_step_of_an_unpublished_version_saved_again_is_refused(
     unpublished = bw.get_record("home-banners", "black-friday")
     target = publish_target(bw.get_schema("home-banners"), unpublished)
     bw.update_record("home-banners", unpublished.id, status="DRAFT", values={"headline": "Newer"})
-    assert not steps.kind(PUBLISH).check(paula, synerise, target).ok
+    assert not steps.kind(PUBLISH).check(at(paula, synerise), target).ok
 
 
 def test_a_draft_missing_a_required_field_cannot_be_published(
     paula: User, synerise: Connection, bw: BrickworksClient
 ) -> None:
     target, _live, draft = drafted(bw, headline="")
-    verdict = steps.kind(PUBLISH).check(paula, synerise, target)
+    verdict = steps.kind(PUBLISH).check(at(paula, synerise), target)
     assert verdict == steps.Verdict(False, f"Version {draft} cannot be published: Headline is empty.")
 
 
@@ -90,7 +97,7 @@ def test_undoing_a_publish_brings_back_the_content_that_was_live(
 ) -> None:
     target, live, _draft = drafted(bw)
     was, done = run(PUBLISH, paula, synerise, target)
-    undone = steps.kind(PUBLISH).undo(paula, synerise, target, was, done.after)  # type: ignore[misc]
+    undone = steps.kind(PUBLISH).undo(at(paula, synerise), target, was, done.after)  # type: ignore[misc]
     now = bw.get_record("home-banners", target["record"], statuses=["PUBLISHED"])
     assert undone.said == f"Version {live}'s content is live again, as version {now.record_version}."
     assert now.values["headline"] == "Winter sale, {{ customer.firstName }}"
@@ -103,7 +110,7 @@ def test_undoing_a_publish_of_a_record_that_was_not_live_unpublishes_it(
     target = publish_target(bw.get_schema("home-banners"), teaser)
     was, done = run(PUBLISH, paula, synerise, target)
     assert was["live"] is None and done.after["live"] == teaser.record_version
-    undone = steps.kind(PUBLISH).undo(paula, synerise, target, was, done.after)  # type: ignore[misc]
+    undone = steps.kind(PUBLISH).undo(at(paula, synerise), target, was, done.after)  # type: ignore[misc]
     assert undone.said == f"Unpublished again: version {teaser.record_version} is no longer live."
     assert not bw.list_records("home-banners", ids=[teaser.id], statuses=["PUBLISHED"]).data
 
@@ -114,7 +121,7 @@ def test_an_undo_leaves_alone_a_record_changed_after_the_launch(
     target, _live, draft = drafted(bw)
     was, done = run(PUBLISH, paula, synerise, target)
     edited = bw.update_record("home-banners", target["record"], status="DRAFT", values={"headline": "Mine"})
-    undone = steps.kind(PUBLISH).undo(paula, synerise, target, was, done.after)  # type: ignore[misc]
+    undone = steps.kind(PUBLISH).undo(at(paula, synerise), target, was, done.after)  # type: ignore[misc]
     assert undone == steps.Undone(
         f"Left alone: version {edited.record_version} was saved after the launch.", left_alone=True
     )
@@ -129,12 +136,13 @@ def test_an_unpublish_step_acts_once_and_its_undo_puts_the_content_back_live(
     target = unpublish_target(bw.get_schema("home-banners"), live)
     kind = steps.kind(UNPUBLISH)
     assert (
-        kind.check(paula, synerise, target).reason == f"Version {live.record_version} will no longer be live."
+        kind.check(at(paula, synerise), target).reason
+        == f"Version {live.record_version} will no longer be live."
     )
     was, done = run(UNPUBLISH, paula, synerise, target)
     assert done.said == f"Unpublished: version {live.record_version} is no longer live."
-    assert kind.perform(paula, synerise, target).said == "Nothing to do: it was not live."
-    undone = kind.undo(paula, synerise, target, was, done.after)  # type: ignore[misc]
+    assert kind.perform(at(paula, synerise), target).said == "Nothing to do: it was not live."
+    undone = kind.undo(at(paula, synerise), target, was, done.after)  # type: ignore[misc]
     back = bw.get_record("home-banners", live.id, statuses=["PUBLISHED"])
     assert (
         undone.said

@@ -5,9 +5,9 @@ only what is still as the step left it."""
 from __future__ import annotations
 
 from apps.connections.models import Connection
-from apps.connections.workspace import User
+from apps.connections.workspace import User, Workspace
+from apps.content.client import BrickworksClient, Schema
 from apps.content.client import Record as Version
-from apps.content.client import Schema
 from apps.content.services import records
 from apps.content.services.workspace import workspace_for
 from apps.core import audit
@@ -36,9 +36,9 @@ def describe_unpublish(target: Target) -> str:
     return f"Unpublish {target['name']}"
 
 
-def check_publish(user: User, connection: Connection, target: Target) -> Verdict:
+def check_publish(workspace: Workspace[BrickworksClient], target: Target) -> Verdict:
     try:
-        schema, working, live = _read(user, connection, target)
+        schema, working, live = _read(workspace, target)
     except ApiNotFound:
         return Verdict(False, f"{target['name']} no longer exists.")
     chosen = target["version"]
@@ -53,9 +53,9 @@ def check_publish(user: User, connection: Connection, target: Target) -> Verdict
     return Verdict(True, f"Version {chosen} will go live{replacing}.")
 
 
-def check_unpublish(user: User, connection: Connection, target: Target) -> Verdict:
+def check_unpublish(workspace: Workspace[BrickworksClient], target: Target) -> Verdict:
     try:
-        _schema, _working, live = _read(user, connection, target)
+        _schema, _working, live = _read(workspace, target)
     except ApiNotFound:
         return Verdict(False, f"{target['name']} no longer exists.")
     if live is None:
@@ -63,13 +63,12 @@ def check_unpublish(user: User, connection: Connection, target: Target) -> Verdi
     return Verdict(True, f"Version {live.record_version} will no longer be live.")
 
 
-def before(user: User, connection: Connection, target: Target) -> State:
-    _schema, working, live = _read(user, connection, target)
+def before(workspace: Workspace[BrickworksClient], target: Target) -> State:
+    _schema, working, live = _read(workspace, target)
     return _state(working, live)
 
 
-def publish(user: User, connection: Connection, target: Target) -> Done:
-    workspace = workspace_for(user, connection=connection)
+def publish(workspace: Workspace[BrickworksClient], target: Target) -> Done:
     chosen = target["version"]
     with workspace.client(retries=0) as api:
         schema, working, live = records.opened(api, target["app_id"], target["record"])
@@ -77,29 +76,27 @@ def publish(user: User, connection: Connection, target: Target) -> Done:
             return Done(f"Nothing to do: version {chosen} was live already.", _state(working, live))
         if _moved(target, working):
             raise Refused(_changed(target))
-        with audit.action(user, "record.publish", records.record_ref(schema, working)) as detail:
+        with audit.action(workspace.person, "record.publish", records.record_ref(schema, working)) as detail:
             done = records.write(api, schema, working, publish=True, last_updated_at=working.updated_at)
             detail.update(version=done.record_version, changed=False)  # a draft published as it is
     return Done(f"Published: version {done.record_version} is live.", _state(done, done))
 
 
-def unpublish(user: User, connection: Connection, target: Target) -> Done:
-    workspace = workspace_for(user, connection=connection)
+def unpublish(workspace: Workspace[BrickworksClient], target: Target) -> Done:
     with workspace.client(retries=0) as api:
         schema, working, live = records.opened(api, target["app_id"], target["record"])
         if live is None:
             return Done("Nothing to do: it was not live.", _state(working, None))
-        with audit.action(user, "record.unpublish", records.record_ref(schema, live)) as detail:
+        with audit.action(workspace.person, "record.unpublish", records.record_ref(schema, live)) as detail:
             done = api.update_record(schema.id, live.id, status="UNPUBLISHED", from_state="PUBLISHED")
             detail["version"] = done.record_version
         schema, working, live = records.opened(api, target["app_id"], target["record"])
     return Done(f"Unpublished: version {done.record_version} is no longer live.", _state(working, live))
 
 
-def undo(user: User, connection: Connection, target: Target, was: State, left: State) -> Undone:
+def undo(workspace: Workspace[BrickworksClient], target: Target, was: State, left: State) -> Undone:
     """Bring back what was live before the step (that version's content, or nothing live), if the record
     is still as the step left it."""
-    workspace = workspace_for(user, connection=connection)
     with workspace.client(retries=0) as api:
         try:
             schema, working, live = records.opened(api, target["app_id"], target["record"])
@@ -113,12 +110,12 @@ def undo(user: User, connection: Connection, target: Target, was: State, left: S
         ref = records.record_ref(schema, working)
         if was["live"] is None:
             assert live is not None  # left live by the step, as `now == left` says
-            with audit.action(user, "record.unpublish", ref) as detail:
+            with audit.action(workspace.person, "record.unpublish", ref) as detail:
                 done = api.update_record(schema.id, live.id, status="UNPUBLISHED", from_state="PUBLISHED")
                 detail["version"] = done.record_version
             return Undone(f"Unpublished again: version {done.record_version} is no longer live.")
         old = api.get_version(schema.id, working.id, was["live"])
-        with audit.action(user, "record.publish", ref, restored=was["live"]) as detail:
+        with audit.action(workspace.person, "record.publish", ref, restored=was["live"]) as detail:
             done = records.write(
                 api,
                 schema,
@@ -132,9 +129,13 @@ def undo(user: User, connection: Connection, target: Target, was: State, left: S
     return Undone(f"Version {was['live']}'s content is live again, as version {done.record_version}.")
 
 
-def _read(user: User, connection: Connection, target: Target) -> records.Opened:
-    with workspace_for(user, connection=connection).client() as api:
+def _read(workspace: Workspace[BrickworksClient], target: Target) -> records.Opened:
+    with workspace.client() as api:
         return records.opened(api, target["app_id"], target["record"])
+
+
+def _workspace(user: User, connection: Connection) -> Workspace[BrickworksClient]:
+    return workspace_for(user, connection=connection)
 
 
 def _state(working: Version, live: Version | None) -> State:
@@ -173,6 +174,7 @@ def kinds() -> list[StepKind]:
             label="Publish a record's draft",
             system="Content",
             permission="content.publish_content",
+            workspace=_workspace,
             describe=describe_publish,
             check=check_publish,
             before=before,
@@ -184,6 +186,7 @@ def kinds() -> list[StepKind]:
             label="Unpublish a record",
             system="Content",
             permission="content.publish_content",
+            workspace=_workspace,
             describe=describe_unpublish,
             check=check_unpublish,
             before=before,
