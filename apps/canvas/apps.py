@@ -7,3 +7,10 @@ class CanvasConfig(AppConfig):
     name = "apps.canvas"
     label = "canvas"
     verbose_name = "Canvas integrations"
+
+    def ready(self) -> None:
+        from apps.canvas.services import steps
+        from apps.jobs.steps import register
+
+        for kind in steps.kinds():
+            register(kind)

@@ -17,6 +17,9 @@ VERBS = {
     "undo_delete": "brought back after a delete",
     "schedule_publish": "publish scheduled",
     "schedule_unpublish": "unpublish scheduled",
+    "schedule_pause": "pause scheduled",
+    "schedule_resume": "resume scheduled",
+    "schedule_stop": "stop scheduled",
     "schedule_cancel": "scheduled action cancelled",
     "schedule_retry": "scheduled action retried",
     "reschedule": "rescheduled",
@@ -28,13 +31,29 @@ VERBS = {
     "password": "password changed",
     "groups": "roles changed",
     "permissions": "permissions changed",
+    "pause": "paused",
+    "resume": "resumed",
+    "stop": "stopped",
+    "run": "run",
+    "activate": "switched on",
+    "deactivate": "switched off",
+    "apply": "applied",
+    "add": "added",
+    "invite": "invited",
+    "connect": "connected",
+    "act_as": "chosen to act as",
+    "save_off": "saved, left off",
+    "roll_back": "rolled back",
+    "import_upload": "file uploaded",
+    "filtering": "filterable keys changed",
 }
 
 
 def describe(action: str) -> str:
-    """An action's code name in plain words: `record.create` is "Record created"."""
-    noun, _, verb = action.partition(".")
-    words = noun.replace("_", " ").capitalize()
+    """An action's code name in plain words: `record.create` is "Record created", `item.price.change`
+    "Item price changed"."""
+    noun, _, verb = action.rpartition(".") if "." in action else (action, "", "")
+    words = noun.replace("_", " ").replace(".", " ").capitalize()
     if not verb:
         return words
     return f"{words} {VERBS.get(verb, verb.replace('_', ' '))}"

@@ -52,9 +52,9 @@ class StepKind:
     label: str  # "Publish a record's draft"
     system: str  # the area a person knows it by: "Content", "Workflows", "Integrations", "Catalogs"
     permission: str  # who may add it to a launch (and perform it)
-    # The domain's workspace for the person acting and the connection the step was added in; every call
-    # below takes it first, then the target.
-    workspace: Callable[[Any, Any], Any]
+    # The domain's workspace for the person acting, the connection the step was added in and its target
+    # (a Canvas step acts as the account it was added as); every call below takes it first.
+    workspace: Callable[[Any, Any, Target], Any]
     describe: Callable[[Target], str]  # "Publish Winter sale (draft version 4)"
     check: Callable[[Any, Target], Verdict]
     before: Callable[[Any, Target], State]

@@ -45,7 +45,7 @@ def test_a_resume_step_runs_a_paused_workflow_once_and_its_undo_pauses_it_again(
     olive: User, demo: dict[str, Connection], wf: WorkflowsClient
 ) -> None:
     step, kind, synerise = target(wf, "Spring promotion"), steps.kind(RESUME), demo["synerise"]
-    ws = kind.workspace(olive, synerise)
+    ws = kind.workspace(olive, synerise, step)
     assert kind.check(ws, step) == steps.Verdict(True, "It is paused now and will run.")
     was = kind.before(ws, step)
     done = kind.perform(ws, step)
@@ -65,7 +65,7 @@ def test_a_draft_run_by_a_launch_is_paused_not_stopped_when_taken_back(
     olive: User, demo: dict[str, Connection], wf: WorkflowsClient
 ) -> None:
     step, kind, synerise = target(wf, "Winback campaign"), steps.kind(RESUME), demo["synerise"]
-    ws = kind.workspace(olive, synerise)
+    ws = kind.workspace(olive, synerise, step)
     was = kind.before(ws, step)
     done = kind.perform(ws, step)
     kind.undo(ws, step, was, done.after)  # type: ignore[misc]
@@ -76,7 +76,7 @@ def test_a_stopped_workflow_cannot_be_resumed(
     olive: User, demo: dict[str, Connection], wf: WorkflowsClient
 ) -> None:
     step, kind, synerise = target(wf, "Old newsletter"), steps.kind(RESUME), demo["synerise"]
-    ws = kind.workspace(olive, synerise)
+    ws = kind.workspace(olive, synerise, step)
     verdict = kind.check(ws, step)
     assert verdict == steps.Verdict(
         False, "Old newsletter is stopped, and a stopped workflow cannot run again."
@@ -89,7 +89,7 @@ def test_a_pause_step_and_its_undo_leave_alone_a_workflow_someone_paused_and_res
     olive: User, demo: dict[str, Connection], wf: WorkflowsClient
 ) -> None:
     step, kind, synerise = target(wf, "Welcome journey"), steps.kind(PAUSE), demo["synerise"]
-    ws = kind.workspace(olive, synerise)
+    ws = kind.workspace(olive, synerise, step)
     assert kind.check(ws, step).reason == "It is running now and will be paused."
     was = kind.before(ws, step)
     done = kind.perform(ws, step)
@@ -107,7 +107,7 @@ def test_undoing_a_pause_runs_the_workflow_again(
     olive: User, demo: dict[str, Connection], wf: WorkflowsClient
 ) -> None:
     step, kind, synerise = target(wf, "Welcome journey"), steps.kind(PAUSE), demo["synerise"]
-    ws = kind.workspace(olive, synerise)
+    ws = kind.workspace(olive, synerise, step)
     was = kind.before(ws, step)
     done = kind.perform(ws, step)
     undone = kind.undo(ws, step, was, done.after)  # type: ignore[misc]
@@ -119,7 +119,7 @@ def test_a_flow_switched_on_by_a_launch_once_is_switched_off_again_by_its_undo(
 ) -> None:
     off = next(flow for flow in fl.list_flows(size=100).items if not flow.is_active)
     step, kind, flows_api = flow_target(off.id, off.title), steps.kind(ACTIVATE), demo["flows"]
-    ws = kind.workspace(olive, flows_api)
+    ws = kind.workspace(olive, flows_api, step)
     assert kind.check(ws, step).reason == "It is off now and will be switched on."
     was = kind.before(ws, step)
     done = kind.perform(ws, step)
@@ -138,7 +138,7 @@ def test_undoing_a_switch_off_of_a_flow_switched_on_again_by_hand_does_nothing(
 ) -> None:
     on = next(flow for flow in fl.list_flows(size=100).items if flow.is_active)
     step, kind, flows_api = flow_target(on.id, on.title), steps.kind(DEACTIVATE), demo["flows"]
-    ws = kind.workspace(olive, flows_api)
+    ws = kind.workspace(olive, flows_api, step)
     was = kind.before(ws, step)
     done = kind.perform(ws, step)
     fl.upsert_flow(flows.input_of(fl.get_flow(on.id)).model_copy(update={"is_active": True}))  # by hand

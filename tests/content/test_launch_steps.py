@@ -31,7 +31,7 @@ def drafted(bw: BrickworksClient, headline: str = "Spring arrives") -> tuple[dic
 
 def at(user: User, connection: Connection) -> Any:
     """The workspace a content step works in, for this person and connection."""
-    return steps.kind(PUBLISH).workspace(user, connection)
+    return steps.kind(PUBLISH).workspace(user, connection, {})
 
 
 def run(key: str, user: User, connection: Connection, target: dict) -> tuple[dict, steps.Done]:

@@ -149,11 +149,11 @@ def undo_flow(workspace: Workspace[FlowsClient], target: Target, was: State, lef
     return Undone(f"Switched {_on(was['active'])} again, as before the launch.")
 
 
-def _workflows(user: User, connection: Connection) -> Workspace[WorkflowsClient]:
+def _workflows(user: User, connection: Connection, target: Target) -> Workspace[WorkflowsClient]:
     return workspace_for(user, connection=connection)
 
 
-def _flows(user: User, connection: Connection) -> Workspace[FlowsClient]:
+def _flows(user: User, connection: Connection, target: Target) -> Workspace[FlowsClient]:
     return workspace_for(user, connection=connection, api=FlowsClient)
 
 

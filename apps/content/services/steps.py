@@ -134,7 +134,7 @@ def _read(workspace: Workspace[BrickworksClient], target: Target) -> records.Ope
         return records.opened(api, target["app_id"], target["record"])
 
 
-def _workspace(user: User, connection: Connection) -> Workspace[BrickworksClient]:
+def _workspace(user: User, connection: Connection, target: Target) -> Workspace[BrickworksClient]:
     return workspace_for(user, connection=connection)
 
 
