@@ -76,6 +76,9 @@ CONNECTION_ALLOWED_HOSTS = env.list(
 # plus one): served by the dashboard's own threads, pages waiting for it held the threads it needed.
 # The dashboard's own address: the demo pictures point here, since the CSP's img-src is 'self'.
 SITE_URL = env.str("SYNADMIN_SITE_URL", default=f"http://127.0.0.1:{env.int('SYNADMIN_PORT', default=8000)}")
+# Mail (launch notices): the console unless SYNADMIN_EMAIL_URL names a server, e.g. smtp+tls://user:pw@host:587.
+vars().update(env.email_url("SYNADMIN_EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("SYNADMIN_EMAIL_FROM", default="synadmin <synadmin@localhost>")
 SANDBOX_PORT = env.int("SYNADMIN_SANDBOX_PORT", default=env.int("SYNADMIN_PORT", default=8000) + 1)
 SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default=f"http://127.0.0.1:{SANDBOX_PORT}/sandbox")
 
@@ -117,6 +120,7 @@ INSTALLED_APPS = [
     "apps.canvas",
     "apps.automations",
     "apps.catalogs",
+    "apps.launches",
     "apps.sandbox",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("workflows/", include("apps.automations.urls")),
     path("integrations/", include("apps.canvas.urls")),
     path("catalogs/", include("apps.catalogs.urls")),
+    path("launches/", include("apps.launches.urls")),
     path("operations/", include("apps.jobs.urls")),
     path("settings/connections/", include("apps.connections.urls")),
     path("workspace/", connection_views.workspace_switch, name="workspace_switch"),

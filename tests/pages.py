@@ -13,6 +13,30 @@ def text(response: HttpResponseBase) -> str:
     return body.decode()
 
 
+def words(response: HttpResponseBase) -> str:
+    """The page's text as a person reads it: no tags, no scripts, runs of white space as one space."""
+    reader = _Words()
+    reader.feed(text(response))
+    return " ".join(" ".join(reader.parts).split())
+
+
+class _Words(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style", "template")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style", "template")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
 def table_rows(html: str) -> list[list[str]]:
     """The text of each body cell of the page's tables, a list per row (head rows left out)."""
     reader = _Rows()

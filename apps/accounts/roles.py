@@ -11,9 +11,10 @@ VIEWER = [
     "automations.view_workflows",
     "canvas.view_integrations",
     "catalogs.view_catalogs",
+    "launches.view_launches",
 ]
-EDITOR = [*VIEWER, "content.edit_content", "catalogs.edit_items"]
-PUBLISHER = [*EDITOR, "content.publish_content"]
+EDITOR = [*VIEWER, "content.edit_content", "catalogs.edit_items", "launches.plan_launches"]
+PUBLISHER = [*EDITOR, "content.publish_content", "launches.approve_launches"]
 OPERATOR = [
     *VIEWER,
     "connections.test_connection",
@@ -22,6 +23,7 @@ OPERATOR = [
     "automations.operate_workflows",
     "automations.manage_flows",
     "canvas.operate_integrations",
+    "launches.plan_launches",
 ]
 ADMIN = [
     *PUBLISHER,

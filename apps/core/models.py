@@ -46,6 +46,14 @@ VERBS = {
     "roll_back": "rolled back",
     "import_upload": "file uploaded",
     "filtering": "filterable keys changed",
+    "add_step": "step added",
+    "remove_step": "step removed",
+    "renew_step": "step brought up to date",
+    "approve": "approved",
+    "policy": "approval rule changed",
+    "step_failed": "step failed",
+    "start": "started",
+    "continue": "continued past a failed step",
 }
 
 

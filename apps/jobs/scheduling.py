@@ -46,6 +46,9 @@ class Source:
     act_permission: str  # reschedule, cancel, try again
     # The person's rows: the domain scopes them to the workspace the person works in.
     scope: Callable[[Any], QuerySet[Any]]
+    # Told when a person moves an action (its new time) or cancels it (None) from the shared screens, for a
+    # table whose time is also kept elsewhere (a launch's go time).
+    moved: Callable[[Any, datetime | None], None] | None = None
 
 
 SOURCES: dict[str, Source] = {}
@@ -103,6 +106,7 @@ def reschedule(user: audit.Person, item: ScheduledBase, at: datetime) -> bool:
         )
         if moved:
             note(item, f"Moved to {iso(at)} by {user.get_username()}")
+            _tell_moved(item, at)
     return moved == 1
 
 
@@ -116,6 +120,7 @@ def cancel(user: audit.Person, item: ScheduledBase, *, why: str = "") -> bool:
         )
         if cancelled:
             note(item, why or f"Cancelled by {user.get_username()}", level="warning")
+            _tell_moved(item, None)
     return cancelled == 1
 
 
@@ -230,6 +235,12 @@ def renew_lease(model: type[ScheduledBase], pk: int) -> None:
 
 def iso(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _tell_moved(item: ScheduledBase, at: datetime | None) -> None:
+    source = source_of(item)
+    if source.moved is not None:
+        source.moved(item, at)
 
 
 def _row(item: ScheduledBase) -> QuerySet[Any]:

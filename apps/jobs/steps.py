@@ -51,10 +51,17 @@ class StepKind:
     key: str  # "content.publish"
     label: str  # "Publish a record's draft"
     system: str  # the area a person knows it by: "Content", "Workflows", "Integrations", "Catalogs"
-    permission: str  # who may add it to a launch (and perform it)
+    permission: str  # who may add it to a launch
+    # Who may do what it does (publish): a launch with a step its owner may not do needs the approval of
+    # someone who may, whatever the workspace's rule.
+    performs: str
+    connection_kind: str  # the kind of connection it works through: "synerise", "canvas", "flows"
     # The domain's workspace for the person acting, the connection the step was added in and its target
     # (a Canvas step acts as the account it was added as); every call below takes it first.
     workspace: Callable[[Any, Any, Target], Any]
+    # The target for the thing named by `params` (query parameters of an "Add to launch" link, or an
+    # earlier target: its keys are the same), as the thing is now; ApiNotFound when there is none.
+    pick: Callable[[Any, dict[str, Any]], Target]
     describe: Callable[[Target], str]  # "Publish Winter sale (draft version 4)"
     check: Callable[[Any, Target], Verdict]
     before: Callable[[Any, Target], State]

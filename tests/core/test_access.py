@@ -41,8 +41,10 @@ from apps.content import tasks as content_tasks
 from apps.content.client import BrickworksClient
 from apps.content.models import DeletedRecord, SavedFilter, TestProfile
 from apps.content.services import bulk, schedule
+from apps.content.services.steps import publish_target
 from apps.content.services.workspace import workspace_for
 from apps.jobs.models import Job
+from apps.launches.services import launches
 from apps.sandbox import seed
 from apps.sandbox.models import Workspace as SandboxWorkspace
 from apps.sandbox.workflows import seed as workflow_seed
@@ -82,6 +84,7 @@ QUERY: dict[str, dict[str, str]] = {
     "content:bulk_ready": {"operation": "publish", "id": "@record"},
     "catalogs:delete": {"id": "@catalog"},
     "automations:bulk": {"operation": "pause", "all": "1"},
+    "launches:add_step": {"kind": "content.publish", "app_id": "home-banners", "record": "@record"},
 }
 
 SKIPPED_NAMESPACES = {"admin"}
@@ -121,6 +124,8 @@ PK_AFTER_SEGMENT: dict[str, str] = {
     "exports": "@export",
     "imports": "@import",
     "runs": "@workflow_run",
+    "launches": "@launch",
+    "steps": "@step",
 }
 
 
@@ -349,7 +354,18 @@ def objects(
     with synerise.client() as api:
         stored = workflow_runs.capture(synerise, api=api, workflow_id=workflow, name="Nightly product import")
     assert stored is not None
+    launch = launches.create_launch(paula, name="Spring campaign", description="", go_at=None)
+    step = launches.add_step(
+        paula,
+        launch,
+        kind="content.publish",
+        target=publish_target(schema, teaser),
+        connection=demo["synerise"],
+        stage=1,
+    )
     return {
+        "launch": str(launch.pk),
+        "step": str(step.pk),
         "catalog": str(books.id),
         "item": str(catalogs.get_item_by_key(books.id, "dune").data.id),
         "mapping": mapping.bp_action_param_key,

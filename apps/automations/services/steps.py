@@ -30,6 +30,17 @@ def flow_target(flow_id: str, title: str) -> Target:
 # Workflows
 
 
+def pick_workflow(workspace: Workspace[WorkflowsClient], params: dict[str, str]) -> Target:
+    with workspace.client() as api:
+        return workflow_target(workflows.find(workspace, api=api, workflow_id=params["workflow"]))
+
+
+def pick_flow(workspace: Workspace[FlowsClient], params: dict[str, str]) -> Target:
+    with workspace.client() as api:
+        flow = api.get_flow(params["flow"])
+    return flow_target(flow.id, flow.title)
+
+
 def check_resume(workspace: Workspace[WorkflowsClient], target: Target) -> Verdict:
     status = _status(workspace, target)
     if status is None:
@@ -168,7 +179,10 @@ def kinds() -> list[StepKind]:
             label="Run or resume a workflow",
             system="Workflows",
             permission="automations.operate_workflows",
+            performs="automations.operate_workflows",
+            connection_kind=Connection.Kind.SYNERISE,
             workspace=_workflows,
+            pick=pick_workflow,
             describe=lambda target: f"Run {target['name']}",
             check=check_resume,
             before=workflow_before,
@@ -180,7 +194,10 @@ def kinds() -> list[StepKind]:
             label="Pause a workflow",
             system="Workflows",
             permission="automations.operate_workflows",
+            performs="automations.operate_workflows",
+            connection_kind=Connection.Kind.SYNERISE,
             workspace=_workflows,
+            pick=pick_workflow,
             describe=lambda target: f"Pause {target['name']}",
             check=check_pause,
             before=workflow_before,
@@ -192,7 +209,10 @@ def kinds() -> list[StepKind]:
             label="Switch a flow on",
             system="Workflows",
             permission="automations.manage_flows",
+            performs="automations.manage_flows",
+            connection_kind=Connection.Kind.FLOWS,
             workspace=_flows,
+            pick=pick_flow,
             describe=lambda target: f"Switch on the flow {target['name']}",
             check=lambda workspace, target: check_flow(workspace, target, active=True),
             before=flow_before,
@@ -204,7 +224,10 @@ def kinds() -> list[StepKind]:
             label="Switch a flow off",
             system="Workflows",
             permission="automations.manage_flows",
+            performs="automations.manage_flows",
+            connection_kind=Connection.Kind.FLOWS,
             workspace=_flows,
+            pick=pick_flow,
             describe=lambda target: f"Switch off the flow {target['name']}",
             check=lambda workspace, target: check_flow(workspace, target, active=False),
             before=flow_before,

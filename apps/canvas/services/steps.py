@@ -25,6 +25,16 @@ def on_target(workspace: Workspace[CanvasClient], workflow: Workflow, cron: str)
     return {**off_target(workspace, workflow), "cron": " ".join(cron.split())}
 
 
+def pick_on(workspace: Workspace[CanvasClient], params: dict[str, str]) -> Target:
+    with workspace.client() as api:
+        return on_target(workspace, api.get_workflow(params["workflow"]), params["cron"])
+
+
+def pick_off(workspace: Workspace[CanvasClient], params: dict[str, str]) -> Target:
+    with workspace.client() as api:
+        return off_target(workspace, api.get_workflow(params["workflow"]))
+
+
 def check_on(workspace: Workspace[CanvasClient], target: Target) -> Verdict:
     try:
         quartz.parse(target["cron"])
@@ -108,7 +118,9 @@ def _state(workflow: Workflow) -> State:
 
 
 def _workspace(user: User, connection: Connection, target: Target) -> Workspace[CanvasClient]:
-    return workspace_for(user, connection=connection, account_id=target.get("account", ""))
+    return workspace_for(
+        user, connection=connection, account_id=target.get("account")
+    )  # None: the acting one
 
 
 def kinds() -> list[StepKind]:
@@ -118,7 +130,10 @@ def kinds() -> list[StepKind]:
             label="Turn a workflow's scheduler on",
             system="Integrations",
             permission="canvas.operate_integrations",
+            performs="canvas.operate_integrations",
+            connection_kind=Connection.Kind.CANVAS,
             workspace=_workspace,
+            pick=pick_on,
             describe=lambda target: f"Schedule {target['name']}: {schedule.in_words(target['cron'])}",
             check=check_on,
             before=before,
@@ -130,7 +145,10 @@ def kinds() -> list[StepKind]:
             label="Turn a workflow's scheduler off",
             system="Integrations",
             permission="canvas.operate_integrations",
+            performs="canvas.operate_integrations",
+            connection_kind=Connection.Kind.CANVAS,
             workspace=_workspace,
+            pick=pick_off,
             describe=lambda target: f"Turn off the scheduler of {target['name']}",
             check=check_off,
             before=before,

@@ -28,6 +28,18 @@ def unpublish_target(schema: Schema, version: Version) -> Target:
     return {"app_id": schema.app_id, "record": version.id, "name": version.name or version.id}
 
 
+def pick_publish(workspace: Workspace[BrickworksClient], params: dict[str, str]) -> Target:
+    with workspace.client() as api:
+        schema, working, _live = records.opened(api, params["app_id"], params["record"])
+    return publish_target(schema, working)
+
+
+def pick_unpublish(workspace: Workspace[BrickworksClient], params: dict[str, str]) -> Target:
+    with workspace.client() as api:
+        schema, working, live = records.opened(api, params["app_id"], params["record"])
+    return unpublish_target(schema, live or working)
+
+
 def describe_publish(target: Target) -> str:
     return f"Publish {target['name']} (version {target['version']})"
 
@@ -173,8 +185,11 @@ def kinds() -> list[StepKind]:
             key=PUBLISH,
             label="Publish a record's draft",
             system="Content",
-            permission="content.publish_content",
+            permission="content.edit_content",
+            performs="content.publish_content",
+            connection_kind=Connection.Kind.SYNERISE,
             workspace=_workspace,
+            pick=pick_publish,
             describe=describe_publish,
             check=check_publish,
             before=before,
@@ -185,8 +200,11 @@ def kinds() -> list[StepKind]:
             key=UNPUBLISH,
             label="Unpublish a record",
             system="Content",
-            permission="content.publish_content",
+            permission="content.edit_content",
+            performs="content.publish_content",
+            connection_kind=Connection.Kind.SYNERISE,
             workspace=_workspace,
+            pick=pick_unpublish,
             describe=describe_unpublish,
             check=check_unpublish,
             before=before,

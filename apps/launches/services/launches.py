@@ -1,0 +1,277 @@
+"""Planning a launch: its steps (from any area, through the kinds of `apps.jobs.steps`), their pre-flight,
+the approval that seals them, and the start at its time. Every change is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from apps.connections import services as connections
+from apps.connections.models import Connection
+from apps.core import audit
+from apps.core.http import ApiError
+from apps.jobs import scheduling, steps
+from apps.launches.models import Launch, LaunchAction, Policy, Step
+
+
+class NotEditable(Exception):
+    """The launch is running or over: its steps stay as they ran."""
+
+
+def in_workspace(user: Any) -> QuerySet[Launch]:
+    """The launches of the Synerise workspace the person works in."""
+    connection = connections.current_workspace(user)
+    return Launch.objects.filter(connection=connection).select_related("owner", "approved_by")
+
+
+def policy(connection: Connection) -> Policy:
+    found, _ = Policy.objects.get_or_create(connection=connection)
+    return found
+
+
+def set_policy(user: User, connection: Connection, *, needs_approval: bool) -> None:
+    with audit.action(user, "launch.policy", connection, needs_approval=needs_approval):
+        Policy.objects.update_or_create(connection=connection, defaults={"needs_approval": needs_approval})
+
+
+def create_launch(user: User, *, name: str, description: str, go_at: datetime | None) -> Launch:
+    connection = connections.connection_for(user, Connection.Kind.SYNERISE)
+    with transaction.atomic():
+        launch = Launch.objects.create(
+            connection=connection, name=name, description=description, owner=user, go_at=go_at
+        )
+        audit.record(user, "launch.create", _ref(launch), go_at=_iso(go_at))
+        _arm(user, launch)
+    return launch
+
+
+def change_launch(user: User, launch: Launch, *, name: str, description: str, go_at: datetime | None) -> None:
+    _editable(launch)
+    with transaction.atomic():
+        Launch.objects.filter(pk=launch.pk).update(
+            name=name,
+            description=description,
+            go_at=go_at,
+            state=Launch.State.PLANNED,
+            updated_at=timezone.now(),
+        )
+        launch.refresh_from_db()
+        audit.record(user, "launch.update", _ref(launch), go_at=_iso(go_at))
+        _arm(user, launch)
+
+
+def kinds_for(user: User) -> list[steps.StepKind]:
+    """The kinds of step the person may add: those their role may take."""
+    return [kind for kind in steps.KINDS.values() if user.has_perm(kind.permission)]
+
+
+def add_step(
+    user: User, launch: Launch, *, kind: str, target: dict[str, Any], connection: Connection, stage: int
+) -> Step:
+    """Add a step at the end of `stage`, checked at once (its verdict shows on the launch page)."""
+    _editable(launch)
+    found = steps.kind(kind)
+    if not user.has_perm(found.permission):
+        raise PermissionDenied(f"Your role may not {found.label.lower()}.")
+    with transaction.atomic():
+        last = launch.steps.filter(stage=stage).aggregate(last=Max("position"))["last"]
+        step = Step.objects.create(
+            launch=launch,
+            stage=stage,
+            position=(last or 0) + 1,
+            kind=kind,
+            target=target,
+            connection=connection,
+            added_by=user,
+        )
+        audit.record(user, "launch.add_step", _ref(launch), step=found.describe(target), stage=stage)
+        _arm(user, launch)
+    check_step(user, step)
+    return step
+
+
+def remove_step(user: User, step: Step) -> None:
+    _editable(step.launch)
+    with transaction.atomic():
+        step.delete()
+        audit.record(user, "launch.remove_step", _ref(step.launch), step=describe(step))
+        _arm(user, step.launch)
+
+
+def renew_step(user: User, step: Step, target: dict[str, Any]) -> None:
+    """Point a step at its target as it is now (a draft saved again since it was chosen)."""
+    _editable(step.launch)
+    old = describe(step)
+    with transaction.atomic():
+        Step.objects.filter(pk=step.pk).update(target=target)
+        step.target = target
+        audit.record(user, "launch.renew_step", _ref(step.launch), was=old, now=describe(step))
+        _arm(user, step.launch)
+    check_step(user, step)
+
+
+def describe(step: Step) -> str:
+    return steps.kind(step.kind).describe(step.target)
+
+
+def check_step(user: User | None, step: Step) -> steps.Verdict:
+    kind = steps.kind(step.kind)
+    try:
+        verdict = kind.check(kind.workspace(user or step.added_by, step.connection, step.target), step.target)
+    except ApiError as exc:
+        verdict = steps.Verdict(False, f"{exc.title}: {exc.message}")
+    Step.objects.filter(pk=step.pk).update(
+        ready=verdict.ok, verdict=verdict.reason, checked_at=timezone.now()
+    )
+    step.ready, step.verdict = verdict.ok, verdict.reason
+    return verdict
+
+
+def check(user: User | None, launch: Launch) -> list[Step]:
+    """Pre-flight: every step's verdict now."""
+    checked = list(launch.steps.select_related("connection", "added_by"))
+    for step in checked:
+        check_step(user, step)
+    return checked
+
+
+# Approval
+
+
+def digest(launch: Launch) -> str:
+    """What an approval seals: the go time and every step with the content it carries."""
+    sealed = {
+        "go_at": _iso(launch.go_at),
+        "steps": [
+            [s.stage, s.position, s.kind, s.target] for s in launch.steps.order_by("stage", "position")
+        ],
+    }
+    return hashlib.sha256(json.dumps(sealed, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Approval:
+    needed: bool
+    approved: bool  # approved, and nothing changed since
+    changes: list[str]  # what changed since the approval, in words
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.changes)
+
+
+def approval(launch: Launch) -> Approval:
+    needed = policy(launch.connection).needs_approval or bool(beyond(launch.owner, launch))
+    if not launch.approved_digest:
+        return Approval(needed, False, [])
+    if launch.approved_digest == digest(launch):
+        return Approval(needed, True, [])
+    return Approval(needed, False, changes(launch))
+
+
+def changes(launch: Launch) -> list[str]:
+    """What differs from the approved launch, step by step and in its go time."""
+    was, now = list(launch.approved_steps), _sealed_lines(launch)
+    said = [f"Removed: {line}" for line in was if line not in now]
+    said += [f"Added: {line}" for line in now if line not in was]
+    if not said:
+        said = ["The go time or the order of the steps changed."]
+    return said
+
+
+def beyond(user: User | None, launch: Launch) -> list[str]:
+    """What the launch does that `user` may not do themselves (the labels of those kinds of step)."""
+    kinds = [steps.kind(key) for key in launch.steps.values_list("kind", flat=True).distinct()]
+    return sorted({kind.label.lower() for kind in kinds if user is None or not user.has_perm(kind.performs)})
+
+
+def may_approve(user: User, launch: Launch) -> str | None:
+    """Why this person may not approve the launch, or None."""
+    if not user.has_perm("launches.approve_launches"):
+        return "Approving launches takes a publisher or an admin."
+    if launch.owner_id == user.pk:
+        return "The person who planned a launch cannot approve it: ask a publisher or an admin."
+    if not launch.steps.exists():
+        return "A launch without steps has nothing to approve."
+    lacking = beyond(user, launch)
+    if lacking:
+        return f"Approving it takes someone who may also {' and '.join(lacking)}."
+    return None
+
+
+def approve(user: User, launch: Launch) -> None:
+    refused = may_approve(user, launch)
+    if refused:
+        raise PermissionDenied(refused)
+    _editable(launch)
+    with transaction.atomic():
+        Launch.objects.filter(pk=launch.pk).update(
+            state=Launch.State.PLANNED,
+            why="",
+            approved_by=user,
+            approved_at=timezone.now(),
+            approved_digest=digest(launch),
+            approved_steps=_sealed_lines(launch),
+        )
+        launch.refresh_from_db()
+        audit.record(user, "launch.approve", _ref(launch), digest=launch.approved_digest)
+        _arm(user, launch)
+
+
+def _sealed_lines(launch: Launch) -> list[str]:
+    lines = [f"Goes at {_iso(launch.go_at)}" if launch.go_at else "Goes once approved"]
+    return lines + [
+        f"Stage {step.stage}: {describe(step)}" for step in launch.steps.order_by("stage", "position")
+    ]
+
+
+# The start
+
+
+def _arm(user: User, launch: Launch) -> None:
+    """Keep one pending start for a planned launch: at its go time, or now for one that goes once approved
+    and is. The start itself checks the approval and every step again (apps.launches.services.running)."""
+    pending = launch.actions.filter(action=LaunchAction.Action.START, state=LaunchAction.State.PENDING)
+    at = launch.go_at
+    if at is None and launch.approved_digest and launch.approved_digest == digest(launch):
+        at = timezone.now()
+    if at is None or launch.state != Launch.State.PLANNED:
+        pending.update(state=LaunchAction.State.CANCELLED, finished_at=timezone.now())
+        return
+    moved = pending.update(due_at=at, run_at=at, lease_until=None, attempts=0, error="")
+    if not moved and not launch.actions.filter(state__in=LaunchAction.OPEN).exists():
+        action = LaunchAction.objects.create(
+            launch=launch, action=LaunchAction.Action.START, due_at=at, run_at=at, created_by=user
+        )
+        scheduling.created(user, action)
+
+
+def start_moved(item: LaunchAction, at: datetime | None) -> None:
+    """A launch's start moved or cancelled on the Scheduled screens: its go time follows (and so a sealed
+    approval turns stale: the go time is part of what was approved)."""
+    if item.action == LaunchAction.Action.START:
+        Launch.objects.filter(pk=item.launch_id).update(go_at=at, updated_at=timezone.now())
+
+
+def _editable(launch: Launch) -> None:
+    if not launch.editable:
+        raise NotEditable(
+            f"{launch.name} is {launch.get_state_display().lower()}: its steps stay as they are."
+        )
+
+
+def _ref(launch: Launch) -> audit.Ref:
+    return audit.Ref("launch", str(launch.pk), launch.name)
+
+
+def _iso(at: datetime | None) -> str:
+    return scheduling.iso(at) if at else ""

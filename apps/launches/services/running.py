@@ -1,0 +1,210 @@
+"""Running a launch, through the shared sweep (`apps.jobs.scheduling`): at its time the start checks the
+approval and every step, then runs the stages in order, each step once; a failed step stops the launch
+with three ways on (retry it, continue past it, roll back). A rollback takes the done steps back in reverse
+order and leaves alone what someone changed since.
+
+Each step keeps what its target was before it acted (read once, kept on a retry) and what it left, so a
+worker that dies anywhere leaves a launch the next sweep can carry on: a step that did act reads its
+target as already done and acts no more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.core import audit
+from apps.core.http import ApiError
+from apps.jobs import scheduling, steps
+from apps.launches.models import Launch, LaunchAction, Step
+from apps.launches.services import launches
+from apps.launches.services.notices import tell
+
+State = Launch.State
+StepState = Step.State
+
+
+class NotNow(Exception):
+    """What was asked cannot happen in the launch's state; the message says why."""
+
+
+ASKED = {
+    "start": LaunchAction.Action.START,
+    "retry": LaunchAction.Action.RETRY,
+    "continue": LaunchAction.Action.CONTINUE,
+    "roll_back": LaunchAction.Action.ROLL_BACK,
+}
+
+
+def ask(user: Any, launch: Launch, asked: str) -> str:
+    """Start now, retry the failed step, continue past it, or roll back: handed to a worker at the next
+    sweep (within seconds)."""
+    action = ASKED.get(asked)
+    if action is None:
+        raise NotNow("Choose start, retry, continue or roll back.")
+    if busy(launch):
+        raise NotNow(f"{launch.name} is already being worked on: wait for it to finish.")
+    refused = refusal(launch, action)
+    if refused:
+        raise NotNow(refused)
+    now = timezone.now()
+    with transaction.atomic():
+        # a start asked for now replaces the one waiting for the go time
+        launch.actions.filter(state=LaunchAction.State.PENDING).update(
+            state=LaunchAction.State.CANCELLED, finished_at=now
+        )
+        if action == LaunchAction.Action.START:
+            Launch.objects.filter(pk=launch.pk).update(state=State.PLANNED, why="")
+        item = LaunchAction.objects.create(
+            launch=launch, action=action, due_at=now, run_at=now, created_by=user
+        )
+        scheduling.created(user, item)
+        audit.record(user, f"launch.{action}", launches._ref(launch))
+    return {
+        LaunchAction.Action.START: f"{launch.name} starts within seconds.",
+        LaunchAction.Action.RETRY: "The failed step runs again within seconds.",
+        LaunchAction.Action.CONTINUE: "The launch goes on past the failed step within seconds.",
+        LaunchAction.Action.ROLL_BACK: f"{launch.name} is rolled back within seconds.",
+    }[action]
+
+
+def busy(launch: Launch) -> bool:
+    """A start, retry, continue or rollback is on its way (a start still waiting for its time aside)."""
+    open_actions = launch.actions.filter(state__in=LaunchAction.OPEN)
+    return open_actions.exclude(action=LaunchAction.Action.START, state=LaunchAction.State.PENDING).exists()
+
+
+def refusal(launch: Launch, action: str) -> str:
+    """Why `action` cannot be asked for now, or ""."""
+    if action == LaunchAction.Action.START:
+        if launch.state not in Launch.EDITABLE:
+            return f"{launch.name} is {launch.get_state_display().lower()}: it cannot start again."
+        approval = launches.approval(launch)
+        if approval.needed and not approval.approved:
+            return "It needs an approval of the launch as it is now first."
+        return ""
+    if action == LaunchAction.Action.ROLL_BACK:
+        if launch.state not in (State.STOPPED, State.DONE):
+            return "Only a launch that ran (done, or stopped) can be rolled back."
+        return ""
+    if launch.state != State.STOPPED or not launch.steps.filter(state=StepState.FAILED).exists():
+        return "Only a launch stopped at a failed step can retry it or go on past it."
+    return ""
+
+
+def run(pk: int) -> str | None:
+    """Carry out one due start, retry, continue or rollback; its new state, or None when not this run's."""
+    return scheduling.run(LaunchAction, pk, perform, related=["launch", "launch__owner"])
+
+
+def perform(item: LaunchAction) -> str:
+    launch = item.launch
+    if item.action == LaunchAction.Action.ROLL_BACK:
+        return roll_back(item, launch)
+    if item.action == LaunchAction.Action.START:
+        held = _held(launch)
+        if held:
+            Launch.objects.filter(pk=launch.pk).update(state=State.HELD, why=held)
+            tell(launch, f"{launch.name} did not start", held)
+            return f"Did not start: {held}"
+        Launch.objects.filter(pk=launch.pk).update(state=State.RUNNING, started_at=timezone.now(), why="")
+    else:
+        failed = launch.steps.filter(state=StepState.FAILED)
+        if item.action == LaunchAction.Action.CONTINUE:
+            failed.update(state=StepState.SKIPPED)
+        else:
+            failed.update(state=StepState.WAITING)
+        Launch.objects.filter(pk=launch.pk).update(state=State.RUNNING, why="")
+    return _go_on(item, launch)
+
+
+def _held(launch: Launch) -> str:
+    """Why the launch may not start now, or ""."""
+    approval = launches.approval(launch)
+    if approval.needed and not approval.approved:
+        if approval.stale:
+            return "Its approval is stale: " + "; ".join(approval.changes)
+        return "It was not approved."
+    checked = launches.check(launch.owner, launch)
+    if not checked:
+        return "It has no steps."
+    blocked = [f"{launches.describe(step)}: {step.verdict}" for step in checked if not step.ready]
+    if blocked:
+        return "The pre-flight found steps that cannot run. " + " ".join(blocked)
+    return ""
+
+
+def _go_on(item: LaunchAction, launch: Launch) -> str:
+    """The steps not yet done, stage after stage; stops at the first that fails."""
+    for step in _todo(launch):
+        kind = steps.kind(step.kind)
+        workspace = kind.workspace(_actor(item), step.connection, step.target)
+        try:
+            if step.before is None:
+                Step.objects.filter(pk=step.pk).update(
+                    before=kind.before(workspace, step.target),
+                    state=StepState.RUNNING,
+                    started_at=timezone.now(),
+                )
+            done = kind.perform(workspace, step.target)
+        except (ApiError, steps.Refused) as exc:
+            reason = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
+            Step.objects.filter(pk=step.pk).update(
+                state=StepState.FAILED, said=reason, finished_at=timezone.now()
+            )
+            why = f"{launches.describe(step)} failed. {reason}"
+            Launch.objects.filter(pk=launch.pk).update(state=State.STOPPED, why=why)
+            audit.record(
+                _actor(item), "launch.step_failed", launches._ref(launch), step=launches.describe(step)
+            )
+            tell(launch, f"{launch.name} stopped at a failed step", why)
+            return f"Stopped: {why}"
+        Step.objects.filter(pk=step.pk).update(
+            state=StepState.DONE, after=done.after, said=done.said, finished_at=timezone.now()
+        )
+    Launch.objects.filter(pk=launch.pk).update(state=State.DONE, finished_at=timezone.now(), why="")
+    return "Every step is done."
+
+
+def _actor(item: LaunchAction) -> Any:
+    """Who the steps act as: the launch's owner at its start, else the person who asked to go on."""
+    if item.action == LaunchAction.Action.START or item.created_by is None:
+        return item.launch.owner
+    return item.created_by
+
+
+def _todo(launch: Launch) -> QuerySet[Step]:
+    return launch.steps.filter(state__in=[StepState.WAITING, StepState.RUNNING]).select_related("connection")
+
+
+def roll_back(item: LaunchAction, launch: Launch) -> str:
+    """Take back every step that acted, last first; a step whose target changed since is left alone."""
+    Launch.objects.filter(pk=launch.pk).update(state=State.ROLLING_BACK)
+    acted = launch.steps.filter(state__in=[StepState.DONE, StepState.UNDO_FAILED])
+    failures = 0
+    for step in acted.select_related("connection").order_by("-stage", "-position", "-pk"):
+        kind = steps.kind(step.kind)
+        if step.before is None or kind.undo is None:
+            said = kind.final or "It had not acted yet: nothing to take back."
+            Step.objects.filter(pk=step.pk).update(state=StepState.LEFT_ALONE, undo_said=said)
+            continue
+        workspace = kind.workspace(_actor(item), step.connection, step.target)
+        try:
+            undone = kind.undo(workspace, step.target, step.before, step.after or {})
+        except (ApiError, steps.Refused) as exc:
+            failures += 1
+            said = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
+            Step.objects.filter(pk=step.pk).update(state=StepState.UNDO_FAILED, undo_said=said)
+            continue
+        state = StepState.LEFT_ALONE if undone.left_alone else StepState.UNDONE
+        Step.objects.filter(pk=step.pk).update(state=state, undo_said=undone.said)
+    if failures:
+        some = f"{failures} step{'s' if failures > 1 else ''}"
+        why = f"{some} could not be taken back: roll back again to retry them."
+        Launch.objects.filter(pk=launch.pk).update(state=State.STOPPED, why=why)
+        return why
+    Launch.objects.filter(pk=launch.pk).update(state=State.ROLLED_BACK, finished_at=timezone.now(), why="")
+    return "Rolled back."

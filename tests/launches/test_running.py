@@ -1,0 +1,226 @@
+"""A launch from plan to rollback against the sandbox: stages in order, each step once (also after a worker
+died mid-step), a missing or stale approval and a failed pre-flight that hold the start, a failed step that
+stops it, and a rollback that restores what the launch changed and leaves alone what people changed since."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.utils import timezone
+
+from apps.automations.client import WorkflowsClient
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.core.http import ApiError
+from apps.core.models import AuditEntry
+from apps.jobs import steps
+from apps.launches.models import Launch, LaunchAction, Step
+from apps.launches.services import launches, running
+from tests.launches.conftest import add, work
+
+
+def status(wf: WorkflowsClient, name: str) -> str:
+    (workflow,) = [w for w in wf.list_workflows(search=name).data if w.name == name]
+    return workflow.status
+
+
+def drafted(bw: BrickworksClient, headline: str = "Spring arrives") -> dict[str, str]:
+    live = bw.get_record("home-banners", "winter-sale")
+    bw.update_record("home-banners", live.id, status="DRAFT", values={"headline": headline})
+    return {"app_id": "home-banners", "record": live.id}
+
+
+def test_a_launch_runs_its_stages_in_order_each_step_once(
+    eddie: User, olive: User, alice: User, planned: Launch, bw: BrickworksClient, wf: WorkflowsClient
+) -> None:
+    banner = drafted(bw)
+    add(eddie, planned, "content.publish", banner)
+    (spring,) = list(wf.list_workflows(search="Spring promotion").data)
+    add(olive, planned, "automations.resume", {"workflow": spring.diagram_id}, stage=2)
+    launches.approve(alice, planned)  # an editor's launch publishes: someone who may publish approves it
+    assert work(planned) == "done"
+    planned.refresh_from_db()
+    assert planned.state == Launch.State.DONE
+    said = [step.said for step in planned.steps.all()]
+    live = bw.get_record("home-banners", banner["record"], statuses=["PUBLISHED"])
+    assert said == [f"Published: version {live.record_version} is live.", "Running (it was paused)."]
+    assert status(wf, "Spring promotion") == "Active"
+    assert AuditEntry.objects.filter(action="record.publish", user=eddie).count() == 1
+
+
+def test_a_worker_that_died_mid_step_leaves_a_launch_that_acts_once_when_handed_out_again(
+    eddie: User, paula: User, planned: Launch, bw: BrickworksClient
+) -> None:
+    banner = drafted(bw)
+    add(eddie, planned, "content.publish", banner)
+    launches.approve(paula, planned)
+    work(planned)
+    versions = bw.list_versions("home-banners", banner["record"]).meta.total
+    # As if the worker died after Brickworks published but before the step was recorded: the step is
+    # running without its result, and the sweep hands the start out again.
+    Step.objects.update(state=Step.State.RUNNING, after=None, said="")
+    Launch.objects.update(state=Launch.State.RUNNING)
+    LaunchAction.objects.update(state=LaunchAction.State.PENDING, lease_until=None)
+    assert work(planned) == "done"
+    step = planned.steps.get()
+    assert (step.state, step.said) == (Step.State.DONE, step.said)
+    assert step.said.startswith("Nothing to do: version")
+    assert bw.list_versions("home-banners", banner["record"]).meta.total == versions
+    assert AuditEntry.objects.filter(action="record.publish").count() == 1
+
+
+def test_an_editors_launch_that_publishes_needs_a_publishers_approval_whatever_the_rule(
+    eddie: User, paula: User, olive: User, planned: Launch, bw: BrickworksClient, wf: WorkflowsClient
+) -> None:
+    add(eddie, planned, "content.publish", drafted(bw))
+    assert launches.approval(planned).needed  # the workspace's rule says no approval
+    with pytest.raises(running.NotNow, match="needs an approval"):
+        running.ask(eddie, planned, "start")
+    assert launches.may_approve(eddie, planned) == "Approving launches takes a publisher or an admin."
+    assert launches.may_approve(paula, planned) is None
+    (spring,) = list(wf.list_workflows(search="Spring promotion").data)
+    add(olive, planned, "automations.resume", {"workflow": spring.diagram_id})
+    assert (
+        launches.may_approve(paula, planned)
+        == "Approving it takes someone who may also run or resume a workflow."
+    )
+
+
+def test_a_launch_needing_approval_by_the_workspaces_rule_does_not_start_without_one(
+    olive: User, paula: User, demo: dict[str, Connection], wf: WorkflowsClient
+) -> None:
+    launch = launches.create_launch(olive, name="Mails", description="", go_at=None)
+    (spring,) = list(wf.list_workflows(search="Spring promotion").data)
+    add(olive, launch, "automations.resume", {"workflow": spring.diagram_id})
+    assert not launches.approval(launch).needed  # an operator may run workflows
+    launches.set_policy(paula, demo["synerise"], needs_approval=True)
+    with pytest.raises(running.NotNow, match="needs an approval"):
+        running.ask(olive, launch, "start")
+
+
+def test_a_stale_approval_cannot_start_a_launch_at_its_time_and_says_what_changed(
+    eddie: User, paula: User, demo: dict[str, Connection], bw: BrickworksClient
+) -> None:
+    User.objects.filter(pk__in=[eddie.pk, paula.pk]).update(email="people@example.com")
+    go = timezone.now() + timedelta(hours=1)
+    launch = launches.create_launch(eddie, name="Spring campaign", description="", go_at=go)
+    banner = drafted(bw)
+    add(eddie, launch, "content.publish", banner)
+    launches.approve(paula, launch)
+    assert launches.approval(launch).approved
+    (teaser,) = list(bw.list_records("home-banners", search="Spring is coming").data)
+    added = add(eddie, launch, "content.publish", {"app_id": "home-banners", "record": teaser.id})
+    approval = launches.approval(launch)
+    assert (approval.approved, approval.changes) == (False, [f"Added: Stage 1: {launches.describe(added)}"])
+    with pytest.raises(running.NotNow, match="needs an approval"):
+        running.ask(eddie, launch, "start")
+    # Its time comes: the start waiting for it finds the approval stale, holds, and says so.
+    (start,) = launch.actions.filter(state=LaunchAction.State.PENDING)
+    assert start.run_at == go
+    LaunchAction.objects.filter(pk=start.pk).update(run_at=timezone.now())
+    assert running.run(start.pk) == "done"
+    launch.refresh_from_db()
+    assert launch.state == Launch.State.HELD
+    assert launch.why.startswith("Its approval is stale: Added: Stage 1: Publish Spring is coming")
+    assert bw.get_record("home-banners", banner["record"], statuses=["DRAFT"])  # still a draft
+    assert [m.subject for m in mail.outbox] == ["Spring campaign did not start"]
+
+
+def test_a_failed_pre_flight_holds_the_launch_and_tells_its_people(
+    eddie: User, paula: User, planned: Launch, bw: BrickworksClient
+) -> None:
+    User.objects.filter(pk__in=[eddie.pk, paula.pk]).update(email="people@example.com")
+    banner = drafted(bw)
+    add(eddie, planned, "content.publish", banner)
+    launches.approve(paula, planned)
+    bw.update_record("home-banners", banner["record"], values={"headline": "Changed after"})
+    work(planned)
+    planned.refresh_from_db()
+    assert planned.state == Launch.State.HELD
+    assert "has changed since version" in planned.why
+    assert [m.subject for m in mail.outbox] == ["Spring campaign did not start"]
+    assert (
+        bw.get_record("home-banners", banner["record"], statuses=["DRAFT"]).values["headline"]
+        == "Changed after"
+    )
+
+
+def test_a_failed_step_stops_the_launch_and_the_rollback_restores_and_leaves_later_edits_alone(
+    eddie: User,
+    olive: User,
+    alice: User,
+    planned: Launch,
+    bw: BrickworksClient,
+    wf: WorkflowsClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    banner = drafted(bw)
+    add(eddie, planned, "content.publish", banner)
+    (teaser,) = list(bw.list_records("home-banners", search="Spring is coming").data)
+    add(eddie, planned, "content.publish", {"app_id": "home-banners", "record": teaser.id})
+    (spring,) = list(wf.list_workflows(search="Spring promotion").data)
+    add(olive, planned, "automations.resume", {"workflow": spring.diagram_id}, stage=2)
+    kind = steps.kind("automations.resume")
+
+    def refused(workspace: object, target: object) -> steps.Done:
+        raise ApiError("Synerise is down for maintenance", status=503)
+
+    monkeypatch.setitem(steps.KINDS, kind.key, dataclasses.replace(kind, perform=refused))
+    launches.approve(alice, planned)
+    work(planned)
+    planned.refresh_from_db()
+    assert planned.state == Launch.State.STOPPED
+    assert "Run Spring promotion failed." in planned.why
+    assert set(running.ASKED) >= {"retry", "continue", "roll_back"}
+    assert not running.refusal(planned, "retry") and not running.refusal(planned, "roll_back")
+    # After the launch, someone saves a new draft of the teaser: the rollback must not overwrite it.
+    bw.update_record("home-banners", teaser.id, status="DRAFT", values={"headline": "Teaser, edited later"})
+    running.ask(eddie, planned, "roll_back")
+    assert work(planned) == "done"
+    planned.refresh_from_db()
+    assert planned.state == Launch.State.ROLLED_BACK
+    by_record = {step.target.get("record"): step for step in planned.steps.all()}
+    assert by_record[banner["record"]].state == Step.State.UNDONE
+    assert by_record[teaser.id].state == Step.State.LEFT_ALONE
+    assert "was saved after the launch" in by_record[teaser.id].undo_said
+    assert bw.get_record("home-banners", banner["record"], statuses=["PUBLISHED"]).values["headline"] == (
+        "Winter sale, {{ customer.firstName }}"
+    )
+    assert (
+        bw.get_record("home-banners", teaser.id, statuses=["DRAFT"]).values["headline"]
+        == "Teaser, edited later"
+    )
+    assert status(wf, "Spring promotion") == "Paused"  # never ran: nothing to take back
+
+
+def test_continue_goes_on_past_a_failed_step(
+    eddie: User,
+    olive: User,
+    alice: User,
+    planned: Launch,
+    bw: BrickworksClient,
+    wf: WorkflowsClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (spring,) = list(wf.list_workflows(search="Spring promotion").data)
+    add(olive, planned, "automations.resume", {"workflow": spring.diagram_id})
+    add(eddie, planned, "content.publish", drafted(bw), stage=2)
+    kind = steps.kind("automations.resume")
+
+    def refused(workspace: object, target: object) -> steps.Done:
+        raise steps.Refused("Not today")
+
+    monkeypatch.setitem(steps.KINDS, kind.key, dataclasses.replace(kind, perform=refused))
+    launches.approve(alice, planned)
+    work(planned)
+    planned.refresh_from_db()
+    assert (planned.state, planned.why) == (Launch.State.STOPPED, "Run Spring promotion failed. Not today")
+    running.ask(eddie, planned, "continue")
+    assert work(planned) == "done"
+    planned.refresh_from_db()
+    assert planned.state == Launch.State.DONE
+    assert [step.state for step in planned.steps.all()] == [Step.State.SKIPPED, Step.State.DONE]

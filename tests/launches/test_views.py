@@ -1,0 +1,103 @@
+"""The launch screens as each role uses them: planning, adding steps from the things they change, the
+verdicts, the approval, starting and rolling back."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from apps.connections.models import Connection
+from apps.content.client import BrickworksClient
+from apps.launches.models import Launch
+from tests import pages
+from tests.launches.conftest import work
+
+CANVAS_ORDERS = "b459cf22-ad18-44bf-80dc-6e8b78be1cc5"
+WEEKDAYS = "0+0+5+?+*+MON-FRI"  # 05:00 UTC on weekdays, as a query parameter
+
+
+def test_a_viewer_reads_launches_and_a_stranger_is_refused(
+    viewer_client: Client, stranger_client: Client, planned: Launch
+) -> None:
+    listed = viewer_client.get(reverse("launches:list"))
+    assert listed.status_code == 200
+    assert "Spring campaign" in pages.words(listed) and "New launch" not in pages.words(listed)
+    page = viewer_client.get(planned.get_absolute_url())
+    assert "No steps yet" in pages.words(page) and "Check now" not in pages.words(page)
+    assert stranger_client.get(reverse("launches:list")).status_code == 403
+    assert viewer_client.post(reverse("launches:new"), {"name": "Mine"}).status_code == 403
+
+
+def test_an_editor_plans_a_launch_and_adds_a_record_from_its_page(
+    editor_client: Client, bw: BrickworksClient
+) -> None:
+    response = editor_client.post(reverse("launches:new"), {"name": "Summer", "description": "", "go_at": ""})
+    launch = Launch.objects.get(name="Summer")
+    assert response["Location"] == launch.get_absolute_url()
+    teaser = bw.get_record("home-banners", "spring-teaser")
+    record_page = pages.words(editor_client.get(reverse("content:record", args=["home-banners", teaser.id])))
+    assert f"Add to a launch: publish version {teaser.record_version}" in record_page
+    url = f"{reverse('launches:add_step')}?kind=content.publish&app_id=home-banners&record={teaser.id}"
+    form = editor_client.get(url)
+    assert f"Publish Spring is coming (version {teaser.record_version})" in pages.words(form)
+    added = editor_client.post(url, {"launch": launch.pk, "stage": 1}, follow=True)
+    text = pages.words(added)
+    assert f"Ready: Version {teaser.record_version} will go live." in text
+    assert "Needed, not given yet" in text  # an editor's launch that publishes
+    assert "Start now" not in text
+
+
+def test_a_publisher_approves_and_a_change_turns_the_approval_stale(
+    editor_client: Client, publisher_client: Client, eddie: User, planned: Launch, bw: BrickworksClient
+) -> None:
+    teaser = bw.get_record("home-banners", "spring-teaser")
+    url = f"{reverse('launches:add_step')}?kind=content.publish&app_id=home-banners&record={teaser.id}"
+    editor_client.post(url, {"launch": planned.pk, "stage": 1})
+    assert editor_client.post(reverse("launches:approve", args=[planned.pk])).status_code == 403
+    approved = pages.words(publisher_client.post(reverse("launches:approve", args=[planned.pk]), follow=True))
+    assert "Approved by paula" in approved
+    bw.update_record("home-banners", teaser.id, values={"headline": "Spring is here"})
+    checked = pages.words(editor_client.post(reverse("launches:check", args=[planned.pk]), follow=True))
+    assert "1 of 1 steps cannot run now" in checked and "Use it as it is now" in checked
+    step = planned.steps.get()
+    renewed = pages.words(editor_client.post(reverse("launches:renew_step", args=[step.pk]), follow=True))
+    assert "Stale : approved by paula, but it changed since" in renewed  # "Stale" in bold
+    assert "Start due" not in renewed  # it goes once approved: not before it is approved again
+    assert f"Removed: Stage 1: Publish Spring is coming (version {teaser.record_version})" in renewed
+
+
+def test_an_operator_adds_a_canvas_scheduler_with_its_expression(
+    operator_client: Client, olive: User, planned: Launch
+) -> None:
+    schedule_page = pages.words(operator_client.get(reverse("canvas:schedule", args=[CANVAS_ORDERS])))
+    assert "Add to a launch…" in schedule_page
+    url = f"{reverse('launches:add_step')}?kind=canvas.schedule_on&workflow={CANVAS_ORDERS}&cron={WEEKDAYS}"
+    assert "Stage 2" not in pages.words(operator_client.get(url))  # the launch has no stage 1 yet
+    added = pages.words(operator_client.post(url, {"launch": planned.pk, "stage": 1}, follow=True))
+    assert "Stage 1 Integrations Schedule Order transferring: At 05:00, Monday through Friday (UTC)" in added
+    assert "Stage 2" in pages.words(operator_client.get(url))
+
+
+def test_a_launch_started_from_its_page_runs_and_rolls_back(
+    operator_client: Client, olive: User, demo: dict[str, Connection]
+) -> None:
+    operator_client.post(reverse("launches:new"), {"name": "Orders feed", "description": "", "go_at": ""})
+    planned = Launch.objects.get(name="Orders feed")
+    url = f"{reverse('launches:add_step')}?kind=canvas.schedule_on&workflow={CANVAS_ORDERS}&cron={WEEKDAYS}"
+    operator_client.post(url, {"launch": planned.pk, "stage": 1})
+    started = pages.words(
+        operator_client.post(reverse("launches:go", args=[planned.pk]), {"action": "start"}, follow=True)
+    )
+    assert "Orders feed starts within seconds." in started
+    work(planned)
+    done = pages.words(operator_client.get(planned.get_absolute_url()))
+    assert (
+        "Done" in done
+        and "Scheduler on: At 05:00, Monday through Friday (UTC)." in done
+        and "Roll back" in done
+    )
+    operator_client.post(reverse("launches:go", args=[planned.pk]), {"action": "roll_back"})
+    work(planned)
+    back = pages.words(operator_client.get(planned.get_absolute_url()))
+    assert "Rolled back" in back and "Scheduler off again, as before the launch." in back
