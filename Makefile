@@ -42,6 +42,7 @@ setup: $(BIN)/.installed .env staticfiles/staticfiles.json
 	$(BIN)/python manage.py create_demo_connections
 	$(BIN)/python manage.py ensure_admin --welcome var/welcome
 	$(BIN)/python manage.py create_demo_schedule
+	$(BIN)/python manage.py create_demo_launches
 
 # scripts/run.py starts the four processes and starts again one that exits (honcho stopped them all);
 # settings.py reads .env itself and lets the environment win.

@@ -51,7 +51,8 @@ VERBS = {
     "renew_step": "step brought up to date",
     "approve": "approved",
     "policy": "approval rule changed",
-    "step_failed": "step failed",
+    "step_done": "step run",
+    "step_undone": "step taken back",
     "start": "started",
     "continue": "continued past a failed step",
 }

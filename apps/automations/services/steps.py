@@ -49,7 +49,7 @@ def check_resume(workspace: Workspace[WorkflowsClient], target: Target) -> Verdi
         return Verdict(True, "It is running already: nothing to do.")
     if status == "Stopped":
         return Verdict(False, f"{target['name']} is stopped, and a stopped workflow cannot run again.")
-    return Verdict(True, f"It is {status.lower()} now and will run.")
+    return Verdict(True, f"It is {_as_said(status)} now and will run.")
 
 
 def check_pause(workspace: Workspace[WorkflowsClient], target: Target) -> Verdict:
@@ -57,7 +57,7 @@ def check_pause(workspace: Workspace[WorkflowsClient], target: Target) -> Verdic
     if status is None:
         return Verdict(False, f"{target['name']} no longer exists in this workspace.")
     if status != "Active":
-        return Verdict(True, f"It is {status.lower()}, not running: nothing to do.")
+        return Verdict(True, f"It is {_as_said(status)}, not running: nothing to do.")
     return Verdict(True, "It is running now and will be paused.")
 
 
@@ -74,14 +74,14 @@ def resume(workspace: Workspace[WorkflowsClient], target: Target) -> Done:
         if status == "Stopped":
             raise Refused(f"{target['name']} is stopped, and a stopped workflow cannot run again.")
         _run(workspace, api, target, "workflow.resume")
-    return Done(f"Running (it was {status.lower()}).", {"status": "Active"})
+    return Done(f"Running (it was {_as_said(status)}).", {"status": "Active"})
 
 
 def pause(workspace: Workspace[WorkflowsClient], target: Target) -> Done:
     with workspace.client(retries=0) as api:
         status = workflows.find(workspace, api=api, workflow_id=target["workflow"]).status
     if status != "Active":
-        return Done(f"Nothing to do: it was {status.lower()}.", {"status": status})
+        return Done(f"Nothing to do: it was {_as_said(status)}.", {"status": status})
     workflows.pause_workflow(workspace, workflow_id=target["workflow"])
     return Done("Paused.", {"status": "Paused"})
 
@@ -102,6 +102,11 @@ def undo_workflow(workspace: Workspace[WorkflowsClient], target: Target, was: St
             return Undone("Running again, as before the launch.")
     workflows.pause_workflow(workspace, workflow_id=target["workflow"])
     return Undone(f"Paused (it was {was['status'].lower()} before the launch; a rollback never stops one).")
+
+
+def _as_said(status: str) -> str:
+    """ "paused", "a draft", "scheduled", "stopped": a workflow's status inside a sentence."""
+    return "a draft" if status == "Draft" else status.lower()
 
 
 def _status(workspace: Workspace[WorkflowsClient], target: Target) -> str | None:

@@ -49,7 +49,7 @@ def create_launch(user: User, *, name: str, description: str, go_at: datetime | 
         launch = Launch.objects.create(
             connection=connection, name=name, description=description, owner=user, go_at=go_at
         )
-        audit.record(user, "launch.create", _ref(launch), go_at=_iso(go_at))
+        audit.record(user, "launch.create", ref(launch), go_at=_iso(go_at))
         _arm(user, launch)
     return launch
 
@@ -65,7 +65,7 @@ def change_launch(user: User, launch: Launch, *, name: str, description: str, go
             updated_at=timezone.now(),
         )
         launch.refresh_from_db()
-        audit.record(user, "launch.update", _ref(launch), go_at=_iso(go_at))
+        audit.record(user, "launch.update", ref(launch), go_at=_iso(go_at))
         _arm(user, launch)
 
 
@@ -93,7 +93,7 @@ def add_step(
             connection=connection,
             added_by=user,
         )
-        audit.record(user, "launch.add_step", _ref(launch), step=found.describe(target), stage=stage)
+        audit.record(user, "launch.add_step", ref(launch), step=found.describe(target), stage=stage)
         _arm(user, launch)
     check_step(user, step)
     return step
@@ -103,7 +103,7 @@ def remove_step(user: User, step: Step) -> None:
     _editable(step.launch)
     with transaction.atomic():
         step.delete()
-        audit.record(user, "launch.remove_step", _ref(step.launch), step=describe(step))
+        audit.record(user, "launch.remove_step", ref(step.launch), step=describe(step))
         _arm(user, step.launch)
 
 
@@ -114,7 +114,7 @@ def renew_step(user: User, step: Step, target: dict[str, Any]) -> None:
     with transaction.atomic():
         Step.objects.filter(pk=step.pk).update(target=target)
         step.target = target
-        audit.record(user, "launch.renew_step", _ref(step.launch), was=old, now=describe(step))
+        audit.record(user, "launch.renew_step", ref(step.launch), was=old, now=describe(step))
         _arm(user, step.launch)
     check_step(user, step)
 
@@ -223,7 +223,7 @@ def approve(user: User, launch: Launch) -> None:
             approved_steps=_sealed_lines(launch),
         )
         launch.refresh_from_db()
-        audit.record(user, "launch.approve", _ref(launch), digest=launch.approved_digest)
+        audit.record(user, "launch.approve", ref(launch), digest=launch.approved_digest)
         _arm(user, launch)
 
 
@@ -269,7 +269,7 @@ def _editable(launch: Launch) -> None:
         )
 
 
-def _ref(launch: Launch) -> audit.Ref:
+def ref(launch: Launch) -> audit.Ref:
     return audit.Ref("launch", str(launch.pk), launch.name)
 
 

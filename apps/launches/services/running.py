@@ -62,7 +62,7 @@ def ask(user: Any, launch: Launch, asked: str) -> str:
             launch=launch, action=action, due_at=now, run_at=now, created_by=user
         )
         scheduling.created(user, item)
-        audit.record(user, f"launch.{action}", launches._ref(launch))
+        audit.record(user, f"launch.{action}", launches.ref(launch))
     return {
         LaunchAction.Action.START: f"{launch.name} starts within seconds.",
         LaunchAction.Action.RETRY: "The failed step runs again within seconds.",
@@ -158,12 +158,19 @@ def _go_on(item: LaunchAction, launch: Launch) -> str:
             why = f"{launches.describe(step)} failed. {reason}"
             Launch.objects.filter(pk=launch.pk).update(state=State.STOPPED, why=why)
             audit.record(
-                _actor(item), "launch.step_failed", launches._ref(launch), step=launches.describe(step)
+                _actor(item), "launch.step_failed", launches.ref(launch), step=launches.describe(step)
             )
             tell(launch, f"{launch.name} stopped at a failed step", why)
             return f"Stopped: {why}"
         Step.objects.filter(pk=step.pk).update(
             state=StepState.DONE, after=done.after, said=done.said, finished_at=timezone.now()
+        )
+        audit.record(
+            _actor(item),
+            "launch.step_done",
+            launches.ref(launch),
+            step=launches.describe(step),
+            said=done.said,
         )
     Launch.objects.filter(pk=launch.pk).update(state=State.DONE, finished_at=timezone.now(), why="")
     return "Every step is done."
@@ -198,9 +205,24 @@ def roll_back(item: LaunchAction, launch: Launch) -> str:
             failures += 1
             said = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
             Step.objects.filter(pk=step.pk).update(state=StepState.UNDO_FAILED, undo_said=said)
+            audit.record(
+                _actor(item),
+                "launch.step_undone",
+                launches.ref(launch),
+                outcome="failed",
+                error=said,
+                step=launches.describe(step),
+            )
             continue
         state = StepState.LEFT_ALONE if undone.left_alone else StepState.UNDONE
         Step.objects.filter(pk=step.pk).update(state=state, undo_said=undone.said)
+        audit.record(
+            _actor(item),
+            "launch.step_undone",
+            launches.ref(launch),
+            step=launches.describe(step),
+            said=undone.said,
+        )
     if failures:
         some = f"{failures} step{'s' if failures > 1 else ''}"
         why = f"{some} could not be taken back: roll back again to retry them."

@@ -1,22 +1,18 @@
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 
 from apps.connections.services import current_workspace
 from apps.content.services import schedule
 from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiNotFound
+from apps.core.serving import served
 
 # What the demo has coming up: (schema, record slug, action, from now). All within a few days, so the
 # calendar's current week shows them; a draft over a live version shows the draft's name going live.
@@ -26,11 +22,6 @@ DEMO = [
     ("store-announcements", "notice-5", "publish", timedelta(days=2, hours=1)),
     ("product-promos", "boot-101", "unpublish", timedelta(days=3, hours=4)),
 ]
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 class Command(BaseCommand):
@@ -52,7 +43,7 @@ class Command(BaseCommand):
                 "No admin user or demo workspace yet: run ensure_admin and create_demo_connections."
             )
             return
-        with self._sandbox(base_url) as url:
+        with served(base_url, "/sandbox") as url:
             # The saved connection keeps its address (never saved here); this command's reads go to `url`.
             connection.base_url = url + connection.base_url.partition("/sandbox")[2]
             workspace = workspace_for(admin, connection=connection)
@@ -74,19 +65,3 @@ class Command(BaseCommand):
         except schedule.AlreadyScheduled:
             return False
         return True
-
-    @contextmanager
-    def _sandbox(self, base_url: str) -> Iterator[str]:
-        """The sandbox's address: the one given, else this process serving it on a free port (make setup
-        runs before the web server is up, and the dashboard reaches the sandbox over HTTP only)."""
-        if base_url:
-            yield base_url
-            return
-        server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_Quiet)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}/sandbox"
-        finally:
-            server.shutdown()
-            server.server_close()
