@@ -21,6 +21,8 @@ from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import scheduling
 from apps.jobs import services as jobs_services
 from apps.jobs.models import Job, ScheduledBase
+from apps.launches.models import Launch
+from apps.launches.services import launches
 from synadmin.celery import app as celery_app
 
 SHOWN = 10
@@ -44,6 +46,11 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "scheduled": sorted(scheduled, key=lambda item: item.due_at)[:8],
         "failed_schedule": sorted(failed_schedule, key=lambda item: item.finished_at, reverse=True)[:SHOWN],
     }
+    if request.user.has_perm("launches.view_launches"):
+        halted = launches.in_workspace(request.user).filter(
+            state__in=[Launch.State.HELD, Launch.State.STOPPED]
+        )
+        context["halted_launches"] = halted[:SHOWN]
     if request.user.has_perm("canvas.view_integrations"):
         # Ours fail their job, listed above; these are the runs Canvas's scheduler started.
         failed_runs = WorkflowRun.objects.filter(status=WorkflowRun.Status.FAILED, job__isnull=True)

@@ -16,7 +16,10 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.urls import Resolver404, resolve
 
+from apps.connections import services as connections
 from apps.connections.models import Connection
+from apps.jobs import steps
+from apps.launches.services import launches
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 from tests.people import PERSONAS
 
@@ -71,11 +74,29 @@ def walk(page: Any, base: str) -> list[str]:
     return problems
 
 
+def planned(owner: Any) -> None:
+    """A launch with a step of each area, checked, as the walk finds it from the Launches list."""
+    launch = launches.create_launch(owner, name="Spring campaign", description="", go_at=None)
+    for key, params in [
+        ("content.publish", {"app_id": "home-banners", "record": "spring-teaser"}),
+        ("canvas.schedule_off", {"workflow": "b459cf22-ad18-44bf-80dc-6e8b78be1cc5"}),
+    ]:
+        kind = steps.kind(key)
+        connection = connections.connection_for(owner, kind.connection_kind)
+        workspace = kind.workspace(owner, connection, params)
+        if key.startswith("content."):
+            with workspace.client() as api:
+                params = {**params, "record": api.get_record(params["app_id"], params["record"]).id}
+        target = kind.pick(workspace, params)
+        launches.add_step(owner, launch, kind=key, target=target, connection=connection, stage=1)
+
+
 @pytest.mark.parametrize("person", [name for name, (role, _) in PERSONAS.items() if role])
 def test_every_page_of_each_role_is_accessible_and_fits(
     page: Any, live_server: Any, demo: dict[str, Connection], request: Any, person: str
 ) -> None:
     request.getfixturevalue(person)  # the persona: a User with the role
+    planned(request.getfixturevalue("alice"))  # a launch's page to walk to
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, person)
     page.click("button[data-menu-button]")

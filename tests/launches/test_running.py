@@ -20,7 +20,9 @@ from apps.core.models import AuditEntry
 from apps.jobs import steps
 from apps.launches.models import Launch, LaunchAction, Step
 from apps.launches.services import launches, running
+from tests import pages
 from tests.launches.conftest import add, work
+from tests.people import client_for
 
 
 def status(wf: WorkflowsClient, name: str) -> str:
@@ -147,6 +149,8 @@ def test_a_failed_pre_flight_holds_the_launch_and_tells_its_people(
         bw.get_record("home-banners", banner["record"], statuses=["DRAFT"]).values["headline"]
         == "Changed after"
     )
+    home = pages.words(client_for(paula).get("/"))
+    assert "Spring campaign did not start: The pre-flight found steps that cannot run." in home
 
 
 def test_a_failed_step_stops_the_launch_and_the_rollback_restores_and_leaves_later_edits_alone(
