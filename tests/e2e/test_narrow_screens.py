@@ -74,7 +74,7 @@ def test_the_main_pages_fit_a_phone(
     assert LONG in (entry.get_attribute("title") or "")
 
 
-MENU = ["Content", "Workflows", "Integrations", "Catalogs", "Scheduled", "Operations", "Settings"]
+MENU = ["Content", "Workflows", "Integrations", "Catalogs", "Launches", "Scheduled", "Operations", "Settings"]
 
 
 def test_on_a_phone_the_menu_button_opens_the_whole_menu_and_without_javascript_it_is_open(
