@@ -62,7 +62,6 @@ def ask(user: Any, launch: Launch, asked: str) -> str:
             launch=launch, action=action, due_at=now, run_at=now, created_by=user
         )
         scheduling.created(user, item)
-        audit.record(user, f"launch.{action}", launches.ref(launch))
     return {
         LaunchAction.Action.START: f"{launch.name} starts within seconds.",
         LaunchAction.Action.RETRY: "The failed step runs again within seconds.",
