@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.catalogs.services import exports, imports
+from apps.catalogs.services import exports, imports, restore
 from apps.jobs.tasks import JobTask
 
 
@@ -31,6 +31,13 @@ def run_import(job_id: int) -> None:
     """Sent when a person starts an import, retries it, or its worker died: batches already done are
     skipped, and a batch is an upsert by item key, so one sent twice changes nothing."""
     imports.run_import(job_id)
+
+
+@shared_task(base=JobTask, ignore_result=True)
+def undo_import(job_id: int) -> None:
+    """Sent when a person takes an import back, or when its worker died: it compares before it writes, so
+    a repeat puts back only what is still as the import left it."""
+    restore.run_undo(job_id)
 
 
 @shared_task(ignore_result=True)

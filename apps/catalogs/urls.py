@@ -29,6 +29,7 @@ urlpatterns = [
     path("imports/<int:pk>/check/", imports.import_check, name="import_check"),
     path("imports/<int:pk>/again/", imports.import_again, name="import_again"),
     path("imports/<int:pk>/run/", imports.import_run, name="import_run"),
+    path("imports/<int:pk>/undo/", imports.import_undo, name="import_undo"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
     path("imports/<int:pk>/retry/", imports.import_retry, name="import_retry"),
     path("imports/<int:pk>/bad-rows.csv", imports.import_bad_rows, name="import_bad_rows"),

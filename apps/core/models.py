@@ -45,6 +45,7 @@ VERBS = {
     "save_off": "saved, left off",
     "roll_back": "rolled back",
     "import_upload": "file uploaded",
+    "import_undo": "import taken back",
     "filtering": "filterable keys changed",
     "add_step": "step added",
     "remove_step": "step removed",

@@ -15,7 +15,7 @@ from apps.catalogs import tasks
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.forms.imports import ReadForm, UploadForm
 from apps.catalogs.models import CatalogImport
-from apps.catalogs.services import csvfile, imports
+from apps.catalogs.services import csvfile, imports, restore
 from apps.catalogs.services.plan import FATES, Plan, PlanPage
 from apps.catalogs.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
@@ -82,6 +82,8 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if stage in ("importing", "imported"):
         context.update(imports.progress(imp))
     context["job"] = imp.run or imp.dry_run
+    if request.user.has_perm(EDIT) and restore.undoable(imp):
+        context.update(undoable=True, undo_days=restore.UNDO_DAYS)
     return render(request, partial(request, "catalogs/imports/detail.html"), context)
 
 
@@ -178,6 +180,24 @@ def import_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect("catalogs:import_detail", pk=pk)
     enqueue.send(tasks.run_import, job.pk)
     return redirect("catalogs:import_detail", pk=pk)
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def import_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Take the import back, as a job (Operations follows it; its log says what was left alone)."""
+    workspace = workspace_for(request.user)
+    imp = _import(workspace, pk)
+    if not restore.undoable(imp):
+        messages.error(
+            request,
+            "This import cannot be taken back: it did not finish, was taken back, or is over 7 days old.",
+        )
+        return redirect("catalogs:import_detail", pk=pk)
+    job = restore.start_undo(workspace, imp=imp, task_name=tasks.undo_import.name)
+    enqueue.send(tasks.undo_import, job.pk)
+    messages.success(request, "Taking the import back: its progress is under Operations.")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require_POST
