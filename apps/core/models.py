@@ -55,6 +55,7 @@ VERBS = {
     "step_done": "step run",
     "step_undone": "step taken back",
     "start": "started",
+    "check": "checked before its time",
     "continue": "continued past a failed step",
 }
 

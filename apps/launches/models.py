@@ -127,6 +127,7 @@ class LaunchAction(ScheduledBase):
     sweep (`apps.jobs.scheduling`), so a worker that dies hands it to the next sweep."""
 
     class Action(models.TextChoices):
+        CHECK = "check", "Pre-flight"
         START = "start", "Start"
         RETRY = "retry", "Retry the failed step"
         CONTINUE = "continue", "Continue past the failed step"
@@ -141,9 +142,9 @@ class LaunchAction(ScheduledBase):
         indexes = [models.Index(fields=["state", "run_at"], name="launch_action_due")]
         constraints = [
             models.UniqueConstraint(
-                fields=["launch"],
+                fields=["launch", "action"],
                 condition=models.Q(state__in=["pending", "running"]),
-                name="one_open_launch_action",
+                name="one_open_launch_action_of_a_kind",
             )
         ]
 

@@ -101,14 +101,14 @@ def launch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             }
         )
     approval = launches.approval(launch)
-    open_action = launch.actions.filter(state__in=LaunchAction.OPEN).first()
+    open_actions = list(launch.actions.filter(state__in=LaunchAction.OPEN).order_by("run_at"))
     may_plan = request.user.has_perm(PLAN) and not running.busy(launch) and bool(rows)
     context = {
         "launch": launch,
         "stages": sorted(stages.items()),
         "approval": approval,
         "refusal": launches.may_approve(_person(request), launch),
-        "open_action": open_action,
+        "open_actions": open_actions,
         "may_plan": request.user.has_perm(PLAN),
         # what the person may ask for now (start, retry, continue, roll back)
         "may": {action: may_plan and not running.refusal(launch, action) for action in running.ASKED},

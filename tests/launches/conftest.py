@@ -48,5 +48,6 @@ def start(user: User, launch: Launch) -> str | None:
 
 
 def work(launch: Launch) -> str | None:
-    action = launch.actions.filter(state=LaunchAction.State.PENDING).latest("pk")
+    pending = launch.actions.filter(state=LaunchAction.State.PENDING)
+    action = pending.exclude(action=LaunchAction.Action.CHECK).latest("pk")
     return running.run(action.pk)

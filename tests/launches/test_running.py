@@ -121,7 +121,7 @@ def test_a_stale_approval_cannot_start_a_launch_at_its_time_and_says_what_change
     with pytest.raises(running.NotNow, match="needs an approval"):
         running.ask(eddie, launch, "start")
     # Its time comes: the start waiting for it finds the approval stale, holds, and says so.
-    (start,) = launch.actions.filter(state=LaunchAction.State.PENDING)
+    start = launch.actions.get(action=LaunchAction.Action.START, state=LaunchAction.State.PENDING)
     assert start.run_at == go
     LaunchAction.objects.filter(pk=start.pk).update(run_at=timezone.now())
     assert running.run(start.pk) == "done"
@@ -228,3 +228,27 @@ def test_continue_goes_on_past_a_failed_step(
     planned.refresh_from_db()
     assert planned.state == Launch.State.DONE
     assert [step.state for step in planned.steps.all()] == [Step.State.SKIPPED, Step.State.DONE]
+
+
+def test_fifteen_minutes_before_its_time_a_launch_checks_itself_and_tells_its_people(
+    olive: User, paula: User, demo: dict[str, Connection], wf: WorkflowsClient
+) -> None:
+    User.objects.filter(pk=olive.pk).update(email="olive@example.com")
+    go = timezone.now() + timedelta(hours=2)
+    launch = launches.create_launch(olive, name="Nightly mails", description="", go_at=go)
+    (stopped,) = list(wf.list_workflows(search="Old newsletter").data)
+    (spring,) = list(wf.list_workflows(search="Spring promotion").data)
+    add(olive, launch, "automations.resume", {"workflow": spring.diagram_id})
+    add(olive, launch, "automations.pause", {"workflow": stopped.diagram_id})
+    check = launch.actions.get(action=LaunchAction.Action.CHECK, state=LaunchAction.State.PENDING)
+    assert check.run_at == go - timedelta(minutes=15)
+    wf.stop_workflow(spring.diagram_id)  # by hand, after the step was added
+    LaunchAction.objects.filter(pk=check.pk).update(run_at=timezone.now())
+    assert running.run(check.pk) == "done"
+    check.refresh_from_db()
+    assert check.events.last().message == "1 of 2 steps cannot run; its people were told."
+    assert [m.subject for m in mail.outbox] == ["Nightly mails: 1 of 2 steps cannot run"]
+    assert "Run Spring promotion: Spring promotion is stopped" in mail.outbox[0].body
+    launch.refresh_from_db()
+    assert launch.state == Launch.State.PLANNED  # the start, still due at its time, checks again
+    assert launch.actions.get(action=LaunchAction.Action.START, state=LaunchAction.State.PENDING).run_at == go

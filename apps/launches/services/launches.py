@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -237,22 +237,37 @@ def _sealed_lines(launch: Launch) -> list[str]:
 # The start
 
 
+PRE_FLIGHT = timedelta(
+    minutes=15
+)  # before the go time, the steps check themselves and tell if they cannot run
+
+
 def _arm(user: User, launch: Launch) -> None:
     """Keep one pending start for a planned launch: at its go time, or now for one that goes once approved
-    and is. The start itself checks the approval and every step again (apps.launches.services.running)."""
-    pending = launch.actions.filter(action=LaunchAction.Action.START, state=LaunchAction.State.PENDING)
+    and is; and a pre-flight 15 minutes before a go time still that far off. The start itself checks the
+    approval and every step again (apps.launches.services.running)."""
     at = launch.go_at
     if at is None and launch.approved_digest and launch.approved_digest == digest(launch):
         at = timezone.now()
-    if at is None or launch.state != Launch.State.PLANNED:
+    if launch.state != Launch.State.PLANNED:
+        at = None
+    _keep(user, launch, LaunchAction.Action.START, at)
+    early = launch.go_at - PRE_FLIGHT if at is not None and launch.go_at is not None else None
+    _keep(user, launch, LaunchAction.Action.CHECK, early if early and early > timezone.now() else None)
+
+
+def _keep(user: User, launch: Launch, action: str, at: datetime | None) -> None:
+    """One pending `action` of the launch at `at`, or none when `at` is None."""
+    pending = launch.actions.filter(action=action, state=LaunchAction.State.PENDING)
+    if at is None:
         pending.update(state=LaunchAction.State.CANCELLED, finished_at=timezone.now())
         return
     moved = pending.update(due_at=at, run_at=at, lease_until=None, attempts=0, error="")
-    if not moved and not launch.actions.filter(state__in=LaunchAction.OPEN).exists():
-        action = LaunchAction.objects.create(
-            launch=launch, action=LaunchAction.Action.START, due_at=at, run_at=at, created_by=user
+    if not moved and not launch.actions.filter(action=action, state__in=LaunchAction.OPEN).exists():
+        item = LaunchAction.objects.create(
+            launch=launch, action=action, due_at=at, run_at=at, created_by=user
         )
-        scheduling.created(user, action)
+        scheduling.created(user, item)
 
 
 def start_moved(item: LaunchAction, at: datetime | None) -> None:

@@ -72,7 +72,9 @@ def ask(user: Any, launch: Launch, asked: str) -> str:
 
 def busy(launch: Launch) -> bool:
     """A start, retry, continue or rollback is on its way (a start still waiting for its time aside)."""
-    open_actions = launch.actions.filter(state__in=LaunchAction.OPEN)
+    open_actions = launch.actions.filter(state__in=LaunchAction.OPEN).exclude(
+        action=LaunchAction.Action.CHECK
+    )
     return open_actions.exclude(action=LaunchAction.Action.START, state=LaunchAction.State.PENDING).exists()
 
 
@@ -101,6 +103,8 @@ def run(pk: int) -> str | None:
 
 def perform(item: LaunchAction) -> str:
     launch = item.launch
+    if item.action == LaunchAction.Action.CHECK:
+        return pre_flight(launch)
     if item.action == LaunchAction.Action.ROLL_BACK:
         return roll_back(item, launch)
     if item.action == LaunchAction.Action.START:
@@ -118,6 +122,22 @@ def perform(item: LaunchAction) -> str:
             failed.update(state=StepState.WAITING)
         Launch.objects.filter(pk=launch.pk).update(state=State.RUNNING, why="")
     return _go_on(item, launch)
+
+
+def pre_flight(launch: Launch) -> str:
+    """Fifteen minutes before the go time: every step checks itself, and its people hear of any that cannot
+    run while there is time to fix it (the start checks again, and holds the launch if one still cannot)."""
+    checked = launches.check(launch.owner, launch)
+    blocked = [f"{launches.describe(step)}: {step.verdict}" for step in checked if not step.ready]
+    if not blocked:
+        return f"All {len(checked)} steps can run."
+    go = scheduling.iso(launch.go_at) if launch.go_at else "its time"
+    tell(
+        launch,
+        f"{launch.name}: {len(blocked)} of {len(checked)} steps cannot run",
+        f"It goes at {go}. " + " ".join(blocked),
+    )
+    return f"{len(blocked)} of {len(checked)} steps cannot run; its people were told."
 
 
 def _held(launch: Launch) -> str:
