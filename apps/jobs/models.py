@@ -207,6 +207,12 @@ class ScheduledBase(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN
 
+    @property
+    def touches(self) -> str:
+        """The thing it acts on, as a launch step names it (`apps.jobs.steps.StepKind.touches`)."""
+        ref = self.audit_ref()
+        return f"{ref.type}:{ref.id}"
+
     # A domain's table names its target for people and the audit log.
     @property
     def target_name(self) -> str:

@@ -63,6 +63,9 @@ class StepKind:
     # earlier target: its keys are the same), as the thing is now; ApiNotFound when there is none.
     pick: Callable[[Any, dict[str, Any]], Target]
     describe: Callable[[Target], str]  # "Publish Winter sale (draft version 4)"
+    # The thing it acts on, as the audit log names targets ("brickworks.record:<id>"): two steps or
+    # schedules touching one thing within an hour of each other are a conflict a person should see.
+    touches: Callable[[Target], str]
     check: Callable[[Any, Target], Verdict]
     before: Callable[[Any, Target], State]
     perform: Callable[[Any, Target], Done]

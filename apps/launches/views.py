@@ -112,6 +112,7 @@ def launch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "may_plan": request.user.has_perm(PLAN),
         # what the person may ask for now (start, retry, continue, roll back)
         "may": {action: may_plan and not running.refusal(launch, action) for action in running.ASKED},
+        "conflicts": launches.conflicts(request.user, launch) if launch.editable else [],
         "ready": sum(1 for step in rows if step.ready),
         "blocked": sum(1 for step in rows if step.ready is False),
         "history": AuditEntry.objects.filter(target_type="launch", target_id=str(launch.pk)).select_related(

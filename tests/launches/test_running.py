@@ -15,9 +15,11 @@ from django.utils import timezone
 from apps.automations.client import WorkflowsClient
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
+from apps.content.services import schedule
+from apps.content.services.workspace import workspace_for as content_workspace
 from apps.core.http import ApiError
 from apps.core.models import AuditEntry
-from apps.jobs import steps
+from apps.jobs import scheduling, steps
 from apps.launches.models import Launch, LaunchAction, Step
 from apps.launches.services import launches, running
 from tests import pages
@@ -252,3 +254,32 @@ def test_fifteen_minutes_before_its_time_a_launch_checks_itself_and_tells_its_pe
     launch.refresh_from_db()
     assert launch.state == Launch.State.PLANNED  # the start, still due at its time, checks again
     assert launch.actions.get(action=LaunchAction.Action.START, state=LaunchAction.State.PENDING).run_at == go
+
+
+def test_a_launch_names_what_else_changes_its_things_within_an_hour(
+    eddie: User, paula: User, olive: User, bw: BrickworksClient, wf: WorkflowsClient
+) -> None:
+    go = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    launch = launches.create_launch(eddie, name="Spring campaign", description="", go_at=go)
+    banner = drafted(bw)
+    add(eddie, launch, "content.publish", banner)
+    (spring,) = list(wf.list_workflows(search="Spring promotion").data)
+    add(olive, launch, "automations.resume", {"workflow": spring.diagram_id})
+    assert launches.conflicts(eddie, launch) == []
+    other = launches.create_launch(paula, name="Clearance", description="", go_at=go + timedelta(minutes=30))
+    add(paula, other, "content.unpublish", banner)
+    far = launches.create_launch(paula, name="Autumn", description="", go_at=go + timedelta(hours=3))
+    add(paula, far, "content.unpublish", banner)  # three hours later: no conflict
+    record = bw.get_record("home-banners", banner["record"], statuses=["PUBLISHED"])
+    schedule.schedule(
+        content_workspace(paula),
+        schema=bw.get_schema("home-banners"),
+        record=record,
+        action="unpublish",
+        at=go - timedelta(minutes=20),
+    )
+    said = launches.conflicts(eddie, launch)
+    assert len(said) == 2
+    assert said[0].startswith("Publish Spring arrives (version 2): the launch Clearance also does “Unpublish")
+    assert said[1].startswith("Publish Spring arrives (version 2): “Unpublish Winter sale")
+    assert f"({scheduling.iso(go - timedelta(minutes=20))})" in said[1]

@@ -21,6 +21,7 @@ RUN_TASK = "apps.catalogs.tasks.run_import"  # what a retry from Operations send
 def import_target(imp: CatalogImport) -> Target:
     return {
         "import": imp.pk,
+        "catalog": imp.catalog_id,
         "name": f"{imp.filename} into {imp.catalog_name}",
         "dry_run": imp.dry_run_id,
         "size": imp.size,
@@ -122,6 +123,7 @@ def kinds() -> list[StepKind]:
             workspace=_workspace,
             pick=pick,
             describe=lambda target: f"Import {target['name']} ({target['summary']})",
+            touches=lambda target: f"synerise.catalog:{target['catalog']}",
             check=check,
             before=before,
             perform=perform,

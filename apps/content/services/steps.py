@@ -146,6 +146,10 @@ def _read(workspace: Workspace[BrickworksClient], target: Target) -> records.Ope
         return records.opened(api, target["app_id"], target["record"])
 
 
+def _touches(target: Target) -> str:
+    return f"brickworks.record:{target['record']}"
+
+
 def _workspace(user: User, connection: Connection, target: Target) -> Workspace[BrickworksClient]:
     return workspace_for(user, connection=connection)
 
@@ -191,6 +195,7 @@ def kinds() -> list[StepKind]:
             workspace=_workspace,
             pick=pick_publish,
             describe=describe_publish,
+            touches=_touches,
             check=check_publish,
             before=before,
             perform=publish,
@@ -206,6 +211,7 @@ def kinds() -> list[StepKind]:
             workspace=_workspace,
             pick=pick_unpublish,
             describe=describe_unpublish,
+            touches=_touches,
             check=check_unpublish,
             before=before,
             perform=unpublish,

@@ -144,6 +144,46 @@ def check(user: User | None, launch: Launch) -> list[Step]:
     return checked
 
 
+# Conflicts
+
+WINDOW = timedelta(hours=1)
+
+
+def conflicts(user: Any, launch: Launch) -> list[str]:
+    """What else changes the things this launch changes within an hour of its go time, in words: another
+    planned launch's step, or an action scheduled on the Scheduled screens."""
+    if launch.go_at is None:
+        return []
+    mine: dict[str, str] = {}
+    for step in launch.steps.all():
+        mine.setdefault(steps.kind(step.kind).touches(step.target), describe(step))
+    low, high = launch.go_at - WINDOW, launch.go_at + WINDOW
+    nearby = (
+        in_workspace(user).filter(state=Launch.State.PLANNED, go_at__range=(low, high)).exclude(pk=launch.pk)
+    )
+    said = []
+    for other in (
+        Step.objects.filter(launch__in=nearby).select_related("launch").order_by("launch__go_at", "pk")
+    ):
+        what = mine.get(steps.kind(other.kind).touches(other.target))
+        if what and other.launch.go_at:
+            also = f"the launch {other.launch.name} also does “{describe(other)}”"
+            said.append(f"{what}: {also}, {_near(other.launch.go_at)}.")
+    sources = [source for source in scheduling.visible(user) if source.model is not LaunchAction]
+    pending = scheduling.items_for(
+        user, sources, lambda rows: rows.filter(state=LaunchAction.State.PENDING, due_at__range=(low, high))
+    )
+    for item in sorted(pending, key=lambda item: item.due_at):
+        what = mine.get(item.touches)
+        if what:
+            said.append(f"{what}: “{item}” is scheduled {_near(item.due_at)}.")
+    return said
+
+
+def _near(at: datetime) -> str:
+    return f"at {timezone.localtime(at):%-d %b %H:%M} ({scheduling.iso(at)})"
+
+
 # Approval
 
 
