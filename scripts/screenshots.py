@@ -1,4 +1,4 @@
-"""Retake docs/screenshots/{home,record,workflow-run,canvas-run,import,calendar}-{1366,390}.png from a
+"""Retake docs/screenshots/{home,record,workflow-run,canvas-run,import,calendar,launch}-{1366,390}.png from a
 running `make run` (its demo data), signed in as admin:
 
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 ADMIN_PASSWORD
@@ -30,7 +30,7 @@ def sign_in(page: Page, base: str, password: str) -> None:
 
 
 def prepare(page: Page, base: str) -> dict[str, str]:
-    """The pages to take: a record, a workflow's live run, a Canvas run, a dry run."""
+    """The pages to take: a record, a workflow's live run, a Canvas run, a dry run, the planned launch."""
     urls = {"home": "/", "calendar": "/operations/scheduled/calendar/"}
     page.goto(f"{base}/content/records/home-banners/")
     urls["record"] = page.locator("#results tbody a").first.get_attribute("href") or "/"
@@ -58,6 +58,8 @@ def prepare(page: Page, base: str) -> dict[str, str]:
     page.click("button:has-text('Run the dry run')")
     page.locator("h2", has_text="What the import will do").wait_for(timeout=120_000)
     urls["import"] = page.url.removeprefix(base)
+    page.goto(f"{base}/launches/")
+    urls["launch"] = page.locator("table a", has_text="Summer collection").first.get_attribute("href") or "/"
     return urls
 
 
