@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import CatalogImport
+from apps.catalogs.services import restore
 from apps.catalogs.services.steps import IMPORT
 from apps.connections.models import Connection
 from apps.jobs import steps
@@ -40,8 +41,14 @@ def checked(client: Client, cat: CatalogsClient, books: int, reconcile: bool = F
 
 
 def test_an_import_step_imports_what_the_dry_run_showed_once_and_its_undo_puts_the_catalog_back(
-    editor_client: Client, eddie: User, demo: dict[str, Connection], cat: CatalogsClient, books: int
+    editor_client: Client,
+    eddie: User,
+    demo: dict[str, Connection],
+    cat: CatalogsClient,
+    books: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(restore, "READ_PAGE", 1)  # a page per item: deleting while paging would skip some
     kind = steps.kind(IMPORT)
     params = checked(editor_client, cat, books, reconcile=True)
     ws = kind.workspace(eddie, demo["synerise"], params)
@@ -118,3 +125,23 @@ def test_a_finished_import_can_be_undone_from_its_page_once(
     assert "Undo import" not in pages.words(editor_client.get(page))
     again = editor_client.post(reverse("catalogs:import_undo", args=[imp.pk]), follow=True)
     assert "cannot be taken back" in pages.words(again)
+
+
+def test_an_undo_reads_every_page_before_it_deletes_what_the_import_created(
+    editor_client: Client,
+    eddie: User,
+    demo: dict[str, Connection],
+    cat: CatalogsClient,
+    books: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(restore, "READ_PAGE", 1)  # deleting while paging by offset would skip every other
+    imp = dry_run(editor_client, upload(editor_client, books, b"isbn,title\na,A\nb,B\nc,C\nd,D\n"))
+    kind = steps.kind(IMPORT)
+    params = {"import": str(imp.pk)}
+    ws = kind.workspace(eddie, demo["synerise"], params)
+    target = kind.pick(ws, params)
+    done = kind.perform(ws, target)
+    undone = kind.undo(ws, target, kind.before(ws, target), done.after)  # type: ignore[misc]
+    assert undone.said == "Deleted 4 items it created."
+    assert items_of(cat, books) == {}
