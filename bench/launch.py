@@ -169,6 +169,7 @@ def main() -> None:
     start.refresh_from_db()
     late = (start.picked_up_at - start.due_at).total_seconds() if start.picked_up_at else float("nan")
     launch.refresh_from_db()
+    ended = launch.get_state_display()
     done = launch.steps.filter(state=Step.State.DONE).count()
     live = RecordVersion.objects.filter(record_id__in=records, status="PUBLISHED").count()
     running_now = Workflow.objects.filter(diagram_id__in=workflows, status="Active").count()
@@ -210,9 +211,7 @@ def main() -> None:
     print(f"Launch of {total} steps ({args.records} records, a {args.rows:,}-row import,", end=" ")
     print(f"{args.workflows} workflows,")
     print(f"{args.canvas} Canvas schedulers), 50 ms per remote call, run in this process as a worker runs it")
-    print(
-        f"  go to done          {went:7.1f} s   ({done} of {total} steps done; {launch.get_state_display()})"
-    )
+    print(f"  go to done          {went:7.1f} s   ({done} of {total} steps done; {ended})")
     print(f"  start picked up     {late:7.1f} s after due (here at once; the sweep hands it out within 10 s)")
     print(f"  done: {live} records live, {running_now} workflows running,", end=" ")
     print(f"{scheduled} schedulers on, {items:,} items")
