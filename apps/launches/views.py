@@ -9,16 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.connections import services as connections
-from apps.core.htmx import HtmxHttpRequest, safe_next
+from apps.core.htmx import HtmxHttpRequest, partial, safe_next
 from apps.core.http import ApiError, ApiNotFound
 from apps.core.models import AuditEntry
+from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.jobs import steps
 from apps.launches.forms import AddStepForm, LaunchForm
 from apps.launches.models import Launch, LaunchAction, Step
@@ -29,6 +32,7 @@ VIEW, PLAN, APPROVE = "launches.view_launches", "launches.plan_launches", "launc
 
 @require_http_methods(["GET", "POST"])
 @permission_required(VIEW, raise_exception=True)
+@vary_on_headers("HX-Request")
 def launch_list(request: HtmxHttpRequest) -> HttpResponse:
     connection = connections.current_workspace(request.user)
     may_set = request.user.has_perm("connections.change_connection")
@@ -43,11 +47,11 @@ def launch_list(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("launches:list")
     rows = launches.in_workspace(request.user).annotate(step_count=Count("steps"))
     context = {
-        "launches": rows,
+        "page": Paginator(rows, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
         "needs_approval": connection is not None and launches.policy(connection).needs_approval,
         "may_set": may_set,
     }
-    return render(request, "launches/list.html", context)
+    return render(request, partial(request, "launches/list.html"), context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -101,3 +101,17 @@ def test_a_launch_started_from_its_page_runs_and_rolls_back(
     work(planned)
     back = pages.words(operator_client.get(planned.get_absolute_url()))
     assert "Rolled back" in back and "Scheduler off again, as before the launch." in back
+
+
+def test_the_list_comes_a_page_of_fifty_at_a_time(
+    viewer_client: Client, eddie: User, demo: dict[str, Connection]
+) -> None:
+    Launch.objects.bulk_create(
+        Launch(connection=demo["synerise"], name=f"Launch {n:02}", owner=eddie) for n in range(51)
+    )
+    first = viewer_client.get(reverse("launches:list"))
+    assert "Page 1 of 2" in pages.words(first)
+    second = viewer_client.get(reverse("launches:list"), {"page": 2}, headers={"HX-Request": "true"})
+    assert "<html" not in pages.text(second)
+    names = [row[0].split()[:2] for row in pages.table_rows(pages.text(first) + pages.text(second))]
+    assert sorted(" ".join(name) for name in names) == [f"Launch {n:02}" for n in range(51)]
