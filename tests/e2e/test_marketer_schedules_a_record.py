@@ -1,4 +1,4 @@
-"""A marketer creates a banner, previews it for two profiles, schedules it a minute ahead, sees it on the
+"""A marketer creates a banner, previews it for two profiles, schedules it two minutes ahead, sees it on the
 calendar and then live; a viewer sees no publish button and is refused if they post anyway."""
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ def test_a_marketer_schedules_a_new_banner(
     page.screenshot(path=str(ARTIFACTS / "preview.png"), full_page=True)
 
     page.goto(record_url)
-    at = (timezone.now() + timedelta(minutes=1)).astimezone(WARSAW)
+    # Two minutes ahead: the field keeps whole minutes, so one minute ahead was seconds ahead at :59 (seen
+    # failing "Pick a time in the future" on a run that filled it at 19:21:59).
+    at = (timezone.now() + timedelta(minutes=2)).astimezone(WARSAW)
     page.select_option("#id_action", "publish")
     page.fill("#id_at", at.strftime("%Y-%m-%dT%H:%M"))
     page.click("#schedule button:has-text('Schedule')")
