@@ -45,7 +45,9 @@ def launch_list(request: HtmxHttpRequest) -> HttpResponse:
             request, "Launches here now need approval." if needs else "Launches here go without approval."
         )
         return redirect("launches:list")
-    rows = launches.in_workspace(request.user).annotate(step_count=Count("steps"))
+    rows = (
+        launches.in_workspace(request.user).annotate(step_count=Count("steps")).order_by("-created_at", "-pk")
+    )
     context = {
         "page": Paginator(rows, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
         "needs_approval": connection is not None and launches.policy(connection).needs_approval,
