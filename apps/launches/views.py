@@ -50,7 +50,7 @@ def launch_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     context = {
         "page": Paginator(rows, LOCAL_PAGE_SIZE).get_page(request.GET.get("page")),
-        "needs_approval": connection is not None and launches.policy(connection).needs_approval,
+        "needs_approval": connection is not None and launches.needs_approval(connection),
         "may_set": may_set,
     }
     return render(request, partial(request, "launches/list.html"), context)

@@ -84,9 +84,6 @@ def planned(owner: Any) -> None:
         kind = steps.kind(key)
         connection = connections.connection_for(owner, kind.connection_kind)
         workspace = kind.workspace(owner, connection, params)
-        if key.startswith("content."):
-            with workspace.client() as api:
-                params = {**params, "record": api.get_record(params["app_id"], params["record"]).id}
         target = kind.pick(workspace, params)
         launches.add_step(owner, launch, kind=key, target=target, connection=connection, stage=1)
 

@@ -4,6 +4,8 @@ the workflow, never stops it: a stopped workflow cannot run again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import ValidationError
 
 from apps.automations.client import FlowsClient, Workflow, WorkflowsClient
@@ -178,69 +180,52 @@ def _on(active: bool) -> str:
 
 
 def kinds() -> list[StepKind]:
-    return [
-        StepKind(
-            key=RESUME,
-            label="Run or resume a workflow",
-            system="Workflows",
-            permission="automations.operate_workflows",
-            performs="automations.operate_workflows",
-            connection_kind=Connection.Kind.SYNERISE,
-            workspace=_workflows,
-            pick=pick_workflow,
-            describe=lambda target: f"Run {target['name']}",
-            touches=lambda target: f"automation.workflow:{target['workflow']}",
-            check=check_resume,
-            before=workflow_before,
-            perform=resume,
-            undo=undo_workflow,
-        ),
-        StepKind(
-            key=PAUSE,
-            label="Pause a workflow",
-            system="Workflows",
-            permission="automations.operate_workflows",
-            performs="automations.operate_workflows",
-            connection_kind=Connection.Kind.SYNERISE,
-            workspace=_workflows,
-            pick=pick_workflow,
-            describe=lambda target: f"Pause {target['name']}",
-            touches=lambda target: f"automation.workflow:{target['workflow']}",
-            check=check_pause,
-            before=workflow_before,
-            perform=pause,
-            undo=undo_workflow,
-        ),
-        StepKind(
-            key=ACTIVATE,
-            label="Switch a flow on",
-            system="Workflows",
-            permission="automations.manage_flows",
-            performs="automations.manage_flows",
-            connection_kind=Connection.Kind.FLOWS,
-            workspace=_flows,
-            pick=pick_flow,
-            describe=lambda target: f"Switch on the flow {target['name']}",
-            touches=lambda target: f"flows.flow:{target['flow']}",
-            check=lambda workspace, target: check_flow(workspace, target, active=True),
-            before=flow_before,
-            perform=lambda workspace, target: switch(workspace, target, active=True),
-            undo=undo_flow,
-        ),
-        StepKind(
-            key=DEACTIVATE,
-            label="Switch a flow off",
-            system="Workflows",
-            permission="automations.manage_flows",
-            performs="automations.manage_flows",
-            connection_kind=Connection.Kind.FLOWS,
-            workspace=_flows,
-            pick=pick_flow,
-            describe=lambda target: f"Switch off the flow {target['name']}",
-            touches=lambda target: f"flows.flow:{target['flow']}",
-            check=lambda workspace, target: check_flow(workspace, target, active=False),
-            before=flow_before,
-            perform=lambda workspace, target: switch(workspace, target, active=False),
-            undo=undo_flow,
-        ),
-    ]
+    run = StepKind(
+        key=RESUME,
+        label="Run or resume a workflow",
+        system="Workflows",
+        permission="automations.operate_workflows",
+        performs="automations.operate_workflows",
+        connection_kind=Connection.Kind.SYNERISE,
+        workspace=_workflows,
+        pick=pick_workflow,
+        describe=lambda target: f"Run {target['name']}",
+        touches=lambda target: f"automation.workflow:{target['workflow']}",
+        check=check_resume,
+        before=workflow_before,
+        perform=resume,
+        undo=undo_workflow,
+    )
+    on = StepKind(
+        key=ACTIVATE,
+        label="Switch a flow on",
+        system="Workflows",
+        permission="automations.manage_flows",
+        performs="automations.manage_flows",
+        connection_kind=Connection.Kind.FLOWS,
+        workspace=_flows,
+        pick=pick_flow,
+        describe=lambda target: f"Switch on the flow {target['name']}",
+        touches=lambda target: f"flows.flow:{target['flow']}",
+        check=lambda workspace, target: check_flow(workspace, target, active=True),
+        before=flow_before,
+        perform=lambda workspace, target: switch(workspace, target, active=True),
+        undo=undo_flow,
+    )
+    pause_kind = replace(
+        run,
+        key=PAUSE,
+        label="Pause a workflow",
+        describe=lambda target: f"Pause {target['name']}",
+        check=check_pause,
+        perform=pause,
+    )
+    off = replace(
+        on,
+        key=DEACTIVATE,
+        label="Switch a flow off",
+        describe=lambda target: f"Switch off the flow {target['name']}",
+        check=lambda workspace, target: check_flow(workspace, target, active=False),
+        perform=lambda workspace, target: switch(workspace, target, active=False),
+    )
+    return [run, pause_kind, on, off]

@@ -4,6 +4,8 @@ scheduler as it was (on or off, and its expression), unless someone changed it a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apps.canvas import quartz
 from apps.canvas.client import CanvasClient, Workflow
 from apps.canvas.services import schedule
@@ -124,37 +126,29 @@ def _workspace(user: User, connection: Connection, target: Target) -> Workspace[
 
 
 def kinds() -> list[StepKind]:
-    return [
-        StepKind(
-            key=SCHEDULE_ON,
-            label="Turn a workflow's scheduler on",
-            system="Integrations",
-            permission="canvas.operate_integrations",
-            performs="canvas.operate_integrations",
-            connection_kind=Connection.Kind.CANVAS,
-            workspace=_workspace,
-            pick=pick_on,
-            describe=lambda target: f"Schedule {target['name']}: {schedule.in_words(target['cron'])}",
-            touches=lambda target: f"canvas.workflow:{target['workflow']}",
-            check=check_on,
-            before=before,
-            perform=turn_on,
-            undo=undo,
-        ),
-        StepKind(
-            key=SCHEDULE_OFF,
-            label="Turn a workflow's scheduler off",
-            system="Integrations",
-            permission="canvas.operate_integrations",
-            performs="canvas.operate_integrations",
-            connection_kind=Connection.Kind.CANVAS,
-            workspace=_workspace,
-            pick=pick_off,
-            describe=lambda target: f"Turn off the scheduler of {target['name']}",
-            touches=lambda target: f"canvas.workflow:{target['workflow']}",
-            check=check_off,
-            before=before,
-            perform=turn_off,
-            undo=undo,
-        ),
-    ]
+    on = StepKind(
+        key=SCHEDULE_ON,
+        label="Turn a workflow's scheduler on",
+        system="Integrations",
+        permission="canvas.operate_integrations",
+        performs="canvas.operate_integrations",
+        connection_kind=Connection.Kind.CANVAS,
+        workspace=_workspace,
+        pick=pick_on,
+        describe=lambda target: f"Schedule {target['name']}: {schedule.in_words(target['cron'])}",
+        touches=lambda target: f"canvas.workflow:{target['workflow']}",
+        check=check_on,
+        before=before,
+        perform=turn_on,
+        undo=undo,
+    )
+    off = replace(
+        on,
+        key=SCHEDULE_OFF,
+        label="Turn a workflow's scheduler off",
+        pick=pick_off,
+        describe=lambda target: f"Turn off the scheduler of {target['name']}",
+        check=check_off,
+        perform=turn_off,
+    )
+    return [on, off]

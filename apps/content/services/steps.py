@@ -4,6 +4,8 @@ only what is still as the step left it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apps.connections.models import Connection
 from apps.connections.workspace import User, Workspace
 from apps.content.client import BrickworksClient, Schema
@@ -184,37 +186,29 @@ def _listed(labels: list[str]) -> str:
 
 
 def kinds() -> list[StepKind]:
-    return [
-        StepKind(
-            key=PUBLISH,
-            label="Publish a record's draft",
-            system="Content",
-            permission="content.edit_content",
-            performs="content.publish_content",
-            connection_kind=Connection.Kind.SYNERISE,
-            workspace=_workspace,
-            pick=pick_publish,
-            describe=describe_publish,
-            touches=_touches,
-            check=check_publish,
-            before=before,
-            perform=publish,
-            undo=undo,
-        ),
-        StepKind(
-            key=UNPUBLISH,
-            label="Unpublish a record",
-            system="Content",
-            permission="content.edit_content",
-            performs="content.publish_content",
-            connection_kind=Connection.Kind.SYNERISE,
-            workspace=_workspace,
-            pick=pick_unpublish,
-            describe=describe_unpublish,
-            touches=_touches,
-            check=check_unpublish,
-            before=before,
-            perform=unpublish,
-            undo=undo,
-        ),
-    ]
+    publishing = StepKind(
+        key=PUBLISH,
+        label="Publish a record's draft",
+        system="Content",
+        permission="content.edit_content",
+        performs="content.publish_content",
+        connection_kind=Connection.Kind.SYNERISE,
+        workspace=_workspace,
+        pick=pick_publish,
+        describe=describe_publish,
+        touches=_touches,
+        check=check_publish,
+        before=before,
+        perform=publish,
+        undo=undo,
+    )
+    unpublishing = replace(
+        publishing,
+        key=UNPUBLISH,
+        label="Unpublish a record",
+        pick=pick_unpublish,
+        describe=describe_unpublish,
+        check=check_unpublish,
+        perform=unpublish,
+    )
+    return [publishing, unpublishing]

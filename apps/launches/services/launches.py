@@ -33,9 +33,9 @@ def in_workspace(user: Any) -> QuerySet[Launch]:
     return Launch.objects.filter(connection=connection).select_related("owner", "approved_by")
 
 
-def policy(connection: Connection) -> Policy:
-    found, _ = Policy.objects.get_or_create(connection=connection)
-    return found
+def needs_approval(connection: Connection) -> bool:
+    """The workspace's rule (read only: a page that shows it writes nothing)."""
+    return Policy.objects.filter(connection=connection, needs_approval=True).exists()
 
 
 def set_policy(user: User, connection: Connection, *, needs_approval: bool) -> None:
@@ -210,7 +210,7 @@ class Approval:
 
 
 def approval(launch: Launch) -> Approval:
-    needed = policy(launch.connection).needs_approval or bool(beyond(launch.owner, launch))
+    needed = needs_approval(launch.connection) or bool(beyond(launch.owner, launch))
     if not launch.approved_digest:
         return Approval(needed, False, [])
     if launch.approved_digest == digest(launch):

@@ -93,7 +93,8 @@ class Command(BaseCommand):
         return f"{name} ({launch.steps.count()} steps)"
 
     def _named(self, workspace: Any, key: str, params: dict[str, str]) -> dict[str, str]:
-        """The ids the kinds pick by, from the names a person would know the demo things by."""
+        """The ids the kinds pick by, from the names a person knows the demo workflows by (a record's slug
+        does: Brickworks finds a record by it)."""
         if key.startswith("automations."):
             with workspace.client() as api:
                 found = [
@@ -102,7 +103,4 @@ class Command(BaseCommand):
                     if w.name == params["workflow"]
                 ]
             return {"workflow": found[0].diagram_id} if found else {}
-        if key.startswith("content."):
-            with workspace.client() as api:
-                return {**params, "record": api.get_record(params["app_id"], params["record"]).id}
         return params
