@@ -42,6 +42,14 @@ class Undone:
     left_alone: bool = False  # changed by someone after the launch: kept as it is
 
 
+@dataclass(frozen=True)
+class Group:
+    """Several targets named at once (every record a saved filter finds): one step each."""
+
+    said: str  # "Publish the 12 records of Spring offers"
+    targets: list[Target]
+
+
 class Refused(Exception):
     """The step cannot run as it was approved (its draft changed, its target is gone): nothing was done."""
 
@@ -72,6 +80,8 @@ class StepKind:
     # None when what the step did cannot be taken back; `final` says why before the launch.
     undo: Callable[[Any, Target, State, State], Undone] | None = None
     final: str = ""
+    # The targets of a saved filter (`params["filter"]`, its id), for the kinds that offer it.
+    pick_filter: Callable[[Any, dict[str, Any]], Group] | None = None
 
 
 KINDS: dict[str, StepKind] = {}

@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -179,30 +180,49 @@ def step_add(request: HtmxHttpRequest) -> HttpResponse:
         raise PermissionDenied
     params = {key: value for key, value in request.GET.items() if key not in ("kind", "next")}
     connection = connections.connection_for(request.user, kind.connection_kind)
+    workspace = kind.workspace(request.user, connection, params)
     try:
-        target = kind.pick(kind.workspace(request.user, connection, params), params)
+        if "filter" in params and kind.pick_filter is not None:
+            group = kind.pick_filter(workspace, params)
+        else:
+            target = kind.pick(workspace, params)
+            group = steps.Group(kind.describe(target), [target])
     except (KeyError, ApiNotFound) as exc:
         raise Http404("Nothing to add") from exc
+    except steps.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect(safe_next(request, reverse("launches:list")))
     planned = (
         launches.in_workspace(request.user)
         .filter(state__in=Launch.EDITABLE)
         .annotate(last_stage=Coalesce(Max("steps__stage"), 0))
     )
     form = AddStepForm(request.POST or None, launches=planned, initial={"stage": 1})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and group.targets:
         launch = form.cleaned_data["launch"]
-        step = launches.add_step(
+        added = launches.add_steps(
             _person(request),
             launch,
             kind=kind.key,
-            target=target,
+            targets=group.targets,
             connection=connection,
             stage=form.cleaned_data["stage"],
         )
-        said = f"Added to {launch.name}: {kind.describe(target)}."
-        (messages.success if step.ready else messages.warning)(request, f"{said} {step.verdict}")
+        blocked = [step for step in added if not step.ready]
+        if len(added) == 1:
+            said = f"Added to {launch.name}: {group.said}. {added[0].verdict}"
+        else:
+            cannot = f" {len(blocked)} of them cannot run now: see their reasons below." if blocked else ""
+            said = f"Added to {launch.name}: {group.said}, a step each.{cannot}"
+        (messages.warning if blocked else messages.success)(request, said)
         return redirect(launch)
-    context = {"kind": kind, "what": kind.describe(target), "form": form, "back": safe_next(request, "")}
+    context = {
+        "kind": kind,
+        "what": group.said,
+        "count": len(group.targets),
+        "form": form,
+        "back": safe_next(request, ""),
+    }
     return render(request, "launches/add_step.html", context, status=400 if request.method == "POST" else 200)
 
 

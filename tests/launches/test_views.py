@@ -3,12 +3,15 @@ verdicts, the approval, starting and rolling back."""
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
+from apps.content.models import SavedFilter
+from apps.content.services import steps as content_steps
 from apps.launches.models import Launch
 from tests import pages
 from tests.launches.conftest import work
@@ -115,3 +118,46 @@ def test_the_list_comes_a_page_of_fifty_at_a_time(
     assert "<html" not in pages.text(second)
     names = [" ".join(row[0].split()[:2]) for row in pages.table_rows(pages.text(first) + pages.text(second))]
     assert names == [f"Launch {n:02}" for n in reversed(range(51))]  # newest first, none twice
+
+
+def test_an_editor_adds_every_record_of_a_saved_filter_a_step_each(
+    editor_client: Client, publisher_client: Client, planned: Launch, bw: BrickworksClient
+) -> None:
+    found = bw.list_records("home-banners", search="in").data
+    assert len(found) >= 2
+    editor_client.post(
+        reverse("content:filter_save", args=["home-banners"]), {"query": "q=in", "name": "Seasonal"}
+    )
+    listed = editor_client.get(f"{reverse('content:records', args=['home-banners'])}?q=in")
+    assert "Add to a launch: publish every record of Seasonal" in pages.words(listed)
+    saved = SavedFilter.objects.get(name="Seasonal")
+    url = f"{reverse('launches:add_step')}?kind=content.publish&app_id=home-banners&filter={saved.pk}"
+    many = len(found)
+    assert f"Publish the {many} records of the filter Seasonal ({many} steps" in pages.words(
+        editor_client.get(url)
+    )
+    assert publisher_client.get(url).status_code == 404  # a saved filter is its person's own
+    added = pages.words(editor_client.post(url, {"launch": planned.pk, "stage": 1}, follow=True))
+    assert (
+        f"Added to Spring campaign: Publish the {many} records of the filter Seasonal, a step each." in added
+    )
+    added_steps = list(planned.steps.all())
+    assert sorted(step.target["record"] for step in added_steps) == sorted(record.id for record in found)
+    assert [(step.stage, step.position) for step in added_steps] == [(1, n) for n in range(1, many + 1)]
+    for step in added_steps:  # each pinned to its record's working version, and checked
+        working = bw.get_record("home-banners", step.target["record"], statuses=["DRAFT", "PUBLISHED"])
+        assert step.target["version"] >= working.record_version and step.ready is not None
+
+
+def test_a_saved_filter_that_finds_too_many_records_is_refused_in_words(
+    editor_client: Client, planned: Launch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(content_steps, "FILTER_MOST", 1)
+    editor_client.post(
+        reverse("content:filter_save", args=["home-banners"]), {"query": "q=in", "name": "Seasonal"}
+    )
+    saved = SavedFilter.objects.get(name="Seasonal")
+    url = f"{reverse('launches:add_step')}?kind=content.publish&app_id=home-banners&filter={saved.pk}"
+    refused = pages.words(editor_client.get(url, follow=True))
+    assert "Seasonal finds 2 records: a launch takes 1 at most from one filter. Narrow it first." in refused
+    assert not planned.steps.exists()

@@ -6,17 +6,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.http import QueryDict
+
 from apps.connections.models import Connection
 from apps.connections.workspace import User, Workspace
 from apps.content.client import BrickworksClient, Schema
 from apps.content.client import Record as Version
+from apps.content.forms.records import RecordFilterForm
 from apps.content.services import records
+from apps.content.services.filters import saved_filters
 from apps.content.services.workspace import workspace_for
 from apps.core import audit
 from apps.core.http import ApiNotFound
-from apps.jobs.steps import Done, Refused, State, StepKind, Target, Undone, Verdict
+from apps.core.threads import at_once
+from apps.jobs.steps import Done, Group, Refused, State, StepKind, Target, Undone, Verdict
 
 PUBLISH, UNPUBLISH = "content.publish", "content.unpublish"
+FILTER_MOST = 200  # records one saved filter may add to a launch
+AT_ONCE = 8  # records read at a time
 
 
 def publish_target(schema: Schema, version: Version) -> Target:
@@ -40,6 +47,44 @@ def pick_unpublish(workspace: Workspace[BrickworksClient], params: dict[str, str
     with workspace.client() as api:
         schema, working, live = records.opened(api, params["app_id"], params["record"])
     return unpublish_target(schema, live or working)
+
+
+def pick_filter(workspace: Workspace[BrickworksClient], params: dict[str, str]) -> Group:
+    """Publishing every record the person's saved filter finds now, each its working version: one step
+    a record, so each is checked, approved and taken back on its own."""
+    saved = saved_filters(workspace, app_id=params["app_id"]).filter(pk=params["filter"]).first()
+    if saved is None:
+        raise ApiNotFound("You have no saved filter with this number.", status=404)
+    form = RecordFilterForm(QueryDict(saved.query))
+    found = form.cleaned_data if form.is_valid() else {}
+    ids: list[str] = []
+    with workspace.client() as api:
+        while True:
+            page = api.list_records(
+                params["app_id"],
+                page=len(ids) // 100 + 1,
+                limit=100,
+                search=found.get("q") or None,
+                statuses=[found["status"]] if found.get("status") else None,
+                sort_by=found.get("sort") or None,
+            )
+            ids += [record.id for record in page.data]
+            if len(ids) > FILTER_MOST:
+                raise Refused(
+                    f"{saved.name} finds {page.meta.total:,} records: a launch takes {FILTER_MOST} at most "
+                    "from one filter. Narrow it first."
+                )
+            if len(page.data) < 100 or len(ids) >= page.meta.total:
+                break
+        targets: list[Target] = []
+        for start in range(0, len(ids), AT_ONCE):
+            chunk = ids[start : start + AT_ONCE]
+            for schema, working, _live in at_once(
+                *(lambda record=record: records.opened(api, params["app_id"], record) for record in chunk)
+            ):
+                targets.append(publish_target(schema, working))
+    count = f"the {len(targets)} records" if len(targets) != 1 else "the one record"
+    return Group(f"Publish {count} of the filter {saved.name}", targets)
 
 
 def describe_publish(target: Target) -> str:
@@ -201,9 +246,11 @@ def kinds() -> list[StepKind]:
         before=before,
         perform=publish,
         undo=undo,
+        pick_filter=pick_filter,
     )
     unpublishing = replace(
         publishing,
+        pick_filter=None,
         key=UNPUBLISH,
         label="Unpublish a record",
         pick=pick_unpublish,

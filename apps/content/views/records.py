@@ -53,6 +53,9 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
         )
         changed = set(records.newer_drafts(api, schema, result.data))
     page = RemotePage.of(result.data, number=number, limit=PAGE_SIZE, total=result.meta.total)
+    saved = filters_service.saved_filters(workspace, app_id=schema.app_id)
+    shown = request.GET.copy()
+    shown.pop("page", None)
     context = {
         "schema": schema,
         "form": form,
@@ -60,7 +63,8 @@ def record_list(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
         "total": page.total,
         "changed": changed,
         "filtered": bool(filters and any(filters.values())),
-        "saved_filters": filters_service.saved_filters(workspace, app_id=schema.app_id),
+        "saved_filters": saved,
+        "current_filter": next((one for one in saved if QueryDict(one.query) == shown), None),
         "query": request.GET.urlencode(),
     }
     return render(request, partial(request, "content/records/list.html"), context)

@@ -78,25 +78,44 @@ def add_step(
     user: User, launch: Launch, *, kind: str, target: dict[str, Any], connection: Connection, stage: int
 ) -> Step:
     """Add a step at the end of `stage`, checked at once (its verdict shows on the launch page)."""
+    (step,) = add_steps(user, launch, kind=kind, targets=[target], connection=connection, stage=stage)
+    return step
+
+
+def add_steps(
+    user: User,
+    launch: Launch,
+    *,
+    kind: str,
+    targets: list[dict[str, Any]],
+    connection: Connection,
+    stage: int,
+) -> list[Step]:
+    """A step of `kind` for each target, at the end of `stage` in their order, each checked at once."""
     _editable(launch)
     found = steps.kind(kind)
     if not user.has_perm(found.permission):
         raise PermissionDenied(f"Your role may not {found.label.lower()}.")
     with transaction.atomic():
-        last = launch.steps.filter(stage=stage).aggregate(last=Max("position"))["last"]
-        step = Step.objects.create(
-            launch=launch,
-            stage=stage,
-            position=(last or 0) + 1,
-            kind=kind,
-            target=target,
-            connection=connection,
-            added_by=user,
+        last = launch.steps.filter(stage=stage).aggregate(last=Max("position"))["last"] or 0
+        added = Step.objects.bulk_create(
+            Step(
+                launch=launch,
+                stage=stage,
+                position=last + number,
+                kind=kind,
+                target=target,
+                connection=connection,
+                added_by=user,
+            )
+            for number, target in enumerate(targets, start=1)
         )
-        audit.record(user, "launch.add_step", ref(launch), step=found.describe(target), stage=stage)
+        for target in targets:
+            audit.record(user, "launch.add_step", ref(launch), step=found.describe(target), stage=stage)
         _arm(user, launch)
-    check_step(user, step)
-    return step
+    for step in added:
+        check_step(user, step)
+    return added
 
 
 def remove_step(user: User, step: Step) -> None:
