@@ -1,24 +1,35 @@
 """Launch steps of workflows and flows (apps.jobs.steps): resume or pause an automation workflow, switch a
-flow on or off. Each reads the target first, so a step run twice acts once. Taking a resume back pauses
-the workflow, never stops it: a stopped workflow cannot run again."""
+flow on or off, apply a flow's suggestion. Each reads the target first, so a step run twice acts once.
+Taking a resume back pauses the workflow, never stops it: a stopped workflow cannot run again. An applied
+suggestion cannot be taken back: the flows API has no way to write an entity's earlier state."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 
 from pydantic import ValidationError
 
-from apps.automations.client import FlowsClient, Workflow, WorkflowsClient
-from apps.automations.services import flows, workflows
+from apps.automations.client import (
+    ApplyResult,
+    FlowsClient,
+    Suggestion,
+    SuggestionInput,
+    Workflow,
+    WorkflowsClient,
+)
+from apps.automations.services import flows, suggestions, workflows
 from apps.automations.services.workspace import workspace_for
 from apps.connections.models import Connection
 from apps.connections.workspace import User, Workspace
 from apps.core import audit
-from apps.core.http import ApiNotFound
+from apps.core.http import ApiConflict, ApiNotFound, ApiValidationError
 from apps.jobs.steps import Done, Refused, State, StepKind, Target, Undone, Verdict
 
 RESUME, PAUSE = "automations.resume", "automations.pause"
 ACTIVATE, DEACTIVATE = "flows.activate", "flows.deactivate"
+APPLY = "flows.apply_suggestion"
 
 
 def workflow_target(workflow: Workflow) -> Target:
@@ -167,6 +178,104 @@ def undo_flow(workspace: Workspace[FlowsClient], target: Target, was: State, lef
     return Undone(f"Switched {_on(was['active'])} again, as before the launch.")
 
 
+# Suggestions
+
+CHANGED = "The suggestion was changed since it was added: use it as it is now."
+# What a person edits: the apply's own stamp (lastAppliedAt) and the server's (updatedAt) are left out, so
+# the step's own apply, or a retry of it, never reads as an edit (flows.md §10.14 leaves open what moves).
+SEALED = set(SuggestionInput.model_fields) - {"id", "last_applied_at"}
+
+
+def suggestion_target(suggestion: Suggestion, override: str = "") -> Target:
+    """Applying `suggestion` as it is now, to `override` or else to its own target."""
+    override = "" if override.strip() == suggestion.target else override.strip()
+    return {
+        "suggestion": suggestion.id or "",
+        "name": suggestion.title,
+        "override": override,
+        "target": override or suggestion.target,
+        "seal": seal(suggestion),
+    }
+
+
+def seal(suggestion: Suggestion) -> str:
+    body = suggestion.model_dump(mode="json", include=SEALED)
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def pick_suggestion(workspace: Workspace[FlowsClient], params: dict[str, str]) -> Target:
+    with workspace.client() as api:
+        suggestion = api.get_suggestion(params["suggestion"])
+    return suggestion_target(suggestion, params.get("override", ""))
+
+
+def check_apply(workspace: Workspace[FlowsClient], target: Target) -> Verdict:
+    with workspace.client() as api:
+        try:
+            if seal(api.get_suggestion(target["suggestion"])) != target["seal"]:
+                return Verdict(False, CHANGED)
+            preview = _dry_run(api, target)
+        except ApiNotFound:
+            return Verdict(False, f"The suggestion {target['name']} no longer exists.")
+        except (ApiValidationError, ApiConflict) as exc:
+            return Verdict(False, f"The flows service refuses to apply it: {_sentence(exc.message)}")
+    if preview.ignored:
+        return Verdict(
+            True, "The suggestion is marked ignored, so applying it writes nothing: nothing to do."
+        )
+    if _applied(preview):
+        return Verdict(True, "Already applied: nothing to do.")
+    return Verdict(True, f"Applying it to {target['target']} will {_what(preview)}.")
+
+
+def apply_before(workspace: Workspace[FlowsClient], target: Target) -> State:
+    with workspace.client() as api:
+        return {"state": _dry_run(api, target).previous_state}
+
+
+def apply(workspace: Workspace[FlowsClient], target: Target) -> Done:
+    with workspace.client(retries=0) as api:
+        try:
+            suggestion = api.get_suggestion(target["suggestion"])
+        except ApiNotFound:
+            raise Refused(f"The suggestion {target['name']} no longer exists.") from None
+        if seal(suggestion) != target["seal"]:
+            raise Refused(CHANGED)
+        preview = _dry_run(api, target)
+    if preview.ignored:
+        return Done("Nothing to do: the suggestion is marked ignored.", {"state": preview.previous_state})
+    if _applied(preview):
+        return Done("Nothing to do: it was applied already.", {"state": preview.new_state})
+    result = suggestions.apply_suggestion(
+        workspace, suggestion=suggestion, target_override=target["override"]
+    )
+    return Done(f"Applied to {target['target']}: {_what(result, done=True)}.", {"state": result.new_state})
+
+
+def _dry_run(api: FlowsClient, target: Target) -> ApplyResult:
+    # Not audited: it writes nothing, and a launch's checks ask it again and again.
+    return api.apply_suggestion(
+        target["suggestion"], target_id_override=target["override"] or None, dry_run=True
+    )
+
+
+def _applied(result: ApplyResult) -> bool:
+    return bool(result.previous_state == result.new_state)
+
+
+def _what(result: ApplyResult, *, done: bool = False) -> str:
+    """ "change postcode and city": the fields an apply changes (or changed), by name."""
+    names = [change.name for change in suggestions.changes(result) if change.changed]
+    if not names:  # a state that is not an object: the apply replaces it whole
+        return "its whole state was replaced" if done else "replace its whole state"
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    return f"{listed} changed" if done else f"change {listed}"
+
+
+def _sentence(text: str) -> str:
+    return text.strip().rstrip(".") + "."
+
+
 def _workflows(user: User, connection: Connection, target: Target) -> Workspace[WorkflowsClient]:
     return workspace_for(user, connection=connection)
 
@@ -228,4 +337,25 @@ def kinds() -> list[StepKind]:
         check=lambda workspace, target: check_flow(workspace, target, active=False),
         perform=lambda workspace, target: switch(workspace, target, active=False),
     )
-    return [run, pause_kind, on, off]
+    applying = StepKind(
+        key=APPLY,
+        label="Apply a suggestion",
+        system="Workflows",
+        permission="automations.manage_flows",
+        performs="automations.manage_flows",
+        connection_kind=Connection.Kind.FLOWS,
+        workspace=_flows,
+        pick=pick_suggestion,
+        describe=lambda target: f"Apply the suggestion {target['name']} to {target['target']}",
+        # The entity it writes to, so two launches writing to one entity meet (the audit log keeps it as
+        # the apply's "applied to").
+        touches=lambda target: f"flows.entity:{target['target']}",
+        check=check_apply,
+        before=apply_before,
+        perform=apply,
+        final=(
+            "An applied suggestion cannot be taken back: the flows service has no way to write its target's "
+            "earlier state."
+        ),
+    )
+    return [run, pause_kind, on, off, applying]
