@@ -50,6 +50,16 @@ class Group:
     targets: list[Target]
 
 
+@dataclass(frozen=True)
+class Seen:
+    """One line of a launch's preview: what someone reads of a thing now, and after the launch."""
+
+    who: str  # "Ann (ann@example.test)", "Lamp LX-200"
+    what: str  # "Headline", "price"
+    now: str
+    after: str
+
+
 class Refused(Exception):
     """The step cannot run as it was approved (its draft changed, its target is gone): nothing was done."""
 
@@ -80,6 +90,9 @@ class StepKind:
     # None when what the step did cannot be taken back; `final` says why before the launch.
     undo: Callable[[Any, Target, State, State], Undone] | None = None
     final: str = ""
+    # What people will read differently after the step (the records for the test profiles, the items an
+    # import changes), for the launch's "Preview of the moment"; None when the kind has nothing to show.
+    preview: Callable[[Any, Target], list[Seen]] | None = None
     # The targets of a saved filter (`params["filter"]`, its id), for the kinds that offer it.
     pick_filter: Callable[[Any, dict[str, Any]], Group] | None = None
 

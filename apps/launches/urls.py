@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.launch_list, name="list"),
     path("new/", views.launch_new, name="new"),
     path("<int:pk>/", views.launch_detail, name="detail"),
+    path("<int:pk>/preview/", views.launch_preview, name="preview"),
     path("<int:pk>/edit/", views.launch_edit, name="edit"),
     path("<int:pk>/check/", views.launch_check, name="check"),
     path("<int:pk>/approve/", views.launch_approve, name="approve"),

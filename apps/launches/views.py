@@ -26,7 +26,7 @@ from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.jobs import steps
 from apps.launches.forms import AddStepForm, LaunchForm
 from apps.launches.models import Launch, LaunchAction, Step
-from apps.launches.services import launches, running
+from apps.launches.services import launches, moment, running
 
 VIEW, PLAN, APPROVE = "launches.view_launches", "launches.plan_launches", "launches.approve_launches"
 
@@ -127,6 +127,15 @@ def launch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )[:50],
     }
     return render(request, "launches/detail.html", context)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def launch_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """What people will read differently after the launch, beside what they read now."""
+    launch = _launch(request, pk)
+    shown, more = moment.moment(request.user, launch) if launch.editable else ([], 0)
+    return render(request, "launches/preview.html", {"launch": launch, "moments": shown, "more": more})
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
-from apps.content.models import SavedFilter
+from apps.content.models import SavedFilter, TestProfile
 from apps.content.services import steps as content_steps
 from apps.launches.models import Launch
 from tests import pages
@@ -161,3 +161,30 @@ def test_a_saved_filter_that_finds_too_many_records_is_refused_in_words(
     refused = pages.words(editor_client.get(url, follow=True))
     assert "Seasonal finds 2 records: a launch takes 1 at most from one filter. Narrow it first." in refused
     assert not planned.steps.exists()
+
+
+def test_the_preview_of_the_moment_shows_a_record_as_each_test_profile_reads_it_now_and_after(
+    editor_client: Client,
+    viewer_client: Client,
+    planned: Launch,
+    bw: BrickworksClient,
+    demo: dict[str, Connection],
+) -> None:
+    live = bw.get_record("home-banners", "winter-sale")
+    bw.update_record(
+        "home-banners",
+        live.id,
+        status="DRAFT",
+        values={"headline": "Spring is here, {{ customer.firstName }}", "priority": 5},
+    )
+    TestProfile.objects.create(
+        connection=demo["synerise"], name="Ann", identifier_type="email", identifier_value="ann@example.test"
+    )
+    url = f"{reverse('launches:add_step')}?kind=content.publish&app_id=home-banners&record={live.id}"
+    editor_client.post(url, {"launch": planned.pk, "stage": 1})
+    page = viewer_client.get(reverse("launches:preview", args=[planned.pk]))
+    rows = pages.table_rows(pages.text(page))
+    assert ["Ann (Email ann@example.test)", "Headline", "Winter sale, Ann", "Spring is here, Ann"] in rows
+    assert ["Any visitor", "Headline", "Winter sale,", "Spring is here,"] in rows  # no profile: no name
+    assert not [row for row in rows if row[1] == "Priority"]  # a field the draft keeps is not listed
+    assert "Preview of the moment" in pages.words(viewer_client.get(planned.get_absolute_url()))

@@ -13,7 +13,7 @@ from apps.connections.workspace import User, Workspace
 from apps.content.client import BrickworksClient, Schema
 from apps.content.client import Record as Version
 from apps.content.forms.records import RecordFilterForm
-from apps.content.services import records
+from apps.content.services import moment, records
 from apps.content.services.filters import saved_filters
 from apps.content.services.workspace import workspace_for
 from apps.core import audit
@@ -247,10 +247,12 @@ def kinds() -> list[StepKind]:
         perform=publish,
         undo=undo,
         pick_filter=pick_filter,
+        preview=moment.after_publish,
     )
     unpublishing = replace(
         publishing,
         pick_filter=None,
+        preview=moment.after_unpublish,
         key=UNPUBLISH,
         label="Unpublish a record",
         pick=pick_unpublish,

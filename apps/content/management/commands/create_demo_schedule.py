@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from apps.connections.services import current_workspace
+from apps.content.models import TestProfile
 from apps.content.services import schedule
 from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiNotFound
@@ -23,9 +24,15 @@ DEMO = [
     ("product-promos", "boot-101", "unpublish", timedelta(days=3, hours=4)),
 ]
 
+# Test profiles of the workspace: two of the sandbox's profiles.
+PROFILES = [("Ann, loyal customer", "ann@example.test"), ("Bob, new visitor", "bob@example.test")]
+
 
 class Command(BaseCommand):
-    help = "Schedule a few publishes of the demo content this week, as the admin user (idempotent)."
+    help = (
+        "Schedule a few publishes of the demo content this week, as the admin user, and save two test "
+        "profiles for previews (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -43,6 +50,12 @@ class Command(BaseCommand):
                 "No admin user or demo workspace yet: run ensure_admin and create_demo_connections."
             )
             return
+        for name, email in PROFILES:  # so that previews, a launch's among them, show people's names
+            TestProfile.objects.get_or_create(
+                connection=connection,
+                name=name,
+                defaults={"identifier_type": "email", "identifier_value": email, "created_by": admin},
+            )
         with served(base_url, "/sandbox") as url:
             # The saved connection keeps its address (never saved here); this command's reads go to `url`.
             connection.base_url = url + connection.base_url.partition("/sandbox")[2]
