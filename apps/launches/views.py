@@ -256,8 +256,9 @@ def step_renew(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     kind = steps.kind(step.kind)
     try:
         target = kind.pick(kind.workspace(request.user, step.connection, step.target), step.target)
-    except ApiError as exc:
-        messages.error(request, f"{launches.describe(step)}: {exc.message}")
+    except (ApiError, steps.Refused) as exc:
+        said = exc.message if isinstance(exc, ApiError) else str(exc)
+        messages.error(request, f"{launches.describe(step)}: {said}")
         return redirect(step.launch)
     try:
         launches.renew_step(_person(request), step, target)
