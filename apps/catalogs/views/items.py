@@ -1,7 +1,11 @@
 """A catalog's page: its items with the chosen columns and a key search; an item viewed, added, edited
-(a full replacement) and deleted; the columns and the filterable keys chosen."""
+(a full replacement) and deleted, or its new values taken to a launch instead of saved; the columns and
+the filterable keys chosen."""
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -12,16 +16,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from apps.catalogs.client import Catalog, Item
 from apps.catalogs.forms.items import ItemForm, ItemSearchForm, KeysForm
-from apps.catalogs.services import catalogs, items
+from apps.catalogs.services import catalogs, items, steps
 from apps.catalogs.services.workspace import workspace_for
 from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.http import ApiError
+from apps.core.json import exact_dumps
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
 from apps.core.remote_errors import Place, place_remote_errors
 from apps.core.threads import at_once
 from apps.core.values import readable
+
+PLAN_LAUNCHES = "launches.plan_launches"
+# The add-step page's address carries the values: gunicorn refuses a request line over 4,094 bytes.
+LINK_MAX = 4000
 
 
 @require_GET
@@ -124,15 +134,22 @@ def item_edit(request: HtmxHttpRequest, catalog_id: int, item_id: int) -> HttpRe
     catalog, item, keys = found.data, got.data, named.data
     form = ItemForm(request.POST or None, keys=keys, properties=item.properties)
     if request.method == "POST" and form.is_valid():
-        try:
-            items.update_item(
-                workspace, catalog=catalog, item=item, properties=form.cleaned_data["properties"]
+        properties = form.cleaned_data["properties"]
+        if "to_launch" in request.POST:  # "Add these values to a launch…": planned, not saved now
+            link = _launch_link(request, catalog, item, properties)
+            if len(link) <= LINK_MAX:
+                return redirect(link)
+            form.add_error(
+                None, "These values are too long to take to a launch from here: save them instead."
             )
-        except ApiError as exc:
-            place_remote_errors(exc, form, lambda path: _place(form, path))
         else:
-            messages.success(request, f"Item {item.item_key} saved.")
-            return redirect("catalogs:item", catalog_id, item.id)
+            try:
+                items.update_item(workspace, catalog=catalog, item=item, properties=properties)
+            except ApiError as exc:
+                place_remote_errors(exc, form, lambda path: _place(form, path))
+            else:
+                messages.success(request, f"Item {item.item_key} saved.")
+                return redirect("catalogs:item", catalog_id, item.id)
     status = 400 if request.method == "POST" else 200
     context = {"catalog": catalog, "item": item, "form": form}
     return render(request, "catalogs/items/form.html", context, status=status)
@@ -174,6 +191,20 @@ def filtering(request: HtmxHttpRequest, catalog_id: int) -> HttpResponse:
             messages.success(request, "Filterable keys saved.")
             return redirect("catalogs:filtering", catalog_id)
     return render(request, "catalogs/items/filtering.html", {"catalog": catalog, "form": form, "keys": keys})
+
+
+def _launch_link(request: HtmxHttpRequest, catalog: Catalog, item: Item, properties: dict[str, Any]) -> str:
+    """The add-step page for setting these values in a launch, instead of saving them now."""
+    if not request.user.has_perms([steps.ITEM_PERMISSION, PLAN_LAUNCHES]):
+        raise PermissionDenied
+    query = {
+        "kind": steps.UPSERT_ITEM,
+        "catalog": catalog.id,
+        "item": item.item_key,
+        "value": exact_dumps(properties),
+        "next": reverse("catalogs:item", args=[catalog.id, item.id]),
+    }
+    return f"{reverse('launches:add_step')}?{urlencode(query)}"
 
 
 def _place(form: ItemForm, path: str) -> Place | None:
