@@ -25,6 +25,7 @@ class AutomationsConfig(AppConfig):
                 act_permission="automations.operate_workflows",
                 # the rows of the workspace the person works in now
                 scope=lambda user: in_workspace(workspace_for(user)),
+                system="Workflows",
             )
         )
         for kind in steps.kinds():

@@ -24,6 +24,7 @@ class ContentConfig(AppConfig):
                 act_permission="content.publish_content",
                 # the rows of the workspace the person works in now
                 scope=lambda user: in_workspace(workspace_for(user)),
+                system="Content",
             )
         )
         for kind in steps.kinds():

@@ -213,6 +213,11 @@ class ScheduledBase(models.Model):
         ref = self.audit_ref()
         return f"{ref.type}:{ref.id}"
 
+    @property
+    def touched(self) -> set[str]:
+        """Everything it changes (a launch changes several things), for the calendar's conflicts."""
+        return {self.touches}
+
     # A domain's table names its target for people and the audit log.
     @property
     def target_name(self) -> str:

@@ -49,6 +49,7 @@ class Source:
     # Told when a person moves an action (its new time) or cancels it (None) from the shared screens, for a
     # table whose time is also kept elsewhere (a launch's go time).
     moved: Callable[[Any, datetime | None], None] | None = None
+    system: str = ""  # the area a person knows it by, for the calendar's filter: "Content"
 
 
 SOURCES: dict[str, Source] = {}

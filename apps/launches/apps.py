@@ -22,5 +22,6 @@ class LaunchesConfig(AppConfig):
                 act_permission="launches.plan_launches",
                 scope=lambda user: LaunchAction.objects.filter(launch__in=in_workspace(user)),
                 moved=start_moved,
+                system="Launches",
             )
         )

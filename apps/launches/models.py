@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from apps.core.audit import Ref
+from apps.jobs import steps
 from apps.jobs.models import ScheduledBase, ScheduleEventBase
 
 
@@ -165,6 +166,17 @@ class LaunchAction(ScheduledBase):
 
     def audit_ref(self) -> Ref:
         return Ref("launch", str(self.launch_id), self.launch.name)
+
+    @property
+    def touched(self) -> set[str]:
+        """What its steps change; a pre-flight changes nothing."""
+        if self.action == self.Action.CHECK:
+            return set()
+        return {
+            steps.kind(step.kind).touches(step.target)
+            for step in self.launch.steps.all()
+            if step.kind in steps.KINDS
+        }
 
 
 class LaunchEvent(ScheduleEventBase):

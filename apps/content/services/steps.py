@@ -12,7 +12,6 @@ from apps.connections.models import Connection
 from apps.connections.workspace import User, Workspace
 from apps.content.client import BrickworksClient, Schema
 from apps.content.client import Record as Version
-from apps.content.forms.records import RecordFilterForm
 from apps.content.services import moment, records
 from apps.content.services.filters import saved_filters
 from apps.content.services.workspace import workspace_for
@@ -55,8 +54,8 @@ def pick_filter(workspace: Workspace[BrickworksClient], params: dict[str, str]) 
     saved = saved_filters(workspace, app_id=params["app_id"]).filter(pk=params["filter"]).first()
     if saved is None:
         raise ApiNotFound("You have no saved filter with this number.", status=404)
-    form = RecordFilterForm(QueryDict(saved.query))
-    found = form.cleaned_data if form.is_valid() else {}
+    query = QueryDict(saved.query)  # as the records list read it when the filter was saved
+    search, status, sort = (query.get(name, "").strip() for name in ("q", "status", "sort"))
     ids: list[str] = []
     with workspace.client() as api:
         while True:
@@ -64,9 +63,9 @@ def pick_filter(workspace: Workspace[BrickworksClient], params: dict[str, str]) 
                 params["app_id"],
                 page=len(ids) // 100 + 1,
                 limit=100,
-                search=found.get("q") or None,
-                statuses=[found["status"]] if found.get("status") else None,
-                sort_by=found.get("sort") or None,
+                search=search[:200] or None,
+                statuses=[status] if status else None,
+                sort_by=sort or None,
             )
             ids += [record.id for record in page.data]
             if len(ids) > FILTER_MOST:

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.core.htmx import HtmxHttpRequest, partial, redirect_next
 from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.core.templatetags.times import localtime, plain_times
-from apps.jobs import scheduling, services
+from apps.jobs import scheduling, services, upcoming
 from apps.jobs.forms import WhenForm
 from apps.jobs.models import ScheduledBase
 
@@ -108,33 +108,35 @@ def scheduled_retry(request: HtmxHttpRequest, source: str, pk: int) -> HttpRespo
 @require_GET
 def scheduled_calendar(request: HtmxHttpRequest) -> HttpResponse:
     """A month (or, with ?week=, a week) of everything due, in the person's time zone."""
-    sources = _visible(request)
+    _visible(request)  # refuses a person who may see no area's schedule
     today = timezone.localdate()
+    kept = {"system": request.GET["system"]} if request.GET.get("system") else {}
     week = _parse_week(request.GET.get("week", ""))
     if week is not None or request.GET.get("view") == "week":
         start = week or today - timedelta(days=today.weekday())
         weeks = [[start + timedelta(days=i) for i in range(7)]]
-        prev = {"week": (start - timedelta(days=7)).isoformat()}
-        nxt = {"week": (start + timedelta(days=7)).isoformat()}
+        prev = {"week": (start - timedelta(days=7)).isoformat(), **kept}
+        nxt = {"week": (start + timedelta(days=7)).isoformat(), **kept}
         title = f"Week of {start:%-d %B %Y}"
+        here = {"week": start.isoformat()}
     else:
         month = _parse_month(request.GET.get("month", "")) or today.replace(day=1)
         weeks = calendar.Calendar().monthdatescalendar(month.year, month.month)
-        prev = {"month": (month - timedelta(days=1)).strftime("%Y-%m")}
-        nxt = {"month": (month + timedelta(days=32)).strftime("%Y-%m")}
+        prev = {"month": (month - timedelta(days=1)).strftime("%Y-%m"), **kept}
+        nxt = {"month": (month + timedelta(days=32)).strftime("%Y-%m"), **kept}
         title = f"{month:%B %Y}"
+        here = {"month": month.strftime("%Y-%m")}
     first, last = weeks[0][0], weeks[-1][-1]
     zone = timezone.get_current_timezone()
     start_at = datetime.combine(first, time.min, zone)
     end_at = datetime.combine(last + timedelta(days=1), time.min, zone)
-    items = scheduling.items_for(
-        request.user,
-        sources,
-        lambda rows: rows.filter(due_at__gte=start_at, due_at__lt=end_at).exclude(state=State.CANCELLED),
-    )
-    by_day: dict[date, list[Any]] = {}
-    for item in sorted(items, key=lambda item: item.due_at):
-        by_day.setdefault((localtime(item.due_at) or item.due_at).date(), []).append(item)
+    systems = upcoming.systems(request.user)
+    system = request.GET.get("system", "")
+    system = system if system in systems else ""
+    entries, silent = upcoming.entries(request.user, start_at, end_at, system)
+    by_day: dict[date, list[upcoming.Entry]] = {}
+    for entry in entries:
+        by_day.setdefault(timezone.localtime(entry.at).date(), []).append(entry)
     month_shown = (weeks[1][0] if len(weeks) > 1 else first).month
     context = {
         "title": title,
@@ -151,6 +153,11 @@ def scheduled_calendar(request: HtmxHttpRequest) -> HttpResponse:
         "prev": prev,
         "next": nxt,
         "beat_is_late": services.beat_is_late(),
+        "systems": systems,
+        "here": here,  # this month or week, for the links to each area
+        "system": system,
+        "silent": silent,
+        "conflicts": sum(1 for entry in entries if entry.conflicts),
     }
     return render(request, "jobs/scheduled/calendar.html", context)
 
