@@ -17,6 +17,7 @@ from django.urls import reverse
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.forms.items import field_name
 from apps.catalogs.models import CatalogImport
+from apps.catalogs.services import moment as catalog_moment
 from apps.catalogs.services import restore
 from apps.catalogs.services.steps import DELETE_ITEM, IMPORT, UPSERT_ITEM
 from apps.connections.models import Connection
@@ -356,3 +357,26 @@ def test_an_items_page_offers_its_deletion_to_a_launch_only_to_who_may_plan_and_
     taken = viewer_client.post(edit, {field_name("price"): "12", "to_launch": "1"})
     assert taken.status_code == 403
     assert operator_client.get(add).status_code == 403
+
+
+def test_an_import_steps_preview_shows_each_item_it_changes_before_and_after(
+    editor_client: Client,
+    eddie: User,
+    demo: dict[str, Connection],
+    cat: CatalogsClient,
+    books: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kind = steps.kind(IMPORT)
+    params = checked(editor_client, cat, books, reconcile=True)
+    ws = kind.workspace(eddie, demo["synerise"], params)
+    assert kind.preview is not None
+    assert kind.preview(ws, kind.pick(ws, params)) == [
+        steps.Seen("Item 1", "price", "9.5", "12.00"),
+        steps.Seen("Item 3", "The whole item", "Not in the catalog", "Added"),
+        steps.Seen("Item gone", "The whole item", "In the catalog", "Deleted"),
+    ]
+    monkeypatch.setattr(catalog_moment, "SHOWN", 0)
+    assert kind.preview(ws, kind.pick(ws, params))[0] == steps.Seen(
+        "And 1 more item changed", "", "", "Listed on the dry run's page"
+    )

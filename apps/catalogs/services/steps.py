@@ -15,7 +15,7 @@ from typing import Any
 
 from apps.catalogs.client import Catalog, CatalogsClient, Item
 from apps.catalogs.models import CatalogImport
-from apps.catalogs.services import imports, items, restore
+from apps.catalogs.services import imports, items, moment, restore
 from apps.catalogs.services.csvfile import NAME_MAX
 from apps.catalogs.services.dryrun import KEY_MAX
 from apps.catalogs.services.workspace import workspace_for
@@ -431,6 +431,7 @@ def kinds() -> list[StepKind]:
             before=before,
             perform=perform,
             undo=undo,
+            preview=moment.after_import,
         ),
         setting,
         replace(
