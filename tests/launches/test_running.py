@@ -17,7 +17,7 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.services import schedule
 from apps.content.services.workspace import workspace_for as content_workspace
-from apps.core.http import ApiError
+from apps.core.http import ApiError, ApiUnavailable
 from apps.core.models import AuditEntry
 from apps.jobs import scheduling, steps
 from apps.launches.models import Launch, LaunchAction, Step
@@ -283,3 +283,44 @@ def test_a_launch_names_what_else_changes_its_things_within_an_hour(
     assert said[0].startswith("Publish Spring arrives (version 2): the launch Clearance also does “Unpublish")
     assert said[1].startswith("Publish Spring arrives (version 2): “Unpublish Winter sale")
     assert f"({scheduling.iso(go - timedelta(minutes=20))})" in said[1]
+
+
+def test_a_step_that_meets_a_busy_service_is_tried_again_and_acts_once(
+    eddie: User, alice: User, planned: Launch, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    banner = drafted(bw)
+    add(eddie, planned, "content.publish", banner)
+    kind = steps.kind("content.publish")
+    tries: list[int] = []
+
+    def busy_twice(workspace: object, target: steps.Target) -> steps.Done:
+        tries.append(1)
+        if len(tries) <= 2:
+            raise ApiUnavailable("Service unavailable (injected)", status=503)
+        return kind.perform(workspace, target)
+
+    monkeypatch.setitem(steps.KINDS, kind.key, dataclasses.replace(kind, perform=busy_twice))
+    launches.approve(alice, planned)
+    assert work(planned) == "done"
+    planned.refresh_from_db()
+    assert (planned.state, len(tries)) == (Launch.State.DONE, 3)
+    assert AuditEntry.objects.filter(action="record.publish", outcome="ok").count() == 1
+
+
+def test_a_step_whose_service_stays_busy_stops_the_launch_after_its_tries(
+    eddie: User, alice: User, planned: Launch, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(eddie, planned, "content.publish", drafted(bw))
+    kind = steps.kind("content.publish")
+    tries: list[int] = []
+
+    def busy(workspace: object, target: steps.Target) -> steps.Done:
+        tries.append(1)
+        raise ApiUnavailable("Service unavailable (injected)", status=503)
+
+    monkeypatch.setitem(steps.KINDS, kind.key, dataclasses.replace(kind, perform=busy))
+    launches.approve(alice, planned)
+    work(planned)
+    planned.refresh_from_db()
+    assert (planned.state, len(tries)) == (Launch.State.STOPPED, running.TRIES)
+    assert "Service unavailable (injected)" in planned.why

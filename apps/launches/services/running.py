@@ -10,14 +10,17 @@ target as already done and acts no more.
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core import audit
-from apps.core.http import ApiError
+from apps.core.http import RETRYABLE, ApiError
 from apps.jobs import scheduling, steps
 from apps.launches.models import Launch, LaunchAction, Step
 from apps.launches.services import launches
@@ -25,6 +28,10 @@ from apps.launches.services.notices import tell
 
 State = Launch.State
 StepState = Step.State
+T = TypeVar("T")
+# A step's call that meets a busy or briefly failing service (429, 502-504) is tried again, this many times
+# in all, as a scheduled action is; it re-reads its target first, so trying again never acts twice.
+TRIES = 4
 
 
 class NotNow(Exception):
@@ -168,7 +175,7 @@ def _go_on(item: LaunchAction, launch: Launch) -> str:
                     state=StepState.RUNNING,
                     started_at=timezone.now(),
                 )
-            done = kind.perform(workspace, step.target)
+            done = _patient(kind.perform, workspace, step.target)
         except (ApiError, steps.Refused) as exc:
             reason = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
             Step.objects.filter(pk=step.pk).update(
@@ -195,6 +202,18 @@ def _go_on(item: LaunchAction, launch: Launch) -> str:
     return "Every step is done."
 
 
+def _patient(call: Callable[..., T], *args: Any) -> T:
+    """`call(*args)`, again after an answer the remote may get over (its Retry-After, else a growing
+    pause)."""
+    for attempt in range(1, TRIES):
+        try:
+            return call(*args)
+        except RETRYABLE as exc:
+            wait = getattr(exc, "retry_after", None) or settings.REMOTE_BACKOFF * 2 ** (attempt - 1)
+            time.sleep(min(wait, 10.0))
+    return call(*args)
+
+
 def _actor(item: LaunchAction) -> Any:
     """Who the steps act as: the launch's owner at its start, else the person who asked to go on."""
     if item.action == LaunchAction.Action.START or item.created_by is None:
@@ -219,7 +238,7 @@ def roll_back(item: LaunchAction, launch: Launch) -> str:
             continue
         workspace = kind.workspace(_actor(item), step.connection, step.target)
         try:
-            undone = kind.undo(workspace, step.target, step.before, step.after or {})
+            undone = _patient(kind.undo, workspace, step.target, step.before, step.after or {})
         except (ApiError, steps.Refused) as exc:
             failures += 1
             said = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
