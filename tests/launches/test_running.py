@@ -69,7 +69,12 @@ def test_a_worker_that_died_mid_step_leaves_a_launch_that_acts_once_when_handed_
     Step.objects.update(state=Step.State.RUNNING, after=None, said="")
     Launch.objects.update(state=Launch.State.RUNNING)
     LaunchAction.objects.update(state=LaunchAction.State.PENDING, lease_until=None)
-    assert work(planned) == "done"
+    # Checked when it started, the launch goes on: not held by a check that now finds the step done.
+    kind = steps.kind("content.publish")
+    refusing = dataclasses.replace(kind, check=lambda workspace, target: steps.Verdict(False, "Not now"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(steps.KINDS, kind.key, refusing)
+        assert work(planned) == "done"
     step = planned.steps.get()
     assert (step.state, step.said) == (Step.State.DONE, step.said)
     assert step.said.startswith("Nothing to do: version")
@@ -324,3 +329,23 @@ def test_a_step_whose_service_stays_busy_stops_the_launch_after_its_tries(
     planned.refresh_from_db()
     assert (planned.state, len(tries)) == (Launch.State.STOPPED, running.TRIES)
     assert "Service unavailable (injected)" in planned.why
+
+
+def test_a_check_that_fails_once_at_the_start_is_asked_again_before_the_launch_is_held(
+    eddie: User, paula: User, planned: Launch, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(eddie, planned, "content.publish", drafted(bw))
+    launches.approve(paula, planned)
+    kind = steps.kind("content.publish")
+    asked: list[int] = []
+
+    def busy_once(workspace: object, target: steps.Target) -> steps.Verdict:
+        asked.append(1)
+        if len(asked) == 1:
+            return steps.Verdict(False, "Service unavailable (injected)")
+        return kind.check(workspace, target)
+
+    monkeypatch.setitem(steps.KINDS, kind.key, dataclasses.replace(kind, check=busy_once))
+    assert work(planned) == "done"
+    planned.refresh_from_db()
+    assert (planned.state, len(asked)) == (Launch.State.DONE, 2)

@@ -32,6 +32,7 @@ T = TypeVar("T")
 # A step's call that meets a busy or briefly failing service (429, 502-504) is tried again, this many times
 # in all, as a scheduled action is; it re-reads its target first, so trying again never acts twice.
 TRIES = 4
+RECHECKS = 2  # at the start, a step whose check failed is checked again this many times before it holds
 
 
 class NotNow(Exception):
@@ -114,6 +115,8 @@ def perform(item: LaunchAction) -> str:
         return pre_flight(launch)
     if item.action == LaunchAction.Action.ROLL_BACK:
         return roll_back(item, launch)
+    if item.action == LaunchAction.Action.START and launch.state == State.RUNNING:
+        return _go_on(item, launch)  # its worker died: it was checked when it started, it goes on
     if item.action == LaunchAction.Action.START:
         held = _held(launch)
         if held:
@@ -157,6 +160,13 @@ def _held(launch: Launch) -> str:
     checked = launches.check(launch.owner, launch)
     if not checked:
         return "It has no steps."
+    for attempt in range(1, RECHECKS + 1):
+        failing = [step for step in checked if not step.ready]
+        if not failing:
+            break
+        time.sleep(settings.REMOTE_BACKOFF * 2**attempt)  # a service may have been busy a moment
+        for step in failing:
+            launches.check_step(launch.owner, step)
     blocked = [f"{launches.describe(step)}: {step.verdict}" for step in checked if not step.ready]
     if blocked:
         return "The pre-flight found steps that cannot run. " + " ".join(blocked)
