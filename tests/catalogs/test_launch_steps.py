@@ -17,13 +17,15 @@ from django.urls import reverse
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.forms.items import field_name
 from apps.catalogs.models import CatalogImport
+from apps.catalogs.services import imports, restore
 from apps.catalogs.services import moment as catalog_moment
-from apps.catalogs.services import restore
+from apps.catalogs.services import steps as catalog_steps
 from apps.catalogs.services.steps import DELETE_ITEM, IMPORT, UPSERT_ITEM
 from apps.connections.models import Connection
 from apps.core.http import ApiNotFound
 from apps.core.models import AuditEntry
 from apps.jobs import steps
+from apps.jobs.models import Job
 from apps.jobs.steps import Refused
 from apps.launches.services import launches
 from tests import pages
@@ -380,3 +382,26 @@ def test_an_import_steps_preview_shows_each_item_it_changes_before_and_after(
     assert kind.preview(ws, kind.pick(ws, params))[0] == steps.Seen(
         "And 1 more item changed", "", "", "Listed on the dry run's page"
     )
+
+
+def test_an_import_step_whose_worker_died_mid_import_waits_for_the_worker_that_carries_it_on(
+    editor_client: Client,
+    eddie: User,
+    demo: dict[str, Connection],
+    cat: CatalogsClient,
+    books: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kind = steps.kind(IMPORT)
+    params = checked(editor_client, cat, books)
+    ws = kind.workspace(eddie, demo["synerise"], params)
+    target = kind.pick(ws, params)
+    imp = CatalogImport.objects.get(pk=params["import"])
+    # The step started the import, then its worker died; the jobs' sweep hands the import to another
+    # worker, which finishes it while the step, run again, waits.
+    job = imports.start_import(ws, imp=imp, task_name=catalog_steps.RUN_TASK)
+    monkeypatch.setattr(catalog_steps.time, "sleep", lambda seconds: imports.run_import(job.pk))
+    done = kind.perform(ws, target)
+    assert done == steps.Done("Imported: 2 rows written.", {"job": job.pk})  # 1 changed, 1 new
+    assert Job.objects.filter(kind=job.kind, created_at__gte=job.created_at).count() == 1
+    assert sorted(items_of(cat, books)) == ["1", "2", "3", "gone"]

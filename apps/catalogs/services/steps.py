@@ -10,6 +10,7 @@ keeps them in JSONFields, which cannot hold the Decimal that keeps 3299.00 from 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -31,6 +32,7 @@ from apps.jobs.steps import Done, Refused, State, StepKind, Target, Undone, Verd
 IMPORT = "catalogs.import"
 UPSERT_ITEM, DELETE_ITEM = "catalogs.upsert_item", "catalogs.delete_item"
 RUN_TASK = "apps.catalogs.tasks.run_import"  # what a retry from Operations sends
+WAIT_FOR_IMPORT = 30 * 60  # seconds a step waits for the import it started before a worker died
 
 
 def import_target(imp: CatalogImport) -> Target:
@@ -77,16 +79,20 @@ def perform(workspace: Workspace[CatalogsClient], target: Target) -> Done:
     imp = _find(workspace, target["import"])
     if imp is None:
         raise Refused("The uploaded file is gone (files are kept 7 days).")
+    if imp.run is not None and imp.run.state == Job.State.SUCCEEDED:
+        return Done("Nothing to do: it was imported already.", {"job": imp.run_id})
+    if imp.run is not None and imp.run.is_finished:
+        raise Refused("Its import ended without finishing: retry it under Operations, then retry this step.")
     if imp.run is not None:
-        if imp.run.state == Job.State.SUCCEEDED:
-            return Done("Nothing to do: it was imported already.", {"job": imp.run_id})
-        raise Refused("Its import started earlier and has not finished: see it under Operations, then retry.")
-    try:
-        job = imports.start_import(workspace, imp=imp, task_name=RUN_TASK)
-    except imports.Stale as exc:
-        raise Refused(str(exc)) from exc
-    imports.run_import(job.pk)  # here, in the launch's worker: the next stage waits for it
-    job.refresh_from_db()
+        # Started by this step in a worker that died: the jobs' sweep hands the import to another worker.
+        job = _finished(imp.run)
+    else:
+        try:
+            job = imports.start_import(workspace, imp=imp, task_name=RUN_TASK)
+        except imports.Stale as exc:
+            raise Refused(str(exc)) from exc
+        imports.run_import(job.pk)  # here, in the launch's worker: the next stage waits for it
+        job.refresh_from_db()
     if job.state != Job.State.SUCCEEDED:
         raise Refused(f"The import did not finish: {job.error or job.get_state_display()}.")
     done = imports.done_counts(job)
@@ -94,6 +100,15 @@ def perform(workspace: Workspace[CatalogsClient], target: Target) -> Done:
     said = f"Imported: {written:,} row{'' if written == 1 else 's'} written"
     said += f", {deleted:,} item{'' if deleted == 1 else 's'} deleted." if deleted else "."
     return Done(said, {"job": job.pk})
+
+
+def _finished(job: Job) -> Job:
+    """The job once it has ended, or as it is after WAIT_FOR_IMPORT."""
+    deadline = time.monotonic() + WAIT_FOR_IMPORT
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(1)
+        job.refresh_from_db()
+    return job
 
 
 def undo(workspace: Workspace[CatalogsClient], target: Target, was: State, left: State) -> Undone:
