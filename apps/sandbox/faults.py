@@ -26,7 +26,7 @@ def with_faults(view: View) -> View:
     @functools.wraps(view)  # keeps csrf_exempt and the other flags set on the view
     def faulty(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         faults = FaultSettings.current()
-        if faults is not None:
+        if faults is not None and faults.path_contains in request.path:
             if faults.latency_ms:
                 time.sleep(faults.latency_ms / 1000)
             if faults.faults and random.random() < faults.error_rate:

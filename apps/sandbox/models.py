@@ -92,12 +92,15 @@ class FaultSettings(models.Model):
         default=list, blank=True, help_text='Which failures to inject, e.g. ["5xx", "429"]'
     )
     retry_after = models.PositiveIntegerField(default=1)
+    # One API or one call only (a Canvas scheduler's writes: "/WorkflowScheduler"); empty: every request.
+    path_contains = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "fault settings"
 
     def __str__(self) -> str:
-        return f"{self.latency_ms} ms, {self.error_rate:.0%} of {', '.join(self.faults) or 'nothing'}"
+        where = f" (only requests to {self.path_contains})" if self.path_contains else ""
+        return f"{self.latency_ms} ms, {self.error_rate:.0%} of {', '.join(self.faults) or 'nothing'}{where}"
 
     @classmethod
     def current(cls) -> FaultSettings | None:

@@ -161,3 +161,13 @@ def test_the_openapi_documents_declare_the_error_answers(api: Client, db: None) 
     )
     flows = api.get("/sandbox/flows/api/v1/openapi.json").json()
     assert set(flows["paths"]["/sandbox/flows/api/v1/flows"]["get"]["responses"]) == {"200", "401", "422"}
+
+
+def test_faults_can_be_aimed_at_one_call(api: Client, seeded: seed.Seeded) -> None:
+    call_command(
+        "sandbox_faults", "--error-rate", "1", "--faults", "5xx", "--path", "/canvas/api/WorkflowScheduler"
+    )
+    keys = {"Consumer": seeded.canvas.consumer, "SecretKey": seeded.canvas.secret_key}
+    assert api.get("/sandbox/canvas/api/Authenticate", headers=keys).status_code == 200
+    assert api.post("/sandbox/canvas/api/WorkflowScheduler", headers=keys).status_code == 503
+    assert str(FaultSettings.current()) == "0 ms, 100% of 5xx (only requests to /canvas/api/WorkflowScheduler)"

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--error-rate", type=float, default=0.0, help="0 to 1")
         parser.add_argument("--faults", nargs="*", default=[], choices=FaultSettings.Fault.values)
         parser.add_argument("--retry-after", type=int, default=1)
+        parser.add_argument("--path", default="", help="Only requests whose path holds this")
 
     def handle(
         self,
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         error_rate: float,
         faults: list[str],
         retry_after: int,
+        path: str,
         **options: Any,
     ) -> None:
         if not 0 <= error_rate <= 1:
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                 "error_rate": error_rate,
                 "faults": faults,
                 "retry_after": retry_after,
+                "path_contains": path,
             },
         )
         self.stdout.write(f"Sandbox faults: {settings}")
