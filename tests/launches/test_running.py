@@ -93,6 +93,8 @@ def test_an_editors_launch_that_publishes_needs_a_publishers_approval_whatever_t
     assert launches.may_approve(paula, planned) is None
     (spring,) = list(wf.list_workflows(search="Spring promotion").data)
     add(olive, planned, "automations.resume", {"workflow": spring.diagram_id})
+    assert launches.may_approve(paula, planned) is None  # an operator added it: theirs to do
+    olive.groups.clear()  # who added it may no longer run workflows: the approver must
     assert (
         launches.may_approve(paula, planned)
         == "Approving it takes someone who may also run or resume a workflow."

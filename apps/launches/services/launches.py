@@ -229,7 +229,7 @@ class Approval:
 
 
 def approval(launch: Launch) -> Approval:
-    needed = needs_approval(launch.connection) or bool(beyond(launch.owner, launch))
+    needed = needs_approval(launch.connection) or bool(unvouched(launch))
     if not launch.approved_digest:
         return Approval(needed, False, [])
     if launch.approved_digest == digest(launch):
@@ -247,10 +247,15 @@ def changes(launch: Launch) -> list[str]:
     return said
 
 
-def beyond(user: User | None, launch: Launch) -> list[str]:
-    """What the launch does that `user` may not do themselves (the labels of those kinds of step)."""
-    kinds = [steps.kind(key) for key in launch.steps.values_list("kind", flat=True).distinct()]
-    return sorted({kind.label.lower() for kind in kinds if user is None or not user.has_perm(kind.performs)})
+def unvouched(launch: Launch) -> list[steps.StepKind]:
+    """The kinds of step that the person who added them may not do themselves (an editor's publish):
+    someone who may must approve them."""
+    found: dict[str, steps.StepKind] = {}
+    for step in launch.steps.select_related("added_by"):
+        kind = steps.kind(step.kind)
+        if step.added_by is None or not step.added_by.has_perm(kind.performs):
+            found[kind.key] = kind
+    return list(found.values())
 
 
 def may_approve(user: User, launch: Launch) -> str | None:
@@ -261,7 +266,7 @@ def may_approve(user: User, launch: Launch) -> str | None:
         return "The person who planned a launch cannot approve it: ask a publisher or an admin."
     if not launch.steps.exists():
         return "A launch without steps has nothing to approve."
-    lacking = beyond(user, launch)
+    lacking = sorted(kind.label.lower() for kind in unvouched(launch) if not user.has_perm(kind.performs))
     if lacking:
         return f"Approving it takes someone who may also {' and '.join(lacking)}."
     return None

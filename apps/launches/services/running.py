@@ -137,7 +137,7 @@ def perform(item: LaunchAction) -> str:
 def pre_flight(launch: Launch) -> str:
     """Fifteen minutes before the go time: every step checks itself, and its people hear of any that cannot
     run while there is time to fix it (the start checks again, and holds the launch if one still cannot)."""
-    checked = launches.check(launch.owner, launch)
+    checked = launches.check(None, launch)
     blocked = [f"{launches.describe(step)}: {step.verdict}" for step in checked if not step.ready]
     if not blocked:
         return f"All {len(checked)} steps can run."
@@ -157,7 +157,7 @@ def _held(launch: Launch) -> str:
         if approval.stale:
             return "Its approval is stale: " + "; ".join(approval.changes)
         return "It was not approved."
-    checked = launches.check(launch.owner, launch)
+    checked = launches.check(None, launch)
     if not checked:
         return "It has no steps."
     for attempt in range(1, RECHECKS + 1):
@@ -166,7 +166,7 @@ def _held(launch: Launch) -> str:
             break
         time.sleep(settings.REMOTE_BACKOFF * 2**attempt)  # a service may have been busy a moment
         for step in failing:
-            launches.check_step(launch.owner, step)
+            launches.check_step(None, step)
     blocked = [f"{launches.describe(step)}: {step.verdict}" for step in checked if not step.ready]
     if blocked:
         return "The pre-flight found steps that cannot run. " + " ".join(blocked)
@@ -177,7 +177,7 @@ def _go_on(item: LaunchAction, launch: Launch) -> str:
     """The steps not yet done, stage after stage; stops at the first that fails."""
     for step in _todo(launch):
         kind = steps.kind(step.kind)
-        workspace = kind.workspace(_actor(item), step.connection, step.target)
+        workspace = kind.workspace(step.added_by or launch.owner, step.connection, step.target)
         try:
             if step.before is None:
                 Step.objects.filter(pk=step.pk).update(
@@ -225,14 +225,16 @@ def _patient(call: Callable[..., T], *args: Any) -> T:
 
 
 def _actor(item: LaunchAction) -> Any:
-    """Who the steps act as: the launch's owner at its start, else the person who asked to go on."""
+    """Whom the launch's own history names: its owner at its start, else the person who asked to go on
+    (each step acts as the person who added it)."""
     if item.action == LaunchAction.Action.START or item.created_by is None:
         return item.launch.owner
     return item.created_by
 
 
 def _todo(launch: Launch) -> QuerySet[Step]:
-    return launch.steps.filter(state__in=[StepState.WAITING, StepState.RUNNING]).select_related("connection")
+    todo = launch.steps.filter(state__in=[StepState.WAITING, StepState.RUNNING])
+    return todo.select_related("connection", "added_by")
 
 
 def roll_back(item: LaunchAction, launch: Launch) -> str:
@@ -240,13 +242,13 @@ def roll_back(item: LaunchAction, launch: Launch) -> str:
     Launch.objects.filter(pk=launch.pk).update(state=State.ROLLING_BACK)
     acted = launch.steps.filter(state__in=[StepState.DONE, StepState.UNDO_FAILED])
     failures = 0
-    for step in acted.select_related("connection").order_by("-stage", "-position", "-pk"):
+    for step in acted.select_related("connection", "added_by").order_by("-stage", "-position", "-pk"):
         kind = steps.kind(step.kind)
         if step.before is None or kind.undo is None:
             said = kind.final or "It had not acted yet: nothing to take back."
             Step.objects.filter(pk=step.pk).update(state=StepState.LEFT_ALONE, undo_said=said)
             continue
-        workspace = kind.workspace(_actor(item), step.connection, step.target)
+        workspace = kind.workspace(step.added_by or launch.owner, step.connection, step.target)
         try:
             undone = _patient(kind.undo, workspace, step.target, step.before, step.after or {})
         except (ApiError, steps.Refused) as exc:
