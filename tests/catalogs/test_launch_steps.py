@@ -28,6 +28,7 @@ from apps.jobs import steps
 from apps.jobs.models import Job
 from apps.jobs.steps import Refused
 from apps.launches.services import launches
+from apps.sandbox.models import FaultSettings
 from tests import pages
 from tests.catalogs.conftest import dry_run, items_of, run_import, upload
 
@@ -405,3 +406,20 @@ def test_an_import_step_whose_worker_died_mid_import_waits_for_the_worker_that_c
     assert done == steps.Done("Imported: 2 rows written.", {"job": job.pk})  # 1 changed, 1 new
     assert Job.objects.filter(kind=job.kind, created_at__gte=job.created_at).count() == 1
     assert sorted(items_of(cat, books)) == ["1", "2", "3", "gone"]
+
+
+def test_retrying_an_import_step_whose_batches_failed_retries_those_batches(
+    editor_client: Client, eddie: User, demo: dict[str, Connection], cat: CatalogsClient, books: int
+) -> None:
+    kind = steps.kind(IMPORT)
+    params = checked(editor_client, cat, books)
+    ws = kind.workspace(eddie, demo["synerise"], params)
+    target = kind.pick(ws, params)
+    FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"], path_contains="/items/batch")
+    with pytest.raises(Refused, match="The import did not finish"):
+        kind.perform(ws, target)
+    FaultSettings.objects.all().delete()
+    done = kind.perform(ws, target)  # the launch's "Retry the failed step"
+    assert done.said == "Imported: 2 rows written."
+    assert sorted(items_of(cat, books)) == ["1", "2", "3", "gone"]
+    assert Job.objects.get(pk=done.after["job"]).state == Job.State.SUCCEEDED

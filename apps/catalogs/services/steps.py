@@ -14,6 +14,8 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from apps.catalogs.client import Catalog, CatalogsClient, Item
 from apps.catalogs.models import CatalogImport
 from apps.catalogs.services import imports, items, moment, restore
@@ -26,6 +28,7 @@ from apps.core import audit
 from apps.core.http import ApiNotFound
 from apps.core.json import ExactJSONDecoder, exact_dumps, exact_loads
 from apps.core.values import readable
+from apps.jobs import services as jobs
 from apps.jobs.models import Job
 from apps.jobs.steps import Done, Refused, State, StepKind, Target, Undone, Verdict
 
@@ -82,8 +85,15 @@ def perform(workspace: Workspace[CatalogsClient], target: Target) -> Done:
     if imp.run is not None and imp.run.state == Job.State.SUCCEEDED:
         return Done("Nothing to do: it was imported already.", {"job": imp.run_id})
     if imp.run is not None and imp.run.is_finished:
-        raise Refused("Its import ended without finishing: retry it under Operations, then retry this step.")
-    if imp.run is not None:
+        # Some batches failed (or it was cancelled): retrying the step retries them, the done ones stay.
+        job = imp.run
+        try:
+            jobs.retry_job(job, user=workspace.person)
+        except PermissionDenied as exc:
+            raise Refused(f"Its import ended without finishing, and {exc}") from exc
+        imports.run_import(job.pk)
+        job.refresh_from_db()
+    elif imp.run is not None:
         # Started by this step in a worker that died: the jobs' sweep hands the import to another worker.
         job = _finished(imp.run)
     else:
