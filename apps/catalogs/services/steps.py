@@ -88,7 +88,7 @@ def perform(workspace: Workspace[CatalogsClient], target: Target) -> Done:
         # Some batches failed (or it was cancelled): retrying the step retries them, the done ones stay.
         job = imp.run
         try:
-            jobs.retry_job(job, user=workspace.person)
+            jobs.retry_job(job, user=workspace.user)
         except PermissionDenied as exc:
             raise Refused(f"Its import ended without finishing, and {exc}") from exc
         imports.run_import(job.pk)
