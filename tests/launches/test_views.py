@@ -175,7 +175,7 @@ def test_the_preview_of_the_moment_shows_a_record_as_each_test_profile_reads_it_
         "home-banners",
         live.id,
         status="DRAFT",
-        values={"headline": "Spring is here, {{ customer.firstName }}", "priority": 5},
+        values={"headline": "Spring is here, {{ customer.firstName }}", "priority": 6},
     )
     TestProfile.objects.create(
         connection=demo["synerise"], name="Ann", identifier_type="email", identifier_value="ann@example.test"
@@ -186,5 +186,8 @@ def test_the_preview_of_the_moment_shows_a_record_as_each_test_profile_reads_it_
     rows = pages.table_rows(pages.text(page))
     assert ["Ann (Email ann@example.test)", "Headline", "Winter sale, Ann", "Spring is here, Ann"] in rows
     assert ["Any visitor", "Headline", "Winter sale,", "Spring is here,"] in rows  # no profile: no name
-    assert not [row for row in rows if row[1] == "Priority"]  # a field the draft keeps is not listed
+    # read alike by everyone: one line
+    assert [row for row in rows if row[1] == "Priority"] == [
+        ["Everyone (any visitor and the test profile)", "Priority", "5", "6"]
+    ]
     assert "Preview of the moment" in pages.words(viewer_client.get(planned.get_absolute_url()))

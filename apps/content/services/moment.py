@@ -63,11 +63,21 @@ def _compare(
         )
     ]
     answers = at_once(*calls)
-    seen: list[Seen] = []
+    # A field everyone reads alike is one line; one that inserts make differ, a line a person.
+    readers: dict[tuple[str, str, str], list[str]] = {}
     for number, (who, _kind, _value) in enumerate(people):
         now, then = answers[2 * number], answers[2 * number + 1]
-        seen += _differences(schema, who, now, then)
-    return seen
+        for line in _differences(schema, who, now, then):
+            readers.setdefault((line.what, line.now, line.after), []).append(who)
+    everyone = "Everyone" if len(people) == 1 else f"Everyone (any visitor and {_profiles(len(people) - 1)})"
+    return [
+        Seen(everyone if len(whos) == len(people) else ", ".join(whos), what, now, after)
+        for (what, now, after), whos in readers.items()
+    ]
+
+
+def _profiles(count: int) -> str:
+    return "the test profile" if count == 1 else f"the {count} test profiles"
 
 
 def _differences(
