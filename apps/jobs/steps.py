@@ -93,6 +93,8 @@ class StepKind:
     # What people will read differently after the step (the records for the test profiles, the items an
     # import changes), for the launch's "Preview of the moment"; None when the kind has nothing to show.
     preview: Callable[[Any, Target], list[Seen]] | None = None
+    # Where a person finds the things it acts on, each with its "Add to a launch" (a URL name).
+    found_at: str = ""
     # The targets of a saved filter (`params["filter"]`, its id), for the kinds that offer it.
     pick_filter: Callable[[Any, dict[str, Any]], Group] | None = None
 

@@ -120,6 +120,7 @@ def launch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # what the person may ask for now (start, retry, continue, roll back)
         "may": {action: may_plan and not running.refusal(launch, action) for action in running.ASKED},
         "conflicts": launches.conflicts(request.user, launch) if launch.editable else [],
+        "places": _places(request.user),
         "ready": sum(1 for step in rows if step.ready),
         "blocked": sum(1 for step in rows if step.ready is False),
         "history": AuditEntry.objects.filter(target_type="launch", target_id=str(launch.pk)).select_related(
@@ -267,6 +268,18 @@ def step_renew(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Now: {kind.describe(target)}. {step.verdict}")
     return redirect(step.launch)
+
+
+def _places(user: Any) -> list[dict[str, Any]]:
+    """Where the person finds what they may add, each area once with its kinds of step."""
+    places: dict[str, dict[str, Any]] = {}
+    for kind in steps.KINDS.values():
+        if kind.found_at and user.has_perm(kind.permission):
+            place = places.setdefault(
+                kind.found_at, {"system": kind.system, "url": reverse(kind.found_at), "kinds": []}
+            )
+            place["kinds"].append(kind.label.lower())
+    return sorted(places.values(), key=lambda place: place["system"])
 
 
 def _person(request: HtmxHttpRequest) -> User:

@@ -28,6 +28,7 @@ def test_a_viewer_reads_launches_and_a_stranger_is_refused(
     assert "Spring campaign" in pages.words(listed) and "New launch" not in pages.words(listed)
     page = viewer_client.get(planned.get_absolute_url())
     assert "No steps yet" in pages.words(page) and "Check now" not in pages.words(page)
+    assert "Add steps" not in pages.words(page)
     assert stranger_client.get(reverse("launches:list")).status_code == 403
     assert viewer_client.post(reverse("launches:new"), {"name": "Mine"}).status_code == 403
 
@@ -191,3 +192,16 @@ def test_the_preview_of_the_moment_shows_a_record_as_each_test_profile_reads_it_
         ["Everyone (any visitor and the test profile)", "Priority", "5", "6"]
     ]
     assert "Preview of the moment" in pages.words(viewer_client.get(planned.get_absolute_url()))
+
+
+def test_a_launch_page_says_where_to_find_what_each_person_may_add(
+    editor_client: Client, operator_client: Client, planned: Launch
+) -> None:
+    editor = editor_client.get(planned.get_absolute_url())
+    said = pages.words(editor)
+    assert "Add steps" in said and "Content : publish a record's draft, unpublish a record" in said
+    assert f'href="{reverse("content:schemas")}"' in pages.text(editor)
+    assert "run or resume a workflow" not in said  # an editor may not add it
+    assert "Integrations : turn a workflow's scheduler on" in pages.words(
+        operator_client.get(planned.get_absolute_url())
+    )

@@ -291,6 +291,7 @@ def _on(active: bool) -> str:
 def kinds() -> list[StepKind]:
     run = StepKind(
         key=RESUME,
+        found_at="automations:workflows",
         label="Run or resume a workflow",
         system="Workflows",
         permission="automations.operate_workflows",
@@ -307,6 +308,7 @@ def kinds() -> list[StepKind]:
     )
     on = StepKind(
         key=ACTIVATE,
+        found_at="automations:flows",
         label="Switch a flow on",
         system="Workflows",
         permission="automations.manage_flows",
@@ -339,6 +341,7 @@ def kinds() -> list[StepKind]:
     )
     applying = StepKind(
         key=APPLY,
+        found_at="automations:suggestions",
         label="Apply a suggestion",
         system="Workflows",
         permission="automations.manage_flows",

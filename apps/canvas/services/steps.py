@@ -276,6 +276,7 @@ def _workspace(user: User, connection: Connection, target: Target) -> Workspace[
 def kinds() -> list[StepKind]:
     on = StepKind(
         key=SCHEDULE_ON,
+        found_at="canvas:workflows",
         label="Turn a workflow's scheduler on",
         system="Integrations",
         permission="canvas.operate_integrations",

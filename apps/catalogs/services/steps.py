@@ -426,6 +426,7 @@ def _workspace(user: User, connection: Connection, target: Target) -> Workspace[
 def kinds() -> list[StepKind]:
     setting = StepKind(
         key=UPSERT_ITEM,
+        found_at="catalogs:list",
         label="Set an item's values",
         system="Catalogs",
         permission=ITEM_PERMISSION,
@@ -443,6 +444,7 @@ def kinds() -> list[StepKind]:
     return [
         StepKind(
             key=IMPORT,
+            found_at="catalogs:list",
             label="Import a checked CSV file",
             system="Catalogs",
             permission=imports.PERMISSION,

@@ -232,6 +232,7 @@ def _listed(labels: list[str]) -> str:
 def kinds() -> list[StepKind]:
     publishing = StepKind(
         key=PUBLISH,
+        found_at="content:schemas",
         label="Publish a record's draft",
         system="Content",
         permission="content.edit_content",
