@@ -85,6 +85,8 @@ SANDBOX_BASE_URL = env.str("SYNADMIN_SANDBOX_BASE_URL", default=f"http://127.0.0
 REMOTE_TIMEOUT = env.float("SYNADMIN_REMOTE_TIMEOUT", default=15.0)
 REMOTE_RETRIES = env.int("SYNADMIN_REMOTE_RETRIES", default=3)
 REMOTE_BACKOFF = env.float("SYNADMIN_REMOTE_BACKOFF", default=0.5)
+# Steps of one launch stage carried out at the same time (they do not depend on each other).
+LAUNCH_STEPS_AT_ONCE = env.int("SYNADMIN_LAUNCH_STEPS_AT_ONCE", default=4)
 # Remote calls made while serving a page (jobs keep the limits above). Each call waits at most
 # REMOTE_PAGE_TIMEOUT and the retries of one call stop after REMOTE_PAGE_BUDGET, both well below the
 # web server's worker timeout (gunicorn.conf.py). At most REMOTE_PAGE_SLOTS pages at once in one web

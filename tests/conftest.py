@@ -42,6 +42,9 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.REMOTE_BACKOFF = 0.01
+    # A launch's steps in threads would not see a rollback test's open transaction: one at a time here,
+    # together in tests/launches/test_at_once.py (transactional).
+    settings.LAUNCH_STEPS_AT_ONCE = 1
     settings.REMOTE_TIMEOUT = 5.0
     cache.clear()
     yield

@@ -10,8 +10,11 @@ target as already done and acts no more.
 
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
 from collections.abc import Callable
+from itertools import groupby
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -21,6 +24,7 @@ from django.utils import timezone
 
 from apps.core import audit
 from apps.core.http import RETRYABLE, ApiError
+from apps.core.threads import ClosingThreadPool
 from apps.jobs import scheduling, steps
 from apps.launches.models import Launch, LaunchAction, Step
 from apps.launches.services import launches
@@ -175,41 +179,69 @@ def _held(launch: Launch) -> str:
 
 def _go_on(item: LaunchAction, launch: Launch) -> str:
     """The steps not yet done, stage after stage; stops at the first that fails."""
-    for step in _todo(launch):
-        kind = steps.kind(step.kind)
-        workspace = kind.workspace(step.added_by or launch.owner, step.connection, step.target)
-        try:
-            if step.before is None:
-                Step.objects.filter(pk=step.pk).update(
-                    before=kind.before(workspace, step.target),
-                    state=StepState.RUNNING,
-                    started_at=timezone.now(),
-                )
-            done = _patient(kind.perform, workspace, step.target)
-        except (ApiError, steps.Refused) as exc:
-            reason = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
-            Step.objects.filter(pk=step.pk).update(
-                state=StepState.FAILED, said=reason, finished_at=timezone.now()
-            )
-            why = f"{launches.describe(step)} failed. {reason}"
+    for _stage, todo in groupby(_todo(launch), key=lambda step: step.stage):
+        failures = _each(list(todo), lambda step: _perform(item, launch, step), stop_at_first=True)
+        if failures:
+            why = failures[0]
             Launch.objects.filter(pk=launch.pk).update(state=State.STOPPED, why=why)
-            audit.record(
-                _actor(item), "launch.step_failed", launches.ref(launch), step=launches.describe(step)
-            )
             tell(launch, f"{launch.name} stopped at a failed step", why)
             return f"Stopped: {why}"
-        Step.objects.filter(pk=step.pk).update(
-            state=StepState.DONE, after=done.after, said=done.said, finished_at=timezone.now()
-        )
-        audit.record(
-            _actor(item),
-            "launch.step_done",
-            launches.ref(launch),
-            step=launches.describe(step),
-            said=done.said,
-        )
     Launch.objects.filter(pk=launch.pk).update(state=State.DONE, finished_at=timezone.now(), why="")
     return "Every step is done."
+
+
+def _each(group: list[Step], one: Callable[[Step], str], *, stop_at_first: bool = False) -> list[str]:
+    """`one(step)` for the steps of one stage, AT_ONCE at a time (they do not depend on each other); what
+    the failed ones said. With `stop_at_first`, a step not begun when one fails is left for later."""
+    width = min(settings.LAUNCH_STEPS_AT_ONCE, len(group))
+    failed: list[str] = []
+    if width <= 1:
+        for step in group:
+            said = one(step)
+            if said:
+                failed.append(said)
+                if stop_at_first:
+                    break
+        return failed
+    stop = threading.Event()
+
+    def guarded(step: Step) -> str:
+        if stop_at_first and stop.is_set():
+            return ""
+        said = one(step)
+        if said:
+            stop.set()
+        return said
+
+    with ClosingThreadPool(width, thread_name_prefix="launch-steps") as pool:
+        answers = list(pool.map(lambda step: contextvars.copy_context().run(guarded, step), group))
+    return [said for said in answers if said]
+
+
+def _perform(item: LaunchAction, launch: Launch, step: Step) -> str:
+    """Carry out one step (once, however often it is asked); "" when done, else why it failed."""
+    kind = steps.kind(step.kind)
+    workspace = kind.workspace(step.added_by or launch.owner, step.connection, step.target)
+    try:
+        if step.before is None:
+            Step.objects.filter(pk=step.pk).update(
+                before=kind.before(workspace, step.target), state=StepState.RUNNING, started_at=timezone.now()
+            )
+        done = _patient(kind.perform, workspace, step.target)
+    except (ApiError, steps.Refused) as exc:
+        reason = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
+        Step.objects.filter(pk=step.pk).update(
+            state=StepState.FAILED, said=reason, finished_at=timezone.now()
+        )
+        audit.record(_actor(item), "launch.step_failed", launches.ref(launch), step=launches.describe(step))
+        return f"{launches.describe(step)} failed. {reason}"
+    Step.objects.filter(pk=step.pk).update(
+        state=StepState.DONE, after=done.after, said=done.said, finished_at=timezone.now()
+    )
+    audit.record(
+        _actor(item), "launch.step_done", launches.ref(launch), step=launches.describe(step), said=done.said
+    )
+    return ""
 
 
 def _patient(call: Callable[..., T], *args: Any) -> T:
@@ -238,41 +270,14 @@ def _todo(launch: Launch) -> QuerySet[Step]:
 
 
 def roll_back(item: LaunchAction, launch: Launch) -> str:
-    """Take back every step that acted, last first; a step whose target changed since is left alone."""
+    """Take back every step that acted, last stage first; a step whose target changed since is left
+    alone."""
     Launch.objects.filter(pk=launch.pk).update(state=State.ROLLING_BACK)
     acted = launch.steps.filter(state__in=[StepState.DONE, StepState.UNDO_FAILED])
+    ordered = acted.select_related("connection", "added_by").order_by("-stage", "-position", "-pk")
     failures = 0
-    for step in acted.select_related("connection", "added_by").order_by("-stage", "-position", "-pk"):
-        kind = steps.kind(step.kind)
-        if step.before is None or kind.undo is None:
-            said = kind.final or "It had not acted yet: nothing to take back."
-            Step.objects.filter(pk=step.pk).update(state=StepState.LEFT_ALONE, undo_said=said)
-            continue
-        workspace = kind.workspace(step.added_by or launch.owner, step.connection, step.target)
-        try:
-            undone = _patient(kind.undo, workspace, step.target, step.before, step.after or {})
-        except (ApiError, steps.Refused) as exc:
-            failures += 1
-            said = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
-            Step.objects.filter(pk=step.pk).update(state=StepState.UNDO_FAILED, undo_said=said)
-            audit.record(
-                _actor(item),
-                "launch.step_undone",
-                launches.ref(launch),
-                outcome="failed",
-                error=said,
-                step=launches.describe(step),
-            )
-            continue
-        state = StepState.LEFT_ALONE if undone.left_alone else StepState.UNDONE
-        Step.objects.filter(pk=step.pk).update(state=state, undo_said=undone.said)
-        audit.record(
-            _actor(item),
-            "launch.step_undone",
-            launches.ref(launch),
-            step=launches.describe(step),
-            said=undone.said,
-        )
+    for _stage, group in groupby(ordered, key=lambda step: step.stage):
+        failures += len(_each(list(group), lambda step: _undo(item, launch, step)))
     if failures:
         some = f"{failures} step{'s' if failures > 1 else ''}"
         why = f"{some} could not be taken back: roll back again to retry them."
@@ -280,3 +285,37 @@ def roll_back(item: LaunchAction, launch: Launch) -> str:
         return why
     Launch.objects.filter(pk=launch.pk).update(state=State.ROLLED_BACK, finished_at=timezone.now(), why="")
     return "Rolled back."
+
+
+def _undo(item: LaunchAction, launch: Launch, step: Step) -> str:
+    """Take one step back; "" when done or left alone (and said so), else why it could not be."""
+    kind = steps.kind(step.kind)
+    if step.before is None or kind.undo is None:
+        said = kind.final or "It had not acted yet: nothing to take back."
+        Step.objects.filter(pk=step.pk).update(state=StepState.LEFT_ALONE, undo_said=said)
+        return ""
+    workspace = kind.workspace(step.added_by or launch.owner, step.connection, step.target)
+    try:
+        undone = _patient(kind.undo, workspace, step.target, step.before, step.after or {})
+    except (ApiError, steps.Refused) as exc:
+        said = f"{exc.title}: {exc.message}" if isinstance(exc, ApiError) else str(exc)
+        Step.objects.filter(pk=step.pk).update(state=StepState.UNDO_FAILED, undo_said=said)
+        audit.record(
+            _actor(item),
+            "launch.step_undone",
+            launches.ref(launch),
+            outcome="failed",
+            error=said,
+            step=launches.describe(step),
+        )
+        return said
+    state = StepState.LEFT_ALONE if undone.left_alone else StepState.UNDONE
+    Step.objects.filter(pk=step.pk).update(state=state, undo_said=undone.said)
+    audit.record(
+        _actor(item),
+        "launch.step_undone",
+        launches.ref(launch),
+        step=launches.describe(step),
+        said=undone.said,
+    )
+    return ""
