@@ -22,7 +22,7 @@ from apps.catalogs.services import moment as catalog_moment
 from apps.catalogs.services import steps as catalog_steps
 from apps.catalogs.services.steps import DELETE_ITEM, IMPORT, UPSERT_ITEM
 from apps.connections.models import Connection
-from apps.core.http import ApiNotFound
+from apps.core.http import ApiNotFound, ApiUnavailable
 from apps.core.models import AuditEntry
 from apps.jobs import steps
 from apps.jobs.models import Job
@@ -156,6 +156,35 @@ def test_an_undo_reads_every_page_before_it_deletes_what_the_import_created(
     undone = kind.undo(ws, target, kind.before(ws, target), done.after)  # type: ignore[misc]
     assert undone.said == "Deleted 4 items it created."
     assert items_of(cat, books) == {}
+
+
+def test_an_undo_asks_again_for_the_deletes_the_service_was_too_busy_for(
+    editor_client: Client,
+    eddie: User,
+    demo: dict[str, Connection],
+    cat: CatalogsClient,
+    books: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    imp = dry_run(editor_client, upload(editor_client, books, b"isbn,title\na,A\nb,B\nc,C\n"))
+    kind = steps.kind(IMPORT)
+    params = {"import": str(imp.pk)}
+    ws = kind.workspace(eddie, demo["synerise"], params)
+    target = kind.pick(ws, params)
+    done = kind.perform(ws, target)
+    asked: list[str] = []
+    delete = CatalogsClient.delete_item_by_key
+
+    def busy_first(api: CatalogsClient, catalog_id: int, key: str) -> Any:
+        asked.append(key)
+        if asked.count(key) == 1 and key != "b":  # busy for a and c the first time
+            raise ApiUnavailable("Service unavailable (injected)", status=503)
+        return delete(api, catalog_id, key)
+
+    monkeypatch.setattr(CatalogsClient, "delete_item_by_key", busy_first)
+    undone = kind.undo(ws, target, kind.before(ws, target), done.after)  # type: ignore[misc]
+    assert undone.said == "Deleted 3 items it created."
+    assert (items_of(cat, books), sorted(asked)) == ({}, ["a", "a", "b", "c", "c"])
 
 
 # One item's values set, or the item deleted

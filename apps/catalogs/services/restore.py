@@ -8,7 +8,6 @@ deleted it since, or created it again) is left alone and listed, never overwritt
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,7 +22,7 @@ from apps.catalogs.services.plan import IN_CHUNK, Plan
 from apps.catalogs.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
 from apps.core import audit
-from apps.core.http import ApiNotFound
+from apps.core.http import RETRYABLE, ApiNotFound, ApiUnavailable
 from apps.core.json import exact_dumps, exact_loads
 from apps.core.threads import ClosingThreadPool
 from apps.jobs import kinds
@@ -34,6 +33,7 @@ UNDO = kinds.name("catalogs.import_undo", "Catalog import taken back")
 UNDO_DAYS = 7  # as long as the import's files (and so the catalog as it was) are kept
 READ_PAGE = 1000
 DELETERS = 8  # as many calls at once as an import's batches
+ROUNDS = 3
 WRITE_BATCH = 1000  # C11 takes at most 1000 items (docs/api-decisions.md)
 NAMED = 20  # left-alone keys named in words
 
@@ -149,15 +149,30 @@ def restore(api: CatalogsClient, imp: CatalogImport) -> Restored:
 
 
 def _delete(api: CatalogsClient, catalog_id: int, keys: list[str]) -> int:
-    """Delete these items, DELETERS calls at a time (C16 takes one key)."""
+    """Delete these items, DELETERS calls at a time (C16 takes one key). A delete the service was too busy
+    for (after the transport's tries) is asked again once the others are done, up to ROUNDS times, so that
+    a few busy answers among thousands do not send the whole restore round again."""
+    left = keys
+    for _round in range(ROUNDS):
+        with ClosingThreadPool(DELETERS, thread_name_prefix="restore") as pool:
+            answers = list(pool.map(lambda key: _gone(api, catalog_id, key), left))
+        left = [key for key, deleted in zip(left, answers, strict=True) if not deleted]
+        if not left:
+            return len(keys)
+    raise ApiUnavailable(
+        f"{len(left):,} items it created could not be deleted: the catalog service was busy."
+    )
 
-    def gone(key: str) -> None:
-        with contextlib.suppress(ApiNotFound):  # gone already: a rollback run again
-            api.delete_item_by_key(catalog_id, key)
 
-    with ClosingThreadPool(DELETERS, thread_name_prefix="restore") as pool:
-        list(pool.map(gone, keys))
-    return len(keys)
+def _gone(api: CatalogsClient, catalog_id: int, key: str) -> bool:
+    """Whether the item is gone now (deleted, or gone already: a rollback run again)."""
+    try:
+        api.delete_item_by_key(catalog_id, key)
+    except ApiNotFound:
+        pass
+    except RETRYABLE:
+        return False
+    return True
 
 
 def _items(count: int) -> str:
