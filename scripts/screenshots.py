@@ -1,5 +1,5 @@
-"""Retake docs/screenshots/{home,record,workflow-run,canvas-run,import,calendar,launch}-{1366,390}.png from a
-running `make run` (its demo data), signed in as admin:
+"""Retake docs/screenshots/<page>-{1366,390}.png (home, record, workflow-run, canvas-run, import, calendar,
+launch, launch-preview) from a running `make run` (its demo data), signed in as admin:
 
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 ADMIN_PASSWORD
 
@@ -60,6 +60,7 @@ def prepare(page: Page, base: str) -> dict[str, str]:
     urls["import"] = page.url.removeprefix(base)
     page.goto(f"{base}/launches/")
     urls["launch"] = page.locator("table a", has_text="Summer collection").first.get_attribute("href") or "/"
+    urls["launch-preview"] = f"{urls['launch']}preview/"
     return urls
 
 
