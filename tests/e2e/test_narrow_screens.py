@@ -3,6 +3,7 @@ the calendars give way to an agenda, and the whole menu is behind one button."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import timedelta
 from typing import Any
 
@@ -28,13 +29,8 @@ def test_the_main_pages_fit_a_phone(
     bw = BrickworksClient(connections.http_for(demo["synerise"]))
     schema = bw.get_schema("home-banners")
     record = bw.create_record(schema.id, status="DRAFT", name=LONG, values={"headline": LONG})
-    schedule.schedule(
-        workspace_for(paula),
-        schema=schema,
-        record=record,
-        action="publish",
-        at=timezone.now() + timedelta(hours=2),
-    )
+    at = timezone.now() + timedelta(hours=2)
+    schedule.schedule(workspace_for(paula), schema=schema, record=record, action="publish", at=at)
 
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, "paula")
@@ -57,8 +53,10 @@ def test_the_main_pages_fit_a_phone(
     hidden = page.evaluate("(t => t.scrollWidth - t.clientWidth)(document.querySelector('.table'))")
     assert hidden == 0, f"the records table hides {hidden} px"
 
-    # Both calendars give way to an agenda: each day with something due, its entries whole.
-    for view in ("", "?view=week"):
+    # Both calendars give way to an agenda: each day with something due, its entries whole. The week and
+    # month of its time in the browser's zone (two hours on from a Sunday evening is next week).
+    day = at.astimezone(zoneinfo.ZoneInfo(page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")))
+    for view in (f"?month={day:%Y-%m}", f"?week={day:%Y-%m-%d}"):
         page.goto(f"{live_server.url}/operations/scheduled/calendar/{view}")
         assert not page.locator("table.calendar").is_visible()
         entry = page.locator(".agenda .agenda-item a", has_text="Midsummer").first
@@ -66,7 +64,7 @@ def test_the_main_pages_fit_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.set_viewport_size({"width": 1366, "height": 900})  # the month grid: an entry takes two lines at most
-    page.goto(f"{live_server.url}/operations/scheduled/calendar/")
+    page.goto(f"{live_server.url}/operations/scheduled/calendar/?month={day:%Y-%m}")
     assert not page.locator(".agenda").is_visible()
     entry = page.locator(".cal-item a", has_text="Midsummer").first
     line = float(entry.evaluate("a => parseFloat(getComputedStyle(a).lineHeight) || 20"))

@@ -170,4 +170,5 @@ def test_faults_can_be_aimed_at_one_call(api: Client, seeded: seed.Seeded) -> No
     keys = {"Consumer": seeded.canvas.consumer, "SecretKey": seeded.canvas.secret_key}
     assert api.get("/sandbox/canvas/api/Authenticate", headers=keys).status_code == 200
     assert api.post("/sandbox/canvas/api/WorkflowScheduler", headers=keys).status_code == 503
-    assert str(FaultSettings.current()) == "0 ms, 100% of 5xx (only requests to /canvas/api/WorkflowScheduler)"
+    said = "0 ms, 100% of 5xx (only requests to /canvas/api/WorkflowScheduler)"
+    assert str(FaultSettings.current()) == said

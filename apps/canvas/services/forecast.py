@@ -5,25 +5,20 @@ the actions people scheduled, and a launch that changes the same workflow near o
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.canvas import quartz
-from apps.canvas.services.workspace import workspace_for
-from apps.connections.services import NoConnection
+from apps.canvas.client import CanvasClient
+from apps.connections.workspace import Workspace
 from apps.jobs.upcoming import Entry
 
 A_DAY_MOST = 100  # fires counted in a day; an expression firing more often says "more than"
 
 
-def scheduler_fires(user: Any, start: datetime, end: datetime) -> list[Entry]:
+def scheduler_fires(workspace: Workspace[CanvasClient], start: datetime, end: datetime) -> list[Entry]:
     """An entry a scheduler and a day (in the person's zone), with every fire of that day."""
-    try:
-        workspace = workspace_for(user)
-    except NoConnection:
-        return []
     with workspace.client() as api:
         found = api.list_workflows()
     entries: list[Entry] = []
