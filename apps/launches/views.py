@@ -270,16 +270,18 @@ def step_renew(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(step.launch)
 
 
-def _places(user: Any) -> list[dict[str, Any]]:
-    """Where the person finds what they may add, each area once with its kinds of step."""
-    places: dict[str, dict[str, Any]] = {}
+def _places(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Where the person finds what they may add: by area, each list's URL with its kinds of step in words."""
+    places: dict[str, list[str]] = {}
+    systems: dict[str, str] = {}
     for kind in steps.KINDS.values():
         if kind.found_at and user.has_perm(kind.permission):
-            place = places.setdefault(
-                kind.found_at, {"system": kind.system, "url": reverse(kind.found_at), "kinds": []}
-            )
-            place["kinds"].append(kind.label.lower())
-    return sorted(places.values(), key=lambda place: place["system"])
+            places.setdefault(kind.found_at, []).append(kind.label[:1].lower() + kind.label[1:])
+            systems[kind.found_at] = kind.system
+    areas: dict[str, list[tuple[str, str]]] = {}
+    for name, labels in places.items():
+        areas.setdefault(systems[name], []).append((reverse(name), ", ".join(labels)))
+    return sorted(areas.items())
 
 
 def _person(request: HtmxHttpRequest) -> User:

@@ -199,9 +199,9 @@ def test_a_launch_page_says_where_to_find_what_each_person_may_add(
 ) -> None:
     editor = editor_client.get(planned.get_absolute_url())
     said = pages.words(editor)
-    assert "Add steps" in said and "Content : publish a record's draft, unpublish a record" in said
+    assert "Add steps" in said and "Content: publish a record's draft, unpublish a record" in said
     assert f'href="{reverse("content:schemas")}"' in pages.text(editor)
     assert "run or resume a workflow" not in said  # an editor may not add it
-    assert "Integrations : turn a workflow's scheduler on" in pages.words(
+    assert "Integrations: turn a workflow's scheduler on" in pages.words(
         operator_client.get(planned.get_absolute_url())
     )
