@@ -202,8 +202,7 @@ def main() -> None:
             api.add_item(second.catalog_id, item_key=item.key, value={"sku": item.key, "edited": True})
     second.refresh_from_db()
     began = time.perf_counter()
-    with workspace.client() as api:
-        undone = restore.restore(api, second)
+    undone = restore.restore(workspace, second)
     undo_seconds = time.perf_counter() - began
     kept = CatalogItem.objects.filter(catalog_id=second.catalog_id).count()
     faults(0)

@@ -5,12 +5,14 @@ taken back exactly (3299.00 stays 3299.00) unless someone changed the item after
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.signals import request_started
 from django.test import Client
 from django.urls import reverse
 
@@ -185,6 +187,31 @@ def test_an_undo_asks_again_for_the_deletes_the_service_was_too_busy_for(
     undone = kind.undo(ws, target, kind.before(ws, target), done.after)  # type: ignore[misc]
     assert undone.said == "Deleted 3 items it created."
     assert (items_of(cat, books), sorted(asked)) == ({}, ["a", "a", "b", "c", "c"])
+
+
+def test_an_undo_sends_each_delete_at_most_four_times_however_busy_the_service(
+    editor_client: Client, eddie: User, demo: dict[str, Connection], cat: CatalogsClient, books: int
+) -> None:
+    imp = dry_run(editor_client, upload(editor_client, books, b"isbn,title\na,A\nb,B\n"))
+    kind = steps.kind(IMPORT)
+    params = {"import": str(imp.pk)}
+    ws = kind.workspace(eddie, demo["synerise"], params)
+    target = kind.pick(ws, params)
+    done = kind.perform(ws, target)
+    sent: Counter[str] = Counter()
+
+    def count(sender: Any, environ: dict[str, Any], **kwargs: Any) -> None:
+        if environ["REQUEST_METHOD"] == "DELETE":
+            sent[environ["PATH_INFO"].rpartition("/")[2]] += 1
+
+    FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"], path_contains="/items/itemKey/")
+    request_started.connect(count, dispatch_uid="test-deletes")
+    try:
+        with pytest.raises(ApiUnavailable, match="2 items it created could not be deleted"):
+            kind.undo(ws, target, kind.before(ws, target), done.after)  # type: ignore[misc]
+    finally:
+        request_started.disconnect(dispatch_uid="test-deletes")
+    assert sent == {"a": restore.ROUNDS, "b": restore.ROUNDS} and restore.ROUNDS == 4
 
 
 # One item's values set, or the item deleted

@@ -8,9 +8,11 @@ deleted it since, or created it again) is left alone and listed, never overwritt
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,7 @@ from apps.catalogs.services.plan import IN_CHUNK, Plan
 from apps.catalogs.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
 from apps.core import audit
-from apps.core.http import RETRYABLE, ApiNotFound, ApiUnavailable
+from apps.core.http import RETRYABLE, ApiError, ApiNotFound, ApiUnavailable
 from apps.core.json import exact_dumps, exact_loads
 from apps.core.threads import ClosingThreadPool
 from apps.jobs import kinds
@@ -33,7 +35,7 @@ UNDO = kinds.name("catalogs.import_undo", "Catalog import taken back")
 UNDO_DAYS = 7  # as long as the import's files (and so the catalog as it was) are kept
 READ_PAGE = 1000
 DELETERS = 8  # as many calls at once as an import's batches
-ROUNDS = 3
+ROUNDS = 4  # as many sends as the transport would make of one request
 WRITE_BATCH = 1000  # C11 takes at most 1000 items (docs/api-decisions.md)
 NAMED = 20  # left-alone keys named in words
 
@@ -93,18 +95,21 @@ def run_undo(job_id: int) -> None:
         ref = audit.Ref("synerise.catalog", str(imp.catalog_id), imp.catalog_name)
         workspace = workspace_for(job.run_by, connection=imp.connection)
         with audit.action(job.run_by, "catalog.import_undo", ref, file=imp.filename) as detail:
-            with workspace.client() as api:
-                restored = restore(api, imp)
+            restored = restore(workspace, imp)
             detail.update(
                 put_back=restored.put_back, removed=restored.removed, left_alone=len(restored.left_alone)
             )
         jobs.log(job, restored.said, level="warning" if restored.left_alone else "info")
 
 
-def restore(api: CatalogsClient, imp: CatalogImport) -> Restored:
+def restore(workspace: Workspace[CatalogsClient], imp: CatalogImport) -> Restored:
     """Put the catalog back as it was before `imp` ran, item by item, leaving alone what changed since."""
     restored = Restored()
-    with Plan(folder_of(imp) / "plan.sqlite") as plan:
+    with (
+        workspace.client() as api,
+        workspace.client(retries=0) as deleter,  # its busy answers are asked again in rounds (_delete)
+        Plan(folder_of(imp) / "plan.sqlite") as plan,
+    ):
         plan.db.execute("CREATE TEMP TABLE IF NOT EXISTS present (key TEXT PRIMARY KEY) WITHOUT ROWID")
         plan.db.execute("DELETE FROM present")
         # Read every page first, write after: deleting while paging by offset would skip items.
@@ -139,7 +144,7 @@ def restore(api: CatalogsClient, imp: CatalogImport) -> Restored:
                 else:
                     upserts.append(key)
                     restored.brought_back += 1
-        restored.removed = _delete(api, imp.catalog_id, created)
+        restored.removed = _delete(deleter, imp.catalog_id, created)
         restored.put_back = len(upserts) - restored.brought_back
         for start in range(0, len(upserts), WRITE_BATCH):
             old = plan.remote_values(upserts[start : start + WRITE_BATCH])
@@ -149,30 +154,36 @@ def restore(api: CatalogsClient, imp: CatalogImport) -> Restored:
 
 
 def _delete(api: CatalogsClient, catalog_id: int, keys: list[str]) -> int:
-    """Delete these items, DELETERS calls at a time (C16 takes one key). A delete the service was too busy
-    for (after the transport's tries) is asked again once the others are done, up to ROUNDS times, so that
-    a few busy answers among thousands do not send the whole restore round again."""
-    left = keys
-    for _round in range(ROUNDS):
+    """Delete these items, DELETERS calls at a time (C16 takes one key). `api` has no transport retries: a
+    delete the service was too busy for is asked again in the next round, after one pause (its Retry-After,
+    else a growing one), so that waiting does not hold one of the DELETERS slots; ROUNDS rounds at most,
+    each delete sent at most that many times."""
+    left, pause = keys, 0.0
+    for round_ in range(ROUNDS):
+        time.sleep(pause)
         with ClosingThreadPool(DELETERS, thread_name_prefix="restore") as pool:
             answers = list(pool.map(lambda key: _gone(api, catalog_id, key), left))
-        left = [key for key, deleted in zip(left, answers, strict=True) if not deleted]
-        if not left:
+        busy = [(key, answer) for key, answer in zip(left, answers, strict=True) if answer is not None]
+        if not busy:
             return len(keys)
+        left = [key for key, _answer in busy]
+        waits = [getattr(answer, "retry_after", None) or 0.0 for _key, answer in busy]
+        pause = min(10.0, max(settings.REMOTE_BACKOFF * 2**round_, *waits))
     raise ApiUnavailable(
         f"{len(left):,} items it created could not be deleted: the catalog service was busy."
     )
 
 
-def _gone(api: CatalogsClient, catalog_id: int, key: str) -> bool:
-    """Whether the item is gone now (deleted, or gone already: a rollback run again)."""
+def _gone(api: CatalogsClient, catalog_id: int, key: str) -> ApiError | None:
+    """None when the item is gone now (deleted, or gone already: a rollback run again), else the busy
+    answer."""
     try:
         api.delete_item_by_key(catalog_id, key)
     except ApiNotFound:
         pass
-    except RETRYABLE:
-        return False
-    return True
+    except RETRYABLE as exc:
+        return exc
+    return None
 
 
 def _items(count: int) -> str:

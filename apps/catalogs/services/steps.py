@@ -129,11 +129,8 @@ def undo(workspace: Workspace[CatalogsClient], target: Target, was: State, left:
             left_alone=True,
         )
     ref = audit.Ref("synerise.catalog", str(imp.catalog_id), imp.catalog_name)
-    with (
-        audit.action(workspace.person, "catalog.import_undo", ref, file=imp.filename) as detail,
-        workspace.client() as api,
-    ):
-        restored = restore.restore(api, imp)
+    with audit.action(workspace.person, "catalog.import_undo", ref, file=imp.filename) as detail:
+        restored = restore.restore(workspace, imp)
         detail.update(
             put_back=restored.put_back, removed=restored.removed, left_alone=len(restored.left_alone)
         )
