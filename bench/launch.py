@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,45 @@ def add(user: Any, launch: Any, connection: Any, key: str, params: dict[str, Any
     )
 
 
+@dataclass
+class Planned:
+    launch: Any
+    user: Any
+    records: list[Any]
+    workflows: list[str]
+    canvas: list[str]
+    imp: Any
+
+
+def plan(base: str, app_id: str, name: str, args: argparse.Namespace) -> Planned:
+    """The targets made in the sandbox, and the launch `name` of a step each: stage 1 the record
+    publishes and the import, stage 2 the workflow resumes and the scheduler switches."""
+    from apps.catalogs.services.workspace import workspace_for as catalogs_workspace
+    from apps.connections import services as connections
+    from apps.connections.models import Connection
+    from apps.launches.models import Launch
+    from apps.launches.services import launches
+
+    schema, user, _ = demo_schema(base, app_id, name)
+    records = drafts(schema, args.records, name)
+    workflows = paused_workflows(args.workflows)
+    canvas = canvas_workflows(args.canvas)
+    synerise = connections.connection_for(user, Connection.Kind.SYNERISE)
+    canvas_connection = connections.connection_for(user, Connection.Kind.CANVAS)
+    imp = checked_import(catalogs_workspace(user, connection=synerise), args.rows)
+    Launch.objects.filter(name=name).delete()
+    launch = launches.create_launch(user, name=name, description="", go_at=None)
+    for record in records:
+        add(user, launch, synerise, "content.publish", {"app_id": app_id, "record": str(record)}, 1)
+    add(user, launch, synerise, "catalogs.import", {"import": imp.pk}, 1)
+    for workflow in workflows:
+        add(user, launch, synerise, "automations.resume", {"workflow": workflow}, 2)
+    for workflow in canvas:
+        params = {"workflow": workflow, "cron": "0 0 5 ? * MON-FRI"}
+        add(user, launch, canvas_connection, "canvas.schedule_on", params, 2)
+    return Planned(launch, user, records, workflows, canvas, imp)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100)
@@ -129,8 +169,8 @@ def main() -> None:
     from apps.catalogs.services.workspace import workspace_for as catalogs_workspace
     from apps.connections import services as connections
     from apps.connections.models import Connection
-    from apps.launches.models import Launch, LaunchAction, Step
-    from apps.launches.services import launches, running
+    from apps.launches.models import LaunchAction, Step
+    from apps.launches.services import running
     from apps.sandbox.brickworks.models import RecordVersion
     from apps.sandbox.canvas.models import CanvasWorkflow
     from apps.sandbox.catalogs.models import CatalogItem
@@ -140,24 +180,10 @@ def main() -> None:
     celery_app.conf.task_always_eager = True
     base = serve_apart(Path(tempfile.gettempdir()) / "bench-launch-server.log")
     faults(0)
-    schema, user, _ = demo_schema(base, APP_ID, "Bench launch")
-    records = drafts(schema, args.records, "Launch")
-    workflows = paused_workflows(args.workflows)
-    canvas = canvas_workflows(args.canvas)
+    planned = plan(base, APP_ID, "Bench launch", args)
+    launch, user, imp = planned.launch, planned.user, planned.imp
+    records, workflows, canvas = planned.records, planned.workflows, planned.canvas
     synerise = connections.connection_for(user, Connection.Kind.SYNERISE)
-    canvas_connection = connections.connection_for(user, Connection.Kind.CANVAS)
-    imp = checked_import(catalogs_workspace(user, connection=synerise), args.rows)
-
-    Launch.objects.filter(name="Bench launch").delete()
-    launch = launches.create_launch(user, name="Bench launch", description="", go_at=None)
-    for record in records:
-        add(user, launch, synerise, "content.publish", {"app_id": APP_ID, "record": str(record)}, 1)
-    add(user, launch, synerise, "catalogs.import", {"import": imp.pk}, 1)
-    for workflow in workflows:
-        add(user, launch, synerise, "automations.resume", {"workflow": workflow}, 2)
-    for workflow in canvas:
-        params = {"workflow": workflow, "cron": "0 0 5 ? * MON-FRI"}
-        add(user, launch, canvas_connection, "canvas.schedule_on", params, 2)
     total = launch.steps.count()
 
     faults(50)

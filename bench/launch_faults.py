@@ -85,22 +85,19 @@ def main() -> None:
     os.environ["CELERY_BROKER_URL"] = BROKER
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/synadmin_bench_launch_faults")
-    from harness import demo_schema, serve_apart, setup
+    from harness import serve_apart, setup
 
     setup("synadmin_bench_launch_faults")
     import recovery
     import redis
-    from bulk_publish import drafts, faults
-    from launch import add, canvas_workflows, checked_import, paused_workflows
+    from bulk_publish import faults
+    from launch import plan
     from recovery import Processes, versions, wait_ready
 
     from apps.catalogs.services import imports
-    from apps.catalogs.services.workspace import workspace_for as catalogs_workspace
-    from apps.connections import services as connections
-    from apps.connections.models import Connection
     from apps.jobs.models import Job
     from apps.launches.models import Launch, LaunchAction, Step
-    from apps.launches.services import launches, running
+    from apps.launches.services import running
     from apps.sandbox.brickworks.models import RecordVersion
     from apps.sandbox.canvas.models import CanvasWorkflow
     from apps.sandbox.catalogs.models import CatalogItem
@@ -112,29 +109,9 @@ def main() -> None:
     access.unlink(missing_ok=True)
     base = serve_apart(LOGS / "server.log", access)
     faults(0)
-    schema, user, _ = demo_schema(base, APP_ID, "Bench launch faults")
-    records = drafts(schema, args.records, "Faults")
-    workflows = paused_workflows(args.workflows)
-    canvas = canvas_workflows(args.canvas)
-    synerise = connections.connection_for(user, Connection.Kind.SYNERISE)
-    canvas_connection = connections.connection_for(user, Connection.Kind.CANVAS)
-    imp = checked_import(catalogs_workspace(user, connection=synerise), args.rows)
-    Launch.objects.filter(name="Bench launch faults").delete()
-    launch = launches.create_launch(user, name="Bench launch faults", description="", go_at=None)
-    for record in records:
-        add(user, launch, synerise, "content.publish", {"app_id": APP_ID, "record": str(record)}, 1)
-    add(user, launch, synerise, "catalogs.import", {"import": imp.pk}, 1)
-    for workflow in workflows:
-        add(user, launch, synerise, "automations.resume", {"workflow": workflow}, 2)
-    for workflow in canvas:
-        add(
-            user,
-            launch,
-            canvas_connection,
-            "canvas.schedule_on",
-            {"workflow": workflow, "cron": "0 0 5 ? * MON-FRI"},
-            2,
-        )
+    planned = plan(base, APP_ID, "Bench launch faults", args)
+    launch, user, imp = planned.launch, planned.user, planned.imp
+    records, workflows, canvas = planned.records, planned.workflows, planned.canvas
     total = launch.steps.count()
 
     processes = Processes()
