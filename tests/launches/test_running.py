@@ -351,3 +351,54 @@ def test_a_check_that_fails_once_at_the_start_is_asked_again_before_the_launch_i
     assert work(planned) == "done"
     planned.refresh_from_db()
     assert (planned.state, len(asked)) == (Launch.State.DONE, 2)
+
+
+def test_a_rollback_goes_again_over_a_step_the_busy_service_kept_it_from_taking_back(
+    eddie: User, alice: User, planned: Launch, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    banner = drafted(bw)
+    add(eddie, planned, "content.publish", banner)
+    launches.approve(alice, planned)
+    assert work(planned) == "done"
+    kind = steps.kind("content.publish")
+    assert kind.undo is not None
+    undo, asked = kind.undo, []
+
+    def busy_for_a_pass(*args: object) -> steps.Undone:
+        asked.append(1)
+        if len(asked) <= running.TRIES:  # every try of the first pass
+            raise ApiUnavailable("Service unavailable (injected)", status=503)
+        return undo(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setitem(steps.KINDS, kind.key, dataclasses.replace(kind, undo=busy_for_a_pass))
+    planned.refresh_from_db()
+    running.ask(eddie, planned, "roll_back")
+    assert work(planned) == "done"
+    planned.refresh_from_db()
+    assert (planned.state, len(asked)) == (Launch.State.ROLLED_BACK, running.TRIES + 1)
+    assert planned.steps.get().state == Step.State.UNDONE
+    assert bw.get_record("home-banners", banner["record"], statuses=["PUBLISHED"]).values["headline"] == (
+        "Winter sale, {{ customer.firstName }}"
+    )
+
+
+def test_a_rollback_that_still_cannot_take_a_step_back_stops_and_says_so(
+    eddie: User, alice: User, planned: Launch, bw: BrickworksClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(eddie, planned, "content.publish", drafted(bw))
+    launches.approve(alice, planned)
+    assert work(planned) == "done"
+    kind, asked = steps.kind("content.publish"), []
+
+    def down(*args: object) -> steps.Undone:
+        asked.append(1)
+        raise ApiUnavailable("Service unavailable (injected)", status=503)
+
+    monkeypatch.setitem(steps.KINDS, kind.key, dataclasses.replace(kind, undo=down))
+    planned.refresh_from_db()
+    running.ask(eddie, planned, "roll_back")
+    work(planned)
+    planned.refresh_from_db()
+    assert (planned.state, len(asked)) == (Launch.State.STOPPED, running.PASSES * running.TRIES)
+    assert planned.why == "1 step could not be taken back: roll back again to retry them."
+    assert planned.steps.get().state == Step.State.UNDO_FAILED

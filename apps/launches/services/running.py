@@ -36,6 +36,7 @@ T = TypeVar("T")
 # A step's call that meets a busy or briefly failing service (429, 502-504) is tried again, this many times
 # in all, as a scheduled action is; it re-reads its target first, so trying again never acts twice.
 TRIES = 4
+PASSES = 3  # a rollback goes again over the steps it could not take back (a busy service), this many times
 RECHECKS = 2  # at the start, a step whose check failed is checked again this many times before it holds
 
 
@@ -273,11 +274,15 @@ def roll_back(item: LaunchAction, launch: Launch) -> str:
     """Take back every step that acted, last stage first; a step whose target changed since is left
     alone."""
     Launch.objects.filter(pk=launch.pk).update(state=State.ROLLING_BACK)
-    acted = launch.steps.filter(state__in=[StepState.DONE, StepState.UNDO_FAILED])
-    ordered = acted.select_related("connection", "added_by").order_by("-stage", "-position", "-pk")
-    failures = 0
-    for _stage, group in groupby(ordered, key=lambda step: step.stage):
-        failures += len(_each(list(group), lambda step: _undo(item, launch, step)))
+    for attempt in range(1, PASSES + 1):
+        acted = launch.steps.filter(state__in=[StepState.DONE, StepState.UNDO_FAILED])
+        ordered = acted.select_related("connection", "added_by").order_by("-stage", "-position", "-pk")
+        failures = 0
+        for _stage, group in groupby(ordered, key=lambda step: step.stage):
+            failures += len(_each(list(group), lambda step: _undo(item, launch, step)))
+        if not failures or attempt == PASSES:
+            break
+        time.sleep(settings.REMOTE_BACKOFF * 2**attempt)  # the steps that failed, once more, a little later
     if failures:
         some = f"{failures} step{'s' if failures > 1 else ''}"
         why = f"{some} could not be taken back: roll back again to retry them."
