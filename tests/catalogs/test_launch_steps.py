@@ -53,6 +53,15 @@ def checked(client: Client, cat: CatalogsClient, books: int, reconcile: bool = F
     return {"import": str(imp.pk)}
 
 
+def import_step(
+    user: User, connection: Connection, params: dict[str, Any]
+) -> tuple[Any, Any, dict[str, Any]]:
+    """The import kind, its workspace for `user`, and the target as an "Add to a launch" link picks it."""
+    kind = steps.kind(IMPORT)
+    workspace = kind.workspace(user, connection, params)
+    return kind, workspace, kind.pick(workspace, params)
+
+
 def test_an_import_step_imports_what_the_dry_run_showed_once_and_its_undo_puts_the_catalog_back(
     editor_client: Client,
     eddie: User,
@@ -62,10 +71,8 @@ def test_an_import_step_imports_what_the_dry_run_showed_once_and_its_undo_puts_t
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(restore, "READ_PAGE", 1)  # a page per item: deleting while paging would skip some
-    kind = steps.kind(IMPORT)
     params = checked(editor_client, cat, books, reconcile=True)
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     assert kind.describe(target).startswith("Import items.csv into books-")
     verdict = kind.check(ws, target)
     assert verdict == steps.Verdict(
@@ -90,10 +97,8 @@ def test_an_import_step_imports_what_the_dry_run_showed_once_and_its_undo_puts_t
 def test_an_undone_import_leaves_alone_the_items_edited_since(
     editor_client: Client, eddie: User, demo: dict[str, Connection], cat: CatalogsClient, books: int
 ) -> None:
-    kind = steps.kind(IMPORT)
     params = checked(editor_client, cat, books)
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     was = kind.before(ws, target)
     done = kind.perform(ws, target)
     cat.add_item(books, item_key="3", value={"isbn": "3", "title": "Ulysses", "price": 13})  # edited since
@@ -105,10 +110,8 @@ def test_an_undone_import_leaves_alone_the_items_edited_since(
 def test_an_import_step_on_a_catalog_changed_since_its_dry_run_cannot_run(
     editor_client: Client, eddie: User, demo: dict[str, Connection], cat: CatalogsClient, books: int
 ) -> None:
-    kind = steps.kind(IMPORT)
     params = checked(editor_client, cat, books)
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     cat.add_item(books, item_key="4", value={"isbn": "4", "title": "Walden"})
     verdict = kind.check(ws, target)
     assert not verdict.ok and verdict.reason.startswith("The catalog changed since the dry run")
@@ -150,10 +153,8 @@ def test_an_undo_reads_every_page_before_it_deletes_what_the_import_created(
 ) -> None:
     monkeypatch.setattr(restore, "READ_PAGE", 1)  # deleting while paging by offset would skip every other
     imp = dry_run(editor_client, upload(editor_client, books, b"isbn,title\na,A\nb,B\nc,C\nd,D\n"))
-    kind = steps.kind(IMPORT)
     params = {"import": str(imp.pk)}
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     done = kind.perform(ws, target)
     undone = kind.undo(ws, target, kind.before(ws, target), done.after)  # type: ignore[misc]
     assert undone.said == "Deleted 4 items it created."
@@ -169,10 +170,8 @@ def test_an_undo_asks_again_for_the_deletes_the_service_was_too_busy_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     imp = dry_run(editor_client, upload(editor_client, books, b"isbn,title\na,A\nb,B\nc,C\n"))
-    kind = steps.kind(IMPORT)
     params = {"import": str(imp.pk)}
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     done = kind.perform(ws, target)
     asked: list[str] = []
     delete = CatalogsClient.delete_item_by_key
@@ -193,10 +192,8 @@ def test_an_undo_sends_each_delete_at_most_four_times_however_busy_the_service(
     editor_client: Client, eddie: User, demo: dict[str, Connection], cat: CatalogsClient, books: int
 ) -> None:
     imp = dry_run(editor_client, upload(editor_client, books, b"isbn,title\na,A\nb,B\n"))
-    kind = steps.kind(IMPORT)
     params = {"import": str(imp.pk)}
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     done = kind.perform(ws, target)
     sent: Counter[str] = Counter()
 
@@ -426,17 +423,16 @@ def test_an_import_steps_preview_shows_each_item_it_changes_before_and_after(
     books: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    kind = steps.kind(IMPORT)
     params = checked(editor_client, cat, books, reconcile=True)
-    ws = kind.workspace(eddie, demo["synerise"], params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     assert kind.preview is not None
-    assert kind.preview(ws, kind.pick(ws, params)) == [
+    assert kind.preview(ws, target) == [
         steps.Seen("Item 1", "price", "9.5", "12.00"),
         steps.Seen("Item 3", "The whole item", "Not in the catalog", "Added"),
         steps.Seen("Item gone", "The whole item", "In the catalog", "Deleted"),
     ]
     monkeypatch.setattr(catalog_moment, "SHOWN", 0)
-    assert kind.preview(ws, kind.pick(ws, params))[0] == steps.Seen(
+    assert kind.preview(ws, target)[0] == steps.Seen(
         "And 1 more item changed", "", "", "Listed on the dry run's page"
     )
 
@@ -449,10 +445,8 @@ def test_an_import_step_whose_worker_died_mid_import_waits_for_the_worker_that_c
     books: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    kind = steps.kind(IMPORT)
     params = checked(editor_client, cat, books)
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     imp = CatalogImport.objects.get(pk=params["import"])
     # The step started the import, then its worker died; the jobs' sweep hands the import to another
     # worker, which finishes it while the step, run again, waits.
@@ -467,10 +461,8 @@ def test_an_import_step_whose_worker_died_mid_import_waits_for_the_worker_that_c
 def test_retrying_an_import_step_whose_batches_failed_retries_those_batches(
     editor_client: Client, eddie: User, demo: dict[str, Connection], cat: CatalogsClient, books: int
 ) -> None:
-    kind = steps.kind(IMPORT)
     params = checked(editor_client, cat, books)
-    ws = kind.workspace(eddie, demo["synerise"], params)
-    target = kind.pick(ws, params)
+    kind, ws, target = import_step(eddie, demo["synerise"], params)
     FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"], path_contains="/items/batch")
     with pytest.raises(Refused, match="The import did not finish"):
         kind.perform(ws, target)
