@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -402,3 +403,13 @@ def test_a_rollback_that_still_cannot_take_a_step_back_stops_and_says_so(
     assert (planned.state, len(asked)) == (Launch.State.STOPPED, running.PASSES * running.TRIES)
     assert planned.why == "1 step could not be taken back: roll back again to retry them."
     assert planned.steps.get().state == Step.State.UNDO_FAILED
+
+
+def test_the_approval_reads_each_adders_permissions_once_however_many_steps(
+    eddie: User, planned: Launch, bw: BrickworksClient, django_assert_max_num_queries: Any
+) -> None:
+    for slug in ("winter-sale", "spring-teaser", "black-friday"):
+        add(eddie, planned, "content.publish", {"app_id": "home-banners", "record": slug})
+    planned = Launch.objects.get(pk=planned.pk)
+    with django_assert_max_num_queries(6):  # the rule, the steps' adders and kinds, eddie and his roles
+        assert launches.approval(planned).needed

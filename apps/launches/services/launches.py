@@ -249,13 +249,16 @@ def changes(launch: Launch) -> list[str]:
 
 def unvouched(launch: Launch) -> list[steps.StepKind]:
     """The kinds of step that the person who added them may not do themselves (an editor's publish):
-    someone who may must approve them."""
+    someone who may must approve them. Each adder's permissions are read once, whatever their steps."""
+    pairs = set(launch.steps.values_list("added_by", "kind"))
+    adders = User.objects.in_bulk({adder for adder, _kind in pairs if adder is not None})
     found: dict[str, steps.StepKind] = {}
-    for step in launch.steps.select_related("added_by"):
-        kind = steps.kind(step.kind)
-        if step.added_by is None or not step.added_by.has_perm(kind.performs):
+    for adder, key in pairs:
+        kind = steps.kind(key)
+        person = adders.get(adder) if adder is not None else None
+        if person is None or not person.has_perm(kind.performs):
             found[kind.key] = kind
-    return list(found.values())
+    return sorted(found.values(), key=lambda kind: kind.key)
 
 
 def may_approve(user: User, launch: Launch) -> str | None:
