@@ -17,6 +17,11 @@ SANDBOX_PORT := $(or $(SYNADMIN_SANDBOX_PORT),$(shell echo $$(($(PORT) + 1))))
 endif
 export SYNADMIN_SANDBOX_PORT := $(SANDBOX_PORT)
 
+# Python keeps the bytecode it compiles (in __pycache__/, ignored by git), also where the environment says not
+# to: otherwise every process of a run (each test worker, each server and subprocess a test starts) compiles
+# the project and rewrites the test modules again, four seconds a worker.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test test-embedded fuzz a11y setup lint
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
