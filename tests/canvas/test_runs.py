@@ -253,7 +253,7 @@ def test_a_failed_scheduled_run_shows_on_the_home_page(
     workflow_id = create(FAILING)
     row = CanvasWorkflow.objects.get(id=workflow_id)
     row.is_scheduled, row.scheduler_frequency = True, NEVER_AGAIN
-    row.date_next_schedule = datetime.now(UTC) - timedelta(seconds=1)
+    row.date_next_schedule = datetime.now(UTC) - timedelta(seconds=sandbox_runs.block_seconds() / 2)
     row.save()
     runs.poll()
     row = CanvasWorkflow.objects.get(id=workflow_id)

@@ -17,14 +17,19 @@ CHROMIUM = (
     or shutil.which("chromium")
     or "/usr/bin/chromium"
 )
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+# The screenshots the tests take on their way are for a person to look at, nothing checks them: taken only
+# when SYNADMIN_SCREENSHOTS names a folder (`SYNADMIN_SCREENSHOTS=test-results make test`); a full page costs
+# a tenth of a second.
+SHOTS = os.environ.get("SYNADMIN_SCREENSHOTS")
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium-headless-shell")
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium-headless-shell"
+            )
         pytest.skip("Chromium is not installed (apt-get install -y chromium-headless-shell)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -73,3 +78,10 @@ def page(browser: object) -> Iterator[object]:
     yield page
     context.close()
     assert errors == [], f"JavaScript errors in the browser: {errors}"
+
+
+def screenshot(target: Any, name: str, **options: Any) -> None:
+    """`target.screenshot(...)` into SYNADMIN_SCREENSHOTS as `name`, when it is set."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(Path(SHOTS) / name), **options)

@@ -25,7 +25,7 @@ from apps.sandbox.models import FaultSettings
 from apps.sandbox.models import Workspace as SandboxWorkspace
 from apps.sandbox.workflows.models import Workflow, WorkflowStatus
 from tests.catalogs.conftest import dry_run, items_of, upload
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 from tests.launches.conftest import work
 from tests.people import client_for
@@ -160,7 +160,7 @@ def test_a_campaign_is_planned_approved_run_stopped_and_rolled_back_across_every
     paula_page.goto(launch_url)
     paula_page.click("button:has-text('Approve as it is')")
     paula_page.locator(".messages", has_text="approved as it is now").wait_for()
-    paula_page.screenshot(path=str(ARTIFACTS / "campaign-approved-390.png"), full_page=True)
+    screenshot(paula_page, "campaign-approved-390.png", full_page=True)
     approver.close()
 
     # At its time it runs (the sweep hands its start to a worker); the scheduler's write fails in Canvas.
@@ -195,7 +195,7 @@ def test_a_campaign_is_planned_approved_run_stopped_and_rolled_back_across_every
         assert "Paused (it was paused before the launch; a rollback never stops one)." in step_text(
             page, name
         )
-    page.screenshot(path=str(ARTIFACTS / "campaign-rolled-back.png"), full_page=True)
+    screenshot(page, "campaign-rolled-back.png", full_page=True)
     assert (
         bw.get_record("home-banners", winter.id, statuses=["PUBLISHED"])
         .values["headline"]

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from apps.catalogs.client import CatalogsClient
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,6 @@ def test_an_editor_edits_an_item_and_exports_the_search(
     settings.CATALOG_EXPORT_DIR = tmp_path
     base = live_server.url
     sign_in(page, base, "eddie")
-    ARTIFACTS.mkdir(exist_ok=True)
 
     page.click("a.navitem:has-text('Catalogs')")
     page.click("a:has-text('products')")
@@ -44,7 +43,7 @@ def test_an_editor_edits_an_item_and_exports_the_search(
     page.get_by_label("name").fill("Renamed phone")
     page.get_by_label("price").fill("999.5")
     page.locator(".prop-row", has=page.get_by_label("color")).get_by_label("Remove").check()
-    page.screenshot(path=str(ARTIFACTS / "catalog-item-edit.png"), full_page=True)
+    screenshot(page, "catalog-item-edit.png", full_page=True)
     page.click("button:has-text('Save the item')")
     page.locator(".messages", has_text="Item SKU-00042 saved.").wait_for()
 

@@ -13,7 +13,7 @@ from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.launches.models import Launch
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 from tests.launches.conftest import work
 
@@ -52,8 +52,7 @@ def test_an_editors_launch_is_approved_run_and_rolled_back(
     other.click("button:has-text('Approve as it is')")
     other.locator(".messages", has_text="approved as it is now").wait_for()
     assert "Approved by paula" in other.inner_text("main")
-    ARTIFACTS.mkdir(exist_ok=True)
-    other.screenshot(path=str(ARTIFACTS / "launch-approved-390.png"), full_page=True)
+    screenshot(other, "launch-approved-390.png", full_page=True)
     approver.close()
 
     launch = Launch.objects.get(name="Spring campaign")
@@ -68,5 +67,5 @@ def test_an_editors_launch_is_approved_run_and_rolled_back(
     assert "Unpublished again" in page.inner_text("main")
     assert page.locator(".badge.launch-rolled_back").inner_text() == "Rolled back"
     assert not bw.list_records("home-banners", ids=[teaser.id], statuses=["PUBLISHED"]).data
-    page.screenshot(path=str(ARTIFACTS / "launch-rolled-back.png"), full_page=True)
+    screenshot(page, "launch-rolled-back.png", full_page=True)
     assert editor is page.context

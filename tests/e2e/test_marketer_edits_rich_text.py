@@ -3,8 +3,6 @@ sandboxed frames, publishes it from the side panel, and reads the records list o
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,22 +11,23 @@ from django.contrib.auth.models import User
 from apps.connections import services as connections
 from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import SHOTS, screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
-# scripts/editor_screenshots.sh points this at docs/screenshots.
-SHOTS = Path(os.environ.get("SYNADMIN_SCREENSHOTS") or ARTIFACTS)
 
 
 def shoot(page: Any, name: str, width: int) -> None:
-    """The whole page at this width, in a viewport as tall as the page (full-page captures blank frames)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """The whole page at this width, in a viewport as tall as the page (full-page captures blank frames),
+    when screenshots are asked for (scripts/editor_screenshots.sh points them at docs/screenshots)."""
+    if not SHOTS:
+        page.set_viewport_size({"width": 1366, "height": 900})
+        return
     page.set_viewport_size({"width": width, "height": 900})
     height = page.evaluate("document.documentElement.scrollHeight")
     page.set_viewport_size({"width": width, "height": height})
     page.wait_for_timeout(300)  # let the frames repaint at the new size
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    screenshot(page, f"{name}.png")
     page.set_viewport_size({"width": 1366, "height": 900})
 
 

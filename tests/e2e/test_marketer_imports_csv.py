@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from apps.catalogs.client import CatalogsClient
 from apps.connections import services as connections
 from apps.connections.models import Connection
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ BOOKS = (
 def shot(page: Any, name: str) -> None:
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(ARTIFACTS / f"import-{name}-{width}.png"), full_page=True)
+        screenshot(page, f"import-{name}-{width}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 860})
 
 
@@ -48,7 +48,6 @@ def test_a_marketer_imports_a_csv_file(
     tmp_path: Path,
 ) -> None:
     settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
-    ARTIFACTS.mkdir(exist_ok=True)
     cat = CatalogsClient(connections.http_for(demo["synerise"]))
     books = cat.create_catalog("books").data
     cat.add_item(books.id, item_key="978-2", value={"isbn": "978-2", "title": "Emma", "price": "7.50"})

@@ -17,7 +17,7 @@ from apps.connections.models import Connection
 from apps.content.client import BrickworksClient
 from apps.content.models import ScheduledAction
 from apps.jobs import tasks as jobs_tasks
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,6 @@ def test_a_marketer_schedules_a_new_banner(
 ) -> None:
     base = live_server.url
     sign_in(page, base, "paula")
-    ARTIFACTS.mkdir(exist_ok=True)
 
     page.goto(f"{base}/content/records/home-banners/new/")
     page.fill("#id_values-headline", "Gifts for you, {{ customer.firstName }}")
@@ -49,7 +48,7 @@ def test_a_marketer_schedules_a_new_banner(
     assert columns.count() == 2
     assert "Gifts for you, Ann" in columns.nth(0).inner_text()
     assert "Gifts for you, Bob" in columns.nth(1).inner_text()
-    page.screenshot(path=str(ARTIFACTS / "preview.png"), full_page=True)
+    screenshot(page, "preview.png", full_page=True)
 
     page.goto(record_url)
     # Two minutes ahead: the field keeps whole minutes, so one minute ahead was seconds ahead at :59 (seen
@@ -66,7 +65,7 @@ def test_a_marketer_schedules_a_new_banner(
     page.click("a.navitem:has-text('Scheduled')")
     page.click("nav.tabs a:has-text('Month')")
     assert page.locator(".calendar", has_text="Gifts for you").count() == 1
-    page.screenshot(path=str(ARTIFACTS / "calendar.png"), full_page=True)
+    screenshot(page, "calendar.png", full_page=True)
 
     # As if the minute went by (due and next attempt now), then beat's part: sweep twice a second until
     # the worker has published.

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from apps.connections.models import Connection
 from apps.sandbox.models import Flow, FlowEntity
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +21,7 @@ WIDTHS = (1366, 390)
 def shoot(page: Any, name: str) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(ARTIFACTS / f"flows-{name}-{width}.png"), full_page=True)
+        screenshot(page, f"flows-{name}-{width}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 860})
 
 
@@ -29,7 +29,6 @@ def test_an_operator_creates_a_flow_and_applies_a_suggestion(
     page: Any, live_server: Any, demo: dict[str, Connection], olive: User
 ) -> None:
     base = live_server.url
-    ARTIFACTS.mkdir(exist_ok=True)
     sign_in(page, base, "olive")
 
     page.goto(f"{base}/workflows/flows/")

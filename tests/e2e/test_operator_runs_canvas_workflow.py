@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from apps.canvas.models import WorkflowRun
 from apps.connections.models import Connection
 from apps.sandbox.canvas.models import CanvasRegApplication, CanvasWorkflow
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +27,6 @@ def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
 ) -> None:
     settings.SANDBOX_BLOCK_SECONDS = 0.75  # the page reads every 0.5 s: the run is seen going, then finished
     base = live_server.url
-    ARTIFACTS.mkdir(exist_ok=True)
     sign_in(page, base, "olive")
 
     page.click("nav.mainnav >> text=Integrations")
@@ -41,7 +40,7 @@ def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
     page.fill("#id_cred_password", "hunter2")
     page.fill("#id_cred_port", "21")
     page.fill("#id_cred_address", "ftp.example.com")
-    page.screenshot(path=str(ARTIFACTS / "canvas-connect.png"), full_page=True)
+    screenshot(page, "canvas-connect.png", full_page=True)
     page.click("button:has-text('Connect')")
     page.locator(".messages", has_text="connected").wait_for()
     assert "Warehouse FTP" in page.locator("table").inner_text()
@@ -69,11 +68,11 @@ def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
     page.click("button:has-text('Run')")
     warning = page.locator(".alert-warning")
     assert "reads the output of block 1" in warning.inner_text()
-    page.screenshot(path=str(ARTIFACTS / "canvas-run-warning.png"), full_page=True)
+    screenshot(page, "canvas-run-warning.png", full_page=True)
     page.click("button:has-text('Run anyway')")
     page.locator(".messages", has_text="is starting (blocks 2 to 3)").wait_for()
     page.locator("ol.chain li.current").wait_for(timeout=5000)
-    page.screenshot(path=str(ARTIFACTS / "canvas-running.png"), full_page=True)
+    screenshot(page, "canvas-running.png", full_page=True)
     page.locator("#live .badge.ok", has_text="Finished").wait_for(timeout=30_000)
     assert page.locator("ol.chain li.current").count() == 0
     runs = page.locator("#live table").inner_text()
@@ -81,7 +80,7 @@ def test_an_operator_connects_creates_and_runs_part_of_a_canvas_workflow(
     run = WorkflowRun.objects.get(workflow_id=str(workflow.id))
     assert (run.status, run.run_from, run.run_till) == ("Ready", 2, 3)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(ARTIFACTS / "canvas-workflow-390.png"), full_page=True)
+    screenshot(page, "canvas-workflow-390.png", full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
 
     page.click("a:has-text('Change, pause or resume')")

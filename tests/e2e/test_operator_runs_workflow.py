@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from apps.connections.models import Connection
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +26,6 @@ def test_an_operator_runs_pauses_resumes_and_stops_a_workflow(
     settings.SANDBOX_STAGE_SECONDS = 1  # longer than the page's 0.5 s polling, so each stage is seen going
     base = live_server.url
     sign_in(page, base, "olive")
-    ARTIFACTS.mkdir(exist_ok=True)
 
     page.click("nav >> text=Workflows")
     page.fill("#id_q", "price drop")
@@ -39,7 +38,7 @@ def test_an_operator_runs_pauses_resumes_and_stops_a_workflow(
 
     # the stages fill in while the page follows the run, then the polling stops
     stage(page, "Transform").filter(has_text="Running").wait_for(timeout=15000)
-    page.screenshot(path=str(ARTIFACTS / "workflow-live.png"), full_page=True)
+    screenshot(page, "workflow-live.png", full_page=True)
     stage(page, "Export").filter(has_text="Success").wait_for(timeout=15000)
     assert stage(page, "Import").inner_text() == "Success"
     assert "Job finished with success!" in page.locator(".log").inner_text()
@@ -66,4 +65,4 @@ def test_an_operator_runs_pauses_resumes_and_stops_a_workflow(
     assert page.locator(".controls button, .controls a").count() == 0
     history = page.locator("table.table tbody tr")
     assert history.count() == 2
-    page.screenshot(path=str(ARTIFACTS / "workflow-stopped.png"), full_page=True)
+    screenshot(page, "workflow-stopped.png", full_page=True)

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from apps.canvas import quartz
 from apps.connections.models import Connection
 from apps.sandbox.canvas.models import CanvasWorkflow
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +27,6 @@ def test_an_operator_schedules_a_canvas_workflow_on_weekdays_at_six_warsaw_time(
 ) -> None:
     base = live_server.url
     sign_in(page, base, "olive")
-    ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1366, "height": 900})
 
     page.goto(f"{base}/integrations/workflows/{ORDERS}/schedule/")
@@ -58,10 +57,10 @@ def test_an_operator_schedules_a_canvas_workflow_on_weekdays_at_six_warsaw_time(
     now_card = page.locator("section", has_text="Next run").first.inner_text()
     assert "UTC" in now_card and ("CET" in now_card or "CEST" in now_card)
 
-    page.screenshot(path=str(ARTIFACTS / "canvas-schedule-1366.png"), full_page=True)
+    screenshot(page, "canvas-schedule-1366.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(ARTIFACTS / "canvas-schedule-390.png"), full_page=True)
-    page.locator("#preview").screenshot(path=str(ARTIFACTS / "canvas-schedule-390-fires.png"))
+    screenshot(page, "canvas-schedule-390.png", full_page=True)
+    screenshot(page.locator("#preview"), "canvas-schedule-390-fires.png")
     table = page.locator("#preview table")
     assert table.evaluate("t => t.scrollWidth <= t.clientWidth")  # both zones fit without scrolling
     page.set_viewport_size({"width": 1366, "height": 900})
@@ -82,7 +81,7 @@ def test_the_expression_preview_updates_as_the_operator_types(
     page.goto(f"{base}/integrations/workflows/{ORDERS}/schedule/")
     page.fill("#id_cron", "0 0 5 ? * MON#6")
     page.locator("#preview", has_text="must be followed by a number from 1 to 5").wait_for()
-    page.locator("#preview").screenshot(path=str(ARTIFACTS / "canvas-schedule-refused.png"))
+    screenshot(page.locator("#preview"), "canvas-schedule-refused.png")
     page.fill("#id_cron", "0 0 0 L * ?")
     page.locator("#preview", has_text="on the last day of the month").wait_for()
-    page.screenshot(path=str(ARTIFACTS / "canvas-schedule-typing.png"), full_page=True)
+    screenshot(page, "canvas-schedule-typing.png", full_page=True)

@@ -13,7 +13,7 @@ from apps.automations.services import runs
 from apps.connections.models import Connection
 from apps.sandbox.models import Workspace
 from apps.sandbox.workflows.seed import diagram_id
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +28,6 @@ def test_the_workflow_screens_fit(
     page.set_viewport_size({"width": width, "height": 900})
     base = live_server.url
     sign_in(page, base, "olive")
-    ARTIFACTS.mkdir(exist_ok=True)
     screens = {
         "list": "/workflows/",
         "detail": f"/workflows/{diagram_id(workspace, 'Loyalty points sync')}/",
@@ -40,6 +39,6 @@ def test_the_workflow_screens_fit(
     screens["run"] = f"/workflows/{failed.workflow_id}/runs/{failed.pk}/"
     for name, path in screens.items():
         page.goto(base + path)
-        page.screenshot(path=str(ARTIFACTS / f"workflows-{name}-{width}.png"), full_page=True)
+        screenshot(page, f"workflows-{name}-{width}.png", full_page=True)
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width, f"{name} is {wide}px wide at {width}px"
