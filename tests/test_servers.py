@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.test_settings import ROOT, run_python
+from tests.test_settings import ROOT, read_module, read_settings, run_python
 
 BIN = Path(sys.executable).parent
 
@@ -30,15 +30,11 @@ def procfile(name: str) -> dict[str, str]:
 
 
 def gunicorn_settings(**environment: str) -> dict[str, object]:
-    code = (
-        "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(repr({k: c[k] for k in KEYS}))".replace(
-            "KEYS",
-            repr(["workers", "threads", "worker_class", "timeout", "graceful_timeout", "keepalive", "bind"]),
-        )
-    )
-    result = run_python("-c", code, **environment)
-    assert result.returncode == 0, result.stderr
-    return eval(result.stdout)  # noqa: S307 -- the repr of a dict of plain values, printed just above
+    read = read_module(ROOT / "gunicorn.conf.py", **environment)
+    return {
+        k: read[k]
+        for k in ("workers", "threads", "worker_class", "timeout", "graceful_timeout", "keepalive", "bind")
+    }
 
 
 def free_port() -> int:
@@ -67,8 +63,8 @@ def test_the_web_server_is_sized_from_the_environment() -> None:
 
 
 def test_a_page_gives_up_on_a_remote_service_before_the_web_server_gives_up_on_the_page() -> None:
-    code = "from synadmin import settings as s; print(s.REMOTE_PAGE_BUDGET + s.REMOTE_PAGE_TIMEOUT)"
-    worst = float(run_python("-c", code).stdout)
+    read = read_settings()
+    worst = read["REMOTE_PAGE_BUDGET"] + read["REMOTE_PAGE_TIMEOUT"]
     assert worst < gunicorn_settings()["timeout"]  # type: ignore[operator]
 
 
@@ -85,11 +81,7 @@ def test_make_run_serves_the_sandbox_from_a_process_of_its_own_where_the_demo_co
 ) -> None:
     port = free_port()
     database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    base = run_python(
-        "-c",
-        "from synadmin import settings; print(settings.SANDBOX_BASE_URL)",
-        SYNADMIN_SANDBOX_PORT=str(port),
-    ).stdout.strip()
+    base = read_settings(SYNADMIN_SANDBOX_PORT=str(port))["SANDBOX_BASE_URL"]
     assert base == f"http://127.0.0.1:{port}/sandbox"
     environment = {
         key: value

@@ -85,7 +85,9 @@ def _check_database() -> str:
 def _check_broker() -> str:
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # Asked once: a refused connection is the answer, not a reason to ask again two seconds later
+            # (kombu's first retry waits 2 s, which a load balancer's probe would spend waiting).
+            conn.ensure_connection(max_retries=0, timeout=2)
     except Exception as exc:  # kombu raises transport-specific errors
         return f"error: {type(exc).__name__}"
     return "ok"

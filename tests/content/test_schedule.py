@@ -188,7 +188,7 @@ def test_one_open_action_of_a_kind_per_record(bw: BrickworksClient, paula: User)
 
 @pytest.mark.usefixtures("celery_worker")
 def test_the_beat_task_publishes_through_a_real_worker(bw: BrickworksClient, paula: User) -> None:
-    item = plan(bw, paula, "spring-teaser", timezone.now() + timedelta(seconds=2))
+    item = plan(bw, paula, "spring-teaser", timezone.now() + timedelta(seconds=1))
     jobs_tasks.sweep_schedules.delay()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and ScheduledAction.objects.get(pk=item.pk).is_open:
