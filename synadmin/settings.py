@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.core.middleware.ActorMiddleware",
+    "apps.core.middleware.MemoMiddleware",
     "apps.core.middleware.LoginRequiredMiddleware",
     "apps.core.middleware.BadInputMiddleware",
     "apps.core.middleware.TimezoneMiddleware",

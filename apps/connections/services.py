@@ -20,7 +20,7 @@ from apps.connections.auth import SyneriseAuth, Token
 from apps.connections.client import SyneriseAuthClient
 from apps.connections.models import Connection, Preference
 from apps.connections.wire import CanvasBase, FlowsBase
-from apps.core import audit, fields
+from apps.core import audit, fields, memo
 from apps.core import cache as caches
 from apps.core.http import ApiError, build_http
 from apps.jobs import kinds
@@ -190,7 +190,12 @@ def choose_workspace(connection: Connection, *, uuid: str, name: str, user: User
 
 
 def current_workspace(user: User) -> Connection | None:
-    """The Synerise connection the person works in: their choice, else the first one."""
+    """The Synerise connection the person works in: their choice, else the first one (worked out once a
+    request)."""
+    return memo.once_per_request(("current_workspace", user.pk), lambda: _current_workspace(user))
+
+
+def _current_workspace(user: User) -> Connection | None:
     preferences = Preference.objects.select_related("workspace")
     preference = preferences.filter(user_id=user.pk).first() if user.is_authenticated else None
     if preference and preference.workspace:
@@ -228,6 +233,7 @@ def connection_for(user: User, kind: str) -> Connection:
 def set_current_workspace(user: User, connection: Connection) -> None:
     with audit.action(user, "workspace.switch", connection):
         Preference.objects.update_or_create(user_id=user.pk, defaults={"workspace": connection})
+    memo.forget()
 
 
 TEST = kinds.name("connection.test", "Connection test")

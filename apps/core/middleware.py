@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.http import reswap, retarget
 
-from apps.core import audit, http
+from apps.core import audit, http, memo
 from apps.core.http import ApiConflict, ApiError, ApiNotFound, ApiValidationError, RemoteBusy
 from apps.core.queue import QueueUnavailable
 
@@ -42,6 +42,17 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with audit.acting(lambda: getattr(request, "user", None)):
+            return self.get_response(request)
+
+
+class MemoMiddleware:
+    """Each request keeps what it works out once (apps.core.memo) until it ends."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with memo.request_scope():
             return self.get_response(request)
 
 

@@ -7,11 +7,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import Client
 
 from apps.connections.models import Connection
 from tests.e2e.conftest import screenshot
-from tests.people import PASSWORD
+from tests.people import PASSWORD, client_for
 
 pytestmark = pytest.mark.e2e
 
@@ -20,9 +19,7 @@ def sign_in(page: Any, base: str, username: str, *, with_the_form: bool = False)
     """`username` signed in, on the dashboard: through the sign-in form in the test of signing in; any other
     test hands the browser the cookie of a session made for them (one page load instead of three)."""
     if not with_the_form:
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        cookie = client_for(User.objects.get(username=username)).cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
         page.goto(f"{base}/")
         return
