@@ -20,6 +20,9 @@ assert spec is not None and spec.loader is not None
 run_script = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(run_script)
 
+# shutdown() waits for the server to look at it: every 0.05 s, not every half second.
+POLL = 0.05
+
 
 class Healthy(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
@@ -33,7 +36,7 @@ class Healthy(BaseHTTPRequestHandler):
 @pytest.fixture
 def dashboard() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Healthy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
 

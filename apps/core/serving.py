@@ -25,7 +25,8 @@ def served(base_url: str, path: str) -> Iterator[str]:
         yield base_url
         return
     server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the server to look at it: every 0.05 s, not every half second.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     requests = logging.getLogger("django.request")
     level = requests.level

@@ -20,6 +20,9 @@ from tests.people import client_for, make_user
 
 STUCK_FOR = 5.0  # the stuck service answers after this long at most, so no test can hang on it
 
+# shutdown() waits for the server to look at it: every 0.05 s, not every half second.
+POLL = 0.05
+
 
 class StuckService:
     """A remote service on loopback that holds every request until released (or STUCK_FOR passes)."""
@@ -58,7 +61,7 @@ class StuckService:
 @pytest.fixture
 def stuck() -> Iterator[StuckService]:
     service = StuckService()
-    threading.Thread(target=service.server.serve_forever, daemon=True).start()
+    threading.Thread(target=service.server.serve_forever, args=(POLL,), daemon=True).start()
     yield service
     service.release.set()
     service.server.shutdown()

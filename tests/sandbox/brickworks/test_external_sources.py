@@ -18,6 +18,9 @@ from tests.sandbox.brickworks.conftest import Api, assert_error
 
 HINT = "set SYNADMIN_SANDBOX_ALLOW_PRIVATE_SOURCES=1 to allow private networks"
 
+# shutdown() waits for the server to look at it: every 0.05 s, not every half second.
+POLL = 0.05
+
 
 class LocalSource(BaseHTTPRequestHandler):
     """A source on this machine: JSON on /today, a redirect to its own /today on /redirect."""
@@ -50,7 +53,7 @@ def local_source() -> Iterator[tuple[str, list[str]]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), LocalSource)
     LocalSource.paths = []
     LocalSource.hosts = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", LocalSource.paths
     server.shutdown()
