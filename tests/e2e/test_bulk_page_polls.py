@@ -32,8 +32,7 @@ def test_the_poll_keeps_focus_and_stops_at_the_end(
         teaser = bw.get_record(schema.id, "spring-teaser")
         workspace = workspace_for(paula, connection=demo["synerise"])
         job = bulk.create_job(workspace, schema, "publish", [teaser], task_name=tasks.run_bulk.name)
-    sign_in(page, live_server.url, "paula")
-    page.goto(f"{live_server.url}/content/bulk/{job.pk}/")
+    sign_in(page, live_server.url, "paula", at=f"{live_server.url}/content/bulk/{job.pk}/")
     page.focus("#bulk-actions button:has-text('Cancel')")
     deadline = time.monotonic() + 10
     while page.evaluate(POLLS) < 2 and time.monotonic() < deadline:  # wait_for_function needs eval: CSP
@@ -57,15 +56,13 @@ def test_the_readiness_page_shows_at_once_and_brings_its_list_with_or_without_ja
     bw = BrickworksClient(connections.http_for(demo["synerise"]))
     teaser = bw.get_record(bw.get_schema("home-banners").id, "spring-teaser")
     url = f"{live_server.url}/content/records/home-banners/bulk/?operation=publish&id={teaser.id}"
-    sign_in(page, live_server.url, "paula")
-    page.goto(url)
+    sign_in(page, live_server.url, "paula", at=url)
     page.locator("table.table", has_text="Ready").wait_for()
     assert page.url.endswith("checked=1") and page.locator("h1").inner_text() == "Publish 1 record?"
     plain = browser.new_context(java_script_enabled=False)
     try:
         bare = plain.new_page()
-        sign_in(bare, live_server.url, "paula")
-        bare.goto(url)
+        sign_in(bare, live_server.url, "paula", at=url)
         bare.wait_for_url("**checked=1")
         assert bare.locator("table.table", has_text="Ready").is_visible()
     finally:

@@ -96,8 +96,7 @@ def test_a_campaign_is_planned_approved_run_stopped_and_rolled_back_across_every
     assert not CanvasWorkflow.objects.get(id=ORDERS).is_scheduled
 
     # The editor plans it, with a go time, and adds the three records and the import.
-    sign_in(page, base, "eddie")
-    page.goto(f"{base}/launches/new/")
+    sign_in(page, base, "eddie", at="/launches/new/")
     page.fill("#id_name", "Spring campaign")
     page.fill("#id_go_at", timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT09:00"))
     page.click("button:has-text('Plan the launch')")
@@ -141,8 +140,7 @@ def test_a_campaign_is_planned_approved_run_stopped_and_rolled_back_across_every
     approver = browser.new_context(viewport={"width": 390, "height": 844})
     paula_page = approver.new_page()
     paula_page.on("dialog", lambda dialog: dialog.accept())
-    sign_in(paula_page, base, "paula")
-    paula_page.goto(launch_url)
+    sign_in(paula_page, base, "paula", at=launch_url)
     paula_page.click("button:has-text('Approve as it is')")
     paula_page.locator(".messages", has_text="approved as it is now").wait_for()
 

@@ -52,9 +52,7 @@ def test_a_marketer_imports_a_csv_file(
     books = cat.create_catalog("books").data
     cat.add_item(books.id, item_key="978-2", value={"isbn": "978-2", "title": "Emma", "price": "7.50"})
     base = live_server.url
-    sign_in(page, base, "eddie")
-
-    page.goto(f"{base}/catalogs/{books.id}/import/")
+    sign_in(page, base, "eddie", at=f"{base}/catalogs/{books.id}/import/")
     shot(page, "upload")
     page.set_input_files("#id_file", {"name": "books.csv", "mimeType": "text/csv", "buffer": BOOKS})
     page.click("button:has-text('Upload and preview')")

@@ -28,9 +28,7 @@ def test_a_marketer_schedules_a_new_banner(
     page: Any, live_server: Any, celery_worker: None, demo: dict[str, Connection], paula: User
 ) -> None:
     base = live_server.url
-    sign_in(page, base, "paula")
-
-    page.goto(f"{base}/content/records/home-banners/new/")
+    sign_in(page, base, "paula", at="/content/records/home-banners/new/")
     page.fill("#id_values-headline", "Gifts for you, {{ customer.firstName }}")
     page.select_option("#id_values-tone", "urgent")
     page.click("button:has-text('Save draft')")

@@ -79,8 +79,7 @@ def test_on_a_phone_the_menu_button_opens_the_whole_menu_and_without_javascript_
     page: Any, browser: Any, live_server: Any, demo: dict[str, Connection], paula: User
 ) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server.url, "paula")
-    page.goto(f"{live_server.url}/content/")
+    sign_in(page, live_server.url, "paula", at="/content/")
     nav = page.locator("nav.mainnav a.navitem")
     assert not nav.first.is_visible()
     button = page.locator("button[data-menu-button]")
@@ -99,8 +98,7 @@ def test_on_a_phone_the_menu_button_opens_the_whole_menu_and_without_javascript_
     plain = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     try:
         bare = plain.new_page()
-        sign_in(bare, live_server.url, "paula")
-        bare.goto(f"{live_server.url}/content/")
+        sign_in(bare, live_server.url, "paula", at="/content/")
         assert not bare.locator("button[data-menu-button]").is_visible()
         shown = [
             item.inner_text() for item in bare.locator("nav.mainnav a.navitem").all() if item.is_visible()

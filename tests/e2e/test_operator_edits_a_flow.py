@@ -29,9 +29,7 @@ def test_an_operator_creates_a_flow_and_applies_a_suggestion(
     page: Any, live_server: Any, demo: dict[str, Connection], olive: User
 ) -> None:
     base = live_server.url
-    sign_in(page, base, "olive")
-
-    page.goto(f"{base}/workflows/flows/")
+    sign_in(page, base, "olive", at="/workflows/flows/")
     assert page.locator("#results tbody tr").count() == 25
     shoot(page, "list")
     page.click("a:has-text('Next')")

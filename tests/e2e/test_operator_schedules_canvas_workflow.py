@@ -77,8 +77,7 @@ def test_the_expression_preview_updates_as_the_operator_types(
     page: Any, live_server: Any, demo: dict[str, Connection], olive: User
 ) -> None:
     base = live_server.url
-    sign_in(page, base, "olive")
-    page.goto(f"{base}/integrations/workflows/{ORDERS}/schedule/")
+    sign_in(page, base, "olive", at=f"{base}/integrations/workflows/{ORDERS}/schedule/")
     page.fill("#id_cron", "0 0 5 ? * MON#6")
     page.locator("#preview", has_text="must be followed by a number from 1 to 5").wait_for()
     screenshot(page.locator("#preview"), "canvas-schedule-refused.png")

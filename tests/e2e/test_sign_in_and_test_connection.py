@@ -15,13 +15,14 @@ from tests.people import PASSWORD, client_for
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page: Any, base: str, username: str, *, with_the_form: bool = False) -> None:
-    """`username` signed in, on the dashboard: through the sign-in form in the test of signing in; any other
-    test hands the browser the cookie of a session made for them (one page load instead of three)."""
+def sign_in(page: Any, base: str, username: str, *, at: str = "/", with_the_form: bool = False) -> None:
+    """`username` signed in, on the page at `at` (a path or a whole address; the dashboard): through the
+    sign-in form in the test of signing in; any other test hands the browser the cookie of a session made
+    for them (one page load instead of three)."""
     if not with_the_form:
         cookie = client_for(User.objects.get(username=username)).cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
-        page.goto(f"{base}/")
+        page.goto(at if at.startswith("http") else f"{base}{at}")
         return
     page.goto(f"{base}/")
     assert "/accounts/login/" in page.url
@@ -58,7 +59,8 @@ def test_an_operator_tests_the_demo_connection(
 def test_a_viewer_sees_no_test_button(
     page: Any, live_server: Any, demo: dict[str, Connection], vera: User
 ) -> None:
-    sign_in(page, live_server.url, "vera")
-    page.goto(f"{live_server.url}/settings/connections/{demo['synerise'].pk}/")
+    sign_in(
+        page, live_server.url, "vera", at=f"{live_server.url}/settings/connections/{demo['synerise'].pk}/"
+    )
     assert page.locator("h1").inner_text() == "Demo workspace (sandbox)"
     assert page.locator("button:has-text('Test connection')").count() == 0
