@@ -1,6 +1,7 @@
 """An operator opens a seeded Canvas workflow's scheduler, picks "weekdays at 06:00" in their zone
 (Europe/Warsaw, the browser's), saves, and sees the next fires in UTC and in Warsaw side by side;
-then pauses and resumes it. Screenshots at 1366 and 390 px go to test-results/."""
+then pauses and resumes it. Screenshots at 1366 and 390 px go to
+SYNADMIN_SCREENSHOTS when set."""
 
 from __future__ import annotations
 

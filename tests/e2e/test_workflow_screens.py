@@ -1,5 +1,6 @@
 """The workflows screens at a laptop's and a phone's width: nothing wider than the screen but tables,
-which scroll inside themselves; screenshots in test-results/ to look at."""
+which scroll inside themselves; screenshots to look at when
+SYNADMIN_SCREENSHOTS names a folder."""
 
 from __future__ import annotations
 
