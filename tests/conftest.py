@@ -7,6 +7,7 @@ an editor, Vera a viewer (read-only), and Sam a stranger with no role. Each has 
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import shutil
@@ -237,6 +238,14 @@ def _private_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
         database = django_settings.DATABASES["default"]["NAME"]
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         celery_app.conf.task_default_queue = f"synadmin-tests-{Path(str(database)).name}-{worker}"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What a test process has made by the time its tests start (Django, the test modules) lives to its
+    end: the cyclic collector need not walk it again, and runs a tenth as often (it took 5% of a run)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
