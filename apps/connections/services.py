@@ -12,6 +12,7 @@ from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from pydantic import BaseModel, StrictBool, TypeAdapter
 
@@ -196,11 +197,15 @@ def current_workspace(user: User) -> Connection | None:
 
 
 def _current_workspace(user: User) -> Connection | None:
-    preferences = Preference.objects.select_related("workspace")
-    preference = preferences.filter(user_id=user.pk).first() if user.is_authenticated else None
-    if preference and preference.workspace:
-        return preference.workspace
-    return Connection.objects.filter(kind=Connection.Kind.SYNERISE).first()
+    synerise = Connection.objects.filter(kind=Connection.Kind.SYNERISE)
+    if not user.is_authenticated:
+        return synerise.first()
+    # In one query: the person's choice when they made one, else the first Synerise connection.
+    chosen = Exists(Preference.objects.filter(user_id=user.pk, workspace=OuterRef("pk")))
+    connections = Connection.objects.annotate(chosen=chosen).filter(
+        Q(chosen=True) | Q(kind=Connection.Kind.SYNERISE)
+    )
+    return connections.order_by("-chosen", *Connection._meta.ordering).first()
 
 
 class NoConnection(ApiError):
