@@ -205,7 +205,7 @@ def _current_workspace(user: User) -> Connection | None:
     connections = Connection.objects.annotate(chosen=chosen).filter(
         Q(chosen=True) | Q(kind=Connection.Kind.SYNERISE)
     )
-    return connections.order_by("-chosen", *Connection._meta.ordering).first()
+    return connections.order_by("-chosen", "kind", "name").first()  # then Connection's own order
 
 
 class NoConnection(ApiError):
