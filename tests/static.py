@@ -1,7 +1,7 @@
-"""WhiteNoise reads the whole of STATIC_ROOT each time a middleware chain is built: for every test client
-and every in-process sandbox call (a Client each, tests/sandboxes.py), 0.15 s a time, two thirds of the
-suite's time. `make test` collects the static files before the run and nothing changes them during it, so
-each folder is read once per set of the settings WhiteNoise reads (a test that changes one reads again).
+"""WhiteNoise reads the whole of STATIC_ROOT each time a middleware chain is built: for every test client,
+and for the in-process sandbox after each change of settings (tests/sandboxes.py), 0.15 s a time.
+`make test` collects the static files before the run and nothing changes them during it, so each folder
+is read once per set of the settings WhiteNoise reads (a test that changes one reads again).
 """
 
 from __future__ import annotations
