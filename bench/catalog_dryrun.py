@@ -100,6 +100,9 @@ def worker(job_id: int) -> None:
 
     django.setup()
     from apps.catalogs.services import imports
+    from synadmin.celery import freeze_what_is_loaded
+
+    freeze_what_is_loaded()  # as a started worker has (synadmin/celery.py)
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cpu = time.process_time()

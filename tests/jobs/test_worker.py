@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pytest
+from celery.signals import worker_process_init, worker_ready
 from django.test import Client
 from django.urls import reverse
 
 from apps.connections.models import Connection
 from apps.jobs.models import Job
+from synadmin import celery
 
 
 def wait_until_finished(job: Job, timeout: float = 30.0) -> Job:
@@ -54,3 +57,17 @@ def test_a_worker_runs_a_retried_job_again(
     job = wait_until_finished(job)
     assert job.state == Job.State.SUCCEEDED, job.error
     assert job.attempts == 2
+
+
+def test_a_started_worker_leaves_what_it_has_loaded_out_of_every_later_collection() -> None:
+    """Its own process (threads and solo pools) when it is ready, each forked process (prefork) when it
+    starts: both run `freeze_what_is_loaded`, which moves every live object out of the collector's reach."""
+    assert celery._freeze_on_start in worker_ready._live_receivers(None)
+    assert celery._freeze_in_child in worker_process_init._live_receivers(None)
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        celery._freeze_in_child(sender=None)
+        assert gc.get_freeze_count() > 100_000  # Django, the apps and the clients
+    finally:
+        gc.freeze()  # as the test process was (tests/conftest.py)
