@@ -238,7 +238,6 @@ def connection_for(user: User, kind: str) -> Connection:
 def set_current_workspace(user: User, connection: Connection) -> None:
     with audit.action(user, "workspace.switch", connection):
         Preference.objects.update_or_create(user_id=user.pk, defaults={"workspace": connection})
-    memo.forget()
 
 
 TEST = kinds.name("connection.test", "Connection test")
