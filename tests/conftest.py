@@ -278,13 +278,17 @@ def celery_worker(transactional_db: None) -> Iterator[None]:
     if celery_app.conf.broker_url.startswith("redis"):
         # The worker waits on Redis a tenth of a second at a time, not a whole one: it hears the stop sooner.
         celery_app.conf.broker_transport_options = {**(options or {}), "polling_interval": 0.1}
-    with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"):
-        yield
-        # On RabbitMQ the worker sees that it should stop only when its next message comes (ten seconds a
-        # test): tell it, then wake it with a control message.
-        state.should_terminate = 0
-        celery_app.control.broadcast("ping")
-    celery_app.conf.broker_transport_options = options
+    try:
+        with start_worker(
+            celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"
+        ):
+            yield
+            # On RabbitMQ the worker sees that it should stop only when its next message comes (ten seconds a
+            # test): tell it, then wake it with a control message.
+            state.should_terminate = 0
+            celery_app.control.broadcast("ping")
+    finally:
+        celery_app.conf.broker_transport_options = options
 
 
 @pytest.fixture
