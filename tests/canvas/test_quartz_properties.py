@@ -143,10 +143,15 @@ class Matcher:
 
 
 def first_match_by_scanning(matcher: Matcher, after: datetime, until: datetime) -> datetime | None:
-    """The first matching second in (after, until], skipping a whole day, hour or minute that cannot match."""
+    """The first matching second in (after, until], skipping a whole year, month, day, hour or minute that
+    cannot match."""
     moment = after.replace(microsecond=0) + timedelta(seconds=1)
     while moment <= until:
-        if not matcher.day(moment.date()):
+        if not in_field(matcher.year, moment.year, 1970, 2099):
+            moment = datetime(moment.year + 1, 1, 1, tzinfo=UTC)
+        elif not in_field(matcher.month, moment.month, 1, 12, MONTHS):
+            moment = datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=UTC)
+        elif not matcher.day(moment.date()):
             moment = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), UTC)
         elif not in_field(matcher.hour, moment.hour, 0, 23):
             moment = moment.replace(minute=0, second=0) + timedelta(hours=1)
