@@ -5,7 +5,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from apps.connections import services
-from apps.connections.models import Connection
 
 
 def workspaces(request: HttpRequest) -> dict[str, Any]:
@@ -14,5 +13,5 @@ def workspaces(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "current_workspace": services.current_workspace(request.user),
-        "workspaces": Connection.objects.filter(kind=Connection.Kind.SYNERISE).only("pk", "name"),
+        "workspaces": services.workspaces(request.user),
     }

@@ -12,7 +12,7 @@ from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 from pydantic import BaseModel, StrictBool, TypeAdapter
 
@@ -190,22 +190,25 @@ def choose_workspace(connection: Connection, *, uuid: str, name: str, user: User
         connection.save(update_fields=["workspace_uuid", "workspace_name", "updated_at"])
 
 
-def current_workspace(user: User) -> Connection | None:
-    """The Synerise connection the person works in: their choice, else the first one (worked out once a
-    request)."""
-    return memo.once_per_request(("current_workspace", user.pk), lambda: _current_workspace(user))
+def workspaces(user: User) -> list[Connection]:
+    """The Synerise connections, in the header picker's order, the person's choice marked `chosen` (read
+    once a request, in one query)."""
+    return memo.once_per_request(("workspaces", user.pk), lambda: _workspaces(user))
 
 
-def _current_workspace(user: User) -> Connection | None:
+def _workspaces(user: User) -> list[Connection]:
     synerise = Connection.objects.filter(kind=Connection.Kind.SYNERISE)
     if not user.is_authenticated:
-        return synerise.first()
-    # In one query: the person's choice when they made one, else the first Synerise connection.
-    chosen = Exists(Preference.objects.filter(user_id=user.pk, workspace=OuterRef("pk")))
-    connections = Connection.objects.annotate(chosen=chosen).filter(
-        Q(chosen=True) | Q(kind=Connection.Kind.SYNERISE)
+        return list(synerise.annotate(chosen=Value(False)))
+    return list(
+        synerise.annotate(chosen=Exists(Preference.objects.filter(user=user, workspace=OuterRef("pk"))))
     )
-    return connections.order_by("-chosen", "kind", "name").first()  # then Connection's own order
+
+
+def current_workspace(user: User) -> Connection | None:
+    """The Synerise connection the person works in: their choice, else the first one."""
+    listed = workspaces(user)
+    return next((each for each in listed if getattr(each, "chosen", False)), listed[0] if listed else None)
 
 
 class NoConnection(ApiError):

@@ -54,3 +54,16 @@ def test_a_saved_connection_or_choice_is_read_afresh_within_the_request(
         other.name = "A workspace"
         other.save()
         assert services.current_workspace(alice).name == "A workspace"
+
+
+def test_the_header_lists_the_workspaces_and_marks_the_current_one_from_one_query(
+    admin_client: Client, demo: dict[str, Connection]
+) -> None:
+    Connection.objects.create(
+        kind=Connection.Kind.SYNERISE, name="Zeta workspace", base_url="http://testserver"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get("/jobs/").content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if '"connections_connection"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert f'<option value="{demo["synerise"].pk}" selected>' in page and "Zeta workspace</option>" in page
