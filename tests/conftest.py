@@ -86,7 +86,7 @@ def _static_files_read_once() -> Iterator[None]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _flush_by_delete() -> Iterator[None]:
-    with database.delete_to_flush():
+    with database.delete_to_flush(), database.post_migrate_copied():
         yield
 
 

@@ -10,14 +10,13 @@ command restarts the sequences), so nothing made later takes one. SQLite seeds e
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection
 
 from apps.sandbox import seed as sandbox
 from apps.sandbox.models import CanvasKey, FlowsToken, Workspace
+from tests import database
 
-# (table, its columns but the generated ones, its rows in COPY's binary format), parents first.
-_kept: list[tuple[str, str, bytes]] = []
+_kept: database.Kept = []
 
 
 def seed() -> sandbox.Seeded:
@@ -25,19 +24,13 @@ def seed() -> sandbox.Seeded:
     if connection.vendor != "postgresql":
         return sandbox.seed()
     tables = _tables()
-    empty = not _rows_in(tables)
+    empty = not database.rows_in(tables)
     if _kept and empty:
-        with transaction.atomic(), connection.cursor() as cursor:  # foreign keys checked at the end
-            for table, columns, rows in _kept:
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.write(rows)
-            models = list(apps.get_app_config("sandbox").get_models(include_auto_created=True))
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(statement)
+        database.copy_in(_kept, list(apps.get_app_config("sandbox").get_models(include_auto_created=True)))
         return lookup()
     seeded = sandbox.seed()
     if empty and not _kept:
-        _kept.extend(_copied(tables))
+        _kept.extend(database.copy_out(tables))
     return seeded
 
 
@@ -52,29 +45,3 @@ def lookup() -> sandbox.Seeded:
 def _tables() -> list[str]:
     models = apps.get_app_config("sandbox").get_models(include_auto_created=True)
     return [model._meta.db_table for model in models]
-
-
-def _rows_in(tables: list[str]) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            " OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table in tables).join(("SELECT ", ""))
-        )
-        return bool(cursor.fetchone()[0])
-
-
-def _copied(tables: list[str]) -> list[tuple[str, str, bytes]]:
-    kept = []
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                "AND is_generated = 'NEVER' ORDER BY ordinal_position",
-                [table],
-            )
-            columns = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
-            with cursor.copy(f"COPY {table} ({columns}) TO STDOUT (FORMAT BINARY)") as copy:
-                rows = b"".join(bytes(block) for block in copy)
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608
-            if cursor.fetchone()[0]:
-                kept.append((table, columns, rows))
-    return kept
