@@ -30,8 +30,14 @@ def connect() -> None:
     m2m_changed.connect(_group_permissions, sender=Group.permissions.through, dispatch_uid="accounts.gperms")
 
 
-def _before_user_save(sender: Any, instance: User, **kwargs: Any) -> None:
-    before = User.objects.filter(pk=instance.pk).values(*WATCHED, "password").first() if instance.pk else None
+def _before_user_save(sender: Any, instance: User, update_fields: Any = None, **kwargs: Any) -> None:
+    # A save of fields the audit does not watch (a sign-in's last_login) need not read the row first.
+    watched = update_fields is None or not {*WATCHED, "password"}.isdisjoint(update_fields)
+    before = (
+        User.objects.filter(pk=instance.pk).values(*WATCHED, "password").first()
+        if instance.pk and watched
+        else None
+    )
     instance._audit_before = before  # type: ignore[attr-defined]  # read by the post_save handler
 
 

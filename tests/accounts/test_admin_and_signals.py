@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, Permission, User, update_last_login
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.core.models import AuditEntry
 from tests.people import PASSWORD, client_for, make_user
@@ -199,3 +201,17 @@ def test_an_admin_who_may_change_groups_cannot_give_one_a_permission_they_lack(
     assert list(group.permissions.all()) == [view_job]
     entry = AuditEntry.objects.get(action="group.permissions", target_id=str(group.pk))
     assert (entry.username, entry.detail) == ("alice", {"added": ["jobs.view_job"]})
+
+
+def test_a_save_of_named_fields_is_audited_when_it_changes_a_watched_one_and_read_only_then(
+    vera: User,
+) -> None:
+    AuditEntry.objects.all().delete()
+    vera.is_active = False
+    vera.save(update_fields=["is_active"])
+    entry = AuditEntry.objects.get(action="user.change", target_id=str(vera.pk))
+    assert entry.detail == {"changed": ["is_active"], "is_active": [True, False]}
+    with CaptureQueriesContext(connection) as queries:
+        update_last_login(None, vera)  # what a sign-in saves: nothing the audit watches
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+    assert AuditEntry.objects.count() == 1
