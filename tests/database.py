@@ -48,7 +48,8 @@ def delete_to_flush() -> Iterator[None]:
         DatabaseOperations.sql_flush = truncate  # type: ignore[method-assign]
 
 
-# (table, its columns but the generated ones, its rows in COPY's binary format), parents first.
+# (table, its columns but the generated ones, its rows in COPY's binary format); the foreign keys are
+# deferred, so their order does not matter.
 Kept = list[tuple[str, str, bytes]]
 
 
