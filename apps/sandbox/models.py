@@ -9,7 +9,8 @@ import secrets
 import uuid
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 
 ONE_WEEK = 7 * 24 * 3600
 
@@ -104,7 +105,18 @@ class FaultSettings(models.Model):
 
     @classmethod
     def current(cls) -> FaultSettings | None:
-        return cls.objects.filter(pk=1).first()
+        """The settings every sandbox request reads: from the cache, which a save or delete empties
+        (apps.sandbox.apps), so the processes of `make run` and the `sandbox_faults` command agree."""
+        return cache.get_or_set(FAULTS_CACHE_KEY, lambda: cls.objects.filter(pk=1).first(), 60)
+
+    @staticmethod
+    def forget(**kwargs: object) -> None:
+        cache.delete(FAULTS_CACHE_KEY)
+        # Read again after the change commits: a request in between may have cached the row as it was.
+        transaction.on_commit(lambda: cache.delete(FAULTS_CACHE_KEY))
+
+
+FAULTS_CACHE_KEY = "sandbox:fault-settings"
 
 
 # Each API keeps its data in its own package's models.py; importing them here registers them with the app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -83,6 +84,22 @@ def test_faults_can_be_injected_and_removed(
     call_command("sandbox_faults")
     assert FaultSettings.current().error_rate == 0
     assert api.get("/sandbox/flows/api/v1/flows").status_code == 401  # the real answer again
+
+
+def test_the_fault_settings_are_read_once_and_read_again_after_every_change(
+    db: None, django_assert_num_queries: Any
+) -> None:
+    assert FaultSettings.current() is None
+    with django_assert_num_queries(0):
+        assert FaultSettings.current() is None  # kept, though there are none
+    call_command("sandbox_faults", "--error-rate", "1", "--faults", "5xx", stdout=io.StringIO())
+    assert FaultSettings.current().faults == ["5xx"]
+    with django_assert_num_queries(0):
+        FaultSettings.current()
+    call_command("sandbox_faults", "--latency-ms", "20", stdout=io.StringIO())
+    assert (FaultSettings.current().latency_ms, FaultSettings.current().faults) == (20, [])
+    FaultSettings.objects.all().delete()
+    assert FaultSettings.current() is None
 
 
 def test_a_dropped_connection_breaks_off_mid_body(api: Client, seeded: seed.Seeded) -> None:
