@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils.dateparse import parse_datetime
 
 from apps.sandbox.brickworks import errors, fields
@@ -314,14 +314,17 @@ def apply_schedules(schema: ContentSchema) -> None:
     """
     now = iso(now_ms())
     scheduled = RecordVersion.objects.filter(schema=schema, schedule__isnull=False)
-    due = scheduled.filter(status=Status.SCHEDULED, action_on_schedule="PUBLISH", schedule__startAt__lte=now)
-    for version in due:
+    opened = Q(status=Status.SCHEDULED, action_on_schedule="PUBLISH", schedule__startAt__lte=now)
+    closed = Q(status=Status.PUBLISHED, schedule__endAt__lte=now)
+    if not scheduled.filter(opened | closed).exists():  # the usual case, in one query
+        return
+    for version in scheduled.filter(opened):
         with transaction.atomic():
             schedule = cast(dict[str, Any], version.schedule)  # not null: filtered above
             _publish(version, at=parse_datetime(schedule["startAt"]))
             version.save(update_fields=["status", "published_at"])
             refresh_heads([version.record_id])
-    ended = scheduled.filter(status=Status.PUBLISHED, schedule__endAt__lte=now)
+    ended = scheduled.filter(closed)
     ids = list(ended.values_list("record_id", flat=True))
     if ids:
         ended.update(status=Status.UNPUBLISHED)
