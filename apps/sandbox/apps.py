@@ -11,7 +11,9 @@ class SandboxConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from apps.sandbox.models import FaultSettings
+        from apps.sandbox.models import FaultSettings, SyneriseUser, Workspace, forget
 
-        post_save.connect(FaultSettings.forget, sender=FaultSettings, dispatch_uid="sandbox-faults-saved")
-        post_delete.connect(FaultSettings.forget, sender=FaultSettings, dispatch_uid="sandbox-faults-deleted")
+        # The rows every request reads are kept in the cache (models.kept); a change forgets them.
+        for model in (FaultSettings, Workspace, SyneriseUser):
+            post_save.connect(forget, sender=model, dispatch_uid=f"sandbox-{model.__name__}-saved")
+            post_delete.connect(forget, sender=model, dispatch_uid=f"sandbox-{model.__name__}-deleted")

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import TypeVar, cast
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 from django.db import models, transaction
 
 ONE_WEEK = 7 * 24 * 3600
+M = TypeVar("M", bound=models.Model)
 
 
 def new_api_key() -> str:
@@ -105,18 +107,33 @@ class FaultSettings(models.Model):
 
     @classmethod
     def current(cls) -> FaultSettings | None:
-        """The settings every sandbox request reads: from the cache, which a save or delete empties
-        (apps.sandbox.apps), so the processes of `make run` and the `sandbox_faults` command agree."""
-        return cache.get_or_set(FAULTS_CACHE_KEY, lambda: cls.objects.filter(pk=1).first(), 60)
-
-    @staticmethod
-    def forget(**kwargs: object) -> None:
-        cache.delete(FAULTS_CACHE_KEY)
-        # Read again after the change commits: a request in between may have cached the row as it was.
-        transaction.on_commit(lambda: cache.delete(FAULTS_CACHE_KEY))
+        """The settings, read by every sandbox request: kept until they change (`kept`)."""
+        return kept(cls, 1)
 
 
-FAULTS_CACHE_KEY = "sandbox:fault-settings"
+# The rows every sandbox request reads (the fault settings, a token's workspace and user) are kept in Django's
+# cache and forgotten whenever one is saved or deleted (apps.sandbox.apps): the sandbox's server, the
+# dashboard's processes and the `sandbox_faults` command share the cache as they share the database.
+KEPT_SECONDS = 60  # a bound on a change made behind the ORM's back
+
+
+def _kept_key(model: type[models.Model], pk: object) -> str:
+    return f"sandbox:{model._meta.label_lower}:{pk}"
+
+
+def kept(model: type[M], pk: object) -> M | None:
+    """The row of `model` with `pk` (None when there is none), from the cache when it is there."""
+    found = cache.get_or_set(
+        _kept_key(model, pk), lambda: model._default_manager.filter(pk=pk).first(), KEPT_SECONDS
+    )
+    return cast("M | None", found)
+
+
+def forget(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
+    key = _kept_key(sender, instance.pk)
+    cache.delete(key)
+    # Again once the change commits: a request in between may have kept the row as it was.
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 # Each API keeps its data in its own package's models.py; importing them here registers them with the app

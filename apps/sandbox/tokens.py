@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
-from apps.sandbox.models import SyneriseUser, Workspace
+from apps.sandbox.models import SyneriseUser, Workspace, kept
 
 AUDIENCE = "API"
 ISSUER = "Synerise"
@@ -58,8 +58,8 @@ def read(token: str) -> Principal:
         raise InvalidToken("Token expired") from exc
     except jwt.InvalidTokenError as exc:
         raise InvalidToken("Invalid token") from exc
-    workspace = Workspace.objects.filter(pk=claims["bpi"]).first() if claims.get("bpi") else None
-    user = SyneriseUser.objects.filter(pk=claims["uid"]).first() if claims.get("uid") else None
+    workspace = kept(Workspace, claims["bpi"]) if claims.get("bpi") else None
+    user = kept(SyneriseUser, claims["uid"]) if claims.get("uid") else None
     if (claims.get("bpi") and workspace is None) or (claims.get("uid") and user is None):
         raise InvalidToken("Invalid token")
     return Principal(workspace=workspace, user=user, claims=claims)

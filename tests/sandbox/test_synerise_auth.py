@@ -200,3 +200,28 @@ def test_seed_sandbox_prints_the_demo_user_and_password(db: None, settings: Any)
     out = io.StringIO()
     call_command("seed_sandbox", stdout=out)
     assert f"{seed.DEMO_USER_EMAIL} with password printed-password" in out.getvalue()
+
+
+def test_a_tokens_workspace_and_user_are_read_once_and_read_again_after_a_change(
+    seeded: seed.Seeded, django_assert_num_queries: Any
+) -> None:
+    user = seeded.workspace.users.get(email=seed.DEMO_USER_EMAIL)
+    as_workspace = tokens.issue(workspace=seeded.workspace, user=None, ttl=60)
+    as_user = tokens.issue(workspace=None, user=user, ttl=60)
+    assert tokens.read(as_workspace).workspace == seeded.workspace
+    assert tokens.read(as_user).user == user
+    with django_assert_num_queries(0):
+        assert tokens.read(as_workspace).workspace.name == seeded.workspace.name
+        assert tokens.read(as_user).user.name == user.name
+    Workspace.objects.filter(pk=seeded.workspace.pk).get().save()  # a save forgets it
+    with django_assert_num_queries(1):
+        tokens.read(as_workspace)
+    user.name = "Renamed"
+    user.save()
+    assert tokens.read(as_user).user.name == "Renamed"
+    user.delete()
+    with pytest.raises(tokens.InvalidToken):
+        tokens.read(as_user)
+    seeded.workspace.delete()
+    with pytest.raises(tokens.InvalidToken):
+        tokens.read(as_workspace)
