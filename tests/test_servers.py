@@ -92,6 +92,7 @@ def test_make_run_serves_the_sandbox_from_a_process_of_its_own_where_the_demo_co
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SYNADMIN_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DATABASE_URL": database,
+        "CACHE_URL": f"filecache://{tmp_path / 'cache'}",  # not the checkout's, which a `make run` may share
         "SYNADMIN_SANDBOX": "1",
         "SYNADMIN_SANDBOX_PORT": str(port),
         "PATH": f"{BIN}:{environment.get('PATH', '')}",
