@@ -47,7 +47,7 @@ def held_permissions(user: audit.Person) -> frozenset[str]:
     Read from the tables rather than `get_all_permissions()`, which is empty for a deactivated person:
     reactivating them gives back everything they held, so that is what is compared.
     """
-    rows: QuerySet[Permission] = Permission.objects.order_by()  # a set: the default order's join is waste
+    rows: QuerySet[Permission] = Permission.objects.order_by()  # a set: the default order is a wasted sort
     if not getattr(user, "is_superuser", False):
         rows = rows.filter(Q(user=user) | Q(group__user=user))
     return frozenset(
