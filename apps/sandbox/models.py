@@ -130,10 +130,14 @@ def kept(model: type[M], pk: object) -> M | None:
 
 
 def forget(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
-    key = _kept_key(sender, instance.pk)
-    cache.delete(key)
-    # Again once the change commits: a request in between may have kept the row as it was.
-    transaction.on_commit(lambda: cache.delete(key))
+    forget_keys([_kept_key(sender, instance.pk)])
+
+
+def forget_keys(keys: list[str]) -> None:
+    """Drop `keys` from the cache now, and again once the write under way commits: a request in between
+    may have kept what it read before the write."""
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # Each API keeps its data in its own package's models.py; importing them here registers them with the app

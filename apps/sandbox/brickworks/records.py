@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from apps.sandbox.brickworks import errors, fields
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema, Record, RecordVersion, Status, now_ms
+from apps.sandbox.models import forget_keys
 
 SLUG = re.compile(r"(?!__)[\w\-]+")
 DATA_KEYS = ("values", "slug", "name", "schedule", "actionOnSchedule")
@@ -90,11 +91,8 @@ def listing(schema_id: Any) -> str:
 
 
 def records_changed(schema_ids: set[Any]) -> None:
-    """The schemas' lists changed: forget their counts, now and again once the write commits (a list
-    counted in between would keep the old count under the new token)."""
-    keys = [f"sandbox:records-listing:{schema_id}" for schema_id in schema_ids]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    """The schemas' lists changed: forget their counts (a list counted meanwhile keeps the old count)."""
+    forget_keys([f"sandbox:records-listing:{schema_id}" for schema_id in schema_ids])
 
 
 def refresh_heads(record_ids: list[Any]) -> None:
