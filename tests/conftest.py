@@ -253,6 +253,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     Among the rollback tests (pytest-django put them first), those that do not ask for the sandbox run
     before those that do: the demo data is then committed once per worker (`_database_as_expected`).
+    Tests marked `long(seconds)` run first of all, the longest first: the short ones left at the end are
+    shared out between the workers (worksteal), where a long one would keep one worker busy while the
+    other waits.
     """
     for item in items:
         if "celery_worker" in getattr(item, "fixturenames", ()):
@@ -264,6 +267,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # pytest-django's rollback group is the first run of items (then transactional, then no database).
     end = next((i for i, item in enumerate(items) if _transactional(item)), len(items))
     items[:end] = sorted(items[:end], key=seeded_later)
+    items.sort(key=lambda item: -_seconds(item))
+
+
+def _seconds(item: pytest.Item) -> float:
+    long = item.get_closest_marker("long")
+    return float(long.args[0]) if long else 0.0
 
 
 @pytest.fixture

@@ -249,12 +249,14 @@ class StateWatch:
         self.me = me
         self.state: dict[str, list[dict[str, Any]]] | None = None
         self.ignored = _ignored_tables()
+        self.writes = 0  # statements that may have changed a compared row, so far
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if not sql.lstrip().upper().startswith(_READS) and not _SIGN_IN.match(sql):
             write = _WRITE.match(sql)
             if write is None or write.group(1) not in self.ignored:
                 self.state = None
+                self.writes += 1
         return execute(sql, params, many, context)
 
     def current(self) -> dict[str, list[dict[str, Any]]]:

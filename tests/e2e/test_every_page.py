@@ -23,7 +23,7 @@ from apps.launches.services import launches
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 from tests.people import PERSONAS
 
-pytestmark = [pytest.mark.e2e, pytest.mark.a11y]
+pytestmark = [pytest.mark.e2e, pytest.mark.a11y, pytest.mark.long(30)]
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 # Files, logs streamed as text, the fake remote's own pages, and signing out are not pages to walk.
 SKIP = re.compile(r"^/(static|sandbox|accounts/logout)/|\.csv$|/(download|bad-rows|file|log)/?$")

@@ -27,7 +27,7 @@ from apps.catalogs.services import imports
 from apps.connections import services as connections
 from apps.connections.models import Connection
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.fuzz, pytest.mark.long(10), pytest.mark.usefixtures("eager_celery")]
 
 TEXT = "sku,name,price\nA1,Łódź,9.99\nA2,Zürich,7\n"
 

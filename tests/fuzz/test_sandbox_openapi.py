@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 from apps.sandbox import seed as sandbox_seed
 from apps.sandbox import tokens
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.long(15)]
 
 EXAMPLES = 25  # per operation and mode
 SEED = 14
