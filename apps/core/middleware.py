@@ -114,7 +114,8 @@ class RemotePageMiddleware:
 
 class ApiErrorMiddleware:
     """Turns a remote-API failure into an inline alert (htmx) or an error page, and a page opened with
-    a method its view does not take (Django answers an empty 405) into a page in words."""
+    a method its view does not take (Django answers an empty 405) into a page in words: for GET and POST,
+    what a browser sends; OPTIONS and the rest are asked by programs, which read the Allow header."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -122,7 +123,7 @@ class ApiErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         blank = response.status_code == 405 and not response.streaming and not response.content
-        if blank and not _exempt(request):
+        if blank and request.method in ("GET", "POST") and not _exempt(request):
             page = render(request, "405.html", status=405)
             page["Allow"] = response["Allow"]
             return page

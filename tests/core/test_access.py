@@ -528,6 +528,9 @@ def test_it_rejects_get_on_post_only_urls(admin_client: Client, db: None) -> Non
         response = admin_client.get(reverse(name, args=[pk]))
         assert (response.status_code, response["Allow"]) == (405, "POST")
         assert "Nothing to open here" in response.content.decode()  # a page in words, not a blank one
+        # A program's OPTIONS reads the Allow header: no page is rendered for it.
+        asked = admin_client.options(reverse(name, args=[pk]))
+        assert (asked.status_code, asked["Allow"], asked.content) == (405, "POST", b"")
 
 
 def test_it_lets_anyone_reach_login_and_health(client: Client, db: None) -> None:
