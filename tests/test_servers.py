@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.test_settings import ROOT, read_module, read_settings, run_python
 
@@ -76,6 +77,7 @@ def test_both_procfiles_start_gunicorn_from_its_settings_file() -> None:
     assert set(procfile("Procfile.dev")) == {"web", "sandbox", "worker", "beat"}
 
 
+@pytest.mark.long(11)
 def test_make_run_serves_the_sandbox_from_a_process_of_its_own_where_the_demo_connections_point(
     tmp_path: Path,
 ) -> None:

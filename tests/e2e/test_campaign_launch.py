@@ -30,7 +30,7 @@ from tests.e2e.test_sign_in_and_test_connection import sign_in
 from tests.launches.conftest import work
 from tests.people import client_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.e2e, pytest.mark.long(14), pytest.mark.usefixtures("eager_celery")]
 
 ORDERS = "b459cf22-ad18-44bf-80dc-6e8b78be1cc5"  # the sandbox's Canvas workflow "Order transferring"
 

@@ -17,7 +17,7 @@ from apps.sandbox.canvas.models import CanvasRegApplication, CanvasWorkflow
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long(8)]
 TEMPLATE = "Sandbox: employees to FTP with a summary email"
 WARSAW = ZoneInfo("Europe/Warsaw")
 

@@ -12,7 +12,7 @@ from apps.connections.models import Connection
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_sign_in_and_test_connection import sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long(8)]
 NAME = "Price drop alert"
 
 
