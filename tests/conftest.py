@@ -20,6 +20,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client, override_settings
 
 from apps.connections.models import Connection
@@ -76,6 +77,21 @@ def _signed_in(client_name: str, name: str) -> Any:
 for _name, (_role, _client) in PERSONAS.items():
     globals()[_name] = _persona(_name, _role)
     globals()[_client] = _signed_in(_client, _name)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's, and before it drops the test database, the sessions that threads which have ended
+    (a live server's, a real worker's) left open on it are ended: their connection objects outlive them
+    (still referenced, not yet freed), and PostgreSQL drops no database that has a session."""
+    yield
+    home = connections[DEFAULT_DB_ALIAS]
+    if home.vendor == "postgresql":
+        with django_db_blocker.unblock(), home.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True, scope="session")
