@@ -54,7 +54,7 @@ def run_bulk(user: Any, connection: Any, api: Any, ids: list[Any]) -> tuple[Any,
     from apps.content.services.workspace import workspace_for
 
     schema = api.get_schema(APP_ID)
-    records = bulk.select(api, schema, ids=[str(i) for i in ids])
+    records = [record for batch in bulk.select(api, schema, ids=[str(i) for i in ids]) for record in batch]
     started = time.perf_counter()
     with transaction.atomic():  # as the readiness page does; the task runs inline: tasks are eager here
         job = bulk.create_job(

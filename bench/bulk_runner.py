@@ -48,6 +48,7 @@ def once(items: int) -> float:
     job = services.create_job(kind="bench.runner", label="Bench runner", task_name="bench")
     JobItem.objects.bulk_create(JobItem(job=job, key=f"k{n}", name=f"Item {n}") for n in range(items))
     claimed = Job.objects.claim(job.pk)
+    assert claimed is not None
     started = time.perf_counter()
     runner.run(claimed, Sleeps())
     elapsed = time.perf_counter() - started

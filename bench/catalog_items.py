@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Callable
+from typing import Any
 
 from catalog_data import big_catalog, database_from_env
 from harness import QueryCounter, percentile, serve, setup, summary
@@ -40,7 +42,7 @@ def main() -> None:
     connection = Connection.objects.filter(kind="synerise").order_by("pk").first()
     rng = random.Random(1)
     last = args.items - 25
-    cases = {
+    cases: dict[str, Callable[[], dict[str, Any]]] = {
         "First pages (offset < 1,000)": lambda: {"offset": rng.randrange(0, 1000, 25)},
         "Any page (random offset)": lambda: {"offset": rng.randrange(0, last, 25)},
         "Key search (part of a key)": lambda: {"search": f"B-0{rng.randint(10000, 19999)}"},

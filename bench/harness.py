@@ -157,4 +157,4 @@ def demo_schema(base: str, app_id: str, display_name: str) -> tuple[Any, Any, An
     schema.fields = BANNER_FIELDS
     schema.save()
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
-    return schema, user, workspace_for(user)
+    return schema, user, workspace_for(user).connection

@@ -86,7 +86,7 @@ def checked_import(workspace: Any, rows: int) -> Any:
         imp = imports.upload(
             workspace, catalog=catalog, file=UploadedFile(handle, "products.csv", size=source.stat().st_size)
         )
-    choices = {"encoding": imp.encoding, "delimiter": imp.delimiter, "key_column": "sku"}
+    choices: dict[str, Any] = {"encoding": imp.encoding, "delimiter": imp.delimiter, "key_column": "sku"}
     choices |= {"json_columns": ["attrs"], "reconcile": False}
     with transaction.atomic():
         job = imports.start_dry_run(workspace, imp=imp, choices=choices, task_name=tasks.check_import.name)

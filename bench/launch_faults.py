@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -114,7 +115,11 @@ def main() -> None:
     records, workflows, canvas = planned.records, planned.workflows, planned.canvas
     total = launch.steps.count()
 
-    processes = Processes()
+    class Workers(Processes):
+        current: subprocess.Popen[bytes]  # the worker to kill once, while `kill_pending`
+        kill_pending = False
+
+    processes = Workers()
     processes.current, log = processes.worker()
     wait_ready(log)
     processes.beat()

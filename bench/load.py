@@ -58,17 +58,14 @@ THINK_SECONDS = (3.0, 7.0)  # a person reads a page this long before the next cl
 
 def procfile(name: str) -> dict[str, str]:
     lines = (ROOT / name).read_text().splitlines()
-    return dict(
-        (part.strip() for part in line.split(":", 1))
-        for line in lines
-        if line.strip() and not line.startswith("#")
-    )
+    pairs = (line.split(":", 1) for line in lines if line.strip() and not line.startswith("#"))
+    return {name.strip(): command.strip() for name, command in pairs}
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 class Servers:
@@ -335,8 +332,8 @@ def report(title: str, latency: int, stats: dict[str, Any], jobs: dict[str, int]
 
 def drive(plan_path: str, out_path: str) -> None:
     """Run the people for the plan's seconds; write the figures to `out_path` (JSON)."""
-    import gevent
-    from gevent.event import Event
+    import gevent  # type: ignore[import-untyped]  # no py.typed; locust brings it
+    from gevent.event import Event  # type: ignore[import-untyped]
     from locust import HttpUser, between, task
     from locust.env import Environment
 
@@ -359,7 +356,7 @@ def drive(plan_path: str, out_path: str) -> None:
                 {
                     "username": self.me["username"],
                     "password": plan["password"],
-                    "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                    "csrfmiddlewaretoken": self.client.cookies.get("csrftoken") or "",
                 },
                 name="sign in",
             )
@@ -368,7 +365,7 @@ def drive(plan_path: str, out_path: str) -> None:
                 everyone_in.set()
 
         def post(self, path: str, data: dict[str, str], name: str) -> None:
-            data["csrfmiddlewaretoken"] = self.client.cookies.get("csrftoken", "")
+            data["csrfmiddlewaretoken"] = self.client.cookies.get("csrftoken") or ""
             self.client.post(path, data, name=name)
 
         @task(4)

@@ -63,7 +63,7 @@ def generated(count: int) -> list[str]:
         a, b = sorted(rng.sample(range(low, high + 1), 2))
         return ["*", str(a), f"{a}-{b}", f"{a}/{rng.randint(1, max(1, high // 3))}", f"{a},{b}"][kind]
 
-    found = []
+    found: list[str] = []
     while len(found) < count:
         by_month = rng.random() < 0.5
         dom = field(1, 28) if by_month else "?"

@@ -158,10 +158,10 @@ def empty_broker(name: str, url: str) -> None:
 
         redis.Redis.from_url(url).flushdb()
         return
-    from kombu import Connection
+    from kombu.connection import Connection
 
     try:
-        with Connection(url, connect_timeout=5) as conn:
+        with Connection(url, connect_timeout=5) as conn:  # type: ignore[no-untyped-call]
             conn.connect()
     except Exception as exc:
         raise SystemExit(
@@ -237,8 +237,10 @@ def bulk_and_scheduled(processes: Processes, count: int, schema: Any, user: Any,
     wait_ready(log)
     with BrickworksClient(connections.http_for(connection)) as api:
         remote_schema = api.get_schema(APP_ID)
-        records = bulk.select(api, remote_schema, ids=[str(i) for i in bulk_ids])
-        [scheduled_record] = bulk.select(api, remote_schema, ids=[str(scheduled_id)])
+        records = [
+            r for batch in bulk.select(api, remote_schema, ids=[str(i) for i in bulk_ids]) for r in batch
+        ]
+        [[scheduled_record]] = bulk.select(api, remote_schema, ids=[str(scheduled_id)])
     faults(50)
 
     # (a) kill -9 mid bulk job
@@ -268,7 +270,8 @@ def bulk_and_scheduled(processes: Processes, count: int, schema: Any, user: Any,
     while not job.is_finished and time.monotonic() < deadline:
         time.sleep(0.2)
         job.refresh_from_db()
-    job_recovery = (job.finished_at - killed_at).total_seconds() if job.state == Job.State.SUCCEEDED else None
+    finished = job.finished_at if job.state == Job.State.SUCCEEDED else None
+    job_recovery = (finished - killed_at).total_seconds() if finished else None
     job_lost, job_doubled = versions(bulk_ids)
     items_done = JobItem.objects.filter(job=job, state="done").count()
 

@@ -61,7 +61,7 @@ def run_bulk(user: Any, connection: Any, api: Any, ids: list[str]) -> tuple[Any,
     from apps.automations.services import bulk
     from apps.automations.services.workspace import workspace_for
 
-    workflows = bulk.select(api, ids=ids)
+    workflows = [workflow for batch in bulk.select(api, ids=ids) for workflow in batch]
     started = time.perf_counter()
     with transaction.atomic():  # as the readiness page does; the task runs inline: tasks are eager here
         job = bulk.create_job(

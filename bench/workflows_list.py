@@ -26,7 +26,8 @@ def make_workflows(total: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from apps.sandbox.models import Workflow, Workspace
+    from apps.sandbox.models import Workspace
+    from apps.sandbox.workflows.models import Workflow
     from apps.sandbox.workflows.seed import FOLDERS, configuration, folder_id, tag
 
     workspace = Workspace.objects.get(name="Demo workspace")
