@@ -213,9 +213,32 @@ def test_deleting_asks_first_and_then_deletes(operator_client: Client) -> None:
     confirm = text(operator_client.get(f"/integrations/workflows/{ORDERS}/delete/"))
     assert "Delete Order transferring?" in confirm
     assert CanvasWorkflow.objects.filter(id=ORDERS).exists()
-    assert operator_client.post(f"/integrations/workflows/{ORDERS}/delete/").status_code == 302
+    response = operator_client.post(f"/integrations/workflows/{ORDERS}/delete/", follow=True)
+    assert response.redirect_chain == [("/integrations/", 302)]
+    assert "Workflow Order transferring deleted." in text(response)
     assert not CanvasWorkflow.objects.filter(id=ORDERS).exists()
     assert AuditEntry.objects.filter(action="canvas.workflow.delete", target_id=ORDERS).exists()
+
+
+def test_a_workflow_gone_before_the_delete_is_said_to_be_gone_not_deleted(
+    operator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.canvas.client import CanvasClient
+
+    original = CanvasClient.delete_workflow
+
+    def gone_meanwhile(api: CanvasClient, workflow_id: str) -> bool:
+        CanvasWorkflow.objects.filter(id=workflow_id).delete()  # someone else deleted it in Canvas
+        return original(api, workflow_id)
+
+    monkeypatch.setattr(CanvasClient, "delete_workflow", gone_meanwhile)
+    response = operator_client.post(f"/integrations/workflows/{ORDERS}/delete/", follow=True)
+    assert response.redirect_chain == [("/integrations/", 302)]
+    page = text(response)
+    assert "Canvas had no workflow Order transferring to delete." in page
+    assert "Workflow Order transferring deleted." not in page
+    entry = AuditEntry.objects.get(action="canvas.workflow.delete", target_id=ORDERS)
+    assert entry.detail["deleted"] is False
 
 
 def test_registered_applications_name_the_workflows_that_use_them(admin_client: Client) -> None:

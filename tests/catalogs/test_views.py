@@ -63,6 +63,22 @@ def test_several_catalogs_are_deleted_with_each_name_typed_and_a_result_each(
     assert a not in {c.id for c in cat.list_catalogs().data}
 
 
+def test_the_delete_page_posts_the_typed_names_to_its_own_address_which_names_the_catalogs(
+    admin_client: Client, cat: CatalogsClient, catalog_ids: dict
+) -> None:
+    a, b = cat.create_catalog("a").data.id, cat.create_catalog("b").data.id
+    url = f"{reverse('catalogs:delete')}?id={a}&id={b}"
+    page = admin_client.get(url).content.decode()
+    assert '<form method="post" class="card form" novalidate>' in page  # no action: to this URL
+    assert '<button class="button danger" type="submit">Delete 2 catalogs</button>' in page
+    assert '<a class="button" href="/catalogs/">Keep them</a>' in page
+    one = admin_client.get(f"{reverse('catalogs:delete')}?id={a}").content.decode()
+    assert "Delete the catalog</button>" in one and ">Keep it</a>" in one
+    assert admin_client.post(url, {f"confirm_{a}": "a"}).status_code == 400
+    assert admin_client.post(url, {f"confirm_{a}": "a", f"confirm_{b}": "b"})["Location"] == "/catalogs/"
+    assert not {a, b} & {c.id for c in cat.list_catalogs().data}
+
+
 def test_a_delete_reports_per_id_results_from_the_remote_answer(
     admin_client: Client, cat: CatalogsClient, catalog_ids: dict
 ) -> None:

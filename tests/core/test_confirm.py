@@ -34,3 +34,22 @@ def test_a_delete_page_asks_with_a_red_button_and_a_way_back(
     assert f'<button class="button danger" type="submit">{button}</button>' in html
     assert f'<a class="button" href="{keep.format(pk=pk)}">Keep it</a>' in html
     assert '<form method="post" class="actions">' in html and "csrfmiddlewaretoken" in html
+
+
+def test_a_typed_confirmation_asks_for_the_name_above_the_same_buttons(
+    admin_client: Client, demo: dict[str, Connection]
+) -> None:
+    page = "/content/schemas/home-banners/delete/"
+    html = admin_client.get(page).content.decode()
+    assert '<form method="post" class="card form" novalidate>' in html and "csrfmiddlewaretoken" in html
+    assert '<label for="id_confirm">Type <code>home-banners</code> to confirm' in html
+    assert 'name="confirm"' in html and 'autocomplete="off"' in html
+    assert '<button class="button danger" type="submit">Delete the schema and its records</button>' in html
+    assert '<a class="button" href="/content/schemas/home-banners/">Keep it</a>' in html
+    for typed in ("", "home"):
+        wrong = admin_client.post(page, {"confirm": typed})
+        assert wrong.status_code == 400
+        assert (
+            '<p class="error" role="alert">Type home-banners exactly to delete.</p>' in wrong.content.decode()
+        )
+    assert 'value="home"' in wrong.content.decode()  # what was typed stays in the box

@@ -14,6 +14,7 @@ from apps.canvas.forms.workflows import WorkflowForm
 from apps.canvas.models import WorkflowRun
 from apps.canvas.services import runs, schedule, workflows
 from apps.canvas.services.workspace import workspace_for
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiValidationError
 from apps.core.paging import PAGE_SIZE
@@ -127,14 +128,12 @@ def workflow_delete(request: HtmxHttpRequest, workflow_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
     with workspace.client() as api:
         workflow = api.get_workflow(workflow_id)
-    if request.method == "POST":
-        if workflows.delete_workflow(workspace, workflow=workflow):
-            messages.success(request, f"Workflow {workflow.name} deleted.")
-        else:
-            messages.error(request, f"Canvas had no workflow {workflow.name} to delete.")
-        return redirect("canvas:workflows")
-    return render(
+    return delete_or_confirm(
         request,
         "canvas/workflows/delete.html",
         {"workspace": workspace, "tab": "workflows", "workflow": workflow},
+        delete=lambda: workflows.delete_workflow(workspace, workflow=workflow),
+        done=f"Workflow {workflow.name} deleted.",
+        gone=f"Canvas had no workflow {workflow.name} to delete.",
+        then="canvas:workflows",
     )

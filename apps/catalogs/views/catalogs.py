@@ -68,7 +68,8 @@ def catalog_delete(request: HtmxHttpRequest) -> HttpResponse:
     if not chosen:
         messages.info(request, "Choose the catalogs to delete first.")
         return redirect("catalogs:list")
-    form = DeleteCatalogsForm(chosen, request.POST if "confirm" in request.POST else None, counts=counts)
+    # The page posts to itself: its URL carries the ids (?id=…), the POST the typed names.
+    form = DeleteCatalogsForm(chosen, request.POST if request.method == "POST" else None, counts=counts)
     if form.is_bound and form.is_valid():
         for catalog, deleted in catalogs.delete_catalogs(workspace, catalogs=chosen):
             if deleted:

@@ -22,6 +22,7 @@ from apps.content.models import ScheduledAction
 from apps.content.services import deleted, merge, records, schedule
 from apps.content.services import filters as filters_service
 from apps.content.services.workspace import workspace_for
+from apps.core.confirm import delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiConflict, ApiError, ApiValidationError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -163,23 +164,27 @@ def record_delete(request: HtmxHttpRequest, app_id: str, record_id: str) -> Http
     workspace = workspace_for(request.user)
     with workspace.client() as api:
         schema, record = at_once(lambda: api.get_schema(app_id), lambda: api.get_record(app_id, record_id))
-    if request.method == "POST":
-        snapshot = deleted.delete_record(workspace, schema=schema, record=record)
-        url = reverse("content:deleted")
-        messages.success(request, format_html(UNDO_MESSAGE, name=record.name, url=url, pk=snapshot.pk))
-        return redirect("content:records", app_id=schema.app_id)
-    with workspace.client() as api:
-        versions = api.list_versions(schema.id, record_id, limit=50)
-    context = {
-        "schema": schema,
-        "record": record,
-        "scheduled": schedule.in_workspace(workspace).filter(
-            record_id=record.id, state__in=ScheduledAction.OPEN
+    context: dict[str, Any] = {"schema": schema, "record": record}
+    if request.method != "POST":  # only the page says what Undo brings back: a delete needs no more reads
+        with workspace.client() as api:
+            versions = api.list_versions(schema.id, record_id, limit=50)
+        context |= {
+            "scheduled": schedule.in_workspace(workspace).filter(
+                record_id=record.id, state__in=ScheduledAction.OPEN
+            ),
+            "older": deleted.undo_leaves(versions.data, versions.meta.total) if versions.data else 0,
+            "has_live": any(v.status == "PUBLISHED" for v in versions.data),
+        }
+    return delete_or_confirm(
+        request,
+        "content/records/delete.html",
+        context,
+        delete=lambda: deleted.delete_record(workspace, schema=schema, record=record),
+        done=lambda snapshot: format_html(
+            UNDO_MESSAGE, name=record.name, url=reverse("content:deleted"), pk=snapshot.pk
         ),
-        "older": deleted.undo_leaves(versions.data, versions.meta.total) if versions.data else 0,
-        "has_live": any(v.status == "PUBLISHED" for v in versions.data),
-    }
-    return render(request, "content/records/delete.html", context)
+        then=reverse("content:records", args=[schema.app_id]),
+    )
 
 
 @require_POST

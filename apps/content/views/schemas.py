@@ -17,6 +17,7 @@ from apps.content.forms.records import SchemaFilterForm
 from apps.content.forms.schemas import FieldRowForm, FieldRows, SchemaForm, row_initial
 from apps.content.services import schemas
 from apps.content.services.workspace import workspace_for
+from apps.core.confirm import TypedName, delete_or_confirm
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
 from apps.core.paging import PAGE_SIZE, RemotePage, page_number
@@ -126,18 +127,17 @@ def schema_edit(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
 @permission_required("content.manage_schemas", raise_exception=True)
 def schema_delete(request: HtmxHttpRequest, app_id: str) -> HttpResponse:
     workspace = workspace_for(request.user)
-    typed = request.POST.get("confirm", "").strip()
-    error = ""
     with workspace.client() as api:
         schema, counts = at_once(lambda: api.get_schema(app_id), lambda: schemas.record_counts(api, app_id))
-    if request.method == "POST" and typed == schema.app_id:
-        schemas.delete_schema(workspace, schema=schema, records=counts["total"])
-        messages.success(request, f"Schema {schema.display_name} and its {counts['total']} records deleted.")
-        return redirect("content:schemas")
-    if request.method == "POST":
-        error = f"Type {schema.app_id} exactly to delete."
-    context = {"schema": schema, "counts": counts, "error": error, "typed": typed}
-    return render(request, "content/schemas/delete.html", context, status=400 if error else 200)
+    return delete_or_confirm(
+        request,
+        "content/schemas/delete.html",
+        {"schema": schema, "counts": counts},
+        form=TypedName(schema.app_id, request.POST if request.method == "POST" else None),
+        delete=lambda: schemas.delete_schema(workspace, schema=schema, records=counts["total"]),
+        done=f"Schema {schema.display_name} and its {counts['total']} records deleted.",
+        then="content:schemas",
+    )
 
 
 def _write(form: SchemaForm, rows: Any, save: Callable[[], Schema]) -> Schema | None:
