@@ -1,8 +1,10 @@
 """Bulk actions, the flow every domain shares: the chosen items, what will happen to each (the readiness
-page, `jobs/bulk/ready.html`), then on confirm one batch job over the ready ones, worked by `runner`.
+page, `jobs/bulk/ready.html`), then on confirm one batch job over the ready ones, worked by `runner`, and
+the job's page (`jobs/bulk/job.html`): its progress, what failed, Cancel and "Retry the failed", its items.
 
 A domain supplies only what differs, as a `Flow`: how it reads the chosen items and their verdicts, how it
-creates its job (and its own row beside it), and the steps each item runs (a `runner.Work`).
+creates its job (and its own row beside it), and the steps each item runs (a `runner.Work`); and as a
+`JobPage`: which jobs a person may follow, with what permissions, and the page's crumbs.
 """
 
 from __future__ import annotations
@@ -11,21 +13,29 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.core import audit, streams
+from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
-from apps.jobs import enqueue, runner
+from apps.jobs import enqueue, runner, tasks
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
 
 MOST = 5000  # items one bulk job takes
+ITEMS_PAGE = 100  # items a page of the job's table shows
+JOB_URLS = ("detail", "status", "cancel", "retry")  # a domain's `bulk_<name>` URLs of a job's page
 # Remote ids are UUIDs or numbers; our rows keep up to 100 characters of one (JobItem.key and others).
 MAX_ID_LENGTH = 100
 READY, SKIP, FAIL = "ready", "skip", "fail"
@@ -274,4 +284,80 @@ def _context(flow: Flow, page: Readiness) -> dict[str, Any]:
         "flow": flow,
         "operation": page.operation,
         "ready_ids": ",".join(flow.key(item) for item in page.ready),
+    }
+
+
+class JobPage(Protocol):
+    """What one domain's bulk job page supplies; `job_detail`, `job_status`, `job_cancel` and `job_retry`
+    do the rest (methods, permissions, the page). The domain's views call them, at its URLs
+    `<namespace>:bulk_detail`, `bulk_status`, `bulk_cancel` and `bulk_retry`, each taking the job's pk."""
+
+    namespace: str  # "content"
+    noun: str  # "record": the page says "Records done so far stay done", "0.2 records/s"
+    parts: str  # a template with the partial `crumbs` (it reads `row`, the domain's row of the job)
+    view_permission: str  # to see the page
+    act_permission: str  # to cancel and retry
+
+    def scope(self, user: audit.Person) -> models.QuerySet[Any]:
+        """The domain's rows of bulk jobs this person may follow (those of their connection), each with
+        its `job`."""
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def job_detail(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
+    """The job's page; htmx: another page of its items, the poll moved to it (its progress out of band)."""
+    context = _job_context(request, page, _row(request, page, pk, page.view_permission))
+    return render(request, partial(request, "jobs/bulk/job.html", "items"), context)
+
+
+@require_GET
+def job_status(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
+    """The poll: progress, and the items table of the same moment (the buttons only once it ends)."""
+    context = _job_context(request, page, _row(request, page, pk, page.view_permission))
+    return render(request, "jobs/bulk/job.html#poll", context)
+
+
+@require_POST
+def job_cancel(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
+    jobs.cancel_job(_row(request, page, pk, page.act_permission).job, user=request.user)
+    messages.success(request, "Stopping: calls under way finish, the rest are left as they are.")
+    return redirect(f"{page.namespace}:bulk_detail", pk=pk)
+
+
+@require_POST
+def job_retry(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
+    if tasks.retry(_row(request, page, pk, page.act_permission).job, user=request.user):
+        messages.success(request, f"Queued again: the failed and the not yet started {page.noun}s.")
+    else:
+        messages.warning(request, "Only a job that failed or was cancelled can be retried.")
+    return redirect(f"{page.namespace}:bulk_detail", pk=pk)
+
+
+def _row(request: HttpRequest, page: JobPage, pk: int, permission: str) -> Any:
+    """The domain's row of job `pk`: PermissionDenied without `permission`, Http404 outside the person's
+    scope (another connection's job is not found, not refused)."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    rows = page.scope(request.user).select_related("job", "job__created_by")
+    return get_object_or_404(rows, job_id=pk)
+
+
+def _job_context(request: HttpRequest, page: JobPage, row: Any) -> dict[str, Any]:
+    job: Job = row.job
+    show = request.GET.get("show", "")
+    items = job.items.all()
+    if show in JobItem.State.values:
+        items = items.filter(state=show)
+    url = {name: reverse(f"{page.namespace}:bulk_{name}", args=[job.pk]) for name in JOB_URLS}
+    return {
+        **runner.status(job),
+        "row": row,
+        "job_page": page,
+        "may_act": request.user.has_perm(page.act_permission),
+        "show": show,
+        "states": JobItem.State.choices,
+        "page": Paginator(items, ITEMS_PAGE).get_page(request.GET.get("page")),
+        "url": url,
+        "query": urlencode({k: v for k, v in request.GET.items() if k in ("show", "page") and v}),
     }

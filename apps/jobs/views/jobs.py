@@ -12,10 +12,9 @@ from django_htmx.http import trigger_client_event
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.paging import LOCAL_PAGE_SIZE
 from apps.jobs import runner, services, tasks
+from apps.jobs.bulk import ITEMS_PAGE
 from apps.jobs.forms import JobFilterForm
 from apps.jobs.models import Job, JobItem
-
-ITEMS_PAGE = 100
 
 
 @require_GET
