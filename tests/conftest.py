@@ -27,6 +27,7 @@ from apps.connections.models import Connection
 from apps.core import http
 from apps.jobs import runner
 from apps.sandbox import seed
+from apps.sandbox.models import Workspace
 from synadmin.celery import app as celery_app
 from tests import commits, database, sandboxes, seeds, static
 from tests.outage import RedisServer, broker_at
@@ -217,6 +218,19 @@ def demo(sandbox: seed.Seeded) -> dict[str, Connection]:
 def live_demo(live_sandbox: seed.Seeded) -> dict[str, Connection]:
     """The three demo connections to the sandbox over real HTTP, by kind."""
     return {c.kind: c for c in Connection.objects.all()}
+
+
+@pytest.fixture
+def staging(demo: dict[str, Connection]) -> Connection:
+    """A second workspace of the same sandbox (empty: no schemas), reached with its own API key."""
+    Workspace.objects.filter(name="Staging workspace").update(api_key="staging-key")
+    return Connection.objects.create(
+        name="Staging",
+        kind=Connection.Kind.SYNERISE,
+        base_url=demo["synerise"].base_url,
+        auth_mode=Connection.AuthMode.API_KEY,
+        api_key="staging-key",
+    )
 
 
 @pytest.fixture

@@ -79,12 +79,12 @@ def test_pause_everything_tagged_and_resume_it_again(
         reverse("automations:bulk"), {"operation": "pause", "all": "1", "tag": "black-friday"}
     )
     job = Job.objects.get()
-    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert response["Location"] == reverse("automations:bulk_detail", args=[job.pk])
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and job.items.count() == 12
     assert statuses(wf, ids) == {"Paused"}
     assert {w.status for w in wf.list_workflows(search="evergreen").data} == {"Active"}
-    page = operator_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    page = operator_client.get(reverse("automations:bulk_detail", args=[job.pk])).content.decode()
     assert "12</strong> of 12 done" in page and "black-friday journey 00" in page
 
     operator_client.post(reverse("automations:bulk"), {"operation": "resume", "ids": ",".join(ids)})

@@ -16,20 +16,6 @@ from apps.content.models import DeletedRecord, ScheduledAction
 from apps.content.services import deleted, schedule
 from apps.content.services.workspace import workspace_for
 from apps.core.http import ApiNotFound
-from apps.sandbox.models import Workspace
-
-
-@pytest.fixture
-def staging(demo: dict[str, Connection]) -> Connection:
-    """A second workspace of the same sandbox (empty: no schemas), reached with its own API key."""
-    Workspace.objects.filter(name="Staging workspace").update(api_key="staging-key")
-    return Connection.objects.create(
-        name="Staging",
-        kind=Connection.Kind.SYNERISE,
-        base_url=demo["synerise"].base_url,
-        auth_mode=Connection.AuthMode.API_KEY,
-        api_key="staging-key",
-    )
 
 
 def signed_in(user: User) -> Client:

@@ -28,6 +28,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apps.automations import tasks as workflow_tasks
+from apps.automations.services import bulk as workflow_bulk
 from apps.automations.services import runs as workflow_runs
 from apps.automations.services.workspace import workspace_for as workflows_workspace
 from apps.catalogs import tasks as catalog_tasks
@@ -118,6 +120,7 @@ PK_AFTER_SEGMENT: dict[str, str] = {
     "scheduled": "@scheduled",
     "deleted": "@deleted",
     "bulk": "@bulk",
+    "automations:bulk": "@workflow_bulk",
     "filters": "@filter",
     "profiles": "@profile",
     "users": "@person",
@@ -144,7 +147,9 @@ class Route:
         for argument in self.arguments:
             if argument == "pk":
                 segment = re.search(r"([\w-]+)/(?:<[^>]+>/)*<int:pk>", self.route)
-                key = PK_AFTER_SEGMENT.get(segment.group(1) if segment else "")
+                before, namespace = segment.group(1) if segment else "", self.name.split(":")[0]
+                # A segment named alike in two namespaces (each domain's bulk jobs) is told apart.
+                key = PK_AFTER_SEGMENT.get(f"{namespace}:{before}") or PK_AFTER_SEGMENT.get(before)
                 if key is None:
                     pytest.fail(f"{self.name} ({self.route}): add its `pk` segment to PK_AFTER_SEGMENT")
             else:
@@ -355,7 +360,14 @@ def objects(
     synerise = workflows_workspace(None, connection=demo["synerise"])
     with synerise.client() as api:
         stored = workflow_runs.capture(synerise, api=api, workflow_id=workflow, name="Nightly product import")
+        listed = next(workflow_bulk.select(api))
     assert stored is not None
+    paused = workflow_bulk.create_job(  # queued; its task is never sent
+        workflows_workspace(paula, connection=demo["synerise"]),
+        "pause",
+        listed[:1],
+        task_name=workflow_tasks.run_bulk.name,
+    )
     launch = launches.create_launch(paula, name="Spring campaign", description="", go_at=None)
     step = launches.add_step(
         paula,
@@ -382,6 +394,7 @@ def objects(
         "scheduled": str(scheduled.pk),
         "deleted": str(deleted.pk),
         "bulk": str(run.pk),  # a bulk run's pages are its job's
+        "workflow_bulk": str(paused.pk),
         "filter": str(saved.pk),
         "profile": str(profile.pk),
         "person": str(paula.pk),

@@ -98,6 +98,7 @@ def create_job(
         label=f"{Operation(operation).label} {bulk.counted(len(workflows), 'workflow')}",
         task_name=task_name,
         permission="automations.operate_workflows",
+        result_view="automations:bulk_detail",
     )
     WorkflowBulkRun.objects.create(job=job, connection=workspace.connection, operation=operation)
     return job
