@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -287,20 +287,43 @@ def _context(flow: Flow, page: Readiness) -> dict[str, Any]:
     }
 
 
-class JobPage(Protocol):
-    """What one domain's bulk job page supplies; `job_detail`, `job_status`, `job_cancel` and `job_retry`
-    do the rest (methods, permissions, the page). The domain's views call them, at its URLs
-    `<namespace>:bulk_detail`, `bulk_status`, `bulk_cancel` and `bulk_retry`, each taking the job's pk."""
+class HasConnection(Protocol):
+    @property
+    def connection(self) -> models.Model: ...
 
-    namespace: str  # "content"
+
+@dataclass(frozen=True)
+class JobPage:
+    """What one domain's bulk job page supplies; `job_detail`, `job_status`, `job_cancel` and `job_retry`
+    do the rest (methods, permissions, the page). The domain's views are `job_views(page)`, at its URLs
+    `<app label>:bulk_detail`, `bulk_status`, `bulk_cancel` and `bulk_retry`, each taking a job's pk;
+    its template `<app label>/bulk/job_parts.html` holds the partial `crumbs` (it reads `row`)."""
+
+    rows: type[models.Model]  # the domain's row beside each bulk job, with its `job` and `connection`
+    workspace_for: Callable[[Any], HasConnection]  # the domain's: a person's connection of its kind
     noun: str  # "record": the page says "Records done so far stay done", "0.2 records/s"
-    parts: str  # a template with the partial `crumbs` (it reads `row`, the domain's row of the job)
-    view_permission: str  # to see the page
-    act_permission: str  # to cancel and retry
+    see: str  # the permission to see the page, a codename of the rows' app ("view_content")
+    act: str  # to cancel and retry
+
+    @property
+    def namespace(self) -> str:
+        return self.rows._meta.app_label
+
+    @property
+    def parts(self) -> str:
+        return f"{self.namespace}/bulk/job_parts.html"
+
+    @property
+    def view_permission(self) -> str:
+        return f"{self.namespace}.{self.see}"
+
+    @property
+    def act_permission(self) -> str:
+        return f"{self.namespace}.{self.act}"
 
     def scope(self, user: audit.Person) -> models.QuerySet[Any]:
-        """The domain's rows of bulk jobs this person may follow (those of their connection), each with
-        its `job`."""
+        """The bulk jobs' rows this person may follow: those of their connection (another's is a 404)."""
+        return self.rows._default_manager.filter(connection=self.workspace_for(user).connection)
 
 
 @require_GET
@@ -332,6 +355,29 @@ def job_retry(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
     else:
         messages.warning(request, "Only a job that failed or was cancelled can be retried.")
     return redirect(f"{page.namespace}:bulk_detail", pk=pk)
+
+
+View = Callable[..., HttpResponse]
+
+
+class JobViews(NamedTuple):
+    detail: View
+    status: View
+    cancel: View
+    retry: View
+
+
+def job_views(page: JobPage) -> JobViews:
+    """A domain's four views of its bulk jobs' page (`bulk_detail, bulk_status, ... = job_views(page)`)."""
+
+    def bound(view: Callable[[HtmxHttpRequest, JobPage, int], HttpResponse]) -> View:
+        def domain_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+            return view(request, page, pk)
+
+        domain_view.__name__ = domain_view.__qualname__ = f"{page.namespace}_bulk_{view.__name__}"
+        return domain_view
+
+    return JobViews(*(bound(view) for view in (job_detail, job_status, job_cancel, job_retry)))
 
 
 def _row(request: HttpRequest, page: JobPage, pk: int, permission: str) -> Any:

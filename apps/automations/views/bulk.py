@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Generator
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +16,6 @@ from apps.automations.forms.workflows import WorkflowFilterForm
 from apps.automations.models import WorkflowBulkRun
 from apps.automations.services import bulk
 from apps.automations.services.workspace import workspace_for
-from apps.connections.workspace import User
 from apps.core.htmx import HtmxHttpRequest
 from apps.jobs import bulk as jobs_bulk
 from apps.jobs.bulk import Verdict
@@ -58,28 +56,7 @@ def bulk_ready(request: HtmxHttpRequest) -> HttpResponseBase:
     return jobs_bulk.confirm(request, WorkflowsFlow(request))
 
 
-class WorkflowsJob:
-    """The page of a bulk pause or resume: only the jobs of the person's own workspace are found. The
-    shared bodies (`jobs_bulk.job_*`) check the method and these permissions."""
-
-    namespace, noun, parts = "automations", "workflow", "automations/bulk/job_parts.html"
-    view_permission, act_permission = "automations.view_workflows", "automations.operate_workflows"
-
-    def scope(self, user: User) -> QuerySet[WorkflowBulkRun]:
-        return WorkflowBulkRun.objects.filter(connection=workspace_for(user).connection)
-
-
-def bulk_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_detail(request, WorkflowsJob(), pk)
-
-
-def bulk_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_status(request, WorkflowsJob(), pk)
-
-
-def bulk_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_cancel(request, WorkflowsJob(), pk)
-
-
-def bulk_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_retry(request, WorkflowsJob(), pk)
+PAGE = jobs_bulk.JobPage(
+    WorkflowBulkRun, workspace_for, "workflow", see="view_workflows", act="operate_workflows"
+)
+bulk_detail, bulk_status, bulk_cancel, bulk_retry = jobs_bulk.job_views(PAGE)

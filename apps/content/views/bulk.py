@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Generator
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from apps.connections.workspace import User
 from apps.content import tasks
 from apps.content.client import Record, Schema
 from apps.content.models import BulkRun
@@ -58,28 +56,5 @@ def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponseBase:
     return jobs_bulk.confirm(request, RecordsFlow(request, app_id))
 
 
-class RecordsJob:
-    """The page of a bulk job on records: only the jobs of the person's own connection are found. The
-    shared bodies (`jobs_bulk.job_*`) check the method and these permissions."""
-
-    namespace, noun, parts = "content", "record", "content/bulk/job_parts.html"
-    view_permission, act_permission = "content.view_content", "content.publish_content"
-
-    def scope(self, user: User) -> QuerySet[BulkRun]:
-        return BulkRun.objects.filter(connection=workspace_for(user).connection)
-
-
-def bulk_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_detail(request, RecordsJob(), pk)
-
-
-def bulk_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_status(request, RecordsJob(), pk)
-
-
-def bulk_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_cancel(request, RecordsJob(), pk)
-
-
-def bulk_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return jobs_bulk.job_retry(request, RecordsJob(), pk)
+PAGE = jobs_bulk.JobPage(BulkRun, workspace_for, "record", see="view_content", act="publish_content")
+bulk_detail, bulk_status, bulk_cancel, bulk_retry = jobs_bulk.job_views(PAGE)
