@@ -3,8 +3,8 @@ page, `jobs/bulk/ready.html`), then on confirm one batch job over the ready ones
 the job's page (`jobs/bulk/job.html`): its progress, what failed, Cancel and "Retry the failed", its items.
 
 A domain supplies only what differs, as a `Flow`: how it reads the chosen items and their verdicts, how it
-creates its job (and its own row beside it), and the steps each item runs (a `runner.Work`); and as a
-`JobPage`: which jobs a person may follow, with what permissions, and the page's crumbs.
+creates its job (and its own row beside it), and the steps each item runs (a `runner.Work`); and as
+`BulkJobs`: its row beside each job, which jobs a person may follow, with what permissions, the crumbs.
 """
 
 from __future__ import annotations
@@ -90,26 +90,65 @@ def within(total: int, *, noun: str) -> None:
         )
 
 
+class HasConnection(Protocol):
+    @property
+    def connection(self) -> models.Model: ...
+
+
+@dataclass(frozen=True)
+class BulkJobs:
+    """A domain's bulk jobs: the row it keeps beside each, its workspace helper, their noun and permissions.
+
+    `create_job` names a job's kind (`<app label>.bulk_<operation>`), the permission to cancel and retry it,
+    and its page from it. The page's views are `job_views(of)`, at the domain's URLs
+    `<app label>:bulk_detail`, `bulk_status`, `bulk_cancel` and `bulk_retry`, each taking a job's pk; its
+    template `<app label>/bulk/job_parts.html` holds the partial `crumbs` (it reads `row`)."""
+
+    rows: type[models.Model]  # the domain's row beside each bulk job, with its `job` and `connection`
+    workspace_for: Callable[[Any], HasConnection]  # the domain's: a person's connection of its kind
+    noun: str  # "record": the page says "Records done so far stay done", "0.2 records/s"
+    see: str  # the permission to see the page, a codename of the rows' app ("view_content")
+    act: str  # to cancel and retry
+
+    @property
+    def namespace(self) -> str:
+        return self.rows._meta.app_label
+
+    @property
+    def parts(self) -> str:
+        return f"{self.namespace}/bulk/job_parts.html"
+
+    @property
+    def view_permission(self) -> str:
+        return f"{self.namespace}.{self.see}"
+
+    @property
+    def act_permission(self) -> str:
+        return f"{self.namespace}.{self.act}"
+
+    def scope(self, user: audit.Person) -> models.QuerySet[Any]:
+        """The bulk jobs' rows this person may follow: those of their connection (another's is a 404)."""
+        return self.rows._default_manager.filter(connection=self.workspace_for(user).connection)
+
+
 @transaction.atomic
 def create_job(
+    of: BulkJobs,
     user: audit.User,  # None: the system
     items: Iterable[Item],
     *,
-    kind: str,
+    operation: str,
     label: str,
     task_name: str,
-    permission: str,
-    result_view: str = "",
 ) -> Job:
-    """One queued job with a `JobItem` per item; the caller sends `task_name` after commit.
-
-    `result_view` names the domain's page of the job (reversed with its id); without one the job's
-    items show on its Operations page.
-    """
-    job = jobs.create_job(kind=kind, label=label, task_name=task_name, user=user, permission=permission)
-    if result_view:
-        job.result_url = reverse(result_view, args=[job.pk])
-        job.save(update_fields=["result_url"])
+    """One queued job of the domain's `of` with a `JobItem` per item; the caller creates its row beside it
+    and sends `task_name` after commit."""
+    kind = f"{of.namespace}.bulk_{operation}"
+    job = jobs.create_job(
+        kind=kind, label=label, task_name=task_name, user=user, permission=of.act_permission
+    )
+    job.result_url = reverse(f"{of.namespace}:bulk_detail", args=[job.pk])
+    job.save(update_fields=["result_url"])
     JobItem.objects.bulk_create(
         JobItem(job=job, key=item.key, name=item.name[:300], url=item.url) for item in items
     )
@@ -287,74 +326,35 @@ def _context(flow: Flow, page: Readiness) -> dict[str, Any]:
     }
 
 
-class HasConnection(Protocol):
-    @property
-    def connection(self) -> models.Model: ...
-
-
-@dataclass(frozen=True)
-class JobPage:
-    """What one domain's bulk job page supplies; `job_detail`, `job_status`, `job_cancel` and `job_retry`
-    do the rest (methods, permissions, the page). The domain's views are `job_views(page)`, at its URLs
-    `<app label>:bulk_detail`, `bulk_status`, `bulk_cancel` and `bulk_retry`, each taking a job's pk;
-    its template `<app label>/bulk/job_parts.html` holds the partial `crumbs` (it reads `row`)."""
-
-    rows: type[models.Model]  # the domain's row beside each bulk job, with its `job` and `connection`
-    workspace_for: Callable[[Any], HasConnection]  # the domain's: a person's connection of its kind
-    noun: str  # "record": the page says "Records done so far stay done", "0.2 records/s"
-    see: str  # the permission to see the page, a codename of the rows' app ("view_content")
-    act: str  # to cancel and retry
-
-    @property
-    def namespace(self) -> str:
-        return self.rows._meta.app_label
-
-    @property
-    def parts(self) -> str:
-        return f"{self.namespace}/bulk/job_parts.html"
-
-    @property
-    def view_permission(self) -> str:
-        return f"{self.namespace}.{self.see}"
-
-    @property
-    def act_permission(self) -> str:
-        return f"{self.namespace}.{self.act}"
-
-    def scope(self, user: audit.Person) -> models.QuerySet[Any]:
-        """The bulk jobs' rows this person may follow: those of their connection (another's is a 404)."""
-        return self.rows._default_manager.filter(connection=self.workspace_for(user).connection)
-
-
 @require_GET
 @vary_on_headers("HX-Request")
-def job_detail(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
+def job_detail(request: HtmxHttpRequest, of: BulkJobs, pk: int) -> HttpResponse:
     """The job's page; htmx: another page of its items, the poll moved to it (its progress out of band)."""
-    context = _job_context(request, page, _row(request, page, pk, page.view_permission))
+    context = _job_context(request, of, _row(request, of, pk, of.view_permission))
     return render(request, partial(request, "jobs/bulk/job.html", "items"), context)
 
 
 @require_GET
-def job_status(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
+def job_status(request: HtmxHttpRequest, of: BulkJobs, pk: int) -> HttpResponse:
     """The poll: progress, and the items table of the same moment (the buttons only once it ends)."""
-    context = _job_context(request, page, _row(request, page, pk, page.view_permission))
+    context = _job_context(request, of, _row(request, of, pk, of.view_permission))
     return render(request, "jobs/bulk/job.html#poll", context)
 
 
 @require_POST
-def job_cancel(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
-    jobs.cancel_job(_row(request, page, pk, page.act_permission).job, user=request.user)
+def job_cancel(request: HtmxHttpRequest, of: BulkJobs, pk: int) -> HttpResponse:
+    jobs.cancel_job(_row(request, of, pk, of.act_permission).job, user=request.user)
     messages.success(request, "Stopping: calls under way finish, the rest are left as they are.")
-    return redirect(f"{page.namespace}:bulk_detail", pk=pk)
+    return redirect(f"{of.namespace}:bulk_detail", pk=pk)
 
 
 @require_POST
-def job_retry(request: HtmxHttpRequest, page: JobPage, pk: int) -> HttpResponse:
-    if tasks.retry(_row(request, page, pk, page.act_permission).job, user=request.user):
-        messages.success(request, f"Queued again: the failed and the not yet started {page.noun}s.")
+def job_retry(request: HtmxHttpRequest, of: BulkJobs, pk: int) -> HttpResponse:
+    if tasks.retry(_row(request, of, pk, of.act_permission).job, user=request.user):
+        messages.success(request, f"Queued again: the failed and the not yet started {of.noun}s.")
     else:
         messages.warning(request, "Only a job that failed or was cancelled can be retried.")
-    return redirect(f"{page.namespace}:bulk_detail", pk=pk)
+    return redirect(f"{of.namespace}:bulk_detail", pk=pk)
 
 
 View = Callable[..., HttpResponse]
@@ -367,40 +367,40 @@ class JobViews(NamedTuple):
     retry: View
 
 
-def job_views(page: JobPage) -> JobViews:
-    """A domain's four views of its bulk jobs' page (`bulk_detail, bulk_status, ... = job_views(page)`)."""
+def job_views(of: BulkJobs) -> JobViews:
+    """A domain's four views of its bulk jobs' page: `bulk_detail, bulk_status, ... = job_views(JOBS)`."""
 
-    def bound(view: Callable[[HtmxHttpRequest, JobPage, int], HttpResponse]) -> View:
+    def bound(view: Callable[[HtmxHttpRequest, BulkJobs, int], HttpResponse]) -> View:
         def domain_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-            return view(request, page, pk)
+            return view(request, of, pk)
 
-        domain_view.__name__ = domain_view.__qualname__ = f"{page.namespace}_bulk_{view.__name__}"
+        domain_view.__name__ = domain_view.__qualname__ = f"{of.namespace}_bulk_{view.__name__}"
         return domain_view
 
     return JobViews(*(bound(view) for view in (job_detail, job_status, job_cancel, job_retry)))
 
 
-def _row(request: HttpRequest, page: JobPage, pk: int, permission: str) -> Any:
+def _row(request: HttpRequest, of: BulkJobs, pk: int, permission: str) -> Any:
     """The domain's row of job `pk`: PermissionDenied without `permission`, Http404 outside the person's
     scope (another connection's job is not found, not refused)."""
     if not request.user.has_perm(permission):
         raise PermissionDenied
-    rows = page.scope(request.user).select_related("job", "job__created_by")
+    rows = of.scope(request.user).select_related("job", "job__created_by")
     return get_object_or_404(rows, job_id=pk)
 
 
-def _job_context(request: HttpRequest, page: JobPage, row: Any) -> dict[str, Any]:
+def _job_context(request: HttpRequest, of: BulkJobs, row: Any) -> dict[str, Any]:
     job: Job = row.job
     show = request.GET.get("show", "")
     items = job.items.all()
     if show in JobItem.State.values:
         items = items.filter(state=show)
-    url = {name: reverse(f"{page.namespace}:bulk_{name}", args=[job.pk]) for name in JOB_URLS}
+    url = {name: reverse(f"{of.namespace}:bulk_{name}", args=[job.pk]) for name in JOB_URLS}
     return {
         **runner.status(job),
         "row": row,
-        "job_page": page,
-        "may_act": request.user.has_perm(page.act_permission),
+        "jobs_of": of,
+        "may_act": request.user.has_perm(of.act_permission),
         "show": show,
         "states": JobItem.State.choices,
         "page": Paginator(items, ITEMS_PAGE).get_page(request.GET.get("page")),

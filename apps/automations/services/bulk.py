@@ -25,6 +25,9 @@ from apps.jobs.bulk import BadSelection, Verdict
 from apps.jobs.models import Job, JobItem
 
 Operation = WorkflowBulkRun.Operation
+JOBS = bulk.BulkJobs(
+    WorkflowBulkRun, workspace_for, "workflow", see="view_workflows", act="operate_workflows"
+)
 # The workflow statuses each operation acts on, and why it leaves the others alone.
 READY = {Operation.PAUSE: {"Active"}, Operation.RESUME: {"Paused"}}
 NOTHING_TO_DO = {
@@ -88,17 +91,13 @@ def create_job(
     task_name: str,
 ) -> Job:
     """One queued job with an item per workflow; the caller sends `task_name` after commit."""
+    items = (
+        bulk.Item(w.diagram_id, w.name, reverse("automations:workflow", args=[w.diagram_id]))
+        for w in workflows
+    )
+    label = f"{Operation(operation).label} {bulk.counted(len(workflows), 'workflow')}"
     job = bulk.create_job(
-        workspace.person,
-        (
-            bulk.Item(w.diagram_id, w.name, reverse("automations:workflow", args=[w.diagram_id]))
-            for w in workflows
-        ),
-        kind=f"automations.bulk_{operation}",
-        label=f"{Operation(operation).label} {bulk.counted(len(workflows), 'workflow')}",
-        task_name=task_name,
-        permission="automations.operate_workflows",
-        result_view="automations:bulk_detail",
+        JOBS, workspace.person, items, operation=operation, label=label, task_name=task_name
     )
     WorkflowBulkRun.objects.create(job=job, connection=workspace.connection, operation=operation)
     return job

@@ -56,7 +56,4 @@ def bulk_ready(request: HtmxHttpRequest) -> HttpResponseBase:
     return jobs_bulk.confirm(request, WorkflowsFlow(request))
 
 
-PAGE = jobs_bulk.JobPage(
-    WorkflowBulkRun, workspace_for, "workflow", see="view_workflows", act="operate_workflows"
-)
-bulk_detail, bulk_status, bulk_cancel, bulk_retry = jobs_bulk.job_views(PAGE)
+bulk_detail, bulk_status, bulk_cancel, bulk_retry = jobs_bulk.job_views(bulk.JOBS)

@@ -29,6 +29,7 @@ from apps.jobs.bulk import Verdict
 from apps.jobs.models import Job, JobItem
 
 Operation = BulkRun.Operation
+JOBS = bulk.BulkJobs(BulkRun, workspace_for, "record", see="view_content", act="publish_content")
 
 
 for _operation in Operation:
@@ -105,17 +106,12 @@ def create_job(
 ) -> Job:
     """One queued job with an item per record; the caller sends `task_name` after commit."""
     what = f"{bulk.counted(len(records), 'record')} of {schema.display_name}"
+    items = (
+        bulk.Item(r.id, r.name or "", reverse("content:record", args=[schema.app_id, r.id])) for r in records
+    )
+    label = f"{Operation(operation).label} {what}"
     job = bulk.create_job(
-        workspace.person,
-        (
-            bulk.Item(r.id, r.name or "", reverse("content:record", args=[schema.app_id, r.id]))
-            for r in records
-        ),
-        kind=f"content.bulk_{operation}",
-        label=f"{Operation(operation).label} {what}",
-        task_name=task_name,
-        permission="content.publish_content",
-        result_view="content:bulk_detail",
+        JOBS, workspace.person, items, operation=operation, label=label, task_name=task_name
     )
     BulkRun.objects.create(
         job=job,

@@ -56,5 +56,4 @@ def bulk_ready(request: HtmxHttpRequest, app_id: str) -> HttpResponseBase:
     return jobs_bulk.confirm(request, RecordsFlow(request, app_id))
 
 
-PAGE = jobs_bulk.JobPage(BulkRun, workspace_for, "record", see="view_content", act="publish_content")
-bulk_detail, bulk_status, bulk_cancel, bulk_retry = jobs_bulk.job_views(PAGE)
+bulk_detail, bulk_status, bulk_cancel, bulk_retry = jobs_bulk.job_views(bulk.JOBS)
