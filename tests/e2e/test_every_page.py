@@ -16,8 +16,14 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.urls import Resolver404, resolve
 
+from apps.automations import tasks as workflows_tasks
+from apps.automations.services import bulk as workflows_bulk
+from apps.automations.services.workspace import workspace_for as workflows_workspace
 from apps.connections import services as connections
 from apps.connections.models import Connection
+from apps.content import tasks as content_tasks
+from apps.content.services import bulk as content_bulk
+from apps.content.services.workspace import workspace_for as content_workspace
 from apps.jobs import steps
 from apps.launches.services import launches
 from tests.e2e.test_sign_in_and_test_connection import sign_in
@@ -88,12 +94,27 @@ def planned(owner: Any) -> None:
         launches.add_step(owner, launch, kind=key, target=target, connection=connection, stage=1)
 
 
+def bulk_jobs(owner: Any) -> None:
+    """A bulk publish and a bulk pause, queued (their tasks never sent): the walk reaches their pages from
+    Operations."""
+    content = content_workspace(owner)
+    with content.client() as api:
+        schema = api.get_schema("home-banners")
+        record = api.get_record(schema.id, "spring-teaser")
+    content_bulk.create_job(content, schema, "publish", [record], task_name=content_tasks.run_bulk.name)
+    workflows = workflows_workspace(owner)
+    with workflows.client() as api:
+        chosen = next(workflows_bulk.select(api))[:3]
+    workflows_bulk.create_job(workflows, "pause", chosen, task_name=workflows_tasks.run_bulk.name)
+
+
 @pytest.mark.parametrize("person", [name for name, (role, _) in PERSONAS.items() if role])
 def test_every_page_of_each_role_is_accessible_and_fits(
     page: Any, live_server: Any, demo: dict[str, Connection], request: Any, person: str
 ) -> None:
     request.getfixturevalue(person)  # the persona: a User with the role
     planned(request.getfixturevalue("alice"))  # a launch's page to walk to
+    bulk_jobs(request.getfixturevalue("alice"))  # and the bulk job pages
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, person)
     page.click("button[data-menu-button]")
