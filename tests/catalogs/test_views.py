@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from apps.catalogs.client import CatalogsClient
 from apps.catalogs.models import ColumnChoice
+from apps.catalogs.services import catalogs as catalogs_service
 from apps.core.models import AuditEntry
 
 
@@ -48,10 +51,10 @@ def test_several_catalogs_are_deleted_with_each_name_typed_and_a_result_each(
 ) -> None:
     a, b = cat.create_catalog("a").data.id, cat.create_catalog("b").data.id
     confirm = admin_client.get(reverse("catalogs:delete"), {"id": [a, b]}).content.decode()
-    assert "Type a to confirm" in confirm and "Type b to confirm" in confirm
+    assert "Type <code>a</code> to confirm" in confirm and "Type <code>b</code> to confirm" in confirm
     wrong = admin_client.post(reverse("catalogs:delete"), {"id": [a, b], "confirm": "1", f"confirm_{a}": "a"})
     assert wrong.status_code == 400 and {c.id for c in cat.list_catalogs().data} >= {a, b}
-    # b goes while the person types: C5 answers it was not deleted, and the screen says so.
+    # b goes while the person types: the page reads the catalogs again and deletes only a.
     cat.delete_catalog(b)
     response = admin_client.post(
         reverse("catalogs:delete"),
@@ -61,6 +64,25 @@ def test_several_catalogs_are_deleted_with_each_name_typed_and_a_result_each(
     page = response.content.decode()
     assert "Catalog a deleted with its items and mappings." in page
     assert a not in {c.id for c in cat.list_catalogs().data}
+
+
+def test_a_catalog_gone_between_the_page_and_the_delete_is_said_not_deleted(
+    admin_client: Client, cat: CatalogsClient, catalog_ids: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = cat.create_catalog("a").data.id, cat.create_catalog("b").data.id
+    delete = catalogs_service.delete_catalogs
+
+    def b_goes_first(workspace: Any, *, catalogs: list) -> list:
+        cat.delete_catalog(b)  # someone else deletes b after the page read it, before this delete
+        return delete(workspace, catalogs=catalogs)
+
+    monkeypatch.setattr(catalogs_service, "delete_catalogs", b_goes_first)
+    typed = {f"confirm_{a}": "a", f"confirm_{b}": "b"}
+    page = admin_client.post(f"{reverse('catalogs:delete')}?id={a}&id={b}", typed, follow=True)
+    words = page.content.decode()
+    assert "Catalog a deleted with its items and mappings." in words
+    assert "Catalog b was not deleted: it no longer exists." in words
+    assert not {a, b} & {c.id for c in cat.list_catalogs().data}
 
 
 def test_the_delete_page_posts_the_typed_names_to_its_own_address_which_names_the_catalogs(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 
 from apps.catalogs.client import Catalog
 
@@ -42,7 +43,7 @@ class DeleteCatalogsForm(forms.Form):
         for catalog in catalogs:
             items = (counts or {}).get(catalog.id)
             self.fields[f"confirm_{catalog.id}"] = forms.CharField(
-                label=f"Type {catalog.name} to confirm", max_length=255, strip=False
+                label=format_html("Type <code>{}</code> to confirm", catalog.name), max_length=255, strip=False
             )
             if items is not None:
                 self.fields[
@@ -55,5 +56,5 @@ class DeleteCatalogsForm(forms.Form):
         for catalog in self.catalogs:
             name = f"confirm_{catalog.id}"
             if name in data and data[name] != catalog.name:
-                self.add_error(name, f"Type the name exactly: {catalog.name}")
+                self.add_error(name, f"Type {catalog.name} exactly to delete.")
         return data
