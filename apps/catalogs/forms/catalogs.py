@@ -42,9 +42,8 @@ class DeleteCatalogsForm(forms.Form):
         self.catalogs = catalogs
         for catalog in catalogs:
             items = (counts or {}).get(catalog.id)
-            self.fields[f"confirm_{catalog.id}"] = forms.CharField(
-                label=format_html("Type <code>{}</code> to confirm", catalog.name), max_length=255, strip=False
-            )
+            label = format_html("Type <code>{}</code> to confirm", catalog.name)
+            self.fields[f"confirm_{catalog.id}"] = forms.CharField(label=label, max_length=255, strip=False)
             if items is not None:
                 self.fields[
                     f"confirm_{catalog.id}"
