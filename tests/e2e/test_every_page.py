@@ -38,7 +38,9 @@ RUN_AXE = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2
   .filter(v => v.impact === 'serious' || v.impact === 'critical')
   .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`))"""
 LIMIT = 250
-SETTLED = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# Fonts loaded (before the editor's icon font is, its buttons' ligature words read as text) and two frames.
+SETTLED = """document.fonts.ready.then(() => new Promise(done =>
+  requestAnimationFrame(() => requestAnimationFrame(done))))"""
 
 
 WIDTHS = (1366, 390)
