@@ -29,7 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.core import audit, streams
 from apps.core.htmx import HtmxHttpRequest, partial
 from apps.core.http import ApiError
-from apps.jobs import enqueue, runner, tasks
+from apps.jobs import enqueue, kinds, runner, tasks
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobItem
 
@@ -126,6 +126,14 @@ class BulkJobs:
     def act_permission(self) -> str:
         return f"{self.namespace}.{self.act}"
 
+    def kind(self, operation: str) -> str:
+        return f"{self.namespace}.bulk_{operation}"
+
+    def name_kinds(self, operations: type[models.TextChoices]) -> None:
+        """The words Operations shows for each kind: "Publish records"."""
+        for operation in operations:
+            kinds.name(self.kind(operation.value), f"{operation.label} {self.noun}s")
+
     def scope(self, user: audit.Person) -> models.QuerySet[Any]:
         """The bulk jobs' rows this person may follow: those of their connection (another's is a 404)."""
         return self.rows._default_manager.filter(connection=self.workspace_for(user).connection)
@@ -143,9 +151,8 @@ def create_job(
 ) -> Job:
     """One queued job of the domain's `of` with a `JobItem` per item; the caller creates its row beside it
     and sends `task_name` after commit."""
-    kind = f"{of.namespace}.bulk_{operation}"
     job = jobs.create_job(
-        kind=kind, label=label, task_name=task_name, user=user, permission=of.act_permission
+        kind=of.kind(operation), label=label, task_name=task_name, user=user, permission=of.act_permission
     )
     job.result_url = reverse(f"{of.namespace}:bulk_detail", args=[job.pk])
     job.save(update_fields=["result_url"])

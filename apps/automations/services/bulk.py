@@ -20,7 +20,7 @@ from apps.automations.services.workflows import pages, workflow_ref
 from apps.automations.services.workspace import workspace_for
 from apps.connections.workspace import Workspace
 from apps.core import audit
-from apps.jobs import bulk, kinds, runner
+from apps.jobs import bulk, runner
 from apps.jobs.bulk import BadSelection, Verdict
 from apps.jobs.models import Job, JobItem
 
@@ -41,8 +41,7 @@ WOULD_FAIL = {
 }
 
 
-for _operation in Operation:
-    kinds.name(f"automations.bulk_{_operation.value}", f"{_operation.label} workflows")
+JOBS.name_kinds(Operation)
 
 
 def select(

@@ -23,7 +23,7 @@ from apps.content.services.workspace import workspace_for
 from apps.core import audit
 from apps.core.http import RETRYABLE, ApiError, ApiNotFound, ApiUnavailable
 from apps.core.paging import REMOTE_PAGE_MAX
-from apps.jobs import bulk, kinds, runner
+from apps.jobs import bulk, runner
 from apps.jobs import services as jobs
 from apps.jobs.bulk import Verdict
 from apps.jobs.models import Job, JobItem
@@ -32,8 +32,7 @@ Operation = BulkRun.Operation
 JOBS = bulk.BulkJobs(BulkRun, workspace_for, "record", see="view_content", act="publish_content")
 
 
-for _operation in Operation:
-    kinds.name(f"content.bulk_{_operation.value}", f"{_operation.label} records")
+JOBS.name_kinds(Operation)
 
 
 def select(
