@@ -72,5 +72,6 @@ def test_a_viewer_sees_no_edit_button(
     page.click("a.navitem:has-text('Catalogs')")
     page.click("a:has-text('stores')")
     page.click("a:has-text('ST-001')")
+    page.locator("h1", has_text="ST-001").wait_for()  # the item's page, not the list's
     assert page.locator("a:has-text('Edit')").count() == 0
     assert page.locator("a:has-text('Add item')").count() == 0

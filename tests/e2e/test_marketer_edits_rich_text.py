@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
@@ -75,7 +76,7 @@ def test_a_marketer_writes_rich_text_previews_it_and_publishes(
     page.fill("#id_form-1-identifier_value", "bob@example.test")
     page.click("button:has-text('Preview')")
     columns = page.locator(".preview-column")
-    assert columns.count() == 2
+    expect(columns).to_have_count(2)  # waits: the click only starts the page's load
     for number, name in enumerate(["Ann", "Bob"]):
         frame = columns.nth(number).locator("iframe")
         assert frame.get_attribute("sandbox") == ""

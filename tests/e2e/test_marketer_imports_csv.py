@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from apps.catalogs.client import CatalogsClient
 from apps.connections import services as connections
@@ -80,7 +81,7 @@ def test_a_marketer_imports_a_csv_file(
     ]
 
     page.click("a:has-text('Invalid')")
-    assert page.locator("#results tbody tr").count() == 3
+    expect(page.locator("#results tbody tr")).to_have_count(3)
     page.click("button:has-text('Import 3 rows')")
     page.locator("#import-status .badge", has_text="Succeeded").wait_for(timeout=30_000)
     assert "3 of 3 rows written" in page.locator("#import-status").inner_text()

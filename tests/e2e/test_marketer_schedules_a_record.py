@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from apps.connections import services as connections
 from apps.connections.models import Connection
@@ -43,7 +44,7 @@ def test_a_marketer_schedules_a_new_banner(
     page.fill("#id_form-1-identifier_value", "bob@example.test")
     page.click("button:has-text('Preview')")
     columns = page.locator(".preview-grid section")
-    assert columns.count() == 2
+    expect(columns).to_have_count(2)  # waits: the click only starts the page's load
     assert "Gifts for you, Ann" in columns.nth(0).inner_text()
     assert "Gifts for you, Bob" in columns.nth(1).inner_text()
     screenshot(page, "preview.png", full_page=True)
@@ -62,7 +63,7 @@ def test_a_marketer_schedules_a_new_banner(
 
     page.click("a.navitem:has-text('Scheduled')")
     page.click("nav.tabs a:has-text('Month')")
-    assert page.locator(".calendar", has_text="Gifts for you").count() == 1
+    expect(page.locator(".calendar", has_text="Gifts for you")).to_have_count(1)
     screenshot(page, "calendar.png", full_page=True)
 
     # As if the minute went by (due and next attempt now), then beat's part: sweep twice a second until
