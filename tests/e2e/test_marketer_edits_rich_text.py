@@ -60,7 +60,10 @@ def test_a_marketer_writes_rich_text_previews_it_and_publishes(
     page.keyboard.type(".")
     page.fill("#id_values-image", f"{base}/static/img/samples/spring.svg")
     page.press("#id_values-image", "Tab")
-    page.wait_for_function("document.querySelector('.field-image img.thumb')?.naturalWidth > 0")
+    # The thumbnail has loaded (wait_for_function polls through eval, which the CSP refuses: a flaky failure).
+    thumb = page.locator(".field-image img.thumb")
+    expect(thumb).to_have_js_property("complete", True)
+    assert thumb.evaluate("img => img.naturalWidth") > 0
     assert page.locator("textarea[data-richtext]").is_hidden()
     page.click(".editor-side button:has-text('Save draft')")
     page.locator(".messages", has_text="saved").wait_for()
