@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from apps.automations.services import workflows
 from apps.connections.models import Connection
 from apps.sandbox.models import Workspace
 from apps.sandbox.workflows.seed import diagram_id
@@ -17,5 +18,7 @@ def ids(demo: dict[str, Connection]) -> Any:
 
 
 @pytest.fixture
-def fast_stages(settings: Any) -> None:
-    settings.SANDBOX_STAGE_SECONDS = 0.3
+def fast_stages(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stages of 0.15 s, read every 0.1 s while they change (a run is over in half a second)."""
+    settings.SANDBOX_STAGE_SECONDS = 0.15
+    monkeypatch.setattr(workflows, "FIRST_WAIT", 0.1)
