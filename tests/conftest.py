@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from apps.connections.models import Connection
 from apps.core import http
@@ -50,8 +51,12 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     settings.LAUNCH_STEPS_AT_ONCE = 1
     settings.REMOTE_TIMEOUT = 5.0
     cache.clear()
+    # A page's TimezoneMiddleware activates the person's zone for the thread and leaves it: the next
+    # request sets it again, but a later test in this thread would otherwise run in that zone.
+    timezone.deactivate()
     yield
     cache.clear()
+    timezone.deactivate()
 
 
 # No test checks which hasher is used; PBKDF2's many rounds cost a third of a second per password.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from apps.content.services import schedule
 from apps.sandbox.models import FaultSettings
 
 State = ScheduledAction.State
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +117,8 @@ def test_a_failed_action_says_why_and_can_be_tried_again(
     publisher_client: Client, demo: dict[str, Connection]
 ) -> None:
     item = schedule_spring(
-        publisher_client, (timezone.localtime() + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+        publisher_client,
+        (timezone.localtime(timezone=WARSAW) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
     )
     FaultSettings.objects.create(pk=1, error_rate=1, faults=["5xx"])
     ScheduledAction.objects.filter(pk=item.pk).update(attempts=schedule.MAX_ATTEMPTS - 1)
