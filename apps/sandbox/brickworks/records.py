@@ -56,6 +56,7 @@ def lookup(record: Record, statuses: list[str] | None = None) -> RecordVersion:
     version = RecordVersion.objects.filter(record=record).heads(statuses).first()
     if version is None:
         raise BkwError(404, errors.RECORD_NOT_FOUND, f"Record {record.id} has no version in {statuses}")
+    version.record = record  # its answer reads the record: not again from the database
     return version
 
 
@@ -112,7 +113,9 @@ def refresh_heads(record_ids: list[Any]) -> None:
 def _update_record(record: Record, data: dict[str, Any], *, by: dict[str, Any]) -> RecordVersion:
     schema = record.schema
     record = Record.objects.select_for_update().get(pk=record.pk)
+    record.schema = schema
     target = _target(record, data.get("fromState"))
+    target.record, target.schema = record, schema  # read by the checks and the answer: not read again
     sent_at = data.get("lastUpdatedAt")
     if sent_at is not None and sent_at != target.updated_at:
         raise BkwError(
