@@ -20,7 +20,8 @@ from apps.content.client import BrickworksClient
 from apps.content.services import bulk as content_bulk
 from apps.content.services.workspace import workspace_for as content_workspace
 from apps.core.models import AuditEntry
-from apps.jobs.models import Job, JobItem
+from apps.jobs.models import Job
+from tests.jobs.bulk_page import check_the_poll
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -50,17 +51,8 @@ def test_the_page_shows_progress_and_items_and_one_poll_brings_both(
     assert polled and "Cancel" not in polled.group(0)
     assert f'hx-get="/workflows/bulk/{job.pk}/status/"' in polled.group(0)
 
-    tick = operator_client.get(reverse("automations:bulk_status", args=[job.pk]), **HTMX).content.decode()
-    assert 'id="bulk-progress"' in tick and 'hx-trigger="every 1s"' in tick
-    assert '<div id="results" hx-swap-oob="true">' in tick and "Welcome journey" in tick
-    assert "/cancel/" not in tick
-
-    JobItem.objects.filter(job=job).update(state=JobItem.State.FAILED, message="Refused by Synerise")
-    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
-    tick = operator_client.get(reverse("automations:bulk_status", args=[job.pk]), **HTMX).content.decode()
-    assert "hx-trigger" not in tick  # a final state stops the poll
-    assert '<div id="bulk-actions" hx-swap-oob="true">' in tick and "Retry the 1 failed" in tick
-    assert "Refused by Synerise" in tick.split("<h3>Failed</h3>")[1]
+    status = reverse("automations:bulk_status", args=[job.pk])
+    check_the_poll(operator_client, status, job, item="Welcome journey", refusal="Refused by Synerise")
 
 
 def test_the_poll_keeps_the_chosen_tab_and_another_page_of_items_moves_it(

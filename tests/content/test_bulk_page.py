@@ -13,7 +13,8 @@ from apps.content import tasks
 from apps.content.client import BrickworksClient
 from apps.content.services import bulk
 from apps.content.services.workspace import workspace_for
-from apps.jobs.models import Job, JobItem
+from apps.jobs.models import Job
+from tests.jobs.bulk_page import check_the_poll
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -38,17 +39,8 @@ def test_the_poll_brings_the_items_with_the_progress_and_not_the_buttons(
     assert polled and "Cancel" not in polled.group(0)
     assert 'id="results" hx-get' not in page
 
-    tick = publisher_client.get(reverse("content:bulk_status", args=[job.pk]), **HTMX).content.decode()
-    assert 'id="bulk-progress"' in tick and 'hx-trigger="every 1s"' in tick
-    assert '<div id="results" hx-swap-oob="true">' in tick and "Spring" in tick
-    assert "bulk_cancel" not in tick and "/cancel/" not in tick
-
-    JobItem.objects.filter(job=job).update(state=JobItem.State.FAILED, message="Refused")
-    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
-    tick = publisher_client.get(reverse("content:bulk_status", args=[job.pk]), **HTMX).content.decode()
-    assert "hx-trigger" not in tick  # a final state stops the poll
-    assert '<div id="bulk-actions" hx-swap-oob="true">' in tick and "Retry the 1 failed" in tick
-    assert "Refused" in tick.split('id="results"')[1]
+    status = reverse("content:bulk_status", args=[job.pk])
+    check_the_poll(publisher_client, status, job, item="Spring", refusal="Refused by Brickworks")
 
 
 def test_the_poll_keeps_the_chosen_tab(
