@@ -12,7 +12,8 @@ from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from apps.sandbox.brickworks import errors, fields
@@ -38,7 +39,6 @@ def is_uuid(value: str) -> bool:
 
 def find_record(schema: ContentSchema, key: str) -> Record:
     """By id (a UUID) or by the slug of one of its current versions (slugs can't be UUIDs)."""
-    apply_schedules(schema)
     if is_uuid(key):
         record = schema.records.filter(id=key).first()
     else:
@@ -60,6 +60,15 @@ def lookup(record: Record, statuses: list[str] | None = None) -> RecordVersion:
     return version
 
 
+def find_version(schema: ContentSchema, key: str, statuses: list[str] | None = None) -> RecordVersion:
+    """What a GET of record `key` returns (`lookup` of `find_record`): in one query when it is found by id."""
+    if is_uuid(key):
+        versions = RecordVersion.objects.filter(schema=schema, record_id=key).heads(statuses)
+        if version := versions.select_related("record").first():
+            return version
+    return lookup(find_record(schema, key), statuses)  # by slug, or the 404 that says what is missing
+
+
 @transaction.atomic
 def create_record(schema: ContentSchema, data: dict[str, Any], *, by: dict[str, Any]) -> RecordVersion:
     status = data["status"]
@@ -71,14 +80,23 @@ def create_record(schema: ContentSchema, data: dict[str, Any], *, by: dict[str, 
         version.published_at = version.updated_at
     _validate(version)
     version.save()
-    refresh_heads([record.pk])
+    refresh_heads(schema.pk, [record.pk])
     return version
 
 
 @transaction.atomic
-def update_record(record: Record, data: dict[str, Any], *, by: dict[str, Any]) -> RecordVersion:
+def update_record(
+    schema: ContentSchema, record_id: Any, data: dict[str, Any], *, by: dict[str, Any]
+) -> RecordVersion:
+    """Update record `record_id` of `schema`, its row locked until the new state is written."""
+    record = schema.records.select_for_update().filter(id=record_id).first()
+    if record is None:
+        raise BkwError(
+            404, errors.RECORD_NOT_FOUND, f"Record {record_id} not found in schema {schema.app_id}"
+        )
+    record.schema = schema
     version = _update_record(record, data, by=by)
-    refresh_heads([record.pk])
+    refresh_heads(schema.pk, [record.pk])
     return version
 
 
@@ -96,24 +114,21 @@ def records_changed(schema_ids: set[Any]) -> None:
     forget_keys([f"sandbox:records-listing:{schema_id}" for schema_id in schema_ids])
 
 
-def refresh_heads(record_ids: list[Any]) -> None:
-    """Set each version's is_latest and is_listed (the published version, else the latest) from its record."""
-    heads = list(Record.objects.filter(pk__in=record_ids).values_list("pk", "latest_version", "schema_id"))
-    records_changed({schema_id for _, _, schema_id in heads})
-    for record_id, latest, _ in heads:
-        versions = RecordVersion.objects.filter(record_id=record_id)
-        published = versions.filter(status=Status.PUBLISHED).values_list("number", flat=True).first()
-        listed = latest if published is None else published
-        versions.update(
-            is_latest=Case(When(number=latest, then=Value(True)), default=Value(False)),
-            is_listed=Case(When(number=listed, then=Value(True)), default=Value(False)),
-        )
+def refresh_heads(schema_id: Any, record_ids: list[Any]) -> None:
+    """Set each version's is_latest and is_listed (the published version, else the latest) from its record,
+    for records of one schema, in one UPDATE."""
+    latest = Subquery(Record.objects.filter(pk=OuterRef("record_id")).values("latest_version")[:1])
+    published = RecordVersion.objects.filter(record_id=OuterRef("record_id"), status=Status.PUBLISHED)
+    listed = Coalesce(Subquery(published.order_by("-number").values("number")[:1]), latest)
+    RecordVersion.objects.filter(record_id__in=record_ids).update(
+        is_latest=Case(When(number=latest, then=Value(True)), default=Value(False)),
+        is_listed=Case(When(number=listed, then=Value(True)), default=Value(False)),
+    )
+    records_changed({schema_id})
 
 
 def _update_record(record: Record, data: dict[str, Any], *, by: dict[str, Any]) -> RecordVersion:
     schema = record.schema
-    record = Record.objects.select_for_update().get(pk=record.pk)
-    record.schema = schema
     target = _target(record, data.get("fromState"))
     target.record, target.schema = record, schema  # read by the checks and the answer: not read again
     sent_at = data.get("lastUpdatedAt")
@@ -308,28 +323,38 @@ def normalize_schedule(schedule: Any) -> dict[str, str] | None:
     return out
 
 
+def _windows() -> tuple[Q, Q]:
+    """The scheduled versions whose window has opened, and the published ones whose window has closed."""
+    now = iso(now_ms())
+    opened = Q(status=Status.SCHEDULED, action_on_schedule="PUBLISH", schedule__startAt__lte=now)
+    closed = Q(status=Status.PUBLISHED, schedule__endAt__lte=now)
+    return opened, closed
+
+
+def schedules_due(schema: Any) -> Exists:
+    """Whether `schema` (a row, or OuterRef("pk") while reading it) has versions apply_schedules moves."""
+    opened, closed = _windows()
+    return Exists(RecordVersion.objects.filter(schema=schema, schedule__isnull=False).filter(opened | closed))
+
+
 def apply_schedules(schema: ContentSchema) -> None:
     """Publish the SCHEDULED versions whose window has opened; unpublish those whose window closed.
 
-    Run before every read of the schema's records, so what a client sees is always up to date.
+    Run whenever a schema is found (routes.common.find_schema), so what a client reads is up to date.
     """
-    now = iso(now_ms())
+    opened, closed = _windows()
     scheduled = RecordVersion.objects.filter(schema=schema, schedule__isnull=False)
-    opened = Q(status=Status.SCHEDULED, action_on_schedule="PUBLISH", schedule__startAt__lte=now)
-    closed = Q(status=Status.PUBLISHED, schedule__endAt__lte=now)
-    if not scheduled.filter(opened | closed).exists():  # the usual case, in one query
-        return
     for version in scheduled.filter(opened):
         with transaction.atomic():
             schedule = cast(dict[str, Any], version.schedule)  # not null: filtered above
             _publish(version, at=parse_datetime(schedule["startAt"]))
             version.save(update_fields=["status", "published_at"])
-            refresh_heads([version.record_id])
+            refresh_heads(schema.pk, [version.record_id])
     ended = scheduled.filter(closed)
     ids = list(ended.values_list("record_id", flat=True))
     if ids:
         ended.update(status=Status.UNPUBLISHED)
-        refresh_heads(ids)
+        refresh_heads(schema.pk, ids)
 
 
 @transaction.atomic
@@ -353,7 +378,7 @@ def duplicate_record(record: Record, *, by: dict[str, Any]) -> RecordVersion:
     )
     _index(version)
     version.save()
-    refresh_heads([copy.pk])
+    refresh_heads(schema.pk, [copy.pk])
     return version
 
 
@@ -396,7 +421,7 @@ def upsert(
         version.schema_version = schema.version
         _index(version)
         version.save()
-        refresh_heads([record.pk])
+        refresh_heads(schema.pk, [record.pk])
         return version
 
 

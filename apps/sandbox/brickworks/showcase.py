@@ -308,12 +308,16 @@ def _fill(
         record = version.record
         if story == 1:  # live, and a newer draft being worked on
             records.update_record(
-                record, {"status": "DRAFT", "values": _edited(item["values"])}, by=TEAM[n % 2]
+                schema, record.pk, {"status": "DRAFT", "values": _edited(item["values"])}, by=TEAM[n % 2]
             )
         if story == 2:  # published twice, with a third version drafted
-            records.update_record(record, {"status": "DRAFT", "values": _edited(item["values"])}, by=author)
-            records.update_record(record, {"status": "PUBLISHED"}, by=MARTA)
-            records.update_record(record, {"status": "DRAFT", "values": _edited(item["values"], 2)}, by=JONAS)
+            records.update_record(
+                schema, record.pk, {"status": "DRAFT", "values": _edited(item["values"])}, by=author
+            )
+            records.update_record(schema, record.pk, {"status": "PUBLISHED"}, by=MARTA)
+            records.update_record(
+                schema, record.pk, {"status": "DRAFT", "values": _edited(item["values"], 2)}, by=JONAS
+            )
         _age(record, now - timedelta(days=3 + (len(items) - n) * 2, hours=n % 9))
 
 

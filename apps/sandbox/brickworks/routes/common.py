@@ -8,14 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
 
-from apps.sandbox.brickworks import errors, wire
+from apps.sandbox.brickworks import errors, records, wire
 from apps.sandbox.brickworks.errors import BkwError
 from apps.sandbox.brickworks.models import ContentSchema
-from apps.sandbox.brickworks.records import is_uuid
 from apps.sandbox.models import Workspace
 
 
@@ -163,9 +162,16 @@ def csv(value: str | None, allowed: tuple[str, ...], name: str) -> list[str] | N
 
 
 def find_schema(request: HttpRequest, key: str) -> ContentSchema:
-    """By id when `key` is a UUID, by appId otherwise (appIds can't be UUIDs: docs/api-decisions.md)."""
+    """By id when `key` is a UUID, by appId otherwise (appIds can't be UUIDs: docs/api-decisions.md).
+
+    Its scheduled versions are brought up to date first, so what a client reads of it is true now; whether
+    any is due is asked in the same query.
+    """
     schemas = ContentSchema.objects.filter(workspace=workspace(request))
-    schema = schemas.filter(id=key).first() if is_uuid(key) else schemas.filter(app_id=key).first()
+    schemas = schemas.annotate(schedules_due=records.schedules_due(OuterRef("pk")))
+    schema = schemas.filter(id=key).first() if records.is_uuid(key) else schemas.filter(app_id=key).first()
     if schema is None:
         raise BkwError(404, errors.SCHEMA_NOT_FOUND, f"Schema {key} not found")
+    if schema.schedules_due:
+        records.apply_schedules(schema)
     return schema

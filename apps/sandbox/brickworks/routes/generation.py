@@ -102,7 +102,7 @@ def _preview(
     request: HttpRequest, app_id: str, record_key: str, payload: wire.PreviewBody, *, profile: dict[str, Any]
 ) -> dict[str, Any]:
     schema = find_schema(request, app_id)
-    version = records.lookup(records.find_record(schema, record_key))
+    version = records.find_version(schema, record_key)
     return _render(schema, version, payload.values, payload, profile=profile)
 
 

@@ -62,7 +62,6 @@ def selectors(schema: ContentSchema) -> dict[str, rsql.Selector]:
 @router.get("/schemas/{key}/records", tags=["records"], summary="Get records by schema ID or appId")
 def list_records(request: HttpRequest, key: str, params: Query[wire.RecordQuery]) -> dict[str, Any]:
     schema = find_schema(request, key)
-    records.apply_schedules(schema)
     versions = RecordVersion.objects.filter(schema=schema).heads(csv(params.statuses, STATUSES, "statuses"))
     if params.ids:
         ids = [item.strip() for item in params.ids.split(",") if item.strip()]
@@ -170,8 +169,9 @@ def _upsert_batch(
 def get_record(
     request: HttpRequest, key: str, record_key: str, params: Query[wire.RecordGetQuery]
 ) -> dict[str, Any]:
-    record = records.find_record(find_schema(request, key), record_key)
-    version = records.lookup(record, csv(params.statuses, STATUSES, "statuses"))
+    version = records.find_version(
+        find_schema(request, key), record_key, csv(params.statuses, STATUSES, "statuses")
+    )
     only = [item.strip() for item in params.fields.split(",") if item.strip()] if params.fields else None
     return wire.record_json(version, only=only)
 
@@ -180,8 +180,10 @@ def get_record(
 def update_record(
     request: HttpRequest, key: str, record_key: str, payload: wire.RecordUpdate
 ) -> dict[str, Any]:
-    record = records.find_record(find_schema(request, key), _uuid(record_key))
-    return wire.record_json(records.update_record(record, payload.dict(), by=actor(request)))
+    version = records.update_record(
+        find_schema(request, key), _uuid(record_key), payload.dict(), by=actor(request)
+    )
+    return wire.record_json(version)
 
 
 @router.delete(
