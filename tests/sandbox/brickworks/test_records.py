@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.sandbox.brickworks import records
 from apps.sandbox.brickworks.models import now_ms
@@ -351,3 +353,21 @@ def test_a_record_whose_slug_is_upsert_is_read_and_deleted_at_its_own_path(api: 
     # Deletion is by id only: the slug answers as any other slug does (not 405, the upsert's own path).
     for slug in ("upsert", "another"):
         assert_error(api.delete(f"/schemas/articles/records/{slug}"), 404, "BKW-020")
+
+
+def test_a_read_and_a_publish_each_cost_a_few_queries(api: Api, articles: dict) -> None:
+    """The bulk jobs make these two calls for every record: each reads the schema (and whether a schedule
+    is due) once, and a publish keeps the versions' flags in one UPDATE, whatever the record's history."""
+    record = api.record(values={"title": "One"}, status="PUBLISHED")
+    path = f"/schemas/articles/records/{record['id']}"
+    api.ok("PUT", path, {"status": "DRAFT", "values": {"title": "Two"}})
+    with CaptureQueriesContext(connection) as read:
+        draft = api.ok("GET", path, statuses="DRAFT,SCHEDULED")
+    with CaptureQueriesContext(connection) as publish:
+        live = api.ok("PUT", path, {"status": "PUBLISHED", "lastUpdatedAt": draft["updatedAt"]})
+    assert (draft["recordVersion"], live["status"], live["recordVersion"]) == (2, "PUBLISHED", 2)
+    assert len(read) == 2  # the schema, the version with its record
+    # The schema; the record, locked; the version; the old live one unpublished; the version saved; the
+    # flags. Savepoints around them are not counted.
+    writes = [q["sql"] for q in publish.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(writes) == 6, writes
