@@ -61,6 +61,19 @@ def test_a_workflow_needs_a_look_once_under_its_most_pressing_alert(
     assert home.count(">Loyalty points sync</a>") == 1 and "3 runs failed this week, the last" in home
 
 
+def test_a_run_that_failed_elsewhere_is_under_failed_this_week_not_beside_no_failures(
+    demo: dict[str, Connection], viewer_client: Any
+) -> None:
+    """The demo's Loyalty points sync failed by its own schedule two days ago: nothing of ours failed."""
+    runs.poll()
+    home = viewer_client.get("/").content.decode()
+    card = home[home.index("Failed this week") : home.index("Workflow runs that need a look")]
+    assert "No failures" not in card
+    assert ">Loyalty points sync</a>" in card and "37 records rejected" in card
+    below = home[home.index("Workflow runs that need a look") :]
+    assert "Loyalty points sync" not in below and "Store stock feed" in below and "Customer import" in below
+
+
 def test_a_new_run_is_a_new_row_and_a_final_one_is_kept_as_it_ended(
     demo: dict[str, Connection], fast_stages: None, ids: Any
 ) -> None:

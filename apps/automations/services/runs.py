@@ -20,7 +20,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.automations.client import LastRun, Stage, WorkflowsClient
-from apps.automations.models import WorkflowRun
+from apps.automations.models import RunRequest, WorkflowRun
 from apps.automations.services.workspace import workspace_for
 from apps.connections.models import Connection
 from apps.connections.workspace import Workspace
@@ -171,24 +171,25 @@ class Alerts:
     rejected: list[WorkflowRun]
     stuck: list[WorkflowRun]
 
-    def __bool__(self) -> bool:
-        return bool(self.failed or self.rejected or self.stuck)
-
 
 def alerts(
     workspace: Workspace[WorkflowsClient] | None, *, now: datetime | None = None, shown: int = 10
 ) -> Alerts:
     """Going runs whose log is silent, and runs that failed or rejected records in the last 7 days: each
-    workflow once, under the most pressing of the three, its latest run with how many it had (`times`)."""
+    workflow once, under the most pressing of the three, its latest run with how many it had (`times`).
+
+    A failed run that a Run of ours started is not among them: its job failed with it, and says so.
+    """
     if workspace is None:
         return Alerts([], [], [])
     now = now or timezone.now()
     runs = WorkflowRun.objects.filter(connection=workspace.connection).defer("log")
     week = runs.filter(started_at__gte=now - timedelta(days=7))
     silent = now - timedelta(minutes=settings.WORKFLOW_STUCK_MINUTES)
+    ours = RunRequest.objects.filter(connection=workspace.connection).exclude(run_id="").values("run_id")
     listed: set[str] = set()
     stuck = _latest_of_each(runs.going().filter(last_log_at__lt=silent), listed, shown)
-    failed = _latest_of_each(week.failed(), listed, shown)
+    failed = _latest_of_each(week.failed().exclude(run_id__in=ours), listed, shown)
     rejected = _latest_of_each(week.with_rejections().exclude(status="Failed"), listed, shown)
     return Alerts(failed=failed, rejected=rejected, stuck=stuck)
 
