@@ -21,7 +21,7 @@ def test_it_answers_htmx_with_the_results_fragment(admin_client: Client, name: s
 
 def test_an_empty_list_says_what_it_would_hold(admin_client: Client) -> None:
     html = admin_client.get(reverse("jobs:list")).content.decode()
-    assert "No operations yet. Test a connection under Settings to start one." in html
+    assert "No operations yet. A workflow run, a bulk publish or a CSV import starts one" in html
     assert "Nothing matches" not in html
 
 
