@@ -123,6 +123,12 @@ def launch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "places": _places(request.user),
         "ready": sum(1 for step in rows if step.ready),
         "blocked": sum(1 for step in rows if step.ready is False),
+        # once it has started, where its steps are: "2 done · 1 waiting"
+        "tally": [
+            f"{count} {state.label.lower()}"
+            for state in Step.State
+            if (count := sum(1 for step in rows if step.state == state))
+        ],
         "history": AuditEntry.objects.filter(target_type="launch", target_id=str(launch.pk)).select_related(
             "user"
         )[:50],

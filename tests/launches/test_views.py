@@ -101,10 +101,12 @@ def test_a_launch_started_from_its_page_runs_and_rolls_back(
         and "Scheduler on: At 05:00, Monday through Friday (UTC)." in done
         and "Roll back" in done
     )
+    assert "1 done" in done and "ready" not in done  # where its steps are now, not the check before it
     operator_client.post(reverse("launches:go", args=[planned.pk]), {"action": "roll_back"})
     work(planned)
     back = pages.words(operator_client.get(planned.get_absolute_url()))
     assert "Rolled back" in back and "Scheduler off again, as before the launch." in back
+    assert "1 taken back" in back
 
 
 def test_the_list_comes_a_page_of_fifty_at_a_time(
