@@ -3,6 +3,7 @@ rollback), the launch form, and adding a step from where its target is."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -110,6 +111,7 @@ def launch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     approval = launches.approval(launch)
     open_actions = list(launch.actions.filter(state__in=LaunchAction.OPEN).order_by("run_at"))
     may_plan = request.user.has_perm(PLAN) and not running.busy(launch) and bool(rows)
+    tally = Counter(step.state for step in rows)
     context = {
         "launch": launch,
         "stages": sorted(stages.items()),
@@ -124,11 +126,7 @@ def launch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "ready": sum(1 for step in rows if step.ready),
         "blocked": sum(1 for step in rows if step.ready is False),
         # once it has started, where its steps are: "2 done · 1 waiting"
-        "tally": [
-            f"{count} {state.label.lower()}"
-            for state in Step.State
-            if (count := sum(1 for step in rows if step.state == state))
-        ],
+        "tally": [f"{tally[state]} {state.label.lower()}" for state in Step.State if tally[state]],
         "history": AuditEntry.objects.filter(target_type="launch", target_id=str(launch.pk)).select_related(
             "user"
         )[:50],
